@@ -1,0 +1,100 @@
+/**
+ * The secret ballot (bỏ phiếu kín, suy tôn) and its count (kiểm phiếu). The tally holds the numbers of a biên bản
+ * kiểm phiếu: issued, returned, valid, invalid, and per unit the votes and the share.
+ */
+import { type DomainError, domainError } from "./errors.ts";
+import { compareFraction, type Fraction, type Hundredths, percentHundredths } from "./points.ts";
+import type { Ballot, Rulebook } from "./schemas.ts";
+
+/** Why a ballot is invalid, or null when it is valid (a blank ballot is valid). */
+export function checkBallot(ballot: Ballot, members: readonly string[], choicesPerBallot: number): DomainError | null {
+  if (ballot.choices.length > choicesPerBallot)
+    return domainError("BALLOT_TOO_MANY_CHOICES", {}, { count: ballot.choices.length, max: choicesPerBallot });
+  const set = new Set(members);
+  if (ballot.choices.some((c) => !set.has(c))) return domainError("BALLOT_UNKNOWN_UNIT");
+  if (new Set(ballot.choices).size !== ballot.choices.length) return domainError("BALLOT_DUPLICATE_CHOICE");
+  return null;
+}
+
+export interface UnitTally {
+  unitId: string;
+  votes: number;
+  /** votes / base, exact as a fraction, and as hundredths of a percent for display. */
+  shareNum: number;
+  shareDen: number;
+  sharePct: Hundredths;
+  passed: boolean;
+}
+
+export interface Tally {
+  issued: number;
+  returned: number;
+  valid: number;
+  invalid: number;
+  blank: number;
+  quorum: Fraction;
+  quorumMet: boolean;
+  threshold: Fraction;
+  thresholdRule: "gt" | "gte";
+  shareBase: "members" | "valid";
+  units: UnitTally[];
+  /** Invalid ballots with the reason, in the order counted; they do not identify a voter. */
+  invalidReasons: DomainError[];
+}
+
+/**
+ * Counts the ballots. `issued` defaults to one ballot per member unit. When the quorum is not met, the vote fails:
+ * votes are still shown, but no unit passes.
+ * @example tallyBallots(members, ballots, rulebook).units.find(u => u.unitId === "ca").passed
+ */
+export function tallyBallots(
+  members: readonly string[],
+  ballots: readonly Ballot[],
+  rulebook: Pick<Rulebook, "choicesPerBallot" | "quorum" | "shareBase" | "threshold" | "thresholdRule">,
+  issued: number = members.length,
+): Tally {
+  const votes = new Map<string, number>(members.map((m) => [m, 0]));
+  let valid = 0;
+  let blank = 0;
+  const invalidReasons: DomainError[] = [];
+  for (const b of ballots) {
+    const problem = checkBallot(b, members, rulebook.choicesPerBallot);
+    if (problem) {
+      invalidReasons.push(problem);
+      continue;
+    }
+    valid++;
+    if (b.choices.length === 0) blank++;
+    for (const c of b.choices) votes.set(c, (votes.get(c) ?? 0) + 1);
+  }
+  const returned = ballots.length;
+  const quorumMet = compareFraction(returned, members.length, rulebook.quorum) >= 0;
+  const base = rulebook.shareBase === "members" ? members.length : valid;
+  const units = members.map((unitId): UnitTally => {
+    const v = votes.get(unitId) ?? 0;
+    const cmp = base === 0 ? -1 : compareFraction(v, base, rulebook.threshold);
+    const over = rulebook.thresholdRule === "gt" ? cmp > 0 : cmp >= 0;
+    return {
+      unitId,
+      votes: v,
+      shareNum: v,
+      shareDen: base,
+      sharePct: percentHundredths(v, base),
+      passed: quorumMet && over,
+    };
+  });
+  return {
+    issued,
+    returned,
+    valid,
+    invalid: returned - valid,
+    blank,
+    quorum: rulebook.quorum,
+    quorumMet,
+    threshold: rulebook.threshold,
+    thresholdRule: rulebook.thresholdRule,
+    shareBase: rulebook.shareBase,
+    units,
+    invalidReasons,
+  };
+}

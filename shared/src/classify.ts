@@ -1,0 +1,57 @@
+/**
+ * Classification (xếp loại): the first band, from the highest, whose total threshold, per-criterion floors and
+ * violation rule the unit meets. Thresholds are percentages of maxima, compared exactly by cross-multiplication.
+ */
+import type { Hundredths } from "./points.ts";
+import { toHundredths } from "./points.ts";
+import type { Band, Rulebook, Template } from "./schemas.ts";
+import { scoreMax } from "./template.ts";
+import { leafIndex } from "./validate.ts";
+
+export interface Classification {
+  band: Band | null;
+  /** Bands passed over, each with the reason, for the explanation shown to people. */
+  missed: { band: string; reason: "total" | "floor" | "violation"; criterion?: string }[];
+}
+
+/**
+ * Classifies a unit from its effective scores and total.
+ * @example classify(template, rulebook, effective, total, false).band?.key // "xuat_sac"
+ */
+export function classify(
+  template: Template,
+  rulebook: Rulebook,
+  effective: Record<string, Hundredths | null>,
+  total: Hundredths,
+  violation: boolean,
+): Classification {
+  const max = scoreMax(template);
+  const { leaves } = leafIndex(template);
+  const missed: Classification["missed"] = [];
+  for (const band of rulebook.bands) {
+    const minPct = toHundredths(band.minPct); // percent in hundredths: 90% -> 9000
+    const floorPct = toHundredths(band.floorPct);
+    // total >= max * minPct / 100, with minPct in hundredths of a percent: total * 10000 >= max * minPct
+    if (total * 10000 < max * minPct) {
+      missed.push({ band: band.key, reason: "total" });
+      continue;
+    }
+    const below = leaves.find((l) => l.kind === "score" && (effective[l.code] ?? 0) * 10000 < l.max * floorPct);
+    if (below) {
+      missed.push({ band: band.key, reason: "floor", criterion: below.code });
+      continue;
+    }
+    if (band.requireNoViolation && violation) {
+      missed.push({ band: band.key, reason: "violation" });
+      continue;
+    }
+    return { band, missed };
+  }
+  return { band: null, missed };
+}
+
+/** Index of a band in the rulebook (0 is the highest); bands not found rank below every band. */
+export function bandRank(rulebook: Rulebook, key: string | null | undefined): number {
+  const i = rulebook.bands.findIndex((b) => b.key === key);
+  return i < 0 ? rulebook.bands.length : i;
+}

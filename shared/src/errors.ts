@@ -1,0 +1,90 @@
+/**
+ * Errors as data (lỗi). Every problem the core finds is a plain object with a stable code, the criterion it concerns,
+ * the Excel cell when it came from a sheet, and parameters. Text is produced at the edge from the `vi` and `en`
+ * catalogues in `messages.ts`; a code without a message in both languages fails the type check.
+ */
+
+export const ERROR_CODES = [
+  // submission and review entries
+  "SCORE_ABOVE_MAX",
+  "SCORE_NOT_MULTIPLE_OF_STEP",
+  "SCORE_MISSING",
+  "SCORE_NEGATIVE",
+  "SCORE_INVALID",
+  "SCORE_TOO_MANY_DECIMALS",
+  "EVIDENCE_REQUIRED",
+  "UNKNOWN_CRITERION",
+  "DUPLICATE_CRITERION",
+  "NOT_AN_INPUT_CRITERION",
+  "TEMPLATE_VERSION_MISMATCH",
+  "TEMPLATE_MISMATCH",
+  // templates and rulebooks
+  "TEMPLATE_DUPLICATE_CODE",
+  "TEMPLATE_MAX_NOT_MULTIPLE_OF_STEP",
+  "TEMPLATE_SUM_MISMATCH",
+  "TEMPLATE_NO_SCORE_CRITERION",
+  "TEMPLATE_MIXED_GROUP",
+  "RULEBOOK_BANDS_UNORDERED",
+  "RULEBOOK_NO_FALLBACK_BAND",
+  "RULEBOOK_UNKNOWN_BAND",
+  "RULEBOOK_UNKNOWN_PART",
+  "RULEBOOK_DUPLICATE_KEY",
+  // ballots
+  "BALLOT_TOO_MANY_CHOICES",
+  "BALLOT_UNKNOWN_UNIT",
+  "BALLOT_DUPLICATE_CHOICE",
+  // sheets
+  "SHEET_NOT_RECOGNISED",
+  "SHEET_WRONG_PERIOD",
+  "SHEET_WRONG_UNIT",
+  // payloads and transport (used by the worker and the add-in)
+  "INVALID_INPUT",
+  "INVALID_JSON",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYLOAD_TOO_LARGE",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT_STALE_REVISION",
+  "CONFLICT",
+  "PERIOD_NOT_OPEN",
+  "DEADLINE_PASSED",
+  "INVALID_TRANSITION",
+  "RESULTS_NOT_PUBLISHED",
+  "VOTER_CODE_USED",
+  "VOTING_NOT_OPEN",
+  "RATE_LIMITED",
+  "UPLOAD_REJECTED",
+  "NETWORK_ERROR",
+  "INTERNAL",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Parameter values carried by an error; strings and numbers only so they serialise and interpolate safely. */
+export type ErrorParams = Record<string, string | number>;
+
+/** One problem, as data. */
+export interface DomainError {
+  code: ErrorCode;
+  /** Criterion code such as `II.3.b`, when the problem concerns one criterion. */
+  criterion?: string;
+  /** A1 address of the cell, when the data came from a sheet. */
+  cell?: string;
+  /** JSON-pointer-like path into the payload, when the problem is in a request body. */
+  path?: string;
+  params?: ErrorParams;
+}
+
+export function domainError(
+  code: ErrorCode,
+  where: { criterion?: string | undefined; cell?: string | undefined; path?: string | undefined } = {},
+  params?: ErrorParams,
+): DomainError {
+  const e: DomainError = { code };
+  if (where.criterion !== undefined) e.criterion = where.criterion;
+  if (where.cell !== undefined) e.cell = where.cell;
+  if (where.path !== undefined) e.path = where.path;
+  if (params !== undefined) e.params = params;
+  return e;
+}

@@ -1,0 +1,129 @@
+/**
+ * Message catalogues (thông báo): Vietnamese first, English second. Both are typed against the closed list of error
+ * codes, so a code without a Vietnamese or an English text fails the type check. Placeholders are `{name}`.
+ */
+import type { DomainError, ErrorCode, ErrorParams } from "./errors.ts";
+
+export type Locale = "vi" | "en";
+
+export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
+  vi: {
+    SCORE_ABOVE_MAX: "Điểm {value} của tiêu chí {criterion} vượt điểm tối đa {max}.",
+    SCORE_NOT_MULTIPLE_OF_STEP: "Điểm {value} của tiêu chí {criterion} phải chấm theo bước {step}.",
+    SCORE_MISSING: "Tiêu chí {criterion} chưa được chấm điểm (0 cũng là một điểm).",
+    SCORE_NEGATIVE: "Điểm của tiêu chí {criterion} không được âm; điểm trừ nhập số dương.",
+    SCORE_INVALID: "Điểm «{value}» của tiêu chí {criterion} không phải là số.",
+    SCORE_TOO_MANY_DECIMALS: "Điểm {value} của tiêu chí {criterion} có quá hai chữ số thập phân.",
+    EVIDENCE_REQUIRED: "Tiêu chí {criterion} cần ghi tài liệu kiểm chứng.",
+    UNKNOWN_CRITERION: "Không có tiêu chí {criterion} trong bảng chấm điểm.",
+    DUPLICATE_CRITERION: "Tiêu chí {criterion} được chấm nhiều lần.",
+    NOT_AN_INPUT_CRITERION: "Tiêu chí {criterion} là nhóm tiêu chí; hãy chấm các tiêu chí con.",
+    TEMPLATE_VERSION_MISMATCH:
+      "Bảng điểm dùng phiên bản {received} của mẫu, kỳ thi đua đang dùng phiên bản {expected}.",
+    TEMPLATE_MISMATCH: "Bảng điểm thuộc mẫu {received}, không phải mẫu {expected} của kỳ thi đua.",
+    TEMPLATE_DUPLICATE_CODE: "Mã tiêu chí {criterion} bị trùng trong mẫu.",
+    TEMPLATE_MAX_NOT_MULTIPLE_OF_STEP: "Điểm tối đa {max} của tiêu chí {criterion} không chia hết cho bước {step}.",
+    TEMPLATE_SUM_MISMATCH: "Điểm tối đa khai báo của {criterion} là {declared}, tổng các tiêu chí con là {sum}.",
+    TEMPLATE_NO_SCORE_CRITERION: "Mẫu phải có ít nhất một tiêu chí chấm điểm.",
+    TEMPLATE_MIXED_GROUP: "Nhóm {criterion} trộn tiêu chí chấm điểm với điểm thưởng hoặc điểm trừ.",
+    RULEBOOK_BANDS_UNORDERED: "Các mức xếp loại phải xếp từ cao xuống thấp.",
+    RULEBOOK_NO_FALLBACK_BAND: "Mức xếp loại cuối cùng phải có ngưỡng 0 (Không hoàn thành).",
+    RULEBOOK_UNKNOWN_BAND: "Danh hiệu {award} dẫn chiếu mức xếp loại không có: {band}.",
+    RULEBOOK_UNKNOWN_PART: "Tiêu chí phân định {key} dẫn chiếu phần không có trong mẫu.",
+    RULEBOOK_DUPLICATE_KEY: "Khóa {key} bị trùng trong quy chế.",
+    BALLOT_TOO_MANY_CHOICES: "Phiếu bầu chọn {count} đơn vị, tối đa {max}: phiếu không hợp lệ.",
+    BALLOT_UNKNOWN_UNIT: "Phiếu bầu chọn đơn vị không thuộc khối: phiếu không hợp lệ.",
+    BALLOT_DUPLICATE_CHOICE: "Phiếu bầu chọn một đơn vị hai lần: phiếu không hợp lệ.",
+    SHEET_NOT_RECOGNISED: "Không nhận ra bảng chấm điểm của thidua trong tệp này.",
+    SHEET_WRONG_PERIOD: "Tệp thuộc kỳ thi đua {received}, không phải kỳ {expected}.",
+    SHEET_WRONG_UNIT: "Tệp là bảng điểm của đơn vị {received}, không phải của đơn vị {expected}.",
+    INVALID_INPUT: "Dữ liệu không hợp lệ tại {path}: {detail}.",
+    INVALID_JSON: "Nội dung gửi lên không phải JSON hợp lệ.",
+    UNSUPPORTED_MEDIA_TYPE: "Kiểu nội dung {received} không được hỗ trợ; cần {expected}.",
+    PAYLOAD_TOO_LARGE: "Nội dung gửi lên quá lớn (tối đa {max} byte).",
+    UNAUTHENTICATED: "Cần đăng nhập bằng mã truy cập hợp lệ.",
+    FORBIDDEN: "Vai trò của bạn không được phép thực hiện thao tác này.",
+    NOT_FOUND: "Không tìm thấy {what}.",
+    CONFLICT_STALE_REVISION:
+      "Bảng điểm đã được cập nhật: bạn sửa trên lần nộp {base}, nhưng {who} đã nộp lần {latest} lúc {at}. Hãy tải lại trước khi nộp.",
+    CONFLICT: "Xung đột dữ liệu: {detail}.",
+    PERIOD_NOT_OPEN: "Kỳ thi đua đang ở trạng thái «{state}», không nhận bảng điểm.",
+    DEADLINE_PASSED: "Đã quá hạn nộp ({deadline}).",
+    INVALID_TRANSITION: "Không thể chuyển kỳ thi đua từ «{from}» sang «{to}».",
+    RESULTS_NOT_PUBLISHED: "Kết quả của khối chưa được công bố.",
+    VOTER_CODE_USED: "Mã bỏ phiếu này đã được dùng.",
+    VOTING_NOT_OPEN: "Chưa mở bỏ phiếu hoặc đã kết thúc bỏ phiếu.",
+    RATE_LIMITED: "Quá nhiều yêu cầu; vui lòng thử lại sau {retryAfter} giây.",
+    UPLOAD_REJECTED: "Tệp tải lên bị từ chối: {reason}.",
+    NETWORK_ERROR: "Không kết nối được máy chủ; thao tác sẽ được thực hiện lại khi có mạng.",
+    INTERNAL: "Lỗi hệ thống (mã yêu cầu {requestId}). Vui lòng thử lại hoặc báo cho quản trị viên.",
+  },
+  en: {
+    SCORE_ABOVE_MAX: "Score {value} for criterion {criterion} is above the maximum {max}.",
+    SCORE_NOT_MULTIPLE_OF_STEP: "Score {value} for criterion {criterion} must be a multiple of {step}.",
+    SCORE_MISSING: "Criterion {criterion} has no score (0 is a score).",
+    SCORE_NEGATIVE: "Score for criterion {criterion} cannot be negative; deductions are entered as positive points.",
+    SCORE_INVALID: "Score “{value}” for criterion {criterion} is not a number.",
+    SCORE_TOO_MANY_DECIMALS: "Score {value} for criterion {criterion} has more than two decimals.",
+    EVIDENCE_REQUIRED: "Criterion {criterion} needs an evidence reference.",
+    UNKNOWN_CRITERION: "Criterion {criterion} is not in the scoring table.",
+    DUPLICATE_CRITERION: "Criterion {criterion} is scored more than once.",
+    NOT_AN_INPUT_CRITERION: "Criterion {criterion} is a group; score its sub-criteria.",
+    TEMPLATE_VERSION_MISMATCH: "The sheet uses template version {received}; the period uses version {expected}.",
+    TEMPLATE_MISMATCH: "The sheet belongs to template {received}, not the period's template {expected}.",
+    TEMPLATE_DUPLICATE_CODE: "Criterion code {criterion} appears twice in the template.",
+    TEMPLATE_MAX_NOT_MULTIPLE_OF_STEP: "Maximum {max} of criterion {criterion} is not a multiple of step {step}.",
+    TEMPLATE_SUM_MISMATCH: "{criterion} declares a maximum of {declared}; its sub-criteria add up to {sum}.",
+    TEMPLATE_NO_SCORE_CRITERION: "A template needs at least one score criterion.",
+    TEMPLATE_MIXED_GROUP: "Group {criterion} mixes score criteria with bonus or deduction criteria.",
+    RULEBOOK_BANDS_UNORDERED: "Classification bands must be ordered from highest to lowest.",
+    RULEBOOK_NO_FALLBACK_BAND: "The last classification band must have a threshold of 0 (not completed).",
+    RULEBOOK_UNKNOWN_BAND: "Award {award} refers to an unknown band: {band}.",
+    RULEBOOK_UNKNOWN_PART: "Tie-break key {key} refers to a part the template does not have.",
+    RULEBOOK_DUPLICATE_KEY: "Key {key} appears twice in the rulebook.",
+    BALLOT_TOO_MANY_CHOICES: "The ballot names {count} units, at most {max}: invalid ballot.",
+    BALLOT_UNKNOWN_UNIT: "The ballot names a unit outside the bloc: invalid ballot.",
+    BALLOT_DUPLICATE_CHOICE: "The ballot names one unit twice: invalid ballot.",
+    SHEET_NOT_RECOGNISED: "No thidua scoring sheet was recognised in this file.",
+    SHEET_WRONG_PERIOD: "The file belongs to period {received}, not {expected}.",
+    SHEET_WRONG_UNIT: "The file is the sheet of unit {received}, not of unit {expected}.",
+    INVALID_INPUT: "Invalid data at {path}: {detail}.",
+    INVALID_JSON: "The body is not valid JSON.",
+    UNSUPPORTED_MEDIA_TYPE: "Content type {received} is not supported; expected {expected}.",
+    PAYLOAD_TOO_LARGE: "The body is too large (at most {max} bytes).",
+    UNAUTHENTICATED: "Sign in with a valid access code.",
+    FORBIDDEN: "Your role may not do this.",
+    NOT_FOUND: "{what} was not found.",
+    CONFLICT_STALE_REVISION:
+      "The sheet has changed: you edited revision {base}, but {who} pushed revision {latest} at {at}. Pull again before pushing.",
+    CONFLICT: "Conflict: {detail}.",
+    PERIOD_NOT_OPEN: "The period is {state}; it does not accept sheets.",
+    DEADLINE_PASSED: "The deadline has passed ({deadline}).",
+    INVALID_TRANSITION: "The period cannot move from {from} to {to}.",
+    RESULTS_NOT_PUBLISHED: "The bloc's results are not published yet.",
+    VOTER_CODE_USED: "This voter code has already been used.",
+    VOTING_NOT_OPEN: "Voting is not open.",
+    RATE_LIMITED: "Too many requests; try again in {retryAfter} seconds.",
+    UPLOAD_REJECTED: "The upload was refused: {reason}.",
+    NETWORK_ERROR: "The server cannot be reached; the action will be retried when the connection returns.",
+    INTERNAL: "System error (request id {requestId}). Please try again or tell the administrator.",
+  },
+};
+
+/** Fills `{name}` placeholders; unknown placeholders are left visible rather than silently dropped. */
+export function interpolate(template: string, params: ErrorParams = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    Object.hasOwn(params, key) ? String(params[key]) : whole,
+  );
+}
+
+/**
+ * The text of an error in one language. The criterion and cell are offered as parameters too.
+ * @example messageFor({ code: "SCORE_MISSING", criterion: "I.1" }, "vi")
+ */
+export function messageFor(error: DomainError, locale: Locale): string {
+  const params: ErrorParams = { criterion: error.criterion ?? "", ...(error.params ?? {}) };
+  if (error.cell) params.cell = error.cell;
+  const text = interpolate(errorMessages[locale][error.code], params);
+  return error.cell ? `${text} (${locale === "vi" ? "ô" : "cell"} ${error.cell})` : text;
+}

@@ -1,0 +1,82 @@
+/**
+ * Nomination (đề nghị khen thưởng): awards in rulebook order, highest first; units walked in rank order; a unit
+ * gets the first award it qualifies for that still has room; withdrawn units get none. The first unit given the top
+ * award is the bloc's leading unit (đơn vị dẫn đầu). At council level the Government flag goes to at most
+ * councilShare of the blocs' leading units.
+ */
+import { bandRank } from "./classify.ts";
+import type { Fraction } from "./points.ts";
+import type { Rulebook } from "./schemas.ts";
+
+export interface NominationCandidate {
+  unitId: string;
+  rank: number;
+  bandKey: string | null;
+  violation: boolean;
+  withdrawn: boolean;
+  /** Whether the unit passed the vote; false when voting failed or has not happened. */
+  votePassed: boolean;
+}
+
+export type NotNominatedReason = "withdrawn" | "band" | "vote" | "violation" | "full";
+
+export interface Nomination {
+  unitId: string;
+  award: string | null;
+  /** When no award: why not for the highest award the unit could otherwise have reached. */
+  reason: NotNominatedReason | null;
+}
+
+export interface NominationResult {
+  nominations: Nomination[];
+  /** Award key -> unit ids in rank order. */
+  byAward: Record<string, string[]>;
+  leadingUnitId: string | null;
+}
+
+/**
+ * @example nominate(rulebook, candidates).leadingUnitId
+ */
+export function nominate(
+  rulebook: Pick<Rulebook, "awards" | "bands">,
+  candidates: readonly NominationCandidate[],
+): NominationResult {
+  const ordered = [...candidates].sort((a, b) => a.rank - b.rank || (a.unitId < b.unitId ? -1 : 1));
+  const byAward: Record<string, string[]> = {};
+  for (const a of rulebook.awards) byAward[a.key] = [];
+  const nominations: Nomination[] = [];
+  for (const c of ordered) {
+    if (c.withdrawn) {
+      nominations.push({ unitId: c.unitId, award: null, reason: "withdrawn" });
+      continue;
+    }
+    let given: string | null = null;
+    let firstReason: NotNominatedReason | null = null;
+    for (const award of rulebook.awards) {
+      let reason: NotNominatedReason | null = null;
+      if (bandRank(rulebook as Rulebook, c.bandKey) > bandRank(rulebook as Rulebook, award.minBand)) reason = "band";
+      else if (award.violationExcludes && c.violation) reason = "violation";
+      else if (award.requiresVote && !c.votePassed) reason = "vote";
+      else if ((byAward[award.key]?.length ?? 0) >= award.maxCount) reason = "full";
+      if (reason === null) {
+        given = award.key;
+        byAward[award.key]!.push(c.unitId);
+        break;
+      }
+      firstReason ??= reason;
+    }
+    nominations.push({ unitId: c.unitId, award: given, reason: given ? null : (firstReason ?? "band") });
+  }
+  const top = rulebook.awards[0];
+  const leadingUnitId = top ? (byAward[top.key]?.[0] ?? null) : null;
+  return { nominations, byAward, leadingUnitId };
+}
+
+/**
+ * The council-level cap: how many of the blocs' leading units may receive the Government flag (Cờ thi đua của
+ * Chính phủ), at most councilShare of them (20% under letter 5007/BNV-TĐKT of 2023), rounded down.
+ * @example councilFlagCap(12, { num: 1, den: 5 }) // 2
+ */
+export function councilFlagCap(leadingUnits: number, councilShare: Fraction): number {
+  return Math.floor((leadingUnits * councilShare.num) / councilShare.den);
+}
