@@ -8,6 +8,10 @@ import type { Ballot, Rulebook } from "./schemas.ts";
 
 /** Why a ballot is invalid, or null when it is valid (a blank ballot is valid). */
 export function checkBallot(ballot: Ballot, members: readonly string[], choicesPerBallot: number): DomainError | null {
+  // Ballots normally arrive checked by the schema; one that is not even a list of unit ids is invalid, not a crash.
+  const choices: unknown = typeof ballot === "object" && ballot !== null ? ballot.choices : undefined;
+  if (!Array.isArray(choices) || choices.some((c) => typeof c !== "string"))
+    return domainError("INVALID_INPUT", { path: "/choices" }, { path: "/choices", detail: "not a list of unit ids" });
   if (ballot.choices.length > choicesPerBallot)
     return domainError("BALLOT_TOO_MANY_CHOICES", {}, { count: ballot.choices.length, max: choicesPerBallot });
   const set = new Set(members);
@@ -57,7 +61,8 @@ export function tallyBallots(
   let valid = 0;
   let blank = 0;
   const invalidReasons: DomainError[] = [];
-  for (const b of ballots) {
+  const counted: readonly Ballot[] = Array.isArray(ballots) ? ballots : [];
+  for (const b of counted) {
     const problem = checkBallot(b, members, rulebook.choicesPerBallot);
     if (problem) {
       invalidReasons.push(problem);
@@ -67,7 +72,7 @@ export function tallyBallots(
     if (b.choices.length === 0) blank++;
     for (const c of b.choices) votes.set(c, (votes.get(c) ?? 0) + 1);
   }
-  const returned = ballots.length;
+  const returned = counted.length;
   const quorumMet = compareFraction(returned, members.length, rulebook.quorum) >= 0;
   const base = rulebook.shareBase === "members" ? members.length : valid;
   const units = members.map((unitId): UnitTally => {

@@ -6,7 +6,7 @@
 
 import type { z } from "zod";
 import { type Tally, tallyBallots } from "./ballot.ts";
-import { classify } from "./classify.ts";
+import { classifyValues } from "./classify.ts";
 import { councilFlagCap, type NominationResult, nominate } from "./nominate.ts";
 import { toNumber } from "./points.ts";
 import { rankUnits, type SeparatedBy } from "./rank.ts";
@@ -21,9 +21,8 @@ import type {
   Template,
   Unit,
 } from "./schemas.ts";
-import { scoreUnit, type UnitScore } from "./scoring.ts";
-import { scoreMax } from "./template.ts";
-import { leafIndex } from "./validate.ts";
+import { scoreUnitValues, type UnitScore } from "./scoring.ts";
+import { leafIndex, scoreMax } from "./template.ts";
 
 export interface ConsolidateInput {
   period: Pick<Period, "id" | "year" | "members">;
@@ -107,8 +106,13 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   const { period, template, rulebook } = input;
   const unitsById = new Map(input.units.map((u) => [u.id, u]));
   const scores = new Map<string, UnitScore>();
-  for (const id of period.members)
-    scores.set(id, scoreUnit(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]));
+  /** Effective points per unit in leaf order, for classification and the matrix. */
+  const values = new Map<string, (number | null)[]>();
+  for (const id of period.members) {
+    const r = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
+    scores.set(id, r.score);
+    values.set(id, r.values);
+  }
   const tally = input.ballots ? tallyBallots(period.members, input.ballots, rulebook) : null;
   const votesOf = new Map(tally?.units.map((u) => [u.unitId, u]) ?? []);
   const ranked = rankUnits(
@@ -119,7 +123,10 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     period.members.map((id) => {
       const s = scores.get(id)!;
       const violation = input.flags?.[id]?.violation ?? false;
-      return [id, s.missing.length ? null : classify(template, rulebook, s.effective, s.totals.total, violation).band];
+      return [
+        id,
+        s.missing.length ? null : classifyValues(template, rulebook, values.get(id)!, s.totals.total, violation).band,
+      ];
     }),
   );
   const nominations = nominate(
@@ -132,11 +139,15 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       withdrawn: input.flags?.[r.unitId]?.withdrawn ?? false,
       votePassed: votesOf.get(r.unitId)?.passed ?? false,
     })),
+    { quorumFailed: tally !== null && !tally.quorumMet },
   );
   const nominationOf = new Map(nominations.nominations.map((n) => [n.unitId, n]));
   const awardsByKey = new Map(rulebook.awards.map((a) => [a.key, a]));
-  const partsToNumbers = (parts: Record<string, number>) =>
-    Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, toNumber(v)]));
+  const partsToNumbers = (parts: Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const k in parts) out[k] = toNumber(parts[k]!);
+    return out;
+  };
 
   const rows: BlocRow[] = ranked.map((r, i) => {
     const s = scores.get(r.unitId)!;
@@ -192,17 +203,30 @@ export function consolidate(input: ConsolidateInput): BlocTable {
         partCode: l.partCode,
       })),
       unitIds,
-      values: leaves.map((l) =>
-        unitIds.map((u) => {
-          const v = scores.get(u)!.effective[l.code];
-          return v === null || v === undefined ? null : toNumber(v);
-        }),
-      ),
+      values: matrixValues(leaves.length, unitIds, values),
     },
     tally,
     nominations,
     leadingUnitId: nominations.leadingUnitId,
   };
+}
+
+/** values[c][u] in points, filled unit by unit. */
+function matrixValues(
+  leafCount: number,
+  unitIds: readonly string[],
+  values: ReadonlyMap<string, readonly (number | null)[]>,
+): (number | null)[][] {
+  const out: (number | null)[][] = [];
+  for (let c = 0; c < leafCount; c++) out.push(new Array<number | null>(unitIds.length));
+  unitIds.forEach((u, j) => {
+    const vs = values.get(u)!;
+    for (let c = 0; c < leafCount; c++) {
+      const v = vs[c];
+      out[c]![j] = v === null || v === undefined ? null : toNumber(v);
+    }
+  });
+  return out;
 }
 
 export interface CouncilView {

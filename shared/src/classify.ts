@@ -5,8 +5,7 @@
 import type { Hundredths } from "./points.ts";
 import { toHundredths } from "./points.ts";
 import type { Band, Rulebook, Template } from "./schemas.ts";
-import { scoreMax } from "./template.ts";
-import { leafIndex } from "./validate.ts";
+import { leafIndex } from "./template.ts";
 
 export interface Classification {
   band: Band | null;
@@ -25,8 +24,25 @@ export function classify(
   total: Hundredths,
   violation: boolean,
 ): Classification {
-  const max = scoreMax(template);
   const { leaves } = leafIndex(template);
+  return classifyValues(
+    template,
+    rulebook,
+    leaves.map((l) => effective[l.code] ?? null),
+    total,
+    violation,
+  );
+}
+
+/** `classify` with the effective points as an array in leaf order (`leafIndex(template).leaves`). */
+export function classifyValues(
+  template: Template,
+  rulebook: Pick<Rulebook, "bands">,
+  values: readonly (Hundredths | null)[],
+  total: Hundredths,
+  violation: boolean,
+): Classification {
+  const { leaves, scoreMax: max } = leafIndex(template);
   const missed: Classification["missed"] = [];
   for (const band of rulebook.bands) {
     const minPct = toHundredths(band.minPct); // percent in hundredths: 90% -> 9000
@@ -36,9 +52,16 @@ export function classify(
       missed.push({ band: band.key, reason: "total" });
       continue;
     }
-    const below = leaves.find((l) => l.kind === "score" && (effective[l.code] ?? 0) * 10000 < l.max * floorPct);
-    if (below) {
-      missed.push({ band: band.key, reason: "floor", criterion: below.code });
+    let below: string | null = null;
+    for (let i = 0; i < leaves.length; i++) {
+      const l = leaves[i]!;
+      if (l.kind === "score" && (values[i] ?? 0) * 10000 < l.max * floorPct) {
+        below = l.code;
+        break;
+      }
+    }
+    if (below !== null) {
+      missed.push({ band: band.key, reason: "floor", criterion: below });
       continue;
     }
     if (band.requireNoViolation && violation) {

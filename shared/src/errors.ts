@@ -57,6 +57,15 @@ export const ERROR_CODES = [
   "UPLOAD_REJECTED",
   "NETWORK_ERROR",
   "INTERNAL",
+  // worker: lifecycle, reference data, idempotency, voting
+  "REASON_REQUIRED",
+  "ALREADY_EXISTS",
+  "CLIENT_ID_REUSED",
+  "PERIOD_UNKNOWN_UNIT",
+  "PERIOD_LEADER_NOT_MEMBER",
+  "PERIOD_DUPLICATE_MEMBER",
+  "BALLOTS_EXCEED_ISSUED",
+  "NOTHING_SUBMITTED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,7 @@
  * no clock and no randomness: what varies is passed in.
  */
 export * from "./a1.ts";
+export * from "./api.ts";
 export * from "./ballot.ts";
 export * from "./blocTable.ts";
 export * from "./classify.ts";

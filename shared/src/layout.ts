@@ -247,6 +247,7 @@ export function layoutSheet(
   for (const part of template.parts) {
     const partRow = row++;
     const partLeafRows: number[] = [];
+    const partDeductionRows: number[] = [];
     let partMax = 0;
     put({ row: partRow, col: COL.code, value: part.code, style: "part" });
     put({ row: partRow, col: COL.title, value: part.title, style: "part" });
@@ -260,7 +261,7 @@ export function layoutSheet(
       }
       const first = row;
       for (const l of leaves) {
-        partLeafRows.push(row);
+        (l.kind === "deduction" ? partDeductionRows : partLeafRows).push(row);
         writeLeafRow({ ...l, max: l.max, step: l.step, evidenceRequired: l.evidenceRequired });
       }
       if (groupRow >= 0) {
@@ -290,7 +291,10 @@ export function layoutSheet(
       put({
         row: partRow,
         col,
-        formula: `=ROUND(SUM(${sumArgs(col, partLeafRows)}),2)`,
+        // Signed as in the total: deductions in a part subtract from its subtotal.
+        formula: partDeductionRows.length
+          ? `=ROUND(SUM(${sumArgs(col, partLeafRows)})-SUM(${sumArgs(col, partDeductionRows)}),2)`
+          : `=ROUND(SUM(${sumArgs(col, partLeafRows)}),2)`,
         cached: toNumber(t.parts[part.code] ?? 0),
         style: "part",
         numFmt: POINTS_FORMAT,

@@ -57,6 +57,14 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     UPLOAD_REJECTED: "Tệp tải lên bị từ chối: {reason}.",
     NETWORK_ERROR: "Không kết nối được máy chủ; thao tác sẽ được thực hiện lại khi có mạng.",
     INTERNAL: "Lỗi hệ thống (mã yêu cầu {requestId}). Vui lòng thử lại hoặc báo cho quản trị viên.",
+    REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
+    ALREADY_EXISTS: "{what} đã tồn tại; dữ liệu đã công bố không sửa được, hãy tạo phiên bản mới.",
+    CLIENT_ID_REUSED: "Mã lần nộp {clientId} đã được dùng cho một nội dung khác.",
+    PERIOD_UNKNOWN_UNIT: "Đơn vị {unit} không có trong danh mục đơn vị.",
+    PERIOD_LEADER_NOT_MEMBER: "Đơn vị {unit} (khối trưởng hoặc khối phó) không phải thành viên của kỳ thi đua.",
+    PERIOD_DUPLICATE_MEMBER: "Đơn vị {unit} được liệt kê hai lần trong kỳ thi đua.",
+    BALLOTS_EXCEED_ISSUED: "Số phiếu thu về ({returned}) vượt số phiếu phát ra ({issued}).",
+    NOTHING_SUBMITTED: "Đơn vị {unit} chưa nộp bảng điểm.",
   },
   en: {
     SCORE_ABOVE_MAX: "Score {value} for criterion {criterion} is above the maximum {max}.",
@@ -107,8 +115,32 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     UPLOAD_REJECTED: "The upload was refused: {reason}.",
     NETWORK_ERROR: "The server cannot be reached; the action will be retried when the connection returns.",
     INTERNAL: "System error (request id {requestId}). Please try again or tell the administrator.",
+    REASON_REQUIRED: "A reason is required for this action.",
+    ALREADY_EXISTS: "{what} already exists; published data cannot change, create a new version instead.",
+    CLIENT_ID_REUSED: "Push id {clientId} was already used for different content.",
+    PERIOD_UNKNOWN_UNIT: "Unit {unit} is not in the list of units.",
+    PERIOD_LEADER_NOT_MEMBER: "Unit {unit} (bloc leader or deputy) is not a member of the period.",
+    PERIOD_DUPLICATE_MEMBER: "Unit {unit} is listed twice in the period.",
+    BALLOTS_EXCEED_ISSUED: "Ballots returned ({returned}) exceed ballots issued ({issued}).",
+    NOTHING_SUBMITTED: "Unit {unit} has not submitted a sheet.",
   },
 };
+
+/** Points the core wrote as "1,234.5" (formatPointsEn), read the Vietnamese way: "1.234,5". */
+const EN_POINTS = /^\d{1,3}(,\d{3})*(\.\d+)?$/;
+const POINT_PARAMS = ["max", "step", "declared", "sum"];
+/** Codes whose `value` the core formatted itself (elsewhere `value` is what the person typed, shown as typed). */
+const FORMATTED_VALUE: readonly ErrorCode[] = ["SCORE_ABOVE_MAX", "SCORE_NOT_MULTIPLE_OF_STEP"];
+
+function localisePoints(code: ErrorCode, params: ErrorParams): void {
+  const swap = (v: string) => v.replace(/[.,]/g, (c) => (c === "." ? "," : "."));
+  for (const k of POINT_PARAMS) {
+    const v = params[k];
+    if (typeof v === "string" && EN_POINTS.test(v)) params[k] = swap(v);
+  }
+  const v = params.value;
+  if (FORMATTED_VALUE.includes(code) && typeof v === "string" && EN_POINTS.test(v)) params.value = swap(v);
+}
 
 /** Fills `{name}` placeholders; unknown placeholders are left visible rather than silently dropped. */
 export function interpolate(template: string, params: ErrorParams = {}): string {
@@ -123,6 +155,7 @@ export function interpolate(template: string, params: ErrorParams = {}): string 
  */
 export function messageFor(error: DomainError, locale: Locale): string {
   const params: ErrorParams = { criterion: error.criterion ?? "", ...(error.params ?? {}) };
+  if (locale === "vi") localisePoints(error.code, params);
   if (error.cell) params.cell = error.cell;
   const text = interpolate(errorMessages[locale][error.code], params);
   return error.cell ? `${text} (${locale === "vi" ? "ô" : "cell"} ${error.cell})` : text;

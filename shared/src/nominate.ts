@@ -35,11 +35,14 @@ export interface NominationResult {
 }
 
 /**
+ * Walks the candidates in rank order. When the vote was held and failed its quorum (`quorumFailed`), nothing is
+ * nominated at all (DOMAIN.md, computation 5), not even awards that need no vote: every unit gets reason `vote`.
  * @example nominate(rulebook, candidates).leadingUnitId
  */
 export function nominate(
   rulebook: Pick<Rulebook, "awards" | "bands">,
   candidates: readonly NominationCandidate[],
+  options: { quorumFailed?: boolean } = {},
 ): NominationResult {
   const ordered = [...candidates].sort((a, b) => a.rank - b.rank || (a.unitId < b.unitId ? -1 : 1));
   const byAward: Record<string, string[]> = {};
@@ -48,6 +51,10 @@ export function nominate(
   for (const c of ordered) {
     if (c.withdrawn) {
       nominations.push({ unitId: c.unitId, award: null, reason: "withdrawn" });
+      continue;
+    }
+    if (options.quorumFailed) {
+      nominations.push({ unitId: c.unitId, award: null, reason: "vote" });
       continue;
     }
     let given: string | null = null;

@@ -15,6 +15,10 @@ describe("parsePoints", () => {
     expect(parsePoints("-1")).toEqual({ ok: false, reason: "negative" });
     expect(parsePoints("abc")).toEqual({ ok: false, reason: "not_a_number" });
     expect(parsePoints("")).toEqual({ ok: false, reason: "empty" });
+    expect(parsePoints("123456789012")).toEqual({ ok: false, reason: "too_large" });
+    expect(parsePoints(1e12)).toEqual({ ok: false, reason: "too_large" });
+    expect(parsePoints(" 95,50 ")).toEqual({ ok: true, hundredths: 9550 });
+    expect(parsePoints("-0")).toEqual({ ok: true, hundredths: 0 });
   });
   it("adds 0.1 and 0.2 to exactly 0.3", () => {
     const a = parsePoints("0,1");

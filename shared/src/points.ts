@@ -19,7 +19,7 @@ export type PointsParse =
   | { ok: true; hundredths: Hundredths }
   | { ok: false; reason: "empty" | "not_a_number" | "too_many_decimals" | "negative" | "too_large" };
 
-const DECIMAL = /^([0-9]{1,10})(?:[.,]([0-9]{1,}))?$/;
+const DECIMAL = /^([0-9]+)(?:[.,]([0-9]+))?$/;
 
 /**
  * Parses a score typed by a person or sent as JSON. Accepts numbers and strings with "." or "," as the decimal
@@ -40,6 +40,8 @@ export function parsePoints(input: unknown): PointsParse {
   const whole = m[1]!;
   const frac = (m[2] ?? "").replace(/0+$/, "");
   if (frac.length > 2) return { ok: false, reason: "too_many_decimals" };
+  // A long number is a number too large, not "not a number" (what a clerk typing 12 digits should be told).
+  if (whole.replace(/^0+/, "").length > 10) return { ok: false, reason: "too_large" };
   const h = Number(whole) * 100 + Number(frac.padEnd(2, "0"));
   if (h > MAX_POINTS_HUNDREDTHS) return { ok: false, reason: "too_large" };
   return { ok: true, hundredths: h };

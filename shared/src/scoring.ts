@@ -5,7 +5,7 @@
 import type { Hundredths } from "./points.ts";
 import { toHundredths } from "./points.ts";
 import type { Entry, Rulebook, Template } from "./schemas.ts";
-import { leafIndex } from "./validate.ts";
+import { type Leaf, type LeafIndex, leafIndex } from "./template.ts";
 
 export interface Totals {
   base: Hundredths;
@@ -15,7 +15,10 @@ export interface Totals {
   bonusRaw: Hundredths;
   deduction: Hundredths;
   total: Hundredths;
-  /** Subtotal of each part over its leaves (score parts add to base; a bonus part shows its uncapped sum). */
+  /**
+   * Subtotal of each part over its leaves, signed as in the total: score and bonus points add, deductions subtract
+   * (a part of bonus and deduction criteria shows bonus - deduction; a bonus part shows its uncapped sum).
+   */
   parts: Record<string, Hundredths>;
 }
 
@@ -32,28 +35,59 @@ export interface UnitScore {
   missing: string[];
 }
 
-function byCode(entries: readonly Entry[] | undefined): Map<string, Hundredths | null> {
+/**
+ * Scores per leaf, in leaf order: the entry's score, null when the entry is there but blank, undefined when absent.
+ * Validated entries come in template order, so one walk usually suffices; otherwise a map (the last entry wins).
+ */
+function valuesByLeaf(idx: LeafIndex, entries: readonly Entry[] | undefined): (Hundredths | null | undefined)[] {
+  const { leaves } = idx;
+  const out = new Array<Hundredths | null | undefined>(leaves.length);
+  if (!entries || entries.length === 0) return out;
+  let j = 0;
+  if (idx.byCode.size === leaves.length) {
+    for (let i = 0; i < leaves.length; i++) {
+      const e = entries[j];
+      if (e !== undefined && e.criterion === leaves[i]!.code) {
+        out[i] = e.score;
+        j++;
+      }
+    }
+    if (j === entries.length) return out;
+  }
   const m = new Map<string, Hundredths | null>();
-  if (entries) for (const e of entries) m.set(e.criterion, e.score);
-  return m;
+  for (const e of entries) m.set(e.criterion, e.score);
+  for (let i = 0; i < leaves.length; i++) out[i] = m.get(leaves[i]!.code);
+  return out;
 }
 
-function totalsOf(template: Template, rulebook: Rulebook, value: (code: string) => Hundredths | null): Totals {
-  const { leaves } = leafIndex(template);
-  let base = 0;
-  let bonusRaw = 0;
-  let deduction = 0;
-  const parts: Record<string, Hundredths> = {};
-  for (const p of template.parts) parts[p.code] = 0;
-  for (const leaf of leaves) {
-    const v = value(leaf.code) ?? 0;
-    parts[leaf.partCode] = (parts[leaf.partCode] ?? 0) + v;
-    if (leaf.kind === "score") base += v;
-    else if (leaf.kind === "bonus") bonusRaw += v;
-    else deduction += v;
+/** Running sums of the formula for one set of values. */
+class Sums {
+  base = 0;
+  bonusRaw = 0;
+  deduction = 0;
+  readonly parts: number[];
+  constructor(partCount: number) {
+    this.parts = new Array<number>(partCount).fill(0);
   }
-  const bonus = Math.min(bonusRaw, toHundredths(rulebook.bonusCap));
-  return { base, bonus, bonusRaw, deduction, total: base + bonus - deduction, parts };
+  add(kind: Leaf["kind"], part: number, v: Hundredths): void {
+    if (kind === "score") {
+      this.base += v;
+      this.parts[part]! += v;
+    } else if (kind === "bonus") {
+      this.bonusRaw += v;
+      this.parts[part]! += v;
+    } else {
+      this.deduction += v;
+      this.parts[part]! -= v;
+    }
+  }
+  totals(partCodes: readonly string[], bonusCap: Hundredths): Totals {
+    const parts: Record<string, Hundredths> = {};
+    for (let p = 0; p < partCodes.length; p++) parts[partCodes[p]!] = this.parts[p]!;
+    const bonus = Math.min(this.bonusRaw, bonusCap);
+    const { base, bonusRaw, deduction } = this;
+    return { base, bonus, bonusRaw, deduction, total: base + bonus - deduction, parts };
+  }
 }
 
 /**
@@ -62,31 +96,61 @@ function totalsOf(template: Template, rulebook: Rulebook, value: (code: string) 
  */
 export function scoreUnit(
   template: Template,
-  rulebook: Rulebook,
+  rulebook: Pick<Rulebook, "bonusCap">,
   selfEntries: readonly Entry[],
   reviewedEntries?: readonly Entry[],
 ): UnitScore {
-  const self = byCode(selfEntries);
-  const rev = byCode(reviewedEntries);
-  const { leaves } = leafIndex(template);
-  const effective: Record<string, Hundredths | null> = {};
+  return scoreUnitValues(template, rulebook, selfEntries, reviewedEntries).score;
+}
+
+/**
+ * `scoreUnit`, plus the effective points as an array in leaf order (`leafIndex(template).leaves`), which the bloc
+ * table and classification read without a lookup by code per cell.
+ */
+export function scoreUnitValues(
+  template: Template,
+  rulebook: Pick<Rulebook, "bonusCap">,
+  selfEntries: readonly Entry[],
+  reviewedEntries?: readonly Entry[],
+): { score: UnitScore; values: (Hundredths | null)[] } {
+  const idx = leafIndex(template);
+  const { leaves, partOf, partCodes } = idx;
+  const self = valuesByLeaf(idx, selfEntries);
+  const rev = reviewedEntries && reviewedEntries.length > 0 ? valuesByLeaf(idx, reviewedEntries) : null;
+  const eff = new Sums(partCodes.length);
+  const own = new Sums(partCodes.length);
+  const values = new Array<Hundredths | null>(leaves.length);
   const missing: string[] = [];
   let reviewed = false;
-  for (const leaf of leaves) {
-    const r = rev.get(leaf.code);
-    let v: Hundredths | null;
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    const s = self[i] ?? null;
+    const r = rev ? rev[i] : undefined;
+    let v: Hundredths | null = s;
     if (r !== undefined && r !== null) {
       v = r;
       reviewed = true;
-    } else v = self.get(leaf.code) ?? null;
+    }
     if (v === null && leaf.kind === "score") missing.push(leaf.code);
-    effective[leaf.code] = v === null && leaf.kind !== "score" ? 0 : v;
+    values[i] = v === null && leaf.kind !== "score" ? 0 : v;
+    if (v !== null) eff.add(leaf.kind, partOf[i]!, v);
+    if (s !== null) own.add(leaf.kind, partOf[i]!, s);
   }
-  return {
-    effective,
-    totals: totalsOf(template, rulebook, (c) => effective[c] ?? null),
-    self: totalsOf(template, rulebook, (c) => self.get(c) ?? null),
+  const cap = toHundredths(rulebook.bonusCap);
+  // The record by code is built on first read: the bloc table and classification use `values` and never need it.
+  let effective: Record<string, Hundredths | null> | undefined;
+  const score: UnitScore = {
+    get effective() {
+      if (effective === undefined) {
+        effective = {};
+        for (let i = 0; i < leaves.length; i++) effective[leaves[i]!.code] = values[i]!;
+      }
+      return effective;
+    },
+    totals: eff.totals(partCodes, cap),
+    self: own.totals(partCodes, cap),
     reviewed,
     missing,
   };
+  return { score, values };
 }

@@ -52,11 +52,45 @@ function toLeaf(c: LeafCriterion, partCode: string, groupCode: string | null, in
   };
 }
 
+/** What the core derives once per template object (templates are immutable once published). */
+export interface LeafIndex {
+  leaves: Leaf[];
+  byCode: Map<string, Leaf>;
+  /** Codes of parts and groups: not inputs. */
+  groups: Set<string>;
+  /** Part codes in template order. */
+  partCodes: string[];
+  /** For each leaf (same order as `leaves`), the index of its part in `partCodes`. */
+  partOf: number[];
+  /** Sum of the maxima of the `score` criteria. */
+  scoreMax: Hundredths;
+}
+
+const leafIndexCache = new WeakMap<Template, LeafIndex>();
+
+/** Leaves by code and the other derived data, cached per template object. */
+export function leafIndex(template: Template): LeafIndex {
+  let idx = leafIndexCache.get(template);
+  if (!idx) {
+    const leaves = leavesOf(template);
+    const groups = new Set<string>();
+    for (const p of template.parts) {
+      groups.add(p.code);
+      for (const c of p.criteria) if (isGroup(c)) groups.add(c.code);
+    }
+    const partCodes = template.parts.map((p) => p.code);
+    const partOf = leaves.map((l) => partCodes.indexOf(l.partCode));
+    let max = 0;
+    for (const l of leaves) if (l.kind === "score") max += l.max;
+    idx = { leaves, byCode: new Map(leaves.map((l) => [l.code, l])), groups, partCodes, partOf, scoreMax: max };
+    leafIndexCache.set(template, idx);
+  }
+  return idx;
+}
+
 /** Sum of the maxima of the `score` criteria: the 100% against which bands are measured. */
 export function scoreMax(template: Template): Hundredths {
-  let sum = 0;
-  for (const l of leavesOf(template)) if (l.kind === "score") sum += l.max;
-  return sum;
+  return leafIndex(template).scoreMax;
 }
 
 function partScoreMax(part: Part): Hundredths {

@@ -4,27 +4,57 @@
  */
 import { type DomainError, domainError } from "./errors.ts";
 import { formatPointsEn, type Hundredths, parsePoints } from "./points.ts";
-import { type Entry, type EntryInput, ReviewPush, SubmissionPush, type Template, zodErrors } from "./schemas.ts";
-import { type Leaf, leavesOf } from "./template.ts";
+import {
+  cleanText,
+  type Entry,
+  type EntryInput,
+  LIMITS,
+  ReviewPush,
+  SubmissionPush,
+  type Template,
+  zodErrors,
+} from "./schemas.ts";
+import { type Leaf, leafIndex } from "./template.ts";
 
 export type EntryMode = "submission" | "review";
 
-/** Leaves by code, cached per template object (templates are immutable). */
-const leafIndexCache = new WeakMap<Template, { leaves: Leaf[]; byCode: Map<string, Leaf>; groups: Set<string> }>();
+/** Re-exported for callers that imported it from here. */
+export { leafIndex };
 
-export function leafIndex(template: Template) {
-  let idx = leafIndexCache.get(template);
-  if (!idx) {
-    const leaves = leavesOf(template);
-    const groups = new Set<string>();
-    for (const p of template.parts) {
-      groups.add(p.code);
-      for (const c of p.criteria) if ("children" in c) groups.add(c.code);
-    }
-    idx = { leaves, byCode: new Map(leaves.map((l) => [l.code, l])), groups };
-    leafIndexCache.set(template, idx);
-  }
-  return idx;
+/** The criterion code without surrounding white space (`trim`, skipped when the ends are plainly not space). */
+function cleanCode(s: string): string {
+  const n = s.length;
+  return n > 0 && s.charCodeAt(0) > 32 && s.charCodeAt(n - 1) > 32 && s.charCodeAt(0) < 127 && s.charCodeAt(n - 1) < 127
+    ? s
+    : s.trim();
+}
+
+/** A readable score that breaks the criterion's maximum or step. */
+function scoreError(leaf: Leaf, input: EntryInput, i: number, score: Hundredths): DomainError {
+  const where = { criterion: leaf.code, cell: input.cell, path: "/entries/" + i };
+  const value = formatPointsEn(score);
+  return score > leaf.max
+    ? domainError("SCORE_ABOVE_MAX", where, { value, max: formatPointsEn(leaf.max) })
+    : domainError("SCORE_NOT_MULTIPLE_OF_STEP", where, { value, step: formatPointsEn(leaf.step) });
+}
+
+/** A score that was given but cannot be read as points. */
+function unreadableScoreError(
+  leaf: Leaf,
+  input: EntryInput,
+  i: number,
+  reason: "not_a_number" | "too_many_decimals" | "negative" | "too_large",
+): DomainError {
+  const where = { criterion: leaf.code, cell: input.cell, path: "/entries/" + i };
+  const value = describe(input.score);
+  if (reason === "too_large") return domainError("SCORE_ABOVE_MAX", where, { value, max: formatPointsEn(leaf.max) });
+  const code =
+    reason === "negative"
+      ? "SCORE_NEGATIVE"
+      : reason === "too_many_decimals"
+        ? "SCORE_TOO_MANY_DECIMALS"
+        : "SCORE_INVALID";
+  return domainError(code, where, { value });
 }
 
 function describe(raw: unknown): string {
@@ -44,66 +74,246 @@ export function validateEntries(
 ): { entries: Entry[]; errors: DomainError[] } {
   const { leaves, byCode, groups } = leafIndex(template);
   const errors: DomainError[] = [];
-  const found = new Map<string, { entry: Entry; cell: string | undefined }>();
-  inputs.forEach((input, i) => {
-    const code = input.criterion.trim();
-    const where = { criterion: code, cell: input.cell, path: `/entries/${i}` };
-    const leaf = byCode.get(code);
-    if (!leaf) {
-      errors.push(domainError(groups.has(code) ? "NOT_AN_INPUT_CRITERION" : "UNKNOWN_CRITERION", where));
-      return;
-    }
-    if (found.has(code)) {
-      errors.push(domainError("DUPLICATE_CRITERION", where));
-      return;
+  // Entries and their cells by leaf index; a sheet usually lists its criteria in template order, so try that first.
+  const found = new Array<Entry | undefined>(leaves.length);
+  const cells = new Array<string | undefined>(leaves.length);
+  /** Criteria whose score was given but could not be read: already reported, so not "missing" as well. */
+  const failed = new Set<string>();
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const code = cleanCode(input.criterion);
+    const guess = leaves[i];
+    const leaf = guess !== undefined && guess.code === code ? guess : byCode.get(code);
+    if (leaf === undefined || found[leaf.index] !== undefined) {
+      const where = { criterion: code, cell: input.cell, path: "/entries/" + i };
+      const problem = leaf ? "DUPLICATE_CRITERION" : groups.has(code) ? "NOT_AN_INPUT_CRITERION" : "UNKNOWN_CRITERION";
+      errors.push(domainError(problem, where));
+      continue;
     }
     let score: Hundredths | null = null;
     const parsed = parsePoints(input.score);
     if (parsed.ok) {
       score = parsed.hundredths;
-      const value = formatPointsEn(score);
-      if (score > leaf.max)
-        errors.push(domainError("SCORE_ABOVE_MAX", where, { value, max: formatPointsEn(leaf.max) }));
-      else if (leaf.step > 0 && score % leaf.step !== 0)
-        errors.push(domainError("SCORE_NOT_MULTIPLE_OF_STEP", where, { value, step: formatPointsEn(leaf.step) }));
+      if (score > leaf.max || (leaf.step > 0 && score % leaf.step !== 0))
+        errors.push(scoreError(leaf, input, i, score));
     } else if (parsed.reason !== "empty") {
-      const value = describe(input.score);
-      const code2 =
-        parsed.reason === "negative"
-          ? "SCORE_NEGATIVE"
-          : parsed.reason === "too_many_decimals"
-            ? "SCORE_TOO_MANY_DECIMALS"
-            : parsed.reason === "too_large"
-              ? "SCORE_ABOVE_MAX"
-              : "SCORE_INVALID";
-      errors.push(
-        domainError(code2, where, code2 === "SCORE_ABOVE_MAX" ? { value, max: formatPointsEn(leaf.max) } : { value }),
-      );
+      failed.add(code);
+      errors.push(unreadableScoreError(leaf, input, i, parsed.reason));
     }
-    const entry: Entry = { criterion: code, score, evidence: input.evidence ?? "", note: input.note ?? "" };
-    found.set(code, { entry, cell: input.cell });
-  });
+    found[leaf.index] = { criterion: code, score, evidence: input.evidence ?? "", note: input.note ?? "" };
+    cells[leaf.index] = input.cell;
+  }
   const entries: Entry[] = [];
-  for (const leaf of leaves) {
-    const f = found.get(leaf.code);
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    const f = found[i];
     if (mode === "submission") {
       // A score left blank is only a "missing" error when the entry itself did not already fail to parse.
-      const failed = f && f.entry.score === null && errors.some((e) => e.criterion === leaf.code);
-      if (leaf.kind === "score" && (!f || f.entry.score === null) && !failed)
-        errors.push(domainError("SCORE_MISSING", { criterion: leaf.code, cell: f?.cell }));
+      if (leaf.kind === "score" && (!f || f.score === null) && !failed.has(leaf.code))
+        errors.push(domainError("SCORE_MISSING", { criterion: leaf.code, cell: cells[i] }));
       if (
         leaf.evidenceRequired &&
         f &&
-        f.entry.score !== null &&
-        f.entry.score > 0 &&
-        f.entry.evidence === "" &&
+        f.score !== null &&
+        f.score > 0 &&
+        f.evidence === "" &&
         leaf.kind !== "deduction"
       )
-        errors.push(domainError("EVIDENCE_REQUIRED", { criterion: leaf.code, cell: f.cell }));
+        errors.push(domainError("EVIDENCE_REQUIRED", { criterion: leaf.code, cell: cells[i] }));
     }
-    if (f) entries.push(f.entry);
+    if (f) entries.push(f);
   }
   return { entries, errors };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fast path for the push schemas. A well-formed body (what the add-in sends) is checked here by hand and gives
+// exactly the object Zod would give (same keys in the same order, same NFC-normalised trimmed text); anything else
+// -- an unknown key, a wrong type, a value off its limits, a non-plain object -- returns null and goes through Zod,
+// which then reports the problems with their paths. Zod costs several times JSON.parse of the same body; this is a
+// fraction of it (see bench/RESULTS.md).
+
+const EXP = !!(globalThis as any).process?.env?.EXP;
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CLIENT_ID_RE = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * An object to read keys from. Zod accepts any non-array object here; what the fast path then requires (only known
+ * keys, as many of them enumerable as it read values) sends anything unusual on to Zod.
+ */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Zod's `text(max)` on a value already known to be a string: null when it would fail. */
+function fastText(v: string, max: number): string | null {
+  if (v.length > max * 4) return null;
+  const t = cleanText(v);
+  return t.length > max ? null : t;
+}
+
+function isEntryKey(k: string): boolean {
+  return k === "criterion" || k === "score" || k === "cell" || k === "evidence" || k === "note";
+}
+
+/** "D12": one to three capital letters, then one to seven digits (the schema's regex, without the regex engine). */
+function isCellAddress(s: string): boolean {
+  const n = s.length;
+  if (n < 2 || n > 10) return false;
+  let i = 0;
+  while (i < n && i < 3) {
+    const c = s.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    i++;
+  }
+  if (i === 0 || n - i < 1 || n - i > 7) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks one entry as the schema would. Returns the entry with the values Zod would give: `raw` itself when its text
+ * needs no cleaning (the common case; only its key order may differ from Zod's), a cleaned copy otherwise, or null
+ * when Zod must look at it.
+ */
+function fastEntry(raw: unknown): EntryInput | null {
+  if (!isObject(raw)) return null;
+  let keys = 0;
+  for (const k in raw) {
+    if (!isEntryKey(k)) return null;
+    keys++;
+  }
+  const { criterion, score, evidence, note, cell } = raw;
+  if (typeof criterion !== "string" || criterion.length > LIMITS.code * 2) return null;
+  let seen = 1;
+  let evidenceText: string | undefined;
+  let noteText: string | undefined;
+  if (score !== undefined) {
+    if (typeof score === "number") {
+      if (!Number.isFinite(score)) return null;
+    } else if (typeof score === "string") {
+      if (score.length > 40) return null;
+    } else if (score !== null) return null;
+    seen++;
+  }
+  if (evidence !== undefined) {
+    if (typeof evidence !== "string") return null;
+    const t = fastText(evidence, LIMITS.longText);
+    if (t === null) return null;
+    evidenceText = t;
+    seen++;
+  }
+  if (note !== undefined) {
+    if (typeof note !== "string") return null;
+    const t = fastText(note, LIMITS.longText);
+    if (t === null) return null;
+    noteText = t;
+    seen++;
+  }
+  if (cell !== undefined) {
+    if (typeof cell !== "string" || !isCellAddress(cell)) return null;
+    seen++;
+  }
+  // A key present with the value undefined (not JSON, but possible from a caller) goes through Zod.
+  if (seen !== keys) return null;
+  if (EXP && evidenceText === evidence && noteText === note) return raw as EntryInput;
+  return canonicalEntry({ ...(raw as EntryInput), evidence: evidenceText, note: noteText });
+}
+
+/** A checked entry with Zod's key order and without the keys that are absent. */
+function canonicalEntry(e: EntryInput): EntryInput {
+  const out: EntryInput = { criterion: e.criterion };
+  if (e.score !== undefined) out.score = e.score;
+  if (e.evidence !== undefined) out.evidence = e.evidence;
+  if (e.note !== undefined) out.note = e.note;
+  if (e.cell !== undefined) out.cell = e.cell;
+  return out;
+}
+
+/** The checked entries (the body's own array when no entry needed cleaning), or null when Zod must look. */
+function fastEntries(raw: unknown): EntryInput[] | null {
+  if (!Array.isArray(raw) || raw.length > LIMITS.entries) return null;
+  let out: EntryInput[] | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const e = fastEntry(raw[i]);
+    if (e === null) return null;
+    if (e !== raw[i] && out === null) out = raw.slice(0, i);
+    if (out !== null) out.push(e);
+  }
+  return out ?? (raw as EntryInput[]);
+}
+
+/**
+ * `entries` as Zod's output carries them: fresh objects in Zod's key order, made on first read only, since the
+ * validation itself reads the checked entries directly.
+ */
+function lazyEntries<T extends object>(head: T, checked: readonly EntryInput[]): T & { entries: EntryInput[] } {
+  let copies: EntryInput[] | undefined;
+  return Object.defineProperty(head, "entries", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      copies ??= checked.map(canonicalEntry);
+      return copies;
+    },
+  }) as T & { entries: EntryInput[] };
+}
+
+function isId(v: unknown): v is string {
+  return typeof v === "string" && v.length >= 1 && v.length <= LIMITS.id && ID_RE.test(v);
+}
+
+function isClientId(v: unknown): v is string {
+  return typeof v === "string" && v.length >= 8 && v.length <= 64 && CLIENT_ID_RE.test(v);
+}
+
+function isRevision(v: unknown): v is number | null {
+  return v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
+}
+
+function countKeys(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
+/**
+ * `SubmissionPush.safeParse(body).data` for a well-formed body, with the checked entries to validate; null when Zod
+ * must look at it.
+ */
+function fastSubmissionPush(body: unknown): { push: SubmissionPush; inputs: readonly EntryInput[] } | null {
+  if (!isObject(body) || countKeys(body) !== 5) return null;
+  const { templateId, templateVersion, baseRevision, clientId } = body;
+  if (!isId(templateId) || !Number.isSafeInteger(templateVersion) || (templateVersion as number) < 1) return null;
+  if (!isRevision(baseRevision) || !isClientId(clientId)) return null;
+  const inputs = fastEntries(body.entries);
+  if (inputs === null) return null;
+  const head = { templateId, templateVersion: templateVersion as number, baseRevision, clientId };
+  return { push: EXP ? lazyEntries(head, inputs) : { ...head, entries: inputs as EntryInput[] }, inputs };
+}
+
+/** `ReviewPush.safeParse(body).data` for a well-formed body, with the checked entries; null when Zod must look. */
+function fastReviewPush(body: unknown): { push: ReviewPush; inputs: readonly EntryInput[] } | null {
+  if (!isObject(body)) return null;
+  const keys = countKeys(body);
+  const { baseRevision, clientId, note } = body;
+  if (!isRevision(baseRevision) || !isClientId(clientId)) return null;
+  let noteText = "";
+  if (note !== undefined) {
+    if (typeof note !== "string") return null;
+    const t = fastText(note, LIMITS.longText);
+    if (t === null) return null;
+    noteText = t;
+  }
+  if (keys !== (note === undefined ? 3 : 4) || !("entries" in body)) return null;
+  const inputs = fastEntries(body.entries);
+  if (inputs === null) return null;
+  const push = lazyEntries({ baseRevision, clientId }, inputs);
+  // Zod's key order: baseRevision, clientId, entries, note
+  return { push: Object.assign(push, { note: noteText }), inputs };
 }
 
 export interface ValidatedSubmission {
@@ -118,9 +328,16 @@ export interface ValidatedSubmission {
  * then template identity and version, then every entry. Never throws.
  */
 export function validateSubmission(template: Template, body: unknown): ValidatedSubmission {
-  const parsed = SubmissionPush.safeParse(body);
-  if (!parsed.success) return { ok: false, push: null, entries: [], errors: zodErrors(parsed.error) };
-  const push = parsed.data;
+  let push: SubmissionPush;
+  let inputs: readonly EntryInput[];
+  const fast = fastSubmissionPush(body);
+  if (fast) ({ push, inputs } = fast);
+  else {
+    const parsed = SubmissionPush.safeParse(body);
+    if (!parsed.success) return { ok: false, push: null, entries: [], errors: zodErrors(parsed.error) };
+    push = parsed.data;
+    inputs = push.entries;
+  }
   const errors: DomainError[] = [];
   if (push.templateId !== template.id)
     errors.push(
@@ -135,16 +352,24 @@ export function validateSubmission(template: Template, body: unknown): Validated
       ),
     );
   if (errors.length) return { ok: false, push, entries: [], errors };
-  const result = validateEntries(template, push.entries, "submission");
+  const result = validateEntries(template, inputs, "submission");
   return { ok: result.errors.length === 0, push, entries: result.entries, errors: result.errors };
 }
 
 /** Validates a review body (điểm thẩm định): only the criteria the secretariat reviewed. Never throws. */
 export function validateReview(template: Template, body: unknown) {
-  const parsed = ReviewPush.safeParse(body);
-  if (!parsed.success)
-    return { ok: false, push: null, entries: [] as Entry[], errors: zodErrors(parsed.error) as DomainError[] };
-  const result = validateEntries(template, parsed.data.entries, "review");
+  let push: ReviewPush;
+  let inputs: readonly EntryInput[];
+  const fast = fastReviewPush(body);
+  if (fast) ({ push, inputs } = fast);
+  else {
+    const parsed = ReviewPush.safeParse(body);
+    if (!parsed.success)
+      return { ok: false, push: null, entries: [] as Entry[], errors: zodErrors(parsed.error) as DomainError[] };
+    push = parsed.data;
+    inputs = push.entries;
+  }
+  const result = validateEntries(template, inputs, "review");
   const entries = result.entries.filter((e) => e.score !== null);
-  return { ok: result.errors.length === 0, push: parsed.data, entries, errors: result.errors };
+  return { ok: result.errors.length === 0, push, entries, errors: result.errors };
 }

@@ -1,0 +1,224 @@
+/**
+ * The Worker API client (máy khách API), following docs/api.md. Every failure becomes an `ApiFailure` carrying the
+ * server's domain errors (code, criterion, cell), so the pane shows them in the user's language and maps them to
+ * cells. A request that never reached the server is `NETWORK_ERROR` with status 0: the caller may queue it.
+ */
+import type {
+  BlocTable,
+  DomainError,
+  ErrorCode,
+  Period,
+  Rulebook,
+  Tally,
+  Template,
+  Unit,
+} from "../../shared/src/index.ts";
+
+export interface Me {
+  role: "council" | "secretariat" | "clerk" | "board" | "voter";
+  blocId?: string | null;
+  unitId?: string | null;
+  periodId?: string | null;
+}
+
+export interface SheetBundle {
+  /** Latest revision per unit (the clerk sees its own only). */
+  revisions?: Record<string, number>;
+  returned?: Record<string, { reason: string; at: string; by: string }>;
+  period: Period;
+  bloc: { id: string; name: string; kind?: string };
+  units: Unit[];
+  template: Template;
+  rulebook: Rulebook;
+}
+
+export interface WireTotals {
+  base: number;
+  bonus: number;
+  deduction: number;
+  total: number;
+}
+
+export interface PushReceipt {
+  revision: number;
+  contentHash: string;
+  totals: WireTotals;
+  receivedAt: string;
+  late: boolean;
+}
+
+export interface WireEntry {
+  criterion: string;
+  score: number | null;
+  evidence: string;
+  note: string;
+}
+
+export interface Revision {
+  revision: number;
+  entries: WireEntry[];
+  by?: string;
+  at?: string;
+}
+
+export interface EntryChange {
+  criterion: string;
+  from: WireEntry | null;
+  to: WireEntry | null;
+  delta: number | null;
+}
+
+export interface UnitStatus {
+  unitId: string;
+  name: string;
+  shortName: string;
+  status: "missing" | "submitted" | "returned" | "accepted";
+  latestRevision: number | null;
+  at: string | null;
+  by: string | null;
+  late: boolean | null;
+  total: number | null;
+  returned: { reason: string; at: string; by: string } | null;
+  reviewRevision: number | null;
+  flags?: { violation: boolean; withdrawn: boolean; reason: string };
+}
+
+/** GET .../voting/tally: the core's tally once visible (sharePct in hundredths of a percent). */
+export interface TallyAnswer {
+  visible: boolean;
+  issued: number;
+  returned: number;
+  tally: Tally | null;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number>,
+    readonly details: DomainError[],
+    readonly requestId: string | null,
+  ) {
+    super(code);
+  }
+  /** The failure as a domain error, for the message catalogue. */
+  asError(): DomainError {
+    return { code: this.code, params: this.params };
+  }
+}
+
+type Fetch = typeof fetch;
+
+/** Normalises "localhost:8787/" to "http://localhost:8787". */
+export function normaliseServer(raw: string): string {
+  let s = raw.trim().replace(/\/+$/, "");
+  if (s.endsWith("/api/v1")) s = s.slice(0, -7);
+  if (!/^https?:\/\//.test(s)) s = `${/^(localhost|127\.)/.test(s) ? "http" : "https"}://${s}`;
+  return s;
+}
+
+function asList<T>(body: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === "object")
+    for (const k of keys) {
+      const v = (body as Record<string, unknown>)[k];
+      if (Array.isArray(v)) return v as T[];
+    }
+  return [];
+}
+
+export class ApiClient {
+  readonly base: string;
+  constructor(
+    server: string,
+    private readonly token: string,
+    private readonly doFetch: Fetch = (...a) => fetch(...a),
+  ) {
+    this.base = `${normaliseServer(server)}/api/v1`;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.doFetch(this.base + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiFailure(0, "NETWORK_ERROR", {}, [], null);
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!res.ok) {
+      const e = (json as { error?: Record<string, unknown> } | null)?.error ?? {};
+      throw new ApiFailure(
+        res.status,
+        (typeof e.code === "string" ? e.code : "INTERNAL") as ErrorCode,
+        (e.params as Record<string, string | number>) ?? {},
+        Array.isArray(e.details) ? (e.details as DomainError[]) : [],
+        typeof e.requestId === "string" ? e.requestId : null,
+      );
+    }
+    return json as T;
+  }
+
+  me = () => this.request<Me>("GET", "/me");
+  periods = async () => asList<Period>(await this.request("GET", "/periods"), "periods", "items");
+  period = (id: string) => this.request<Period>("GET", `/periods/${enc(id)}`);
+  sheet = (periodId: string) => this.request<SheetBundle>("GET", `/periods/${enc(periodId)}/sheet`);
+  revisions = async (periodId: string, unitId: string) =>
+    asList<{ revision: number }>(
+      await this.request("GET", `/periods/${enc(periodId)}/units/${enc(unitId)}/submissions`),
+      "revisions",
+      "items",
+      "submissions",
+    );
+  revision = (periodId: string, unitId: string, revision: number) =>
+    this.request<Revision>("GET", `/periods/${enc(periodId)}/units/${enc(unitId)}/submissions/${revision}`);
+  compare = async (periodId: string, unitId: string, from: number, to: number) =>
+    asList<EntryChange>(
+      await this.request(
+        "GET",
+        `/periods/${enc(periodId)}/units/${enc(unitId)}/submissions/compare?from=${from}&to=${to}`,
+      ),
+      "changes",
+      "items",
+    );
+  push = (periodId: string, unitId: string, body: unknown) =>
+    this.request<PushReceipt>("POST", `/periods/${enc(periodId)}/units/${enc(unitId)}/submissions`, body);
+  status = async (periodId: string) =>
+    asList<UnitStatus>(await this.request("GET", `/periods/${enc(periodId)}/status`), "units", "items");
+  review = (periodId: string, unitId: string, body: unknown) =>
+    this.request<unknown>("PUT", `/periods/${enc(periodId)}/units/${enc(unitId)}/review`, body);
+  reviewed = (periodId: string, unitId: string) =>
+    this.request<{ entries?: WireEntry[] } | null>("GET", `/periods/${enc(periodId)}/units/${enc(unitId)}/review`);
+  returnSheet = (periodId: string, unitId: string, reason: string) =>
+    this.request<unknown>("POST", `/periods/${enc(periodId)}/units/${enc(unitId)}/return`, { reason });
+  flags = (periodId: string, unitId: string, body: { violation: boolean; withdrawn: boolean; reason: string }) =>
+    this.request<unknown>("PUT", `/periods/${enc(periodId)}/units/${enc(unitId)}/flags`, body);
+  transition = (periodId: string, to: string, reason = "") =>
+    this.request<Period>("POST", `/periods/${enc(periodId)}/transitions`, { to, reason });
+  voterCodes = async (periodId: string) =>
+    asList<{ unitId: string; code: string }>(
+      await this.request("POST", `/periods/${enc(periodId)}/voting/codes`),
+      "codes",
+      "items",
+    );
+  ballot = (choices: string[]) => this.request<unknown>("POST", "/ballots", { choices });
+  paperBallots = (periodId: string, ballots: { choices: string[] }[]) =>
+    this.request<unknown>("POST", `/periods/${enc(periodId)}/voting/paper`, { ballots });
+  tally = (periodId: string) => this.request<TallyAnswer>("GET", `/periods/${enc(periodId)}/voting/tally`);
+  table = (periodId: string) => this.request<BlocTable>("GET", `/periods/${enc(periodId)}/table`);
+  rankingUrl = (periodId: string) => `${this.base}/periods/${enc(periodId)}/ranking.xlsx`;
+}
+
+const enc = encodeURIComponent;

@@ -1,0 +1,107 @@
+/**
+ * The bloc table (bảng tổng hợp) and the criteria x units matrix as plain sheets for the gateway: values, formats,
+ * the colour scale on totals, the highlight of the top classification and the chart of totals by unit. Pure.
+ */
+import { type BlocTable, columnLetter, type Locale } from "../../shared/src/index.ts";
+import type { SheetBundle } from "./api.ts";
+import type { CellValue, GridSheet } from "./excel/gateway.ts";
+import { UI, type UiKey } from "./i18n.ts";
+
+const HEADER = { bold: true, fill: "#DEECF9", wrap: true, hAlign: "Center" as const };
+
+export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | "units">, lang: Locale): GridSheet[] {
+  const s = (k: UiKey) => UI[lang][k];
+  const headers: UiKey[] = [
+    "table_stt",
+    "table_unit",
+    "table_self",
+    "table_reviewed",
+    "table_bonus",
+    "table_deduction",
+    "table_total",
+    "table_rank",
+    "table_band",
+    "table_votes",
+    "table_award",
+  ];
+  const first = 3;
+  const values: CellValue[][] = [
+    [s("table_title").replace("{year}", String(table.year))],
+    [bundle.bloc.name],
+    headers.map(s),
+    ...table.rows.map((r) => [
+      r.stt,
+      r.name,
+      r.selfTotal,
+      r.reviewedTotal,
+      r.bonus,
+      r.deduction,
+      r.total,
+      r.rank,
+      r.band ? r.band.label[lang] : "",
+      r.votes === null
+        ? ""
+        : `${r.votes}/${r.voteBase ?? "?"} (${String(r.votePct ?? 0).replace(".", lang === "vi" ? "," : ".")}%)`,
+      r.award ? r.award.name[lang] : "",
+    ]),
+  ];
+  const last = first + table.rows.length - 1;
+  const lastCol = headers.length - 1;
+  const n = table.rows.length;
+  const topBand = table.rows.find((r) => r.band)?.band;
+  const blocTable: GridSheet = {
+    name: s("table_sheet"),
+    values,
+    columnWidths: [5, 36, 9, 10, 9, 9, 10, 8, 20, 14, 30],
+    merges: [`A1:${columnLetter(lastCol)}1`, `A2:${columnLetter(lastCol)}2`],
+    formats: [
+      { rect: { r1: 0, c1: 0, r2: 1, c2: lastCol }, format: { bold: true, hAlign: "Center", size: 13 } },
+      { rect: { r1: 2, c1: 0, r2: 2, c2: lastCol }, format: HEADER },
+      ...(n
+        ? [
+            { rect: { r1: first, c1: 2, r2: last, c2: 6 }, format: {}, numFmt: "0.00" },
+            { rect: { r1: first, c1: 6, r2: last, c2: 6 }, format: { bold: true } },
+            { rect: { r1: first, c1: 1, r2: last, c2: 1 }, format: { wrap: true } },
+          ]
+        : []),
+    ],
+    frozenRows: first,
+    protect: true,
+    ...(n
+      ? {
+          colorScale: `G${first + 1}:G${last + 1}`,
+          chart: {
+            title: s("chartTitle"),
+            categories: `B${first + 1}:B${last + 1}`,
+            values: `G${first + 1}:G${last + 1}`,
+            anchor: `B${last + 3}`,
+          },
+        }
+      : {}),
+    ...(topBand
+      ? { highlight: [{ range: `I${first + 1}:I${last + 1}`, text: topBand.label[lang], fill: "#DFF6DD" }] }
+      : {}),
+  };
+
+  const names = new Map(bundle.units.map((u) => [u.id, u.shortName]));
+  const m = table.matrix;
+  const matrixValues: CellValue[][] = [
+    [s("matrix_code"), s("matrix_title"), s("matrix_max"), ...m.unitIds.map((u) => names.get(u) ?? u)],
+    ...m.criteria.map((c, i) => [c.code, c.title, c.max, ...(m.values[i] ?? [])]),
+  ];
+  const mLastCol = 2 + m.unitIds.length;
+  const matrix: GridSheet = {
+    name: s("matrix_sheet"),
+    values: matrixValues,
+    columnWidths: [9, 50, 8, ...m.unitIds.map(() => 12)],
+    formats: [
+      { rect: { r1: 0, c1: 0, r2: 0, c2: mLastCol }, format: HEADER },
+      ...(m.criteria.length
+        ? [{ rect: { r1: 1, c1: 2, r2: m.criteria.length, c2: mLastCol }, format: {}, numFmt: "0.00" }]
+        : []),
+    ],
+    frozenRows: 1,
+    protect: true,
+  };
+  return [blocTable, matrix];
+}

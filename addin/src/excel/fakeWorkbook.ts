@@ -1,0 +1,336 @@
+/**
+ * An in-memory workbook (sổ tính trong bộ nhớ) implementing the same `WorkbookGateway` as Excel, faithfully enough
+ * for the pane's tests and the browser demo: A1 addresses, values and formulas (evaluated), number formats, cell
+ * formats, Excel's input validation, sheet protection with unlocked input cells, merges, frozen rows, hidden and
+ * very hidden sheets, charts and conditional formats as records. It follows Excel's rules where they matter to us: a
+ * string written through `values`/`formulas` that starts with "=" becomes a formula unless it has the quote prefix
+ * (') or the cell is formatted as Text ("@").
+ */
+import { address, parseAddress } from "../../../shared/src/a1.ts";
+import { META_SHEET_NAME, type SheetLayout } from "../../../shared/src/layout.ts";
+import { evaluate, type Scalar } from "./formula.ts";
+import {
+  type AddinMeta,
+  type Capabilities,
+  type CellValue,
+  type GridSheet,
+  layoutFormatRects,
+  layoutFormulasGrid,
+  layoutNumberFormatRects,
+  metaGrid,
+  metasFromGrid,
+  toExcelValues,
+  upsertMeta,
+  type WorkbookGateway,
+  type WriteOptions,
+} from "./gateway.ts";
+import { type CellFormat, ERROR_FILL, ERROR_FONT, STYLE_FORMATS } from "./styles.ts";
+
+export interface FakeCell {
+  /** The constant, or the formula's last value. */
+  value: Scalar;
+  formula?: string;
+  numFmt?: string;
+  format: Partial<CellFormat>;
+  /** Excel's "quote prefix": the text was entered with a leading apostrophe. */
+  quotePrefix?: boolean;
+}
+
+export interface FakeSheet {
+  name: string;
+  visibility: "Visible" | "Hidden" | "VeryHidden";
+  cells: Map<string, FakeCell>;
+  merges: string[];
+  validations: { range: string; min: number; max: number }[];
+  protected: boolean;
+  frozenRows: number;
+  columnWidths: number[];
+  colorScales: string[];
+  highlights: { range: string; text: string; fill: string }[];
+  charts: { title: string; categories: string; values: string; anchor: string }[];
+  print: SheetLayout["print"] | null;
+}
+
+export type EditResult = { ok: true } | { ok: false; reason: "protected" | "validation"; message: string };
+
+const key = (row: number, col: number) => `${row},${col}`;
+
+function cellsOf(a1: string): { row: number; col: number }[] {
+  const [a, b] = a1.split(":");
+  const s = parseAddress(a!);
+  const e = parseAddress(b ?? a!);
+  if (!s || !e) throw new Error(`bad address ${a1}`);
+  const out: { row: number; col: number }[] = [];
+  for (let r = s.row; r <= e.row; r++) for (let c = s.col; c <= e.col; c++) out.push({ row: r, col: c });
+  return out;
+}
+
+/** Counts of gateway steps, to compare with the real gateway's sync counts. */
+export interface FakeStats {
+  steps: number;
+  writes: number;
+}
+
+export class FakeWorkbook implements WorkbookGateway {
+  readonly sheets = new Map<string, FakeSheet>();
+  activeSheet: string | null = null;
+  selection: { sheet: string; cell: string } | null = null;
+  readonly stats: FakeStats = { steps: 0, writes: 0 };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly capabilities: Capabilities = { host: "demo", apiMinor: 17, dataValidation: true, printSetup: true },
+  ) {
+    this.sheet("Sheet1");
+  }
+
+  /** Called after every change (the demo grid redraws). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed() {
+    for (const l of this.listeners) l();
+  }
+
+  sheet(name: string): FakeSheet {
+    let s = this.sheets.get(name);
+    if (!s) {
+      s = {
+        name,
+        visibility: "Visible",
+        cells: new Map(),
+        merges: [],
+        validations: [],
+        protected: false,
+        frozenRows: 0,
+        columnWidths: [],
+        colorScales: [],
+        highlights: [],
+        charts: [],
+        print: null,
+      };
+      this.sheets.set(name, s);
+    }
+    return s;
+  }
+
+  private clearSheet(s: FakeSheet) {
+    s.cells.clear();
+    s.merges = [];
+    s.validations = [];
+    s.colorScales = [];
+    s.highlights = [];
+    s.charts = [];
+    s.protected = false;
+  }
+
+  /** Excel's rules for a value written by the API into one cell. */
+  private put(s: FakeSheet, row: number, col: number, v: string | number | boolean, asFormula: boolean) {
+    const cell = s.cells.get(key(row, col)) ?? { value: null, format: {} };
+    delete cell.formula;
+    cell.quotePrefix = false;
+    if (typeof v !== "string") cell.value = v;
+    else if (v === "") cell.value = null;
+    else if (v.startsWith("'")) {
+      cell.value = v.slice(1);
+      cell.quotePrefix = true;
+    } else if (cell.numFmt === "@") cell.value = v;
+    else if (/^[=+\-@]/.test(v) && (asFormula || v.startsWith("=") || Number.isNaN(Number(v)))) {
+      cell.formula = v.startsWith("=") ? v : `=${v}`;
+      cell.value = null;
+    } else if (v.trim() !== "" && !Number.isNaN(Number(v))) cell.value = Number(v);
+    else cell.value = v;
+    s.cells.set(key(row, col), cell);
+  }
+
+  private format(s: FakeSheet, a1: string, f: Partial<CellFormat>, numFmt?: string) {
+    for (const { row, col } of cellsOf(a1)) {
+      const cell = s.cells.get(key(row, col)) ?? { value: null, format: {} };
+      cell.format = { ...cell.format, ...f };
+      if (numFmt) cell.numFmt = numFmt;
+      s.cells.set(key(row, col), cell);
+    }
+  }
+
+  /** The value a cell shows, formulas evaluated against the current cells. */
+  valueAt(sheetName: string, row: number, col: number, depth = 0): Scalar {
+    const s = this.sheets.get(sheetName);
+    const cell = s?.cells.get(key(row, col));
+    if (!cell) return null;
+    if (!cell.formula) return cell.value;
+    if (depth > 50) return "#REF!";
+    return evaluate(cell.formula, (r, c) => this.valueAt(sheetName, r, c, depth + 1));
+  }
+
+  cellAt(sheetName: string, a1: string): FakeCell | undefined {
+    const p = parseAddress(a1);
+    return p ? this.sheets.get(sheetName)?.cells.get(key(p.row, p.col)) : undefined;
+  }
+
+  /** Size of the used area of a sheet. */
+  usedSize(sheetName: string): { rows: number; cols: number } {
+    let rows = 0;
+    let cols = 0;
+    for (const [k, c] of this.sheets.get(sheetName)?.cells ?? []) {
+      if (c.value === null && !c.formula) continue;
+      const [r, col] = k.split(",").map(Number) as [number, number];
+      rows = Math.max(rows, r + 1);
+      cols = Math.max(cols, col + 1);
+    }
+    return { rows, cols };
+  }
+
+  /**
+   * A person typing into a cell, as Excel handles it: refused on a locked cell of a protected sheet, checked by the
+   * cell's data validation, "95,5" read as a number (vi-VN), "=..." as a formula unless the cell is Text.
+   */
+  edit(sheetName: string, a1: string, typed: string): EditResult {
+    const s = this.sheets.get(sheetName);
+    const p = parseAddress(a1);
+    if (!s || !p) throw new Error(`no cell ${sheetName}!${a1}`);
+    const cell = s.cells.get(key(p.row, p.col));
+    const locked = cell?.format.locked ?? true;
+    if (s.protected && locked)
+      return { ok: false, reason: "protected", message: "Ô này được khóa; chỉ nhập vào các ô điểm và ghi chú." };
+    const text = typed.trim();
+    const asNumber = /^\d+([.,]\d+)?$/.test(text) ? Number(text.replace(",", ".")) : null;
+    const rule = s.validations.find((v) => cellsOf(v.range).some((c) => c.row === p.row && c.col === p.col));
+    if (rule && text !== "" && (asNumber === null || asNumber < rule.min || asNumber > rule.max))
+      return {
+        ok: false,
+        reason: "validation",
+        message: `Điểm không hợp lệ. Nhập số từ ${rule.min} đến ${String(rule.max).replace(".", ",")}.`,
+      };
+    if (asNumber !== null && cell?.numFmt !== "@") this.put(s, p.row, p.col, asNumber, false);
+    else this.put(s, p.row, p.col, text, false);
+    this.changed();
+    return { ok: true };
+  }
+
+  visibleSheets(): FakeSheet[] {
+    return [...this.sheets.values()].filter((s) => s.visibility === "Visible");
+  }
+
+  // ---------------------------------------------------------------------------------------------- WorkbookGateway
+
+  async writeLayout(layout: SheetLayout & { meta: AddinMeta }, options: WriteOptions = {}): Promise<void> {
+    this.stats.steps++;
+    const s = this.sheet(layout.sheetName);
+    this.clearSheet(s);
+    // Number formats first, as the real gateway queues them, so "@" cells keep typed text as text.
+    for (const { numFmt, rect } of layoutNumberFormatRects(layout))
+      for (let r = rect.r1; r <= rect.r2; r++)
+        for (let c = rect.c1; c <= rect.c2; c++) this.format(s, address(r, c), {}, numFmt);
+    const grid = layoutFormulasGrid(layout);
+    grid.forEach((row, r) => {
+      row.forEach((v, c) => {
+        if (v !== "" || s.cells.has(key(r, c))) this.put(s, r, c, v, true);
+      });
+    });
+    for (const { style, rect } of layoutFormatRects(layout)) {
+      const f = STYLE_FORMATS[style];
+      for (let r = rect.r1; r <= rect.r2; r++)
+        for (let c = rect.c1; c <= rect.c2; c++)
+          this.format(s, address(r, c), options.readOnly ? { ...f, locked: true } : f);
+    }
+    s.merges = [...layout.merges];
+    s.columnWidths = layout.columns.map((c) => c.width);
+    s.validations =
+      this.capabilities.dataValidation && !options.readOnly ? layout.validations.map((v) => ({ ...v })) : [];
+    s.frozenRows = layout.frozenRows;
+    s.print = this.capabilities.printSetup ? layout.print : null;
+    s.protected = true;
+    const known = this.sheets.has(META_SHEET_NAME) ? metasFromGrid(this.gridOf(META_SHEET_NAME)) : [];
+    this.writeMeta(upsertMeta(known, layout.meta));
+    if (options.activate !== false) this.activeSheet = s.name;
+    this.stats.writes += layout.cells.length;
+    this.changed();
+  }
+
+  private writeMeta(metas: readonly AddinMeta[]) {
+    const meta = this.sheet(META_SHEET_NAME);
+    this.clearSheet(meta);
+    metaGrid(metas).forEach((row, r) => {
+      row.forEach((v, c) => {
+        this.put(meta, r, c, v, false);
+      });
+    });
+    meta.visibility = "VeryHidden";
+  }
+
+  private gridOf(sheetName: string): Scalar[][] {
+    const { rows, cols } = this.usedSize(sheetName);
+    return Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: cols }, (_, c) => this.valueAt(sheetName, r, c) ?? ""),
+    );
+  }
+
+  async readMeta(): Promise<AddinMeta[]> {
+    this.stats.steps++;
+    return this.sheets.has(META_SHEET_NAME) ? metasFromGrid(this.gridOf(META_SHEET_NAME)) : [];
+  }
+
+  async readValues(sheetName: string, rows: number, cols: number): Promise<CellValue[][]> {
+    this.stats.steps++;
+    if (!this.sheets.has(sheetName)) throw new Error(`ItemNotFound: ${sheetName}`);
+    return Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: cols }, (_, c) => {
+        const v = this.valueAt(sheetName, r, c);
+        return v === null ? "" : v;
+      }),
+    );
+  }
+
+  async markErrors(
+    sheetName: string,
+    cells: readonly string[],
+    restore: readonly { cell: string; style: keyof typeof STYLE_FORMATS }[],
+    metas?: readonly AddinMeta[],
+  ): Promise<void> {
+    this.stats.steps++;
+    if (metas) this.writeMeta(metas);
+    const s = this.sheet(sheetName);
+    for (const r of restore) {
+      const f = STYLE_FORMATS[r.style];
+      this.format(s, r.cell, { fill: f.fill ?? "#FFFFFF", fontColor: f.fontColor ?? "#000000", bold: f.bold ?? false });
+    }
+    for (const c of cells) this.format(s, c, { fill: ERROR_FILL, fontColor: ERROR_FONT, bold: true });
+    this.changed();
+  }
+
+  async selectCell(sheetName: string, cell: string): Promise<void> {
+    this.stats.steps++;
+    this.activeSheet = sheetName;
+    this.selection = { sheet: sheetName, cell };
+    this.changed();
+  }
+
+  async writeSheets(specs: readonly GridSheet[]): Promise<void> {
+    this.stats.steps++;
+    for (const spec of specs) {
+      const s = this.sheet(spec.name);
+      this.clearSheet(s);
+      toExcelValues(spec.values).forEach((row, r) => {
+        row.forEach((v, c) => {
+          if (v !== "") this.put(s, r, c, v, false);
+        });
+      });
+      for (const f of spec.formulas ?? []) this.put(s, f.row, f.col, f.formula, true);
+      for (const f of spec.formats) {
+        const a1 = `${address(f.rect.r1, f.rect.c1)}:${address(f.rect.r2, f.rect.c2)}`;
+        this.format(s, a1, f.format, f.numFmt);
+      }
+      s.merges = [...(spec.merges ?? [])];
+      s.columnWidths = [...spec.columnWidths];
+      s.frozenRows = spec.frozenRows ?? 0;
+      if (spec.colorScale) s.colorScales.push(spec.colorScale);
+      s.highlights.push(...(spec.highlight ?? []));
+      if (spec.chart) s.charts.push(spec.chart);
+      s.protected = spec.protect ?? false;
+    }
+    if (specs[0]) this.activeSheet = specs[0].name;
+    this.changed();
+  }
+}

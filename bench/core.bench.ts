@@ -1,0 +1,320 @@
+/**
+ * Benchmark of the domain core (not a timed test): validates and consolidates push bodies read from JSON text, and
+ * reports the cost as a ratio to `JSON.parse` of the same text, measured in the same run (parsing is the floor:
+ * nothing can consolidate what it has not read).
+ *
+ *   npm run bench:core            # both sizes, plus a linearity sweep
+ *   npm run bench:core -- --quick # fewer rounds
+ *
+ * It runs on Node's own TypeScript support (type stripping), i.e. the core's code as a bundler ships it; tsx would
+ * add a `__name()` call to every closure it creates (esbuild's keepNames), which is not what runs in production.
+ *
+ * Sizes: (a) a bloc of 7 units x 50 criteria; (b) a city of 40 blocs x 12 units x 120 criteria.
+ * Each round times, over the same array of JSON texts (one push body per unit):
+ *   parse     = JSON.parse of every body
+ *   pipeline  = JSON.parse + validateSubmission of every body + consolidate of every bloc (ballots and flags included)
+ * and reports medians of CPU time and ratio = pipeline / parse (the core's own share is ratio - 1), plus the split
+ * of the core's share between validation and consolidation.
+ */
+import { performance } from "node:perf_hooks";
+import {
+  type Ballot,
+  consolidate,
+  demoRulebook,
+  type Entry,
+  type EntryInput,
+  type Flags,
+  type Rulebook,
+  type Template,
+  validateSubmission,
+} from "../shared/src/index.ts";
+
+const QUICK = process.argv.includes("--quick");
+
+/** A template of `n` leaf criteria: score criteria in 5 parts (some grouped), 3 bonus and 3 deduction criteria. */
+function makeTemplate(n: number): Template {
+  const scoreCount = n - 6;
+  const parts: Template["parts"] = [];
+  const perPart = Math.ceil(scoreCount / 5);
+  let made = 0;
+  for (let p = 1; made < scoreCount; p++) {
+    const code = ["I", "II", "III", "IV", "V", "VI"][p - 1]!;
+    const criteria: Template["parts"][number]["criteria"] = [];
+    const count = Math.min(perPart, scoreCount - made);
+    for (let i = 1; i <= count; i++) {
+      const leaf = {
+        code: `${code}.${i}`,
+        title: `Tiêu chí ${code}.${i}: hoàn thành nhiệm vụ được giao`,
+        kind: "score" as const,
+        max: (i % 3) + 1,
+        step: 0.25,
+        evidenceRequired: i % 4 === 0,
+        guidance: "",
+      };
+      criteria.push(leaf);
+    }
+    made += count;
+    parts.push({ code, title: `Phần ${code}`, criteria });
+  }
+  const kinds = ["bonus", "deduction"] as const;
+  parts.push({
+    code: "X",
+    title: "Điểm thưởng và điểm trừ",
+    criteria: kinds.map((kind, k) => ({
+      code: `X.${k + 1}`,
+      title: kind === "bonus" ? "Điểm thưởng" : "Điểm trừ",
+      guidance: "",
+      children: [1, 2, 3].map((i) => ({
+        code: `X.${k + 1}.${i}`,
+        title: `${kind} ${i}`,
+        kind,
+        max: 2,
+        step: 0.5,
+        evidenceRequired: kind === "bonus",
+        guidance: "",
+      })),
+    })),
+  });
+  return { id: `tpl-${n}`, version: 1, name: `Bảng chấm điểm ${n} tiêu chí`, parts };
+}
+
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A push body for one unit, as the add-in sends it (scores as numbers, Vietnamese evidence on some lines). */
+function makeBody(template: Template, seed: number): string {
+  const rand = lcg(seed);
+  const entries: EntryInput[] = [];
+  let row = 8;
+  for (const part of template.parts)
+    for (const c of part.criteria)
+      for (const l of "children" in c ? c.children : [c]) {
+        const steps = Math.round(l.max / l.step);
+        const lost = l.kind === "score" ? Math.floor(rand() * 3) : Math.floor(rand() * (steps + 1));
+        const score = l.kind === "score" ? (steps - lost) * l.step : lost * l.step;
+        const e: EntryInput = { criterion: l.code, score, cell: `D${row++}` };
+        if (l.evidenceRequired) e.evidence = `Báo cáo số ${row}/BC-ĐV ngày 30/11/2017`;
+        if (rand() < 0.1) e.note = "Đã đối chiếu với số liệu thống kê";
+        entries.push(e);
+      }
+  return JSON.stringify({
+    templateId: template.id,
+    templateVersion: template.version,
+    baseRevision: null,
+    clientId: `client-${seed.toString(16).padStart(8, "0")}`,
+    entries,
+  });
+}
+
+interface Bloc {
+  periodId: string;
+  members: string[];
+  bodies: string[];
+  ballots: Ballot[];
+  flags: Record<string, Flags>;
+}
+
+function makeCity(blocCount: number, unitsPerBloc: number, template: Template): Bloc[] {
+  const blocs: Bloc[] = [];
+  for (let b = 0; b < blocCount; b++) {
+    const members = Array.from({ length: unitsPerBloc }, (_, u) => `b${b}-u${u}`);
+    const bodies = members.map((_, u) => makeBody(template, b * 1000 + u + 1));
+    const ballots = members.map((_, u) => ({
+      choices: [members[u % 3]!, members[(u % 3) + 1]!],
+    }));
+    const flags: Record<string, Flags> = {
+      [members[0]!]: { violation: false, withdrawn: true, reason: "" },
+      [members[members.length - 1]!]: { violation: true, withdrawn: false, reason: "" },
+    };
+    blocs.push({ periodId: `p${b}`, members, bodies, ballots, flags });
+  }
+  return blocs;
+}
+
+function parseAll(blocs: Bloc[]): number {
+  let n = 0;
+  for (const bloc of blocs)
+    for (const body of bloc.bodies) n += (JSON.parse(body) as { entries: unknown[] }).entries.length;
+  return n;
+}
+
+function pipeline(blocs: Bloc[], template: Template, rulebook: Rulebook): number {
+  let n = 0;
+  for (const bloc of blocs) {
+    const submissions: Record<string, Entry[]> = {};
+    bloc.bodies.forEach((body, i) => {
+      const v = validateSubmission(template, JSON.parse(body));
+      if (!v.ok) throw new Error(`bench data invalid: ${JSON.stringify(v.errors.slice(0, 3))}`);
+      submissions[bloc.members[i]!] = v.entries;
+    });
+    const table = consolidate({
+      period: { id: bloc.periodId, year: 2017, members: bloc.members },
+      template,
+      rulebook,
+      units: [],
+      submissions,
+      flags: bloc.flags,
+      ballots: bloc.ballots,
+    });
+    n += table.rows.length;
+  }
+  return n;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * CPU time of this process in ms (user + system). The machines here are shared: wall time counts the waits for a
+ * core another process holds, CPU time does not. It does count the collector's helper threads, which is fair.
+ */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Row {
+  name: string;
+  cells: number;
+  bytes: number;
+  /** Median ms of CPU per call. */
+  parse: number;
+  validate: number;
+  consolidate: number;
+  pipe: number;
+  /** Median over rounds of pipeline / parse. */
+  ratio: number;
+}
+
+function measure(name: string, blocCount: number, units: number, criteria: number): Row {
+  const template = makeTemplate(criteria);
+  const blocs = makeCity(blocCount, units, template);
+  const bytes = blocs.reduce((s, b) => s + b.bodies.reduce((t, x) => t + Buffer.byteLength(x), 0), 0);
+  const cells = blocCount * units * criteria;
+  // For the split of the core's cost: validation alone (parse + validate, minus parse) and consolidation alone.
+  const validated = blocs.map((b) =>
+    Object.fromEntries(
+      b.bodies.map((body, i) => [b.members[i]!, validateSubmission(template, JSON.parse(body)).entries]),
+    ),
+  );
+  const parseValidate = () => {
+    let n = 0;
+    for (const b of blocs)
+      for (const body of b.bodies) n += validateSubmission(template, JSON.parse(body)).entries.length;
+    return n;
+  };
+  const consolidateOnly = () => {
+    let n = 0;
+    blocs.forEach((b, i) => {
+      n += consolidate({
+        period: { id: b.periodId, year: 2017, members: b.members },
+        template,
+        rulebook: demoRulebook,
+        units: [],
+        submissions: validated[i]!,
+        flags: b.flags,
+        ballots: b.ballots,
+      }).rows.length;
+    });
+    return n;
+  };
+  const full = () => pipeline(blocs, template, demoRulebook);
+  const parse = () => parseAll(blocs);
+  // Warm up for a fixed time, not a fixed count, so that the small size too reaches the optimising compiler.
+  const warmUntil = performance.now() + (QUICK ? 700 : 2000);
+  while (performance.now() < warmUntil) {
+    parse();
+    full();
+    parseValidate();
+    consolidateOnly();
+  }
+  // Blocks of ~25 ms of work, so that the timer's resolution does not matter.
+  const t0 = performance.now();
+  full();
+  const reps = Math.max(1, Math.round(25 / Math.max(performance.now() - t0, 0.001)));
+  const block = (fn: () => number) => {
+    let sink = 0;
+    const a = cpuMs();
+    for (let i = 0; i < reps; i++) sink += fn();
+    const ms = (cpuMs() - a) / reps;
+    if (sink < 0) console.log(sink);
+    return ms;
+  };
+  const rounds = QUICK ? 9 : 25;
+  const p: number[] = [];
+  const q: number[] = [];
+  const pv: number[] = [];
+  const c: number[] = [];
+  const ratio: number[] = [];
+  // The four measurements alternate block by block, and each round gives its own ratio.
+  for (let r = 0; r < rounds; r++) {
+    const tp = block(parse);
+    const tq = block(full);
+    pv.push(block(parseValidate));
+    c.push(block(consolidateOnly));
+    p.push(tp);
+    q.push(tq);
+    ratio.push(tq / tp);
+  }
+  const mp = median(p);
+  return {
+    name,
+    cells,
+    bytes,
+    parse: mp,
+    validate: median(pv) - mp,
+    consolidate: median(c),
+    pipe: median(q),
+    ratio: median(ratio),
+  };
+}
+
+const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
+
+if (process.argv.includes("--loop")) {
+  // For a profiler: node --cpu-prof bench/core.bench.ts --loop [--bloc]
+  const bloc = process.argv.includes("--bloc");
+  const template = makeTemplate(bloc ? 50 : 120);
+  const blocs = bloc ? makeCity(1, 7, template) : makeCity(40, 12, template);
+  for (let i = 0; i < (bloc ? 20000 : 100); i++) pipeline(blocs, template, demoRulebook);
+  process.exit(0);
+}
+
+console.log(`node ${process.version}, ${process.platform}/${process.arch}, CPU time, medians of rounds`);
+console.log(
+  "| size | JSON bytes | JSON.parse | validate | consolidate | parse + validate + consolidate | ratio to JSON.parse |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+for (const [name, b, u, c] of [
+  ["bloc: 7 units x 50 criteria", 1, 7, 50],
+  ["city: 40 blocs x 12 units x 120 criteria", 40, 12, 120],
+] as const) {
+  const r = measure(name, b, u, c);
+  console.log(
+    `| ${r.name} | ${r.bytes} | ${fmt(r.parse)} | ${fmt(r.validate)} | ${fmt(r.consolidate)} | ${fmt(r.pipe)} | ${r.ratio.toFixed(2)} |`,
+  );
+}
+
+// Linearity: one bloc per size, growing units x criteria; the cost per cell should stay flat.
+console.log("\nLinearity (one bloc per size; CPU per unit x criterion cell):");
+console.log("| units x criteria | cells | parse + validate + consolidate | per cell | ratio to JSON.parse |");
+console.log("|---|---:|---:|---:|---:|");
+for (const [u, c] of [
+  [7, 50],
+  [12, 120],
+  [24, 240],
+  [48, 480],
+] as const) {
+  const r = measure(`${u} x ${c}`, 1, u, c);
+  console.log(
+    `| ${u} x ${c} | ${r.cells} | ${fmt(r.pipe)} | ${((r.pipe * 1e6) / r.cells).toFixed(0)} ns | ${r.ratio.toFixed(2)} |`,
+  );
+}

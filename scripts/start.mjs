@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: everything a newcomer needs on one machine, in sections that other services can join.
+ *
+ *   1. worker: make sure worker/.dev.vars holds a BOOTSTRAP_TOKEN (generated once, never committed), apply the D1
+ *      migrations to the local database, run `wrangler dev` on 127.0.0.1:8787;
+ *   2. seed: the Khối VIII 2017 demo through the API (idempotent), and one access code per role;
+ *   3. (to come) the task pane's HTTPS server: add a `startTaskPane()` beside `startWorker()` and register its child
+ *      with `track()` so Ctrl-C stops it too;
+ *   4. print what to open and the access codes, in Vietnamese and English.
+ *
+ * Ctrl-C (or SIGTERM) stops every child process this script started. Each step is an exported function so that
+ * tests and other scripts (the load run, the end-to-end test) can reuse them with their own port and state dir.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const WORKER_DIR = path.join(ROOT, "worker");
+const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+
+/** Child processes to stop on exit. */
+const children = new Set();
+export function track(child) {
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+export function stopAll() {
+  for (const child of children) {
+    try {
+      // Each child leads its own process group (detached): stop the group, so wrangler's workerd goes too.
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      try {
+        child.kill("SIGTERM");
+      } catch {}
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Worker
+
+/** Reads BOOTSTRAP_TOKEN from worker/.dev.vars, creating the file with a fresh random token when missing. */
+export function ensureBootstrapToken(devVars = path.join(WORKER_DIR, ".dev.vars")) {
+  const text = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";
+  const found = /^BOOTSTRAP_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(text);
+  if (found) return found[1];
+  const token = `boot_${randomBytes(32).toString("base64url")}`;
+  writeFileSync(devVars, `${text}${text && !text.endsWith("\n") ? "\n" : ""}BOOTSTRAP_TOKEN="${token}"\n`, {
+    mode: 0o600,
+  });
+  return token;
+}
+
+/** The project-local Node 22 first on PATH (wrangler needs >= 22.12), as `npm run` would set it. */
+function wranglerEnv() {
+  const bin = path.join(ROOT, "node_modules", ".bin");
+  return {
+    ...process.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+    WRANGLER_SEND_METRICS: "false",
+    NO_D1_WARNING: "true",
+    FORCE_COLOR: "0",
+  };
+}
+
+/** Applies the numbered migrations to the local D1 (only those not applied yet). */
+export function applyMigrations({ persistTo, config } = {}) {
+  const args = ["d1", "migrations", "apply", "DB", "--local"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  if (config) args.push("--config", config);
+  const r = spawnSync(WRANGLER, args, { cwd: WORKER_DIR, env: wranglerEnv(), encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * Starts `wrangler dev` on a loopback port and resolves once /api/v1/health answers.
+ * @returns {{ url: string, child: import("node:child_process").ChildProcess }}
+ */
+export async function startWorker({ port = 8787, persistTo, config, quiet = false, vars = {} } = {}) {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--show-interactive-dev-session=false"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  if (config) args.push("--config", config);
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = track(
+    spawn(WRANGLER, args, { cwd: WORKER_DIR, env: wranglerEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] }),
+  );
+  let log = "";
+  const onData = (d) => {
+    log += d;
+    if (!quiet) process.stdout.write(String(d).replace(/^/gm, "[worker] "));
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+    try {
+      const r = await fetch(`${url}/api/v1/health`);
+      if (r.ok) return { url, child };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev did not answer on ${url} within 60 s:\n${log}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Seed
+
+/** A JSON call against a running worker, in the shape worker/src/seed.ts expects. */
+export function httpCall(url) {
+  return async (method, p, token, body) => {
+    const headers = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const r = await fetch(`${url}/api/v1${p}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let parsed = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: r.status, body: parsed };
+  };
+}
+
+/** Seeds the Khối VIII 2017 demo (idempotent) with a submission deadline 60 days ahead. */
+export async function seed(url, bootstrap) {
+  const { seedDemo } = await import(pathToFileURL(path.join(WORKER_DIR, "src", "seed.ts")).href);
+  const deadline = new Date(Date.now() + 60 * 86400_000).toISOString().replace(/\.\d+Z$/, "+00:00");
+  return seedDemo(httpCall(url), bootstrap, deadline);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. What to open
+
+export function printAccess(url, result, bootstrap) {
+  const { tokens, periodId } = result;
+  const lines = [
+    "",
+    "══════════════════════════════════════════════════════════════════════════════",
+    " thidua đang chạy / thidua is running",
+    "══════════════════════════════════════════════════════════════════════════════",
+    ` API:            ${url}/api/v1`,
+    ` Tài liệu API / API reference: ${url}/api/v1/docs`,
+    ` Kỳ thi đua / period: ${periodId} (Khối thi đua VIII – TP. Hồ Chí Minh, 2017)`,
+    "",
+    " Mã truy cập (chỉ hiện một lần; chạy lại `npm start` để cấp mã mới)",
+    " Access codes (shown once; run `npm start` again for new ones)",
+    "",
+    ` Ban Thi đua – Khen thưởng / council secretariat:\n   ${tokens.council}`,
+    ` Thư ký Khối VIII / bloc secretariat:\n   ${tokens.secretariat}`,
+    ` Lãnh đạo Khối (chỉ xem) / board (read-only):\n   ${tokens.board}`,
+    " Cán bộ thi đua từng đơn vị / clerk of each unit:",
+    ...Object.entries(tokens.clerks).map(([unit, t]) => `   ${unit.padEnd(14)} ${t}`),
+    "",
+    ` Mã khởi tạo (worker/.dev.vars) / bootstrap token: ${bootstrap.slice(0, 9)}… (xem tệp / see the file)`,
+    " Mã bỏ phiếu được cấp khi thư ký mở bỏ phiếu / voter codes are issued when the secretariat opens voting.",
+    "",
+    " Nhấn Ctrl-C để dừng / press Ctrl-C to stop.",
+    "══════════════════════════════════════════════════════════════════════════════",
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  // `node scripts/start.mjs` on an older system Node: hand over to the project-local Node 22 (what `npm start` uses).
+  const localNode = path.join(ROOT, "node_modules", ".bin", "node");
+  if (Number(process.versions.node.split(".")[0]) < 22 && existsSync(localNode)) {
+    const r = spawnSync(localNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+    process.exit(r.status ?? 1);
+  }
+  for (const sig of ["SIGINT", "SIGTERM"])
+    process.on(sig, () => {
+      stopAll();
+      process.exit(0);
+    });
+  process.on("exit", stopAll);
+  const bootstrap = ensureBootstrapToken();
+  console.log("Áp dụng migration D1 cục bộ / applying local D1 migrations…");
+  applyMigrations();
+  console.log("Khởi động worker / starting the worker (wrangler dev)…");
+  const { url, child } = await startWorker({ port: Number(process.env.PORT ?? 8787), quiet: true });
+  console.log("Nạp dữ liệu mẫu Khối VIII 2017 / seeding the Khối VIII 2017 demo…");
+  const result = await seed(url, bootstrap);
+  printAccess(url, result, bootstrap);
+  // Keep the worker's log visible from here on.
+  child.stdout.on("data", (d) => process.stdout.write(String(d).replace(/^/gm, "[worker] ")));
+  child.stderr.on("data", (d) => process.stderr.write(String(d).replace(/^/gm, "[worker] ")));
+  child.on("exit", (code) => {
+    console.error(`wrangler dev đã dừng / stopped (${code})`);
+    stopAll();
+    process.exit(code ?? 1);
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    stopAll();
+    process.exit(1);
+  });
+}

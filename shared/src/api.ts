@@ -1,0 +1,182 @@
+/**
+ * What the HTTP API adds to the domain: the request bodies that are not sheets (transitions, returns, tokens, unit
+ * edits), the period lifecycle (vòng đời kỳ thi đua) as a rule both the worker and the add-in can ask, the checks a
+ * period must pass before it is stored, the canonical form of a sheet's entries that its content hash is taken over,
+ * and the criterion-by-criterion comparison of two revisions. Pure: no clock, no randomness, no I/O.
+ */
+import * as z from "zod";
+import { type DomainError, domainError } from "./errors.ts";
+import { type Hundredths, toNumber } from "./points.ts";
+import { type Entry, Id, IsoDateTime, LIMITS, type Period, type PeriodState, requiredText, text } from "./schemas.ts";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request bodies
+
+/** POST /periods/:periodId/transitions. */
+export const PeriodTransition = z.strictObject({
+  to: z.enum(["draft", "open", "review", "voting", "closed"]),
+  reason: text(LIMITS.longText).default(""),
+});
+export type PeriodTransition = z.output<typeof PeriodTransition>;
+
+/** POST /periods/:periodId/units/:unitId/return: trả lại bảng điểm, with the reason the unit will read. */
+export const ReturnSheet = z.strictObject({ reason: requiredText(LIMITS.longText) });
+export type ReturnSheet = z.output<typeof ReturnSheet>;
+
+/** PUT /units/:unitId: the writable fields of a unit (its id never changes). */
+export const UnitUpdate = z.strictObject({ name: requiredText(LIMITS.shortText), shortName: requiredText(80) });
+export type UnitUpdate = z.output<typeof UnitUpdate>;
+
+export const TOKEN_ROLES = ["council", "secretariat", "clerk", "board"] as const;
+export const ROLES = [...TOKEN_ROLES, "voter"] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * POST /tokens. A secretariat or board token is scoped to one bloc, a clerk token to one unit; voter codes are only
+ * issued by POST /periods/:periodId/voting/codes.
+ */
+export const TokenRequest = z
+  .strictObject({
+    role: z.enum(TOKEN_ROLES),
+    blocId: Id.optional(),
+    unitId: Id.optional(),
+    label: requiredText(LIMITS.shortText),
+    expiresAt: IsoDateTime.optional(),
+  })
+  .superRefine((t, ctx) => {
+    const needsBloc = t.role === "secretariat" || t.role === "board";
+    if (needsBloc && !t.blocId) ctx.addIssue({ code: "custom", path: ["blocId"], message: "required for this role" });
+    if (!needsBloc && t.blocId)
+      ctx.addIssue({ code: "custom", path: ["blocId"], message: "not allowed for this role" });
+    if (t.role === "clerk" && !t.unitId) ctx.addIssue({ code: "custom", path: ["unitId"], message: "required" });
+    if (t.role !== "clerk" && t.unitId) ctx.addIssue({ code: "custom", path: ["unitId"], message: "not allowed" });
+  });
+export type TokenRequest = z.output<typeof TokenRequest>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle
+
+/** Who may move a period, and which way: draft -> open -> review -> voting -> closed; closed -> review reopens. */
+const TRANSITIONS: Record<PeriodState, Partial<Record<PeriodState, { roles: Role[]; reason: boolean }>>> = {
+  draft: { open: { roles: ["council", "secretariat"], reason: false } },
+  open: {
+    review: { roles: ["council", "secretariat"], reason: false },
+    draft: { roles: ["council"], reason: true },
+  },
+  review: { voting: { roles: ["council", "secretariat"], reason: false } },
+  voting: { closed: { roles: ["council", "secretariat"], reason: false } },
+  closed: { review: { roles: ["council"], reason: true } },
+};
+
+/**
+ * Whether `role` may move a period from `from` to `to`. Returns null when allowed, else the reason as an error:
+ * `INVALID_TRANSITION` (no such step), `FORBIDDEN` (the step exists but needs another role, e.g. reopening a closed
+ * period needs the council secretariat), or `REASON_REQUIRED`.
+ * @example checkTransition("closed", "review", "council", "") // { code: "REASON_REQUIRED" }
+ */
+export function checkTransition(from: PeriodState, to: PeriodState, role: Role, reason: string): DomainError | null {
+  const step = TRANSITIONS[from][to];
+  if (!step) return domainError("INVALID_TRANSITION", { path: "/to" }, { from, to });
+  if (!step.roles.includes(role)) return domainError("FORBIDDEN", { path: "/to" });
+  if (step.reason && reason.trim() === "") return domainError("REASON_REQUIRED", { path: "/reason" });
+  return null;
+}
+
+/** Sheets are accepted while the period is open, and from a unit whose sheet was returned while it is in review. */
+export function acceptsSubmission(
+  state: PeriodState,
+  returned: boolean,
+  deadline: string,
+  now: Date,
+): DomainError | null {
+  if (returned && (state === "open" || state === "review")) return null;
+  if (state !== "open") return domainError("PERIOD_NOT_OPEN", {}, { state });
+  if (now.getTime() > Date.parse(deadline)) return domainError("DEADLINE_PASSED", {}, { deadline });
+  return null;
+}
+
+/** The states in which the secretariat enters reviewed scores and returns sheets, and sets flags. */
+export const REVIEW_STATES: readonly PeriodState[] = ["review"];
+export const FLAG_STATES: readonly PeriodState[] = ["review", "voting"];
+
+/**
+ * Checks a period against the reference data it names: every member is a known unit, the leader and deputy are
+ * members, no member twice. Template and rulebook are checked with `checkTemplate` / `checkRulebook`.
+ */
+export function checkPeriod(period: Period, knownUnitIds: ReadonlySet<string>): DomainError[] {
+  const errors: DomainError[] = [];
+  const seen = new Set<string>();
+  period.members.forEach((u, i) => {
+    if (!knownUnitIds.has(u)) errors.push(domainError("PERIOD_UNKNOWN_UNIT", { path: `/members/${i}` }, { unit: u }));
+    if (seen.has(u)) errors.push(domainError("PERIOD_DUPLICATE_MEMBER", { path: `/members/${i}` }, { unit: u }));
+    seen.add(u);
+  });
+  if (!seen.has(period.leaderUnitId))
+    errors.push(domainError("PERIOD_LEADER_NOT_MEMBER", { path: "/leaderUnitId" }, { unit: period.leaderUnitId }));
+  if (period.deputyUnitId !== null && !seen.has(period.deputyUnitId))
+    errors.push(domainError("PERIOD_LEADER_NOT_MEMBER", { path: "/deputyUnitId" }, { unit: period.deputyUnitId }));
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Revisions
+
+/**
+ * The canonical text of validated entries, over which a revision's content hash (SHA-256) is taken: template order,
+ * fixed key order, points in hundredths. The same sheet gives the same text on any machine.
+ */
+export function canonicalEntries(entries: readonly Entry[]): string {
+  return JSON.stringify(
+    entries.map((e) => ({ criterion: e.criterion, score: e.score, evidence: e.evidence, note: e.note })),
+  );
+}
+
+/** An entry as the API shows it: points as a decimal number. */
+export interface WireEntry {
+  criterion: string;
+  score: number | null;
+  evidence: string;
+  note: string;
+}
+
+export function toWireEntry(e: Entry): WireEntry {
+  return {
+    criterion: e.criterion,
+    score: e.score === null ? null : toNumber(e.score),
+    evidence: e.evidence,
+    note: e.note,
+  };
+}
+
+export interface EntryChange {
+  criterion: string;
+  from: WireEntry | null;
+  to: WireEntry | null;
+  /** to.score - from.score in points, when both are numbers. */
+  delta: number | null;
+}
+
+/**
+ * Criterion-by-criterion differences between two revisions, in the order of `order` (the template's leaf codes).
+ * Only criteria whose score, evidence or note changed are listed.
+ */
+export function compareEntries(order: readonly string[], from: readonly Entry[], to: readonly Entry[]): EntryChange[] {
+  const a = new Map(from.map((e) => [e.criterion, e]));
+  const b = new Map(to.map((e) => [e.criterion, e]));
+  const codes = [...order, ...[...a.keys(), ...b.keys()].filter((c) => !order.includes(c))];
+  const out: EntryChange[] = [];
+  for (const code of new Set(codes)) {
+    const x = a.get(code);
+    const y = b.get(code);
+    if (!x && !y) continue;
+    if (x && y && x.score === y.score && x.evidence === y.evidence && x.note === y.note) continue;
+    const delta: Hundredths | null = x?.score != null && y?.score != null ? y.score - x.score : null;
+    out.push({
+      criterion: code,
+      from: x ? toWireEntry(x) : null,
+      to: y ? toWireEntry(y) : null,
+      delta: delta === null ? null : toNumber(delta),
+    });
+  }
+  return out;
+}

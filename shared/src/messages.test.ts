@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { type DomainError, ERROR_CODES } from "./errors.ts";
+import { errorMessages, interpolate, type Locale, messageFor } from "./messages.ts";
+import { tinyTemplate } from "./test-fixtures.ts";
+import { validateEntries } from "./validate.ts";
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+const VIETNAMESE = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
+
+describe("error messages", () => {
+  it.each(ERROR_CODES)("%s renders in Vietnamese and English with every placeholder filled", (code) => {
+    const vi = errorMessages.vi[code];
+    const en = errorMessages.en[code];
+    // both languages say the same things
+    expect(placeholders(vi)).toEqual(placeholders(en));
+    const params = Object.fromEntries(placeholders(vi).map((p) => [p, `<${p}>`]));
+    const error: DomainError = { code, criterion: "II.3.b", params };
+    for (const locale of ["vi", "en"] as Locale[]) {
+      const text = messageFor(error, locale);
+      expect(text).not.toMatch(/\{\w+\}/);
+      expect(text.trim().length).toBeGreaterThan(10);
+    }
+    expect(messageFor(error, "vi")).toMatch(VIETNAMESE);
+    expect(messageFor(error, "vi")).not.toBe(messageFor(error, "en"));
+    expect(vi).toBe(vi.normalize("NFC"));
+  });
+
+  it("tells a clerk which criterion and which cell, in vi-VN numbers", () => {
+    const [error] = validateEntries(tinyTemplate, [{ criterion: "I.1", score: "10,5", cell: "D8" }]).errors;
+    expect(messageFor(error!, "vi")).toBe("Điểm 10,5 của tiêu chí I.1 vượt điểm tối đa 10. (ô D8)");
+    expect(messageFor(error!, "en")).toBe("Score 10.5 for criterion I.1 is above the maximum 10. (cell D8)");
+    const [step] = validateEntries(tinyTemplate, [{ criterion: "I.2.a", score: 4.3 }]).errors;
+    expect(messageFor(step!, "vi")).toBe("Điểm 4,3 của tiêu chí I.2.a phải chấm theo bước 0,25.");
+  });
+
+  it("shows what the person typed as typed", () => {
+    const [error] = validateEntries(tinyTemplate, [{ criterion: "I.1", score: "12.345", cell: "D8" }]).errors;
+    expect(error!.code).toBe("SCORE_TOO_MANY_DECIMALS");
+    expect(messageFor(error!, "vi")).toContain("Điểm 12.345 của tiêu chí I.1");
+  });
+
+  it("leaves an unknown placeholder visible rather than dropping it", () => {
+    expect(interpolate("a {x} b {y}", { x: 1 })).toBe("a 1 b {y}");
+    expect(interpolate("{constructor}", {})).toBe("{constructor}");
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The task pane in headless Chromium (demo mode: the in-memory workbook drawn beside the pane) against the real
+ * Worker (`wrangler dev`, real local D1, seeded with Khối VIII). The clerk signs in, pulls, fills, sees an error,
+ * clicks it to reach the cell, fixes it, pushes and reads the receipt; the secretariat sees the status, moves the
+ * period to publication and pulls the bloc table. A screenshot of each step goes to artifacts/browser/.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveAddin } from "../../addin/serve.mjs";
+import { demoEntries, demoTemplate, demoUnits, layoutSheet } from "../../shared/src/index.ts";
+import {
+  artifactPath,
+  browser,
+  buildPane,
+  haveChromium,
+  type SeedResult,
+  seed,
+  startWorker,
+  type Worker,
+} from "./harness.ts";
+
+if (!haveChromium) console.warn("SKIP browser tests: /usr/bin/chromium is missing (apt-get install -y chromium).");
+
+const UNIT = "vks-tphcm";
+
+describe.skipIf(!haveChromium)("task pane in the browser against the local worker", () => {
+  let worker: Worker;
+  let pane: { url: string; close(): Promise<void> };
+  let seeded: SeedResult;
+  let chrome: Awaited<ReturnType<typeof browser>>;
+  let page: Page;
+  let step = 0;
+  const shot = async (name: string) => {
+    step++;
+    await page.screenshot({ path: artifactPath(`${String(step).padStart(2, "0")}-${name}.png`) });
+  };
+
+  beforeAll(async () => {
+    const dir = buildPane();
+    pane = await serveAddin({ dir, http: true, port: 0, host: "127.0.0.1" });
+    worker = await startWorker(pane.url.replace(/\/$/, ""));
+    seeded = await seed(worker, new Date(Date.now() + 30 * 86400_000).toISOString());
+    chrome = await browser();
+    page = chrome.page;
+    page.on("pageerror", (e) => console.error("pageerror:", e.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await chrome?.stop();
+    await worker?.stop();
+    await pane?.close();
+  });
+
+  /** Waits until an element (with the text, when given) is there. */
+  const seen = async (selector: string, text?: string) => {
+    try {
+      await page
+        .locator(selector, text === undefined ? {} : { hasText: text })
+        .first()
+        .waitFor({ timeout: 30_000 });
+    } catch (e) {
+      // What the page showed instead, kept beside the step screenshots.
+      await page.screenshot({ path: artifactPath(`failed-${String(step + 1).padStart(2, "0")}.png`) });
+      const notice = await page
+        .locator("#notice")
+        .textContent({ timeout: 1000 })
+        .catch(() => null);
+      throw new Error(`${(e as Error).message}\nnotice: ${notice}`);
+    }
+  };
+
+  const signIn = async (token: string) => {
+    await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await page.locator("#token").fill(token);
+    await page.locator("#signin-button").click();
+    await page.locator("#role").waitFor();
+  };
+
+  const typeInto = async (cell: string, text: string) => {
+    await page.locator(`td[data-cell="${cell}"]`).dblclick();
+    const input = page.locator(".grid-input");
+    await input.fill(text);
+    await input.press("Enter");
+  };
+
+  it("clerk: sign in, pull, fill, see an error, fix it, push, see the receipt", async () => {
+    await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await seen(".grid-banner", "không phải Excel");
+    await shot("sign-in");
+    await signIn(seeded.tokens.clerks[UNIT]!);
+    await seen("#role", "Cán bộ thi đua");
+    await shot("signed-in");
+
+    await page.locator("#pull").click();
+    await seen("#notice", "Đã tạo trang tính");
+    await seen('table.grid[data-sheet="Tự chấm điểm"]');
+    await shot("pulled");
+
+    const unit = demoUnits.find((u) => u.id === UNIT)!;
+    const layout = layoutSheet(demoTemplate, {
+      blocName: "",
+      unitName: unit.name,
+      unitId: UNIT,
+      periodId: seeded.periodId,
+      year: 2017,
+      bonusCap: 5,
+    });
+    for (const e of demoEntries(UNIT)) {
+      const input = layout.inputs.find((i) => i.criterion === e.criterion)!;
+      const score = e.criterion === "I.5" ? "1,3" : String(e.score).replace(".", ",");
+      if (e.score !== 0 || input.kind === "score") await typeInto(input.scoreCell, score);
+      if (e.evidence) await typeInto(input.evidenceCell, e.evidence);
+    }
+    await shot("filled");
+
+    await page.locator("#check").click();
+    const problem = page.locator("#problems button.problem");
+    await seen("#problems button.problem", "I.5");
+    expect(await problem.count()).toBe(1);
+    expect(await problem.textContent()).toMatch(/bước 0[,.]25/);
+    const i5 = layout.inputs.find((i) => i.criterion === "I.5")!;
+    const fill = await page
+      .locator(`td[data-cell="${i5.scoreCell}"]`)
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(fill).toBe("rgb(253, 231, 233)");
+    await shot("check-error");
+    await problem.click();
+    await seen(`td.selected[data-cell="${i5.scoreCell}"]`);
+
+    await typeInto(i5.scoreCell, "1,5");
+    await page.locator("#check").click();
+    await seen("#notice", "Không có lỗi");
+    await shot("check-ok");
+
+    await page.locator("#push").click();
+    await seen("#receipt", "Lần nộp: 1");
+    await seen("#receipt", "Tổng điểm:");
+    await shot("receipt");
+
+    // Offline: the push waits in the queue, then goes once when the connection returns.
+    await typeInto(i5.scoreCell, "2");
+    await chrome.context.setOffline(true);
+    await page.locator("#push").click();
+    await seen("#notice", "Không có mạng");
+    await shot("offline-queued");
+    await chrome.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    await seen("#receipt", "Lần nộp: 2");
+    await shot("queue-sent");
+    const list = await fetch(`${worker.url}/api/v1/periods/${seeded.periodId}/units/${UNIT}/submissions`, {
+      headers: { authorization: `Bearer ${seeded.tokens.clerks[UNIT]}` },
+    }).then((r) => r.json() as Promise<{ revisions: unknown[] }>);
+    expect(list.revisions).toHaveLength(2);
+  }, 240_000);
+
+  it("switches to English and back; shows the Office 2019 note where in-cell validation is missing", async () => {
+    await page.locator("#lang").click();
+    await seen("#clerk-title", "Self-scoring sheet");
+    await shot("english");
+    await page.locator("#lang").click();
+    await seen("#clerk-title", "Bảng tự chấm điểm");
+    await page.goto(`${pane.url}?excelApi=1.7&server=${encodeURIComponent(worker.url)}`);
+    await seen("#requirement-note", "ExcelApi 1.7");
+    await shot("office-2019-note");
+  });
+
+  it("the pane fits a 320 px task pane", async () => {
+    await page.setViewportSize({ width: 320, height: 720 });
+    await shot("pane-320");
+    const overflow = await page.evaluate(() => {
+      const pane = document.querySelector(".pane")!;
+      return pane.scrollWidth - pane.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("secretariat: status of every unit, then review, voting and publication, then the bloc table", async () => {
+    await signIn(seeded.tokens.secretariat);
+    const rows = page.locator("#status li.status-row");
+    await expect.poll(() => rows.count()).toBe(7);
+    await seen(`li[data-unit="${UNIT}"] .status-state[data-status="submitted"]`);
+    await shot("secretariat-status");
+
+    await page.locator(`li[data-unit="${UNIT}"] fluent-button`).first().click();
+    await seen('table.grid[data-sheet*="xem"]');
+    await shot("secretariat-read-only");
+
+    await page.locator("#to-review").click();
+    await seen("#notice", "Đang thẩm định");
+    // Review sheet beside the self-scores: enter a reviewed score and save it.
+    await page.locator(`li[data-unit="${UNIT}"] fluent-button`).nth(1).click();
+    await seen('table.grid[data-sheet*="(TĐ)"]');
+    await typeInto("G9", "3,5");
+    await seen(`fluent-button[data-review="${UNIT}"]`);
+    await page.locator(`fluent-button[data-review="${UNIT}"]`).click();
+    await seen("#notice", "Đã lưu điểm thẩm định");
+    await shot("secretariat-review");
+    // Flags: a violation for Cục THADS.
+    await page.locator("#flag-unit").selectOption("cthads-tphcm");
+    await page.locator("#flag-violation").check();
+    await page.locator("#flag-reason").fill("Cán bộ vi phạm bị xử lý kỷ luật");
+    await page.locator("#save-flags").click();
+    await seen("#notice", "Đã lưu cờ");
+    await page.locator("#to-voting").click();
+    await seen("#notice", "Đang bỏ phiếu");
+    await page
+      .locator("#paper")
+      .fill(
+        ["vks-tphcm, btl-tphcm", "vks-tphcm, pccc-tphcm", "vks-tphcm", "btl-tphcm", "vks-tphcm, btl-tphcm"].join("\n"),
+      );
+    await page.locator("#save-paper").click();
+    await seen("#notice", "Đã lưu 5 phiếu giấy");
+    await shot("secretariat-voting");
+    await page.locator("#to-closed").click();
+    await seen("#notice", "Đã công bố");
+    await shot("secretariat-published");
+
+    await page.locator("#pull-table").click();
+    await seen('table.grid[data-sheet="Bảng tổng hợp"]');
+    await seen("table.grid", "Viện Kiểm sát nhân dân Thành phố");
+    await shot("bloc-table");
+    await page.locator("#tally").click();
+    await seen("#tally-result", "Phát ra");
+    await shot("tally");
+  }, 240_000);
+});

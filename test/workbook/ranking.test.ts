@@ -1,0 +1,206 @@
+/**
+ * The ranking workbook, opened by two independent readers: exceljs (structure, formulas, cached values) and
+ * LibreOffice with forced recalculation (every recalculated total and rank equals the domain core's; Vietnamese text
+ * intact; text that looks like a formula stays text). A PNG of the first printed page is kept under artifacts/.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import { type BlocTable, type ConsolidateInput, consolidate } from "../../shared/src/index.ts";
+import {
+  RANKING_SHEETS,
+  rankingWorkbook,
+  readRankingBook,
+  readWorkbook,
+  verifyRanking,
+} from "../../worker/src/workbook/index.ts";
+
+import { demoInput, generatedInput, INJECTIONS, rankingContext } from "./fixtures.ts";
+import { firstPagePng, recalcCsv, resaveXlsx, SOFFICE } from "./libreoffice.ts";
+
+/** Runs scripts/verify-ranking.mjs on a workbook; returns its exit code and output. */
+function verifyScript(bytes: Uint8Array): { status: number | null; out: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "thidua-verify-"));
+  try {
+    const file = path.join(dir, "book.xlsx");
+    writeFileSync(file, bytes);
+    const script = path.resolve(import.meta.dirname, "../../scripts/verify-ranking.mjs");
+    const r = spawnSync(process.execPath, [script, file], { encoding: "utf8", timeout: 60_000 });
+    return { status: r.status, out: r.stdout + r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ARTIFACTS = path.resolve(import.meta.dirname, "../../artifacts");
+
+function build(
+  input: ConsolidateInput,
+  state: "voting" | "closed" = "voting",
+): { table: BlocTable; bytes: Uint8Array } {
+  const table = consolidate(input);
+  return { table, bytes: rankingWorkbook(table, rankingContext(input, state)) };
+}
+
+/** Rows of the bloc table sheet in a CSV, by header name. */
+function tableRows(csv: string[][]): Record<string, string>[] {
+  const h = csv.findIndex((r) => r[0] === "STT" && r[1] === "Đơn vị");
+  expect(h).toBeGreaterThanOrEqual(0);
+  const header = csv[h]!;
+  const out: Record<string, string>[] = [];
+  for (let i = h + 1; i < csv.length && csv[i]![0] !== ""; i++)
+    out.push(Object.fromEntries(header.map((name, c) => [name, csv[i]![c] ?? ""])));
+  return out;
+}
+
+function expectRecalculatedEqualsCore(sheets: Map<string, string[][]>, table: BlocTable): void {
+  const rows = tableRows(sheets.get(RANKING_SHEETS.table)!);
+  expect(rows).toHaveLength(table.rows.length);
+  table.rows.forEach((r, i) => {
+    const got = rows[i]!;
+    expect(got["Mã đơn vị"]).toBe(r.unitId);
+    expect(got["Đơn vị"]).toBe(r.name);
+    expect(Number(got["Tổng điểm"])).toBe(r.total);
+    expect(Number(got["Xếp hạng"])).toBe(r.rank);
+  });
+  const matrix = sheets.get(RANKING_SHEETS.matrix)!;
+  const totalRow = matrix.find((r) => r[1] === "TỔNG ĐIỂM")!;
+  expect(totalRow.slice(4, 4 + table.rows.length).map(Number)).toEqual(table.rows.map((r) => r.total));
+}
+
+describe("ranking workbook", () => {
+  it("is read by exceljs: sheets, formulas and cached values equal the core's", async () => {
+    const { table, bytes } = build(demoInput());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...Object.values(RANKING_SHEETS), "_inputs"]);
+    expect(wb.getWorksheet("_inputs")!.state).toBe("veryHidden");
+    const ws = wb.getWorksheet(RANKING_SHEETS.table)!;
+    let header = 0;
+    ws.eachRow((row, n) => {
+      if (row.getCell(1).value === "STT") header = n;
+    });
+    expect(header).toBeGreaterThan(0);
+    table.rows.forEach((r, i) => {
+      const row = ws.getRow(header + 1 + i);
+      expect(row.getCell(2).value).toBe(r.name);
+      const total = row.getCell(8).value as ExcelJS.CellFormulaValue;
+      expect(total.formula).toMatch(/^ROUND\(E\d+\+F\d+-G\d+,2\)$/);
+      expect(total.result).toBe(r.total);
+      const rank = row.getCell(9).value as ExcelJS.CellFormulaValue;
+      expect(rank.formula).toContain("SUMPRODUCT");
+      expect(rank.result).toBe(r.rank);
+    });
+    expect(ws.views[0]).toMatchObject({ state: "frozen" });
+    expect(ws.pageSetup).toMatchObject({ orientation: "landscape", fitToPage: true, fitToWidth: 1, paperSize: 9 });
+    expect(wb.getWorksheet(RANKING_SHEETS.matrix)!.pageSetup.orientation).toBe("landscape");
+  });
+
+  it("keeps the inputs: our reader finds them and the recomputation agrees", () => {
+    const { bytes } = build(demoInput());
+    const read = readWorkbook(bytes);
+    expect(read.ok).toBe(true);
+    const book = readRankingBook(bytes);
+    expect(book.ok).toBe(true);
+    if (!book.ok) return;
+    const v = verifyRanking(book.json, book.recorded, book.shown);
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+  });
+
+  it("scripts/verify-ranking.mjs confirms the hashes and the ranking", () => {
+    const { bytes } = build(demoInput(), "closed");
+    const r = verifyScript(bytes);
+    expect(r.out).toContain("OK:");
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!SOFFICE)("a copy re-saved by LibreOffice still verifies", () => {
+    const { bytes } = build(generatedInput(25, 3), "closed");
+    const r = verifyScript(resaveXlsx(bytes));
+    expect(r.out).toContain("OK:");
+    expect(r.status).toBe(0);
+  });
+
+  it("detects a tampered input", () => {
+    const input = demoInput();
+    const { bytes } = build(input);
+    const book = readRankingBook(bytes);
+    if (!book.ok) throw new Error(book.problem);
+    const tampered = book.json.replace('"score":400', '"score":300');
+    expect(tampered).not.toBe(book.json);
+    const v = verifyRanking(tampered, book.recorded, book.shown);
+    expect(v.ok).toBe(false);
+    expect(v.problems.join("\n")).toMatch(/hash of submissions/);
+  });
+
+  it.skipIf(!SOFFICE)("recalculated by LibreOffice, every total and rank equals the core's (demo, draft)", () => {
+    const { table, bytes } = build(demoInput());
+    const sheets = recalcCsv(bytes);
+    expectRecalculatedEqualsCore(sheets, table);
+    const first = sheets.get(RANKING_SHEETS.table)!;
+    const text = first.map((r) => r.join(" ")).join("\n");
+    expect(text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
+    expect(text).toContain("Thành phố Hồ Chí Minh, ngày 29 tháng 11 năm 2026");
+    expect(text).toContain("DỰ THẢO");
+    expect(text).toContain("NGƯỜI LẬP BIỂU");
+    expect(text).toContain("TM. KHỐI TRƯỞNG");
+    const tally = sheets
+      .get(RANKING_SHEETS.tally)!
+      .map((r) => r.join("|"))
+      .join("\n");
+    expect(tally).toContain("Số phiếu không hợp lệ|0");
+    const nominations = sheets
+      .get(RANKING_SHEETS.nominations)!
+      .map((r) => r.join("|"))
+      .join("\n");
+    expect(nominations).toContain("Cờ thi đua của Chính phủ");
+    expect(nominations).toContain("Đơn vị dẫn đầu khối: Bộ Tư lệnh Thành phố.");
+  });
+
+  it.skipIf(!SOFFICE)("recalculated by LibreOffice, a 60-unit bloc full of ties ranks as the core does", () => {
+    const { table, bytes } = build(generatedInput(60, 7), "closed");
+    const totals = table.rows.map((r) => r.total);
+    expect(new Set(totals).size).toBeLessThan(totals.length); // the fixture really has ties
+    const sheets = recalcCsv(bytes);
+    expectRecalculatedEqualsCore(sheets, table);
+    const text = sheets
+      .get(RANKING_SHEETS.table)!
+      .map((r) => r.join(" "))
+      .join("\n");
+    expect(text).not.toContain("DỰ THẢO");
+  });
+
+  it.skipIf(!SOFFICE)("text that looks like a formula stays text after recalculation", async () => {
+    const input = demoInput();
+    const units = input.units.map((u, i) => ({ ...u, name: INJECTIONS[i % INJECTIONS.length]! }));
+    const { table, bytes } = build({ ...input, units });
+    const sheets = recalcCsv(bytes);
+    const rows = tableRows(sheets.get(RANKING_SHEETS.table)!);
+    table.rows.forEach((r, i) => {
+      expect(rows[i]!["Đơn vị"]).toBe(r.name);
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet(RANKING_SHEETS.table)!;
+    let found = 0;
+    ws.eachRow((row) => {
+      const v = row.getCell(2).value;
+      if (typeof v === "string" && INJECTIONS.includes(v)) found++;
+      expect(typeof v === "object" && v !== null && "formula" in v).toBe(false);
+    });
+    expect(found).toBe(table.rows.length);
+  });
+
+  it.skipIf(!SOFFICE)("prints: the first page of the PDF is kept as artifacts/ranking-page1.png", () => {
+    const { bytes } = build(demoInput());
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(path.join(ARTIFACTS, "ranking-demo.xlsx"), bytes);
+    const pages = firstPagePng(bytes, path.join(ARTIFACTS, "ranking-page1.png"));
+    expect(pages).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The worker's bindings and per-request variables. `Env` is what wrangler.jsonc (and .dev.vars) provide.
+ */
+import type { Principal } from "./auth.ts";
+import type { Repository } from "./repository.ts";
+
+export interface Env {
+  DB: D1Database;
+  /** Workers rate limiting binding; keyed per token, or per client address when anonymous. */
+  RATE_LIMITER?: RateLimit;
+  /** Secret: the first council-secretariat token. Never stored; compared by hash. */
+  BOOTSTRAP_TOKEN?: string;
+  /** Comma-separated origins allowed by CORS (the task pane's). */
+  ALLOWED_ORIGINS?: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    /** The authenticated caller, or null (no token, or a token that is unknown, expired, revoked or used). */
+    principal: Principal | null;
+    /** Set when the bearer was a voter code that has already been used: answered 409 VOTER_CODE_USED, not 401. */
+    usedVoterCode: boolean;
+    repo: Repository;
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The middleware chain, in the order index.ts mounts it: request id, secure headers and CORS, body limit,
+ * authentication, rate limit; then per route the role guard (`allow`) and body validation (`readJson`).
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import { zodErrors } from "../../shared/src/index.ts";
+import { normaliseCredential, type Principal, sha256Hex } from "./auth.ts";
+import type { AppEnv } from "./env.ts";
+import { ApiError, invalid } from "./errors.ts";
+import { Repository } from "./repository.ts";
+
+/** Largest body accepted: a sheet of 2,000 criteria with evidence references fits with room to spare. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** Constant-time comparison of two equal-length hex digests. */
+function sameDigest(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Resolves `Authorization: Bearer <token>` to a principal, or null. It never rejects by itself: routes decide with
+ * `allow()`, so public routes (the OpenAPI document) stay public and an unknown token is a plain 401 there.
+ */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const repo = new Repository(c.env.DB);
+  c.set("repo", repo);
+  c.set("principal", null);
+  c.set("usedVoterCode", false);
+  const header = c.req.header("authorization") ?? "";
+  const m = /^Bearer\s+(\S{8,200})$/i.exec(header.trim());
+  if (m) {
+    const hash = await sha256Hex(normaliseCredential(m[1]!));
+    const bootstrap = c.env.BOOTSTRAP_TOKEN;
+    if (bootstrap && bootstrap.length >= 16 && sameDigest(hash, await sha256Hex(bootstrap))) {
+      c.set("principal", {
+        tokenId: "bootstrap",
+        role: "council",
+        blocId: null,
+        unitId: null,
+        periodId: null,
+        label: "Bootstrap (BOOTSTRAP_TOKEN)",
+      });
+    } else {
+      const row = await repo.tokenByHash(hash);
+      const now = Date.now();
+      const live =
+        row &&
+        row.revoked_at === null &&
+        (row.expires_at === null || Date.parse(row.expires_at) > now) &&
+        !(row.role === "voter" && row.used === 1);
+      if (live) {
+        const p: Principal = {
+          tokenId: row.id,
+          role: row.role,
+          blocId: row.bloc_id,
+          unitId: row.unit_id,
+          periodId: row.period_id,
+          label: row.label,
+        };
+        c.set("principal", p);
+      } else if (row && row.role === "voter" && row.used === 1 && row.revoked_at === null) {
+        c.set("usedVoterCode", true);
+      }
+    }
+  }
+  await next();
+};
+
+/** 429 with Retry-After when the caller (its token, else its address) exceeds the rate limiting binding. */
+export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const limiter = c.env.RATE_LIMITER;
+  if (limiter) {
+    const p = c.get("principal");
+    const key = p ? `t:${p.tokenId}` : `ip:${c.req.header("cf-connecting-ip") ?? "local"}`;
+    const { success } = await limiter.limit({ key });
+    if (!success) throw new ApiError(429, "RATE_LIMITED", { retryAfter: 60 }, [], { "Retry-After": "60" });
+  }
+  await next();
+};
+
+/**
+ * Reads a JSON body: 415 unless `Content-Type: application/json`, 400 when it does not parse. Returns `unknown`
+ * for the domain core's validators, which report every problem at once.
+ */
+export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json")
+    throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", { received: type || "-", expected: "application/json" });
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError(400, "INVALID_JSON");
+  }
+}
+
+/**
+ * Reads and checks a JSON body against a schema from the domain core: 422 with one detail per problem.
+ * @example const t = await readBody(c, PeriodTransition)
+ */
+export async function readBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const raw = await readJson(c);
+  const r = schema.safeParse(raw);
+  if (!r.success) throw invalid(zodErrors(r.error));
+  return r.data;
+}
+
+/** A non-negative integer path or query parameter; 404 for a path id, 422 for a query field otherwise. */
+export function intParam(value: string | undefined, what: string): number {
+  if (value === undefined || !/^[0-9]{1,9}$/.test(value)) throw new ApiError(404, "NOT_FOUND", { what });
+  return Number(value);
+}

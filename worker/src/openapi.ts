@@ -1,0 +1,422 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same Zod schemas the worker validates with (`z.toJSONSchema`).
+ * `OPERATIONS` is the list of every route; a test checks it against the app's routes, so the document cannot miss one.
+ */
+import * as z from "zod";
+import type { Role } from "../../shared/src/index.ts";
+import {
+  Ballot,
+  Bloc,
+  ERROR_CODES,
+  Flags,
+  PaperBallots,
+  Period,
+  PeriodTransition,
+  ReturnSheet,
+  ReviewPush,
+  Rulebook,
+  SubmissionPush,
+  Template,
+  TokenRequest,
+  Unit,
+  UnitUpdate,
+} from "../../shared/src/index.ts";
+
+export interface Operation {
+  method: "get" | "post" | "put" | "delete";
+  /** Hono path under /api/v1, with `:param` segments. */
+  path: string;
+  summary: string;
+  roles: Role[] | "public";
+  body?: z.ZodType;
+  status: number;
+  /** Documented error statuses beyond 401/403/429/500. */
+  errors?: number[];
+}
+
+const ALL: Role[] = ["council", "secretariat", "board", "clerk"];
+const W = [400, 413, 415, 422];
+
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/health", summary: "Liveness", roles: "public", status: 200 },
+  { method: "get", path: "/openapi.json", summary: "This document", roles: "public", status: 200 },
+  { method: "get", path: "/docs", summary: "Readable API reference (HTML)", roles: "public", status: 200 },
+  { method: "get", path: "/me", summary: "The caller: role and scope", roles: [...ALL, "voter"], status: 200 },
+  { method: "get", path: "/units", summary: "List units", roles: ALL, status: 200 },
+  {
+    method: "post",
+    path: "/units",
+    summary: "Create a unit",
+    roles: ["council"],
+    body: Unit,
+    status: 201,
+    errors: [...W, 409],
+  },
+  { method: "get", path: "/units/:unitId", summary: "A unit", roles: ALL, status: 200, errors: [404] },
+  {
+    method: "put",
+    path: "/units/:unitId",
+    summary: "Rename a unit",
+    roles: ["council"],
+    body: UnitUpdate,
+    status: 200,
+    errors: [...W, 404],
+  },
+  { method: "get", path: "/blocs", summary: "Blocs in the caller's scope", roles: ALL, status: 200 },
+  {
+    method: "post",
+    path: "/blocs",
+    summary: "Create a bloc",
+    roles: ["council"],
+    body: Bloc,
+    status: 201,
+    errors: [...W, 409],
+  },
+  { method: "get", path: "/blocs/:blocId", summary: "A bloc", roles: ALL, status: 200, errors: [404] },
+  { method: "get", path: "/templates", summary: "List template versions", roles: ALL, status: 200 },
+  {
+    method: "post",
+    path: "/templates",
+    summary: "Publish a template version (immutable)",
+    roles: ["council"],
+    body: Template,
+    status: 201,
+    errors: [...W, 409],
+  },
+  {
+    method: "get",
+    path: "/templates/:templateId/versions/:version",
+    summary: "A template version",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  { method: "get", path: "/rulebooks", summary: "List rulebook versions", roles: ALL, status: 200 },
+  {
+    method: "post",
+    path: "/rulebooks",
+    summary: "Publish a rulebook version (immutable)",
+    roles: ["council"],
+    body: Rulebook,
+    status: 201,
+    errors: [...W, 409],
+  },
+  {
+    method: "get",
+    path: "/rulebooks/:rulebookId/versions/:version",
+    summary: "A rulebook version",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  { method: "get", path: "/periods", summary: "Periods in the caller's scope (?year=)", roles: ALL, status: 200 },
+  {
+    method: "post",
+    path: "/periods",
+    summary: "Create a period (draft)",
+    roles: ["council"],
+    body: Period,
+    status: 201,
+    errors: [...W, 409],
+  },
+  { method: "get", path: "/periods/:periodId", summary: "A period", roles: ALL, status: 200, errors: [404] },
+  {
+    method: "post",
+    path: "/periods/:periodId/transitions",
+    summary: "Move the period through its lifecycle",
+    roles: ["council", "secretariat"],
+    body: PeriodTransition,
+    status: 200,
+    errors: [...W, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/sheet",
+    summary: "What a clerk pulls: period, bloc, units, template, rulebook",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/status",
+    summary: "Per unit: latest revision, when, by whom, late, returned",
+    roles: ["council", "secretariat", "board"],
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/table",
+    summary: "Consolidated bloc table and matrix (clerks: after publication)",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/audit",
+    summary: "Audit log, newest first (?limit=&before=)",
+    roles: ["council", "secretariat"],
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/units/:unitId/submissions",
+    summary: "Push a sheet: a new revision",
+    roles: ["clerk", "secretariat"],
+    body: SubmissionPush,
+    status: 201,
+    errors: [...W, 404, 409, 423],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/units/:unitId/submissions",
+    summary: "Revision list",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/units/:unitId/submissions/compare",
+    summary: "Differences between two revisions (?from=&to=)",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/units/:unitId/submissions/:revision",
+    summary: "One revision with its entries",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "put",
+    path: "/periods/:periodId/units/:unitId/review",
+    summary: "Reviewed scores (a new review revision)",
+    roles: ["secretariat"],
+    body: ReviewPush,
+    status: 200,
+    errors: [...W, 404, 409, 423],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/units/:unitId/review",
+    summary: "Latest reviewed scores",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/units/:unitId/return",
+    summary: "Return a sheet with a reason",
+    roles: ["secretariat"],
+    body: ReturnSheet,
+    status: 200,
+    errors: [...W, 404, 409, 423],
+  },
+  {
+    method: "put",
+    path: "/periods/:periodId/units/:unitId/flags",
+    summary: "Set violation / withdrawn",
+    roles: ["secretariat"],
+    body: Flags,
+    status: 200,
+    errors: [...W, 404, 423],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/voting/codes",
+    summary: "Issue one single-use voter code per unit (shown once)",
+    roles: ["secretariat"],
+    status: 201,
+    errors: [404, 423],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/voting/paper",
+    summary: "Record counted paper ballots",
+    roles: ["secretariat"],
+    body: PaperBallots,
+    status: 201,
+    errors: [...W, 404, 409, 423],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/voting/tally",
+    summary: "Tally (progress only until every ballot is in or the period is closed)",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/ballots",
+    summary: "Cast the secret ballot of a voter code",
+    roles: ["voter"],
+    body: Ballot,
+    status: 201,
+    errors: [...W, 404, 409, 423],
+  },
+  {
+    method: "get",
+    path: "/council/:year",
+    summary: "Leading units of published blocs and the Government-flag cap",
+    roles: ["council"],
+    status: 200,
+    errors: [404],
+  },
+  { method: "get", path: "/tokens", summary: "List tokens (never their values)", roles: ["council"], status: 200 },
+  {
+    method: "post",
+    path: "/tokens",
+    summary: "Issue a token (shown once)",
+    roles: ["council"],
+    body: TokenRequest,
+    status: 201,
+    errors: [...W],
+  },
+  {
+    method: "delete",
+    path: "/tokens/:tokenId",
+    summary: "Revoke a token",
+    roles: ["council"],
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/ranking.xlsx",
+    summary: "The ranking workbook (.xlsx) for the board; clerks once results are published",
+    roles: ["council", "secretariat", "board", "clerk"],
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/periods/:periodId/units/:unitId/template.xlsx",
+    summary: "A unit's template workbook (.xlsx), prefilled with its latest revision",
+    roles: ["council", "secretariat", "clerk"],
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/units/:unitId/upload",
+    summary:
+      "Upload a filled template workbook (body: the .xlsx, or multipart field `file`): stored as a revision like a push",
+    roles: ["clerk", "secretariat"],
+    status: 201,
+    errors: [404, 409, 413, 415, 422, 423],
+  },
+];
+
+const STATUS_TEXT: Record<number, string> = {
+  200: "OK",
+  201: "Created",
+  400: "Malformed JSON (INVALID_JSON)",
+  401: "No or invalid token (UNAUTHENTICATED)",
+  403: "Wrong role or scope (FORBIDDEN, RESULTS_NOT_PUBLISHED)",
+  404: "Unknown id, or outside the caller's scope (NOT_FOUND)",
+  409: "Stale revision, invalid transition, already exists, code used (CONFLICT_*, ...)",
+  413: "Body too large (PAYLOAD_TOO_LARGE)",
+  415: "Content-Type is not application/json (UNSUPPORTED_MEDIA_TYPE)",
+  422: "Schema or domain validation failed; `details` lists every problem",
+  423: "Period not open, deadline passed, voting not open",
+  429: "Rate limited (RATE_LIMITED, Retry-After)",
+  500: "INTERNAL, with the request id only",
+};
+
+function schemaOf(s: z.ZodType): unknown {
+  return z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+}
+
+let cached: Record<string, unknown> | null = null;
+
+/** The document, built once per isolate. */
+export function openApiDocument(): Record<string, unknown> {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const oaPath = "/api/v1" + op.path.replace(/:([A-Za-z]+)/g, "{$1}");
+    const params = [...op.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const responses: Record<string, unknown> = { [op.status]: { description: STATUS_TEXT[op.status] ?? "OK" } };
+    const errs = op.roles === "public" ? [] : [401, 403, 429, ...(op.errors ?? []), 500];
+    for (const s of errs)
+      responses[s] = {
+        description: STATUS_TEXT[s],
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      };
+    paths[oaPath] ??= {};
+    paths[oaPath][op.method] = {
+      summary: op.summary,
+      "x-roles": op.roles,
+      ...(op.roles === "public" ? { security: [] } : {}),
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body) } } } }
+        : {}),
+      responses,
+    };
+  }
+  cached = {
+    openapi: "3.1.0",
+    info: {
+      title: "thidua API",
+      version: "1",
+      description:
+        "Chấm điểm thi đua của khối thi đua / Emulation scoring of emulation blocs. Contract: docs/api.md. Errors are " +
+        "{error: {code, message (vi), messageEn, params, requestId, details}}.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message", "messageEn", "params", "requestId", "details"],
+              properties: {
+                code: { type: "string", enum: [...ERROR_CODES] },
+                message: { type: "string", description: "Vietnamese" },
+                messageEn: { type: "string" },
+                params: { type: "object", additionalProperties: { type: ["string", "number"] } },
+                requestId: { type: "string" },
+                details: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["code"],
+                    properties: {
+                      code: { type: "string", enum: [...ERROR_CODES] },
+                      criterion: { type: "string" },
+                      cell: { type: "string" },
+                      path: { type: "string" },
+                      params: { type: "object" },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  return cached;
+}

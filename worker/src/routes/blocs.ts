@@ -1,0 +1,55 @@
+/**
+ * Khối / cụm thi đua. The council sees every bloc; a secretariat or board its own; a clerk the blocs whose periods
+ * count its unit as a member. Any other bloc answers 404, as if it did not exist.
+ */
+import { Hono } from "hono";
+import { Bloc } from "../../../shared/src/index.ts";
+import { allow, type Principal } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { readBody } from "../middleware.ts";
+import type { Repository } from "../repository.ts";
+
+async function visibleBlocIds(repo: Repository, p: Principal): Promise<Set<string> | null> {
+  if (p.role === "council") return null;
+  if (p.role === "clerk") return new Set((await repo.listPeriods({ unitId: p.unitId })).map((x) => x.blocId));
+  return new Set(p.blocId ? [p.blocId] : []);
+}
+
+export const blocRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const repo = c.get("repo");
+    const visible = await visibleBlocIds(repo, me);
+    const blocs = (await repo.listBlocs()).filter((b) => !visible || visible.has(b.id));
+    return c.json({ blocs });
+  })
+  .post("/", async (c) => {
+    const me = allow(c, "council");
+    const bloc = await readBody(c, Bloc);
+    const repo = c.get("repo");
+    if (await repo.getBloc(bloc.id)) throw new ApiError(409, "ALREADY_EXISTS", { what: `blocs/${bloc.id}` });
+    const at = new Date().toISOString();
+    await repo.db.batch([
+      repo.insertBloc(bloc, at),
+      repo.audit({
+        blocId: bloc.id,
+        periodId: null,
+        actor: me,
+        action: "bloc.create",
+        detail: { ...bloc },
+        requestId: c.get("requestId"),
+        at,
+      }),
+    ]);
+    return c.json(bloc, 201);
+  })
+  .get("/:blocId", async (c) => {
+    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const id = c.req.param("blocId");
+    const repo = c.get("repo");
+    const visible = await visibleBlocIds(repo, me);
+    const bloc = visible && !visible.has(id) ? null : await repo.getBloc(id);
+    if (!bloc) throw notFound(`blocs/${id}`);
+    return c.json(bloc);
+  });

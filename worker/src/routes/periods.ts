@@ -1,0 +1,179 @@
+/**
+ * Kỳ thi đua: periods, their lifecycle transitions, the sheet a clerk pulls, the secretariat's status board and the
+ * consolidated bloc table. Every route under /periods/:periodId loads the period through `periodScope`, which hides
+ * periods outside the caller's scope (404).
+ */
+import { Hono } from "hono";
+import {
+  checkPeriod,
+  checkRulebook,
+  checkTransition,
+  type DomainError,
+  domainError,
+  Period,
+  PeriodTransition,
+} from "../../../shared/src/index.ts";
+import { allow } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError, invalid } from "../errors.ts";
+import { readBody } from "../middleware.ts";
+import { periodRules, periodScope, periodTable } from "../service.ts";
+
+export const periodRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const year = c.req.query("year");
+    const filter = {
+      blocId: me.role === "secretariat" || me.role === "board" ? me.blocId : null,
+      unitId: me.role === "clerk" ? me.unitId : null,
+      ...(year && /^[0-9]{4}$/.test(year) ? { year: Number(year) } : {}),
+    };
+    return c.json({ periods: await c.get("repo").listPeriods(filter) });
+  })
+  .post("/", async (c) => {
+    const me = allow(c, "council");
+    const period = await readBody(c, Period);
+    const repo = c.get("repo");
+    const problems: DomainError[] = [];
+    if (period.state !== "draft")
+      problems.push(domainError("INVALID_TRANSITION", { path: "/state" }, { from: "-", to: period.state }));
+    const [bloc, template, rulebook, units, existing] = await Promise.all([
+      repo.getBloc(period.blocId),
+      repo.getTemplate(period.templateId, period.templateVersion),
+      repo.getRulebook(period.rulebookId, period.rulebookVersion),
+      repo.getUnits(period.members),
+      repo.getPeriod(period.id),
+    ]);
+    if (existing) throw new ApiError(409, "ALREADY_EXISTS", { what: `periods/${period.id}` });
+    if (!bloc) problems.push(domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${period.blocId}` }));
+    if (!template)
+      problems.push(
+        domainError(
+          "NOT_FOUND",
+          { path: "/templateId" },
+          { what: `templates/${period.templateId}/versions/${period.templateVersion}` },
+        ),
+      );
+    if (!rulebook)
+      problems.push(
+        domainError(
+          "NOT_FOUND",
+          { path: "/rulebookId" },
+          { what: `rulebooks/${period.rulebookId}/versions/${period.rulebookVersion}` },
+        ),
+      );
+    if (template && rulebook) problems.push(...checkRulebook(rulebook, template));
+    problems.push(...checkPeriod(period, new Set(units.map((u) => u.id))));
+    if (problems.length) throw invalid(problems);
+    const at = new Date().toISOString();
+    await repo.db.batch([
+      repo.insertPeriod(period, at),
+      repo.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        actor: me,
+        action: "period.create",
+        detail: { ...period },
+        requestId: c.get("requestId"),
+        at,
+      }),
+    ]);
+    return c.json(await repo.getPeriod(period.id), 201);
+  })
+  .get("/:periodId", async (c) => {
+    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const { period } = await periodScope(c, c.req.param("periodId"), me);
+    return c.json(period);
+  })
+  .post("/:periodId/transitions", async (c) => {
+    const me = allow(c, "council", "secretariat");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = scope;
+    const t = await readBody(c, PeriodTransition);
+    const problem = checkTransition(period.state, t.to, me.role, t.reason);
+    if (problem) {
+      const status = problem.code === "FORBIDDEN" ? 403 : problem.code === "INVALID_TRANSITION" ? 409 : 422;
+      throw new ApiError(status, problem.code, problem.params ?? {}, [problem]);
+    }
+    const at = new Date().toISOString();
+    const [update] = await repo.db.batch([
+      repo.db
+        .prepare("UPDATE periods SET state = ?, updated_at = ? WHERE bloc_id = ? AND id = ? AND state = ?")
+        .bind(t.to, at, period.blocId, period.id, period.state),
+      repo.root.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        actor: me,
+        action: "period.transition",
+        detail: { from: period.state, to: t.to, reason: t.reason },
+        requestId: c.get("requestId"),
+        at,
+      }),
+    ]);
+    if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
+    return c.json(await repo.root.getPeriod(period.id));
+  })
+  .get("/:periodId/sheet", async (c) => {
+    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = scope;
+    const [{ template, rulebook }, bloc, units, latest, returns] = await Promise.all([
+      periodRules(scope),
+      repo.root.getBloc(period.blocId),
+      repo.root.getUnits(period.members),
+      repo.latestSubmissions(),
+      repo.returns(),
+    ]);
+    const mine = (u: string) => me.role !== "clerk" || me.unitId === u;
+    const revisions = Object.fromEntries([...latest].filter(([u]) => mine(u)).map(([u, r]) => [u, r.revision]));
+    const returned = Object.fromEntries(
+      [...returns]
+        .filter(([u, r]) => mine(u) && r.open === 1)
+        .map(([u, r]) => [u, { reason: r.reason, at: r.returned_at, by: r.actor_label }]),
+    );
+    return c.json({ period, bloc, units, template, rulebook, revisions, returned });
+  })
+  .get("/:periodId/status", async (c) => {
+    const me = allow(c, "council", "secretariat", "board");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const [units, latest, returns, reviews, flags] = await Promise.all([
+      repo.root.getUnits(period.members),
+      repo.latestSubmissions(),
+      repo.returns(),
+      repo.latestReviews(),
+      repo.flags(),
+    ]);
+    const byId = new Map(units.map((u) => [u.id, u]));
+    const rows = period.members.map((unitId) => {
+      const s = latest.get(unitId);
+      const r = returns.get(unitId);
+      const open = r?.open === 1 ? r : null;
+      const reviewed = reviews.get(unitId);
+      return {
+        unitId,
+        name: byId.get(unitId)?.name ?? unitId,
+        shortName: byId.get(unitId)?.shortName ?? unitId,
+        status: open ? "returned" : !s ? "missing" : reviewed ? "accepted" : "submitted",
+        latestRevision: s?.revision ?? null,
+        at: s?.received_at ?? null,
+        by: s?.actor_label ?? null,
+        late: s ? s.late === 1 : null,
+        total: s ? (JSON.parse(s.totals) as { total: number }).total : null,
+        returned: open ? { reason: open.reason, at: open.returned_at, by: open.actor_label } : null,
+        reviewRevision: reviewed?.revision ?? null,
+        flags: flags[unitId] ?? { violation: false, withdrawn: false, reason: "" },
+      };
+    });
+    return c.json({
+      periodId: period.id,
+      state: period.state,
+      submissionDeadline: period.submissionDeadline,
+      units: rows,
+    });
+  })
+  .get("/:periodId/table", async (c) => {
+    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    if (me.role === "clerk" && scope.period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
+    return c.json(await periodTable(scope));
+  });

@@ -1,0 +1,63 @@
+/**
+ * Templates (bảng chấm điểm) and rulebooks (quy chế) share one shape: immutable once published, identified by id and
+ * version; a change is POSTed as a new version. Both are checked by the domain core before they are stored.
+ */
+import { Hono } from "hono";
+import { checkRulebook, checkTemplate, type DomainError, Rulebook, Template } from "../../../shared/src/index.ts";
+import { allow } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError, invalid, notFound } from "../errors.ts";
+import { intParam, readBody } from "../middleware.ts";
+
+const READERS = ["council", "secretariat", "board", "clerk"] as const;
+
+function versionedRoutes(kind: "templates" | "rulebooks") {
+  const schema = kind === "templates" ? Template : Rulebook;
+  const check = (x: Template | Rulebook): DomainError[] =>
+    kind === "templates" ? checkTemplate(x as Template) : checkRulebook(x as Rulebook);
+  const idParam = kind === "templates" ? "templateId" : "rulebookId";
+  return new Hono<AppEnv>()
+    .get("/", async (c) => {
+      allow(c, ...READERS);
+      return c.json({ [kind]: await c.get("repo").listVersions(kind) });
+    })
+    .post("/", async (c) => {
+      const me = allow(c, "council");
+      const body: Template | Rulebook = await readBody(c, schema);
+      const problems = check(body);
+      if (problems.length) throw invalid(problems);
+      const repo = c.get("repo");
+      const existing =
+        kind === "templates"
+          ? await repo.getTemplate(body.id, body.version)
+          : await repo.getRulebook(body.id, body.version);
+      if (existing) throw new ApiError(409, "ALREADY_EXISTS", { what: `${kind}/${body.id}/versions/${body.version}` });
+      const at = new Date().toISOString();
+      await repo.db.batch([
+        repo.insertVersioned(kind, body, at, me.label),
+        repo.audit({
+          blocId: null,
+          periodId: null,
+          actor: me,
+          action: kind === "templates" ? "template.publish" : "rulebook.publish",
+          detail: { id: body.id, version: body.version, name: body.name },
+          requestId: c.get("requestId"),
+          at,
+        }),
+      ]);
+      return c.json(body, 201);
+    })
+    .get(`/:${idParam}/versions/:version`, async (c) => {
+      allow(c, ...READERS);
+      const id = c.req.param(idParam) ?? "";
+      const what = `${kind}/${id}/versions/${c.req.param("version")}`;
+      const version = intParam(c.req.param("version"), what);
+      const repo = c.get("repo");
+      const found = kind === "templates" ? await repo.getTemplate(id, version) : await repo.getRulebook(id, version);
+      if (!found) throw notFound(what);
+      return c.json(found);
+    });
+}
+
+export const templateRoutes = versionedRoutes("templates");
+export const rulebookRoutes = versionedRoutes("rulebooks");

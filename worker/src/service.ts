@@ -1,0 +1,348 @@
+/**
+ * The period's use cases, shared by the routes (and by the workbook upload, which stores a revision exactly as a
+ * push does): scope a period for the caller, push a sheet, push a review, and consolidate. Every rule comes from the
+ * domain core; this module only sequences reads, the core's checks and one D1 batch per change.
+ */
+import type { Context } from "hono";
+import {
+  acceptsSubmission,
+  type Ballot,
+  type BlocTable,
+  canonicalEntries,
+  consolidate,
+  domainError,
+  type Entry,
+  type Rulebook,
+  scoreUnit,
+  type Tally,
+  type Template,
+  type Totals,
+  tallyBallots,
+  toNumber,
+  validateReview,
+  validateSubmission,
+} from "../../shared/src/index.ts";
+import { canSeePeriod, type Principal, sha256Hex } from "./auth.ts";
+import type { AppEnv } from "./env.ts";
+import { ApiError, invalid, notFound } from "./errors.ts";
+import {
+  entriesOf,
+  type PeriodRecord,
+  type PeriodRepository,
+  type ReviewRow,
+  type SubmissionRow,
+} from "./repository.ts";
+
+/** A period the caller may see, with its repository. */
+export interface PeriodScope {
+  period: PeriodRecord;
+  repo: PeriodRepository;
+  principal: Principal;
+}
+
+/**
+ * Loads a period for the current caller: 404 when it does not exist or lies outside the caller's scope.
+ * @example const { period, repo } = await periodScope(c, c.req.param("periodId"), me)
+ */
+export async function periodScope(c: Context<AppEnv>, periodId: string, principal: Principal): Promise<PeriodScope> {
+  const root = c.get("repo");
+  const period = await root.getPeriod(periodId);
+  if (!period || !canSeePeriod(principal, period)) throw notFound(`periods/${periodId}`);
+  return { period, repo: root.forPeriod(period), principal };
+}
+
+/** The period's template and rulebook (stored with the period; missing only if the database was edited by hand). */
+export async function periodRules(scope: PeriodScope): Promise<{ template: Template; rulebook: Rulebook }> {
+  const { period, repo } = scope;
+  const [template, rulebook] = await Promise.all([
+    repo.root.getTemplate(period.templateId, period.templateVersion),
+    repo.root.getRulebook(period.rulebookId, period.rulebookVersion),
+  ]);
+  if (!template || !rulebook) throw new Error(`period ${period.id}: template or rulebook missing`);
+  return { template, rulebook };
+}
+
+export function totalsToNumbers(t: Totals) {
+  return {
+    base: toNumber(t.base),
+    bonus: toNumber(t.bonus),
+    bonusRaw: toNumber(t.bonusRaw),
+    deduction: toNumber(t.deduction),
+    total: toNumber(t.total),
+    parts: Object.fromEntries(Object.entries(t.parts).map(([k, v]) => [k, toNumber(v)])),
+  };
+}
+
+export type WireTotals = ReturnType<typeof totalsToNumbers>;
+
+/** The answer to an accepted push; a retry with the same clientId gets exactly this again. */
+export interface PushAnswer {
+  unitId: string;
+  revision: number;
+  contentHash: string;
+  totals: WireTotals;
+  receivedAt: string;
+  late: boolean;
+}
+
+function pushAnswer(row: SubmissionRow): PushAnswer {
+  return {
+    unitId: row.unit_id,
+    revision: row.revision,
+    contentHash: row.content_hash,
+    totals: JSON.parse(row.totals) as WireTotals,
+    receivedAt: row.received_at,
+    late: row.late === 1,
+  };
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/i.test(e.message);
+}
+
+/** 409 saying who pushed which revisions after the one the client based its copy on. */
+function staleRevision(
+  base: number,
+  newer: readonly { revision: number; actor_label: string; received_at: string }[],
+): ApiError {
+  const last = newer[newer.length - 1];
+  return new ApiError(
+    409,
+    "CONFLICT_STALE_REVISION",
+    // A base newer than the latest revision (a client's bug) is refused the same way, naming the real latest.
+    last
+      ? { base, latest: last.revision, who: last.actor_label, at: last.received_at }
+      : { base, latest: 0, who: "-", at: "-" },
+    newer.map((r) =>
+      domainError(
+        "CONFLICT_STALE_REVISION",
+        { path: "/baseRevision" },
+        { base, latest: r.revision, who: r.actor_label, at: r.received_at },
+      ),
+    ),
+  );
+}
+
+export interface PushResult {
+  answer: PushAnswer;
+  /** True when this was a retry answered from the first push (nothing stored). */
+  replay: boolean;
+}
+
+/**
+ * Stores a self-scoring sheet push (nộp bảng tự chấm điểm) as a new revision. In order: the body is validated by the
+ * domain core (schema); a known clientId returns the first answer (nothing stored); the period must accept the
+ * unit's sheet (state, deadline, or a returned sheet); every entry problem gives 422; a stale baseRevision gives
+ * 409; then the revision, the closing of a return and the audit record go to D1 in one batch.
+ */
+export async function pushSubmission(
+  scope: PeriodScope,
+  unitId: string,
+  body: unknown,
+  ctx: { requestId: string; now: Date; source?: string },
+): Promise<PushResult> {
+  const { period, repo, principal } = scope;
+  const { template, rulebook } = await periodRules(scope);
+  const v = validateSubmission(template, body);
+  if (!v.push) throw invalid(v.errors);
+  const push = v.push;
+  const hash = await sha256Hex(canonicalEntries(v.entries));
+
+  const { replay, openReturn, latest } = await repo.pushState(unitId, push.clientId);
+  if (replay) {
+    if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
+    return { answer: pushAnswer(replay), replay: true };
+  }
+
+  const refusal = acceptsSubmission(period.state, openReturn !== null, period.submissionDeadline, ctx.now);
+  if (refusal) throw new ApiError(423, refusal.code, refusal.params ?? {}, [refusal]);
+  if (!v.ok) throw invalid(v.errors);
+
+  const latestRev = latest?.revision ?? 0;
+  const base = push.baseRevision ?? 0;
+  if (base !== latestRev) throw staleRevision(base, await repo.submissionList(unitId, Math.min(base, latestRev - 1)));
+
+  const score = scoreUnit(template, rulebook, v.entries);
+  const receivedAt = ctx.now.toISOString();
+  const row: SubmissionRow = {
+    unit_id: unitId,
+    revision: latestRev + 1,
+    template_id: template.id,
+    template_version: template.version,
+    entries: JSON.stringify(v.entries),
+    content_hash: hash,
+    client_id: push.clientId,
+    totals: JSON.stringify(totalsToNumbers(score.self)),
+    actor_token: principal.tokenId,
+    actor_label: principal.label,
+    received_at: receivedAt,
+    late: ctx.now.getTime() > Date.parse(period.submissionDeadline) ? 1 : 0,
+  };
+  const statements = [repo.insertSubmission(row)];
+  if (openReturn) statements.push(repo.closeReturn(unitId));
+  statements.push(
+    repo.root.audit({
+      blocId: period.blocId,
+      periodId: period.id,
+      unitId,
+      actor: principal,
+      action: "submission.push",
+      detail: { revision: row.revision, contentHash: hash, clientId: push.clientId, source: ctx.source ?? "api" },
+      requestId: ctx.requestId,
+      at: receivedAt,
+    }),
+  );
+  try {
+    await repo.db.batch(statements);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // Another push won the race: a concurrent retry of this one, or somebody else's revision.
+    const again = await repo.submissionByClientId(unitId, push.clientId);
+    if (again && again.content_hash === hash) return { answer: pushAnswer(again), replay: true };
+    if (again) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
+    throw staleRevision(base, await repo.submissionList(unitId, base));
+  }
+  return { answer: pushAnswer(row), replay: false };
+}
+
+export interface ReviewAnswer {
+  unitId: string;
+  revision: number;
+  contentHash: string;
+  /** Totals over effective scores (reviewed over self). */
+  totals: WireTotals;
+  receivedAt: string;
+}
+
+function reviewAnswer(row: ReviewRow, totals: WireTotals): ReviewAnswer {
+  return {
+    unitId: row.unit_id,
+    revision: row.revision,
+    contentHash: row.content_hash,
+    totals,
+    receivedAt: row.received_at,
+  };
+}
+
+/** Stores reviewed scores (điểm thẩm định) for a unit as a new review revision; same idempotency and 409 as pushes. */
+export async function pushReview(
+  scope: PeriodScope,
+  unitId: string,
+  body: unknown,
+  ctx: { requestId: string; now: Date },
+): Promise<{ answer: ReviewAnswer; replay: boolean }> {
+  const { period, repo, principal } = scope;
+  const { template, rulebook } = await periodRules(scope);
+  const v = validateReview(template, body);
+  if (!v.push) throw invalid(v.errors);
+  const push = v.push;
+  const hash = await sha256Hex(canonicalEntries(v.entries) + "\n" + push.note);
+  const self = await repo.latestSubmission(unitId);
+  const totalsWith = (entries: Entry[]) =>
+    totalsToNumbers(scoreUnit(template, rulebook, self ? entriesOf(self) : [], entries).totals);
+
+  const replay = await repo.reviewByClientId(unitId, push.clientId);
+  if (replay) {
+    if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
+    return { answer: reviewAnswer(replay, totalsWith(entriesOf(replay))), replay: true };
+  }
+  if (period.state !== "review")
+    throw new ApiError(423, "PERIOD_NOT_OPEN", { state: period.state }, [
+      domainError("PERIOD_NOT_OPEN", {}, { state: period.state }),
+    ]);
+  if (!self) throw new ApiError(409, "NOTHING_SUBMITTED", { unit: unitId });
+  if (!v.ok) throw invalid(v.errors);
+  const latest = await repo.latestReview(unitId);
+  const latestRev = latest?.revision ?? 0;
+  const base = push.baseRevision ?? 0;
+  if (base !== latestRev) throw staleRevision(base, await repo.reviewList(unitId, Math.min(base, latestRev - 1)));
+  const receivedAt = ctx.now.toISOString();
+  const row: ReviewRow = {
+    unit_id: unitId,
+    revision: latestRev + 1,
+    entries: JSON.stringify(v.entries),
+    note: push.note,
+    content_hash: hash,
+    client_id: push.clientId,
+    actor_token: principal.tokenId,
+    actor_label: principal.label,
+    received_at: receivedAt,
+  };
+  try {
+    await repo.db.batch([
+      repo.insertReview(row),
+      repo.root.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        unitId,
+        actor: principal,
+        action: "review.push",
+        detail: { revision: row.revision, contentHash: hash, criteria: v.entries.length },
+        requestId: ctx.requestId,
+        at: receivedAt,
+      }),
+    ]);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const again = await repo.reviewByClientId(unitId, push.clientId);
+    if (again && again.content_hash === hash)
+      return { answer: reviewAnswer(again, totalsWith(v.entries)), replay: true };
+    throw staleRevision(base, await repo.reviewList(unitId, base));
+  }
+  return { answer: reviewAnswer(row, totalsWith(v.entries)), replay: false };
+}
+
+/**
+ * Whether per-unit votes may be shown: once the period is closed, or once every issued ballot is in. Before that
+ * only progress is shown, so that nobody can watch the count move ballot by ballot and link a vote to its caster.
+ */
+export function votesVisible(state: string, returned: number, issued: number): boolean {
+  return state === "closed" || (state === "voting" && returned >= issued);
+}
+
+/** The tally of the period (domain core), or only its progress while the count must stay hidden. */
+export async function periodTally(
+  scope: PeriodScope,
+  rulebook: Rulebook,
+): Promise<{ visible: boolean; issued: number; returned: number; tally: Tally | null; ballots: Ballot[] }> {
+  const { period, repo } = scope;
+  const ballots = await repo.ballots();
+  const issued = period.members.length;
+  const visible = votesVisible(period.state, ballots.length, issued);
+  if (!visible || ballots.length === 0) return { visible, issued, returned: ballots.length, tally: null, ballots: [] };
+  return {
+    visible,
+    issued,
+    returned: ballots.length,
+    tally: tallyBallots(period.members, ballots, rulebook),
+    ballots,
+  };
+}
+
+/** The consolidated bloc table (bảng tổng hợp) from the latest revisions, reviews, flags and visible ballots. */
+export async function periodTable(scope: PeriodScope): Promise<BlocTable & { state: string; published: boolean }> {
+  const { period, repo } = scope;
+  const { template, rulebook } = await periodRules(scope);
+  const [units, subs, reviews, flags, tally] = await Promise.all([
+    repo.root.getUnits(period.members),
+    repo.latestSubmissions(),
+    repo.latestReviews(),
+    repo.flags(),
+    periodTally(scope, rulebook),
+  ]);
+  const submissions: Record<string, Entry[]> = {};
+  for (const [u, row] of subs) submissions[u] = entriesOf(row);
+  const reviewed: Record<string, Entry[]> = {};
+  for (const [u, row] of reviews) reviewed[u] = entriesOf(row);
+  const table = consolidate({
+    period,
+    template,
+    rulebook,
+    units,
+    submissions,
+    reviews: reviewed,
+    flags,
+    ballots: tally.tally ? tally.ballots : null,
+  });
+  return { ...table, state: period.state, published: period.state === "closed" };
+}

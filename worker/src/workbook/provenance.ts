@@ -1,0 +1,132 @@
+/**
+ * Provenance of a ranking workbook (nguồn gốc dữ liệu): the inputs a bloc table is computed from, their canonical
+ * JSON and SHA-256 hashes, and the recomputation that checks a workbook against them. The ranking workbook keeps the
+ * canonical JSON in a very hidden sheet and the hashes on its provenance sheet, so anyone holding the file can run
+ * `scripts/verify-ranking.mjs` and get the same ranking from the same inputs.
+ */
+import { type BlocTable, type ConsolidateInput, consolidate } from "../../../shared/src/blocTable.ts";
+import { canonicalJson, sha256Hex } from "./hash.ts";
+
+/** Everything `consolidate` reads, with absent parts made explicit so the hash does not depend on omissions. */
+export interface RankingInputs {
+  period: { id: string; year: number; members: string[] };
+  template: ConsolidateInput["template"];
+  rulebook: ConsolidateInput["rulebook"];
+  units: ConsolidateInput["units"][number][];
+  submissions: Record<string, ConsolidateInput["submissions"][string]>;
+  reviews: Record<string, NonNullable<ConsolidateInput["reviews"]>[string]>;
+  flags: Record<string, NonNullable<ConsolidateInput["flags"]>[string]>;
+  ballots: NonNullable<ConsolidateInput["ballots"]> | null;
+}
+
+export const INPUT_PARTS = [
+  "period",
+  "template",
+  "rulebook",
+  "units",
+  "submissions",
+  "reviews",
+  "flags",
+  "ballots",
+] as const;
+export type InputPart = (typeof INPUT_PARTS)[number];
+
+export const INPUTS_SHEET_NAME = "_inputs";
+export const INPUTS_FORMAT = "thidua-ranking-inputs";
+
+/** Normalises a consolidation input into the explicit, hashable form. */
+export function rankingInputs(input: ConsolidateInput): RankingInputs {
+  return {
+    period: { id: input.period.id, year: input.period.year, members: [...input.period.members] },
+    template: input.template,
+    rulebook: input.rulebook,
+    units: [...input.units],
+    submissions: { ...input.submissions },
+    reviews: { ...(input.reviews ?? {}) },
+    flags: { ...(input.flags ?? {}) },
+    ballots: input.ballots ?? null,
+  };
+}
+
+export interface InputHashes {
+  /** SHA-256 of the canonical JSON of each input part. */
+  parts: Record<InputPart, string>;
+  /** SHA-256 of the canonical JSON of the part hashes (`{"ballots":"…",…}`): one fingerprint for all inputs. */
+  all: string;
+  /** Canonical JSON of all inputs together: the text kept in the workbook. */
+  json: string;
+}
+
+/** Canonical JSON and SHA-256 of every input part, and one fingerprint over them. */
+export function hashInputs(inputs: RankingInputs): InputHashes {
+  const parts = {} as Record<InputPart, string>;
+  const texts = {} as Record<InputPart, string>;
+  for (const p of INPUT_PARTS) {
+    texts[p] = canonicalJson(inputs[p]);
+    parts[p] = sha256Hex(texts[p]);
+  }
+  // The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation.
+  const sorted = [...INPUT_PARTS].sort();
+  const json = `{${sorted.map((p) => `${JSON.stringify(p)}:${texts[p]}`).join(",")}}`;
+  return { parts, all: sha256Hex(canonicalJson(parts)), json };
+}
+
+/** Splits text into chunks that fit an Excel cell (32,767 characters), never inside a surrogate pair. */
+export function chunkText(text: string, size = 30_000): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Problems found, in English for logs and scripts. */
+  problems: string[];
+  table: BlocTable | null;
+}
+
+/**
+ * Checks inputs read back from a workbook: the hashes recorded beside them, then the ranking recomputed by the domain
+ * core against the ranks and totals the workbook shows (by unit id).
+ */
+export function verifyRanking(
+  json: string,
+  recorded: { all?: string; parts?: Partial<Record<InputPart, string>> },
+  shown: { unitId: string; rank: number; total: number }[],
+): VerifyResult {
+  const problems: string[] = [];
+  let inputs: RankingInputs;
+  try {
+    inputs = JSON.parse(json) as RankingInputs;
+  } catch {
+    return { ok: false, problems: ["the inputs are not valid JSON"], table: null };
+  }
+  const hashes = hashInputs(inputs);
+  if (hashes.json !== json) problems.push("the inputs are not in canonical form");
+  if (recorded.all !== hashes.all)
+    problems.push(`hash of all inputs: recorded ${recorded.all}, computed ${hashes.all}`);
+  for (const p of INPUT_PARTS) {
+    const r = recorded.parts?.[p];
+    if (r !== hashes.parts[p]) problems.push(`hash of ${p}: recorded ${r}, computed ${hashes.parts[p]}`);
+  }
+  const table = consolidate(inputs);
+  const byUnit = new Map(table.rows.map((r) => [r.unitId, r]));
+  if (shown.length !== table.rows.length)
+    problems.push(`the workbook shows ${shown.length} units, the inputs give ${table.rows.length}`);
+  for (const s of shown) {
+    const r = byUnit.get(s.unitId);
+    if (!r) problems.push(`unit ${s.unitId} is not in the inputs`);
+    else {
+      if (r.rank !== s.rank) problems.push(`rank of ${s.unitId}: shown ${s.rank}, recomputed ${r.rank}`);
+      if (r.total !== s.total) problems.push(`total of ${s.unitId}: shown ${s.total}, recomputed ${r.total}`);
+    }
+  }
+  return { ok: problems.length === 0, problems, table };
+}

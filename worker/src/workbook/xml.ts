@@ -1,0 +1,152 @@
+/**
+ * XML for SpreadsheetML, both ways: escaping text we write (including OOXML's `_xHHHH_` escape for characters XML
+ * 1.0 cannot carry) and a small tokenizer for the parts we read from uploads. The tokenizer knows five named
+ * entities and numeric references only; a document type declaration is refused before any parsing, so no DTD, no
+ * external entity and no entity expansion can ever happen.
+ */
+
+// Characters XML 1.0 forbids (C0 controls except tab, LF, CR; U+FFFE/U+FFFF) and lone surrogates.
+const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters we must escape.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// A cheap first look: only strings with a control character, a non-character or a surrogate need the full pass.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: see FORBIDDEN.
+const MAYBE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
+const NEEDS_TEXT_ESCAPE = /[&<>\r]|_x[0-9A-Fa-f]{4}_/;
+
+/**
+ * Escapes text for element content. Carriage returns become `&#13;` (a parser would turn a raw CR into LF), a literal
+ * `_x0041_` is protected as `_x005F_x0041_`, and forbidden characters become OOXML escapes.
+ * @example escapeText("a<b") // "a&lt;b"
+ */
+export function escapeText(s: string): string {
+  let out = s;
+  if (NEEDS_TEXT_ESCAPE.test(out)) {
+    out = out
+      .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/\r/g, "&#13;");
+  }
+  if (MAYBE_FORBIDDEN.test(out)) {
+    out = out.replace(FORBIDDEN, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
+  }
+  return out;
+}
+
+/** Escapes an attribute value (double-quoted). */
+export function escapeAttr(s: string): string {
+  return escapeText(s).replace(/"/g, "&quot;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
+}
+
+/** Undoes OOXML's `_xHHHH_` escapes in a string read from a part. */
+export function unescapeOoxml(s: string): string {
+  if (s.indexOf("_x") < 0) return s;
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
+/** Decodes the five predefined entities and numeric character references; anything else is kept as written. */
+export function decodeEntities(s: string): string {
+  if (s.indexOf("&") < 0) return s;
+  return s.replace(/&(#x[0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[a-z]{2,4});/g, (m, body: string) => {
+    if (body[0] === "#") {
+      const code = body[1] === "x" ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+    }
+    return ENTITIES[body] ?? m;
+  });
+}
+
+/** True when a part declares a document type (and could therefore declare entities): such parts are refused. */
+export function hasDoctype(xml: string): boolean {
+  return /<!DOCTYPE|<!ENTITY/i.test(xml);
+}
+
+export type XmlEvent =
+  | { type: "open"; name: string; attrs: Record<string, string>; selfClosing: boolean }
+  | { type: "close"; name: string }
+  | { type: "text"; text: string };
+
+/** Local name of a possibly prefixed tag: `x:c` -> `c`. */
+function localName(qname: string): string {
+  const i = qname.indexOf(":");
+  return i < 0 ? qname : qname.slice(i + 1);
+}
+
+/** Index of the `>` closing a tag, skipping quoted attribute values (which may hold a raw `>`). */
+function tagEnd(xml: string, from: number): number {
+  let quote = 0;
+  for (let j = from; j < xml.length; j++) {
+    const ch = xml.charCodeAt(j);
+    if (quote) {
+      if (ch === quote) quote = 0;
+    } else if (ch === 34 || ch === 39) quote = ch;
+    else if (ch === 62) return j;
+  }
+  return -1;
+}
+
+const ATTR = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+function parseAttrs(s: string): Record<string, string> {
+  const attrs: Record<string, string> = Object.create(null);
+  ATTR.lastIndex = 0;
+  for (let m = ATTR.exec(s); m; m = ATTR.exec(s)) attrs[localName(m[1]!)] = decodeEntities(m[2] ?? m[3] ?? "");
+  return attrs;
+}
+
+/**
+ * Walks an XML document calling `on` for each start tag, end tag and text run (entities decoded, CDATA kept
+ * literally). Names are local (prefixes dropped). Comments and processing instructions are skipped. Returns false
+ * when the callback asked to stop by returning false.
+ */
+export function walkXml(xml: string, on: (e: XmlEvent) => boolean | undefined): boolean {
+  let i = 0;
+  const n = xml.length;
+  while (i < n) {
+    const lt = xml.indexOf("<", i);
+    if (lt < 0) {
+      if (i < n && on({ type: "text", text: decodeEntities(xml.slice(i)) }) === false) return false;
+      break;
+    }
+    if (lt > i && on({ type: "text", text: decodeEntities(xml.slice(i, lt)) }) === false) return false;
+    const c = xml.charCodeAt(lt + 1);
+    if (c === 33 /* ! */) {
+      if (xml.startsWith("<![CDATA[", lt)) {
+        const end = xml.indexOf("]]>", lt + 9);
+        if (end < 0) return true;
+        if (on({ type: "text", text: xml.slice(lt + 9, end) }) === false) return false;
+        i = end + 3;
+      } else {
+        const end = xml.startsWith("<!--", lt) ? xml.indexOf("-->", lt + 4) + 2 : xml.indexOf(">", lt);
+        if (end < 2) return true;
+        i = end + 1;
+      }
+      continue;
+    }
+    const gt = tagEnd(xml, lt + 1);
+    if (gt < 0) return true;
+    if (c === 63 /* ? */) {
+      i = gt + 1;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      if (on({ type: "close", name: localName(xml.slice(lt + 2, gt).trim()) }) === false) return false;
+      i = gt + 1;
+      continue;
+    }
+    let body = xml.slice(lt + 1, gt);
+    const selfClosing = body.endsWith("/");
+    if (selfClosing) body = body.slice(0, -1);
+    const sp = body.search(/\s/);
+    const name = localName(sp < 0 ? body : body.slice(0, sp));
+    const attrs = sp < 0 ? (Object.create(null) as Record<string, string>) : parseAttrs(body.slice(sp));
+    if (on({ type: "open", name, attrs, selfClosing }) === false) return false;
+    if (selfClosing && on({ type: "close", name }) === false) return false;
+    i = gt + 1;
+  }
+  return true;
+}

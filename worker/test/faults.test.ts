@@ -1,0 +1,234 @@
+/**
+ * Deadlines, bad input, atomicity of a push and its audit record, D1's bound-parameter limit, rate limiting, ballot
+ * secrecy as a property of the tables, and what a client sees of an internal failure.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { demoEntries, demoPeriod, demoTemplate, type Template } from "../../shared/src/index.ts";
+import { type SeedResult, seedDemo } from "../src/seed.ts";
+import { api, BOOT, call, clientId, DB, futureDeadline, type Res } from "./helpers.ts";
+
+const P = "khoi-viii-2017";
+let seed: SeedResult;
+const body = (u: string, base: number | null = null) => ({
+  templateId: demoTemplate.id,
+  templateVersion: 1,
+  baseRevision: base,
+  clientId: clientId(u),
+  entries: demoEntries(u),
+});
+
+beforeAll(async () => {
+  seed = await seedDemo(call, BOOT, futureDeadline());
+});
+
+describe("deadline and state", () => {
+  it("a push after the deadline is refused with 423 and the deadline", async () => {
+    const past = "2017-12-15T17:00:00+07:00";
+    const r = await api("POST", "/periods", BOOT, { ...demoPeriod(past), id: "khoi-viii-2017-late" });
+    expect(r.status).toBe(201);
+    expect((await api("POST", "/periods/khoi-viii-2017-late/transitions", BOOT, { to: "open" })).status).toBe(200);
+    const push = await api(
+      "POST",
+      "/periods/khoi-viii-2017-late/units/ca-tphcm/submissions",
+      seed.tokens.clerks["ca-tphcm"],
+      body("ca-tphcm"),
+    );
+    expect(push.status).toBe(423);
+    expect(push.body.error).toMatchObject({ code: "DEADLINE_PASSED", params: { deadline: past } });
+    expect(push.body.error.message).toContain(past);
+  });
+
+  it("a period in draft does not take sheets", async () => {
+    const r = await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: "khoi-viii-2017-draft" });
+    expect(r.status).toBe(201);
+    const push = await api(
+      "POST",
+      "/periods/khoi-viii-2017-draft/units/ca-tphcm/submissions",
+      seed.tokens.clerks["ca-tphcm"],
+      body("ca-tphcm"),
+    );
+    expect(push.status).toBe(423);
+    expect(push.body.error.code).toBe("PERIOD_NOT_OPEN");
+  });
+});
+
+describe("bad input", () => {
+  const url = `/periods/${P}/units/ca-tphcm/submissions`;
+  it("415 without a JSON content type, 400 for malformed JSON, 413 over the limit, 422 listing every problem", async () => {
+    const tok = seed.tokens.clerks["ca-tphcm"];
+    const wrongType = await api("POST", url, tok, JSON.stringify(body("ca-tphcm")), { "content-type": "text/plain" });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const malformed = await api("POST", url, tok, "{ not json");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe("INVALID_JSON");
+    const huge = await api("POST", url, tok, JSON.stringify({ pad: "x".repeat(3 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("PAYLOAD_TOO_LARGE");
+    const schema = await api("POST", url, tok, { templateId: "", clientId: "x", entries: "no", role: "council" });
+    expect(schema.status).toBe(422);
+    expect(schema.body.error.details.length).toBeGreaterThanOrEqual(4);
+    for (const d of schema.body.error.details) expect(d).toMatchObject({ code: "INVALID_INPUT" });
+  });
+
+  it("errors carry a Vietnamese and an English message and the request id, never a stack", async () => {
+    const r = await api("GET", "/periods/none", seed.tokens.council, undefined, { "x-request-id": "req-abc-123" });
+    expect(r.status).toBe(404);
+    expect(r.body.error).toEqual({
+      code: "NOT_FOUND",
+      message: "Không tìm thấy periods/none.",
+      messageEn: "periods/none was not found.",
+      params: { what: "periods/none" },
+      requestId: "req-abc-123",
+      details: [],
+    });
+    expect(r.headers.get("x-request-id")).toBe("req-abc-123");
+  });
+});
+
+describe("atomicity", () => {
+  it("when the audit insert fails, the push is not stored either, and the client sees 500 INTERNAL only", async () => {
+    await DB.prepare(
+      "CREATE TRIGGER fail_push_audit BEFORE INSERT ON audit WHEN NEW.action = 'submission.push' BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+    ).run();
+    try {
+      const b = body("pccc-tphcm");
+      const r = await api("POST", `/periods/${P}/units/pccc-tphcm/submissions`, seed.tokens.clerks["pccc-tphcm"], b);
+      expect(r.status).toBe(500);
+      expect(r.body.error.code).toBe("INTERNAL");
+      expect(r.body.error.requestId).toBeTruthy();
+      expect(JSON.stringify(r.body)).not.toMatch(/audit refused|SQL|INSERT|at .*\.ts/);
+      const stored = await DB.prepare("SELECT COUNT(*) AS n FROM submissions WHERE client_id = ?")
+        .bind(b.clientId)
+        .first<{ n: number }>();
+      expect(stored?.n).toBe(0);
+      const audited = await DB.prepare("SELECT COUNT(*) AS n FROM audit WHERE detail LIKE ?")
+        .bind(`%${b.clientId}%`)
+        .first<{ n: number }>();
+      expect(audited?.n).toBe(0);
+    } finally {
+      await DB.prepare("DROP TRIGGER fail_push_audit").run();
+    }
+    // And once the fault is gone the same push goes through as revision 1.
+    const ok = await api(
+      "POST",
+      `/periods/${P}/units/pccc-tphcm/submissions`,
+      seed.tokens.clerks["pccc-tphcm"],
+      body("pccc-tphcm"),
+    );
+    expect(ok.status).toBe(201);
+    expect(ok.body.revision).toBe(1);
+  });
+});
+
+describe("D1 limits", () => {
+  it("a template of 2,000 criteria is pushed, stored and read back (entries are one JSON column)", async () => {
+    const leaves = Array.from({ length: 1999 }, (_, i) => ({
+      code: `I.${i + 1}`,
+      title: `Tiêu chí ${i + 1}`,
+      kind: "score" as const,
+      max: 1,
+      step: 0.25,
+      evidenceRequired: false,
+      guidance: "",
+    }));
+    const big: Template = {
+      id: "big",
+      version: 1,
+      name: "Mẫu lớn",
+      parts: [
+        { code: "I", title: "Phần I", criteria: leaves },
+        {
+          code: "II",
+          title: "Điểm thưởng",
+          criteria: [
+            { code: "II.1", title: "Thưởng", kind: "bonus", max: 5, step: 0.5, evidenceRequired: false, guidance: "" },
+          ],
+        },
+      ],
+    };
+    expect((await api("POST", "/templates", BOOT, big)).status).toBe(201);
+    const period = { ...demoPeriod(futureDeadline()), id: "big-2017", templateId: "big", templateVersion: 1 };
+    const created = await api("POST", "/periods", BOOT, period);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await api("POST", "/periods/big-2017/transitions", BOOT, { to: "open" });
+    const entries = leaves.map((l) => ({ criterion: l.code, score: 0.75, evidence: "Báo cáo tổng kết năm 2017" }));
+    const r = await api("POST", "/periods/big-2017/units/btl-tphcm/submissions", seed.tokens.clerks["btl-tphcm"], {
+      templateId: "big",
+      templateVersion: 1,
+      baseRevision: null,
+      clientId: clientId("big"),
+      entries,
+    });
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+    expect(r.body.totals.total).toBe(1499.25);
+    const back = await api("GET", "/periods/big-2017/units/btl-tphcm/submissions/1", seed.tokens.clerks["btl-tphcm"]);
+    expect(back.body.entries).toHaveLength(1999);
+  });
+});
+
+describe("rate limiting", () => {
+  it("a token that sends more than its share gets 429 with Retry-After", async () => {
+    const t = await api("POST", "/tokens", BOOT, { role: "board", blocId: "khoi-viii", label: "rate limit test" });
+    let limited: Res | null = null;
+    for (let i = 0; i < 400 && !limited; i++) {
+      const r = await api("GET", "/me", t.body.token);
+      if (r.status === 429) limited = r;
+      else expect(r.status).toBe(200);
+    }
+    expect(limited?.body.error.code).toBe("RATE_LIMITED");
+    expect(limited?.headers.get("retry-after")).toBe("60");
+  });
+});
+
+describe("ballot secrecy", () => {
+  it("no table links a stored ballot to the code or unit that cast it", async () => {
+    const cols = async (t: string) =>
+      (await DB.prepare(`PRAGMA table_info(${t})`).all<{ name: string }>()).results.map((c) => c.name).sort();
+    // A ballot row holds a random id, the bloc, the period and the choices: no unit, code, token or time.
+    expect(await cols("ballots")).toEqual(["bloc_id", "choices", "id", "period_id"]);
+    // No hidden insertion order either: the table has no rowid.
+    await expect(DB.prepare("SELECT rowid FROM ballots").all()).rejects.toThrow();
+    // The use of a voter code is a bare flag: nothing to order it against ballots.
+    const tokenCols = await cols("tokens");
+    expect(tokenCols).toContain("used");
+    expect(tokenCols.filter((c) => /used_at|last_used|ballot/.test(c))).toEqual([]);
+    // No foreign key from or to ballots.
+    expect((await DB.prepare("PRAGMA foreign_key_list(ballots)").all()).results).toEqual([]);
+    for (const t of ["submissions", "reviews", "returns", "flags", "tokens", "audit"]) {
+      const fks = (await DB.prepare(`PRAGMA foreign_key_list(${t})`).all<{ table: string }>()).results;
+      expect(fks.map((f) => f.table)).not.toContain("ballots");
+    }
+  });
+
+  it("casting stores the ballot, marks the code used, and audits only that the unit voted", async () => {
+    const p = "khoi-viii-2017-vote";
+    await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: p });
+    for (const to of ["open", "review", "voting"]) await api("POST", `/periods/${p}/transitions`, BOOT, { to });
+    const codes = await api("POST", `/periods/${p}/voting/codes`, seed.tokens.secretariat);
+    const code = codes.body.codes.find((c: { unitId: string }) => c.unitId === "tand-tphcm").code as string;
+    // Voter codes are accepted without dashes and in lower case.
+    const cast = await api("POST", "/ballots", code.replace(/-/g, "").toLowerCase(), {
+      choices: ["vks-tphcm", "btl-tphcm"],
+    });
+    expect(cast.status).toBe(201);
+    const ballots = await DB.prepare("SELECT * FROM ballots WHERE period_id = ?")
+      .bind(p)
+      .all<Record<string, unknown>>();
+    expect(ballots.results).toHaveLength(1);
+    const row = ballots.results[0]!;
+    expect(Object.keys(row).sort()).toEqual(["bloc_id", "choices", "id", "period_id"]);
+    const everything = JSON.stringify(
+      (await DB.prepare("SELECT * FROM audit WHERE period_id = ?").bind(p).all()).results,
+    );
+    expect(everything).not.toContain(String(row.id));
+    expect(everything).not.toContain('btl-tphcm","vks');
+    expect(everything).not.toContain('vks-tphcm","btl');
+    const used = await DB.prepare("SELECT used FROM tokens WHERE period_id = ? AND unit_id = 'tand-tphcm' AND used = 1")
+      .bind(p)
+      .all();
+    expect(used.results).toHaveLength(1);
+    const tally = await api("GET", `/periods/${p}/voting/tally`, seed.tokens.secretariat);
+    expect(tally.body).toMatchObject({ visible: false, returned: 1, issued: 7, tally: null });
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * Fuzz: thousands of generated bodies (random JSON, valid bodies with one field broken, malformed text, wrong content
+ * types) against every write route. Every answer must be a success or a documented 4xx of that route, with the
+ * documented error shape; never a 500.
+ */
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { demoBloc, demoEntries, demoPeriod, demoRulebook, demoTemplate } from "../../shared/src/index.ts";
+import { OPERATIONS } from "../src/openapi.ts";
+import { PA, twoBlocs, UNIT_A1 } from "./fixture.ts";
+import { api, BOOT, futureDeadline } from "./helpers.ts";
+
+const RUNS_PER_ROUTE = 125;
+const PV = "khoi-viii-2017-fuzzvote";
+const PR = "khoi-viii-2017-fuzzreview";
+
+/** Tokens are renewed before the rate limiter would refuse them: the fuzz tests the handlers, not the limiter. */
+class TokenPool {
+  private uses = 0;
+  private token = "";
+  constructor(private readonly mint: () => Promise<string>) {}
+  async get(): Promise<string> {
+    if (!this.token || this.uses >= 250) {
+      this.token = await this.mint();
+      this.uses = 0;
+    }
+    this.uses++;
+    return this.token;
+  }
+}
+
+const mintToken = (body: Record<string, unknown>) => async () =>
+  (await api("POST", "/tokens", BOOT, { ...body, label: "fuzz" })).body.token as string;
+
+interface Target {
+  method: string;
+  path: string;
+  /** The route as OPERATIONS names it. */
+  op: string;
+  valid: unknown;
+  pool: "council" | "sec" | "clerk" | "voter";
+}
+
+const jsonish = fc.jsonValue({ maxDepth: 3 });
+
+/** A valid body with one thing broken: a field replaced, removed, or an unknown field added. */
+function mutate(valid: unknown): fc.Arbitrary<unknown> {
+  if (valid === undefined) return jsonish;
+  const v = valid as Record<string, unknown>;
+  const keys = Object.keys(v);
+  const entryMut = fc.record({
+    index: fc.nat({ max: 60 }),
+    field: fc.constantFrom("criterion", "score", "evidence", "note", "cell", "extra"),
+    value: fc.oneof(
+      jsonish,
+      fc.double(),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom("95,5", "-0", "1e3", "0.125", "", " 2,25 ", "NaN", "Infinity", "__proto__"),
+    ),
+  });
+  return fc.oneof(
+    fc.record({ key: fc.constantFrom(...keys), value: jsonish }).map(({ key, value }) => ({ ...v, [key]: value })),
+    fc.constantFrom(...keys).map((key) => {
+      const { [key]: _, ...rest } = v;
+      return rest;
+    }),
+    fc.record({ key: fc.string({ maxLength: 10 }), value: jsonish }).map(({ key, value }) => ({ ...v, [key]: value })),
+    Array.isArray(v.entries)
+      ? entryMut.map(({ index, field, value }) => {
+          const entries = [...(v.entries as Record<string, unknown>[])];
+          const i = index % Math.max(1, entries.length);
+          entries[i] = { ...entries[i], [field]: value };
+          return { ...v, entries };
+        })
+      : jsonish,
+  );
+}
+
+type Sent = { body: unknown; raw?: string; contentType?: string };
+
+function bodies(valid: unknown): fc.Arbitrary<Sent> {
+  return fc.oneof(
+    { weight: 5, arbitrary: mutate(valid).map((body) => ({ body })) },
+    { weight: 3, arbitrary: jsonish.map((body) => ({ body })) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((raw) => ({ body: null, raw })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom("text/plain", "application/x-www-form-urlencoded", "", "application/json; charset=utf-8")
+        .map((contentType) => ({ body: valid, contentType })),
+    },
+  );
+}
+
+let pools: Record<Target["pool"], TokenPool>;
+
+beforeAll(async () => {
+  await twoBlocs();
+  // Periods in review and in voting, so that review, flags and ballot routes reach their handlers' full depth.
+  for (const [id, states] of [
+    [PR, ["open", "review"]],
+    [PV, ["open", "review", "voting"]],
+  ] as const) {
+    await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id });
+    for (const to of states) await api("POST", `/periods/${id}/transitions`, BOOT, { to });
+  }
+  const council = new TokenPool(mintToken({ role: "council" }));
+  const sec = new TokenPool(mintToken({ role: "secretariat", blocId: demoBloc.id }));
+  const clerk = new TokenPool(mintToken({ role: "clerk", unitId: UNIT_A1 }));
+  let codes: string[] = [];
+  const voter = new TokenPool(async () => {
+    if (codes.length === 0) {
+      const secToken = await sec.get();
+      codes = (await api("POST", `/periods/${PV}/voting/codes`, secToken)).body.codes.map(
+        (c: { code: string }) => c.code,
+      );
+    }
+    return codes.pop()!;
+  });
+  pools = { council, sec, clerk, voter };
+});
+
+const push = {
+  templateId: demoTemplate.id,
+  templateVersion: 1,
+  baseRevision: 1,
+  clientId: "fuzz-client-0001",
+  entries: demoEntries(UNIT_A1),
+};
+const review = {
+  baseRevision: null,
+  clientId: "fuzz-review-0001",
+  entries: [{ criterion: "I.4", score: 3 }],
+  note: "",
+};
+const targets: Target[] = [
+  {
+    method: "POST",
+    op: "/units",
+    path: "/units",
+    valid: { id: "fz", name: "Đơn vị", shortName: "ĐV" },
+    pool: "council",
+  },
+  {
+    method: "PUT",
+    op: "/units/:unitId",
+    path: "/units/btl-tphcm",
+    valid: { name: "Bộ Tư lệnh Thành phố", shortName: "Bộ Tư lệnh TP" },
+    pool: "council",
+  },
+  { method: "POST", op: "/blocs", path: "/blocs", valid: demoBloc, pool: "council" },
+  { method: "POST", op: "/templates", path: "/templates", valid: demoTemplate, pool: "council" },
+  { method: "POST", op: "/rulebooks", path: "/rulebooks", valid: demoRulebook, pool: "council" },
+  { method: "POST", op: "/periods", path: "/periods", valid: demoPeriod(futureDeadline()), pool: "council" },
+  {
+    method: "POST",
+    op: "/periods/:periodId/transitions",
+    path: `/periods/${PA}/transitions`,
+    valid: { to: "voting" },
+    pool: "sec",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/units/:unitId/submissions",
+    path: `/periods/${PA}/units/${UNIT_A1}/submissions`,
+    valid: push,
+    pool: "clerk",
+  },
+  {
+    method: "PUT",
+    op: "/periods/:periodId/units/:unitId/review",
+    path: `/periods/${PR}/units/${UNIT_A1}/review`,
+    valid: review,
+    pool: "sec",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/units/:unitId/return",
+    path: `/periods/${PR}/units/${UNIT_A1}/return`,
+    valid: { reason: "Bổ sung" },
+    pool: "sec",
+  },
+  {
+    method: "PUT",
+    op: "/periods/:periodId/units/:unitId/flags",
+    path: `/periods/${PR}/units/${UNIT_A1}/flags`,
+    valid: { violation: true, withdrawn: false, reason: "" },
+    pool: "sec",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/voting/codes",
+    path: `/periods/${PA}/voting/codes`,
+    valid: undefined,
+    pool: "sec",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/voting/paper",
+    path: `/periods/${PV}/voting/paper`,
+    valid: { ballots: [{ choices: [] }] },
+    pool: "sec",
+  },
+  { method: "POST", op: "/ballots", path: "/ballots", valid: { choices: ["vks-tphcm"] }, pool: "voter" },
+  {
+    method: "POST",
+    op: "/tokens",
+    path: "/tokens",
+    valid: { role: "clerk", unitId: UNIT_A1, label: "x" },
+    pool: "council",
+  },
+  { method: "DELETE", op: "/tokens/:tokenId", path: "/tokens/no-such-token", valid: undefined, pool: "council" },
+];
+
+describe("fuzz", () => {
+  it("covers every write route of the app", () => {
+    const writes = OPERATIONS.filter((o) => o.method !== "get").map((o) => `${o.method.toUpperCase()} ${o.path}`);
+    expect(targets.map((t) => `${t.method} ${t.op}`).sort()).toEqual(writes.sort());
+  });
+
+  it.each(targets.map((t) => [`${t.method} ${t.op}`, t] as const))(
+    `%s: ${RUNS_PER_ROUTE} generated bodies get documented statuses only`,
+    async (_, t) => {
+      const op = OPERATIONS.find((o) => o.method === t.method.toLowerCase() && o.path === t.op)!;
+      const documented = new Set([op.status, 200, 201, 401, 403, 429, ...(op.errors ?? [])]);
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(bodies(t.valid), async (sent) => {
+          const headers: Record<string, string> = {};
+          if (sent.contentType !== undefined) headers["content-type"] = sent.contentType;
+          const payload =
+            sent.raw !== undefined ? sent.raw : sent.body === undefined ? undefined : JSON.stringify(sent.body);
+          const r = await api(
+            t.method,
+            t.path,
+            await pools[t.pool].get(),
+            payload ?? (t.method === "DELETE" ? undefined : "null"),
+            headers,
+          );
+          runs++;
+          const where = `${t.method} ${t.path} ${r.status} ${JSON.stringify(r.body).slice(0, 300)} <- ${String(payload).slice(0, 200)}`;
+          expect(documented.has(r.status), where).toBe(true);
+          if (r.status >= 400) {
+            expect(Object.keys(r.body.error).sort(), where).toEqual(
+              ["code", "details", "message", "messageEn", "params", "requestId"].sort(),
+            );
+            expect(r.body.error.message, where).not.toMatch(/\{[a-zA-Z]+\}/);
+          }
+        }),
+        { numRuns: RUNS_PER_ROUTE, seed: 20171215 },
+      );
+      expect(runs).toBe(RUNS_PER_ROUTE);
+    },
+    60_000,
+  );
+});
