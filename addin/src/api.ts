@@ -198,9 +198,16 @@ export class ApiClient {
   status = async (periodId: string) =>
     asList<UnitStatus>(await this.request("GET", `/periods/${enc(periodId)}/status`), "units", "items");
   review = (periodId: string, unitId: string, body: unknown) =>
-    this.request<unknown>("PUT", `/periods/${enc(periodId)}/units/${enc(unitId)}/review`, body);
+    this.request<{ revision: number; totals: WireTotals }>(
+      "PUT",
+      `/periods/${enc(periodId)}/units/${enc(unitId)}/review`,
+      body,
+    );
   reviewed = (periodId: string, unitId: string) =>
-    this.request<{ entries?: WireEntry[] } | null>("GET", `/periods/${enc(periodId)}/units/${enc(unitId)}/review`);
+    this.request<{ revision: number | null; entries?: WireEntry[] } | null>(
+      "GET",
+      `/periods/${enc(periodId)}/units/${enc(unitId)}/review`,
+    );
   returnSheet = (periodId: string, unitId: string, reason: string) =>
     this.request<unknown>("POST", `/periods/${enc(periodId)}/units/${enc(unitId)}/return`, { reason });
   flags = (periodId: string, unitId: string, body: { violation: boolean; withdrawn: boolean; reason: string }) =>

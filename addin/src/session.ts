@@ -297,9 +297,11 @@ export class Session {
     await this.loadBundle(periodId);
     const last = await this.latest(periodId, unitId);
     let reviewed: Entry[] = [];
+    let reviewRevision: number | null = null;
     try {
       const r = await this.api.reviewed(periodId, unitId);
       if (r?.entries) reviewed = fromWire(this.bundle!.template, r.entries);
+      reviewRevision = r?.revision ?? null;
     } catch {
       reviewed = [];
     }
@@ -308,13 +310,14 @@ export class Session {
       reviewed,
       sheetName: this.unitSheetName(unitId, "(TĐ)"),
     });
-    const meta: AddinMeta = { ...layout.meta, baseRevision: last?.revision ?? null };
+    // A review sheet's base is the review revision it was laid out from (reviews have their own revisions).
+    const meta: AddinMeta = { ...layout.meta, baseRevision: reviewRevision };
     await this.gw.writeLayout({ ...layout, meta });
     this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), meta];
     return { layout, revision: last?.revision ?? null };
   }
 
-  /** Sends the reviewed scores of a review sheet. */
+  /** Sends the reviewed scores of a review sheet (its base is the latest review revision). */
   async pushReview(meta: AddinMeta, note = "") {
     const b = await this.loadBundle(meta.periodId);
     const inputs = (await this.readInputs(meta, "review")).filter((e) => e.score !== null && e.score !== undefined);
@@ -323,13 +326,15 @@ export class Session {
       await this.mark(meta, checked.errors);
       return { ok: false as const, errors: checked.errors };
     }
+    let revision: number;
     try {
-      await this.api.review(meta.periodId, meta.unitId, {
+      const answer = await this.api.review(meta.periodId, meta.unitId, {
         baseRevision: meta.baseRevision ?? null,
         clientId: newClientId(),
         entries: inputs,
         note,
       });
+      revision = answer.revision;
     } catch (e) {
       if (e instanceof ApiFailure) {
         await this.mark(meta, e.details);
@@ -337,7 +342,9 @@ export class Session {
       }
       throw e;
     }
-    await this.mark(meta, []);
+    const updated: AddinMeta = { ...meta, baseRevision: revision };
+    this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), updated];
+    await this.mark(updated, [], this.metas);
     return { ok: true as const, errors: [] };
   }
 }

@@ -3,7 +3,10 @@
  * first, and never throws on arbitrary input: a clerk fixing a sheet wants the whole list at once.
  */
 import { type DomainError, domainError } from "./errors.ts";
-import { formatPointsEn, type Hundredths, parsePoints } from "./points.ts";
+import { formatPointsEn, type Hundredths, MAX_POINTS_HUNDREDTHS, parsePoints } from "./points.ts";
+
+const MAX_POINTS = MAX_POINTS_HUNDREDTHS / 100;
+
 import {
   cleanText,
   type Entry,
@@ -91,15 +94,20 @@ export function validateEntries(
       continue;
     }
     let score: Hundredths | null = null;
-    const parsed = parsePoints(input.score);
-    if (parsed.ok) {
-      score = parsed.hundredths;
-      if (score > leaf.max || (leaf.step > 0 && score % leaf.step !== 0))
-        errors.push(scoreError(leaf, input, i, score));
-    } else if (parsed.reason !== "empty") {
-      failed.add(code);
-      errors.push(unreadableScoreError(leaf, input, i, parsed.reason));
+    const raw = input.score;
+    // The usual case, a plain two-decimal number, without the parser's result object.
+    const h = typeof raw === "number" && raw >= 0 && raw <= MAX_POINTS ? Math.round(raw * 100) : -1;
+    if (h >= 0 && h / 100 === raw) score = h;
+    else {
+      const parsed = parsePoints(raw);
+      if (parsed.ok) score = parsed.hundredths;
+      else if (parsed.reason !== "empty") {
+        failed.add(code);
+        errors.push(unreadableScoreError(leaf, input, i, parsed.reason));
+      }
     }
+    if (score !== null && (score > leaf.max || (leaf.step > 0 && score % leaf.step !== 0)))
+      errors.push(scoreError(leaf, input, i, score));
     found[leaf.index] = { criterion: code, score, evidence: input.evidence ?? "", note: input.note ?? "" };
     cells[leaf.index] = input.cell;
   }
@@ -133,7 +141,6 @@ export function validateEntries(
 // which then reports the problems with their paths. Zod costs several times JSON.parse of the same body; this is a
 // fraction of it (see bench/RESULTS.md).
 
-const EXP = !!(globalThis as any).process?.env?.EXP;
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CLIENT_ID_RE = /^[A-Za-z0-9_-]+$/;
 
@@ -219,7 +226,7 @@ function fastEntry(raw: unknown): EntryInput | null {
   }
   // A key present with the value undefined (not JSON, but possible from a caller) goes through Zod.
   if (seen !== keys) return null;
-  if (EXP && evidenceText === evidence && noteText === note) return raw as EntryInput;
+  if (evidenceText === evidence && noteText === note) return raw as EntryInput;
   return canonicalEntry({ ...(raw as EntryInput), evidence: evidenceText, note: noteText });
 }
 
@@ -250,16 +257,12 @@ function fastEntries(raw: unknown): EntryInput[] | null {
  * `entries` as Zod's output carries them: fresh objects in Zod's key order, made on first read only, since the
  * validation itself reads the checked entries directly.
  */
-function lazyEntries<T extends object>(head: T, checked: readonly EntryInput[]): T & { entries: EntryInput[] } {
+function entriesOnRead(checked: readonly EntryInput[]): () => EntryInput[] {
   let copies: EntryInput[] | undefined;
-  return Object.defineProperty(head, "entries", {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      copies ??= checked.map(canonicalEntry);
-      return copies;
-    },
-  }) as T & { entries: EntryInput[] };
+  return () => {
+    copies ??= checked.map(canonicalEntry);
+    return copies;
+  };
 }
 
 function isId(v: unknown): v is string {
@@ -291,8 +294,17 @@ function fastSubmissionPush(body: unknown): { push: SubmissionPush; inputs: read
   if (!isRevision(baseRevision) || !isClientId(clientId)) return null;
   const inputs = fastEntries(body.entries);
   if (inputs === null) return null;
-  const head = { templateId, templateVersion: templateVersion as number, baseRevision, clientId };
-  return { push: EXP ? lazyEntries(head, inputs) : { ...head, entries: inputs as EntryInput[] }, inputs };
+  const entries = entriesOnRead(inputs);
+  const push: SubmissionPush = {
+    templateId,
+    templateVersion: templateVersion as number,
+    baseRevision,
+    clientId,
+    get entries() {
+      return entries();
+    },
+  };
+  return { push, inputs };
 }
 
 /** `ReviewPush.safeParse(body).data` for a well-formed body, with the checked entries; null when Zod must look. */
@@ -311,9 +323,16 @@ function fastReviewPush(body: unknown): { push: ReviewPush; inputs: readonly Ent
   if (keys !== (note === undefined ? 3 : 4) || !("entries" in body)) return null;
   const inputs = fastEntries(body.entries);
   if (inputs === null) return null;
-  const push = lazyEntries({ baseRevision, clientId }, inputs);
-  // Zod's key order: baseRevision, clientId, entries, note
-  return { push: Object.assign(push, { note: noteText }), inputs };
+  const entries = entriesOnRead(inputs);
+  const push: ReviewPush = {
+    baseRevision,
+    clientId,
+    get entries() {
+      return entries();
+    },
+    note: noteText,
+  };
+  return { push, inputs };
 }
 
 export interface ValidatedSubmission {

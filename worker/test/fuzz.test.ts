@@ -3,6 +3,7 @@
  * types) against every write route. Every answer must be a success or a documented 4xx of that route, with the
  * documented error shape; never a 500.
  */
+import { SELF } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { demoBloc, demoEntries, demoPeriod, demoRulebook, demoTemplate } from "../../shared/src/index.ts";
@@ -39,6 +40,8 @@ interface Target {
   op: string;
   valid: unknown;
   pool: "council" | "sec" | "clerk" | "voter";
+  /** A file upload: bodies are bytes (a real template workbook, damaged), not JSON. */
+  binary?: boolean;
 }
 
 const jsonish = fc.jsonValue({ maxDepth: 3 });
@@ -93,6 +96,25 @@ function bodies(valid: unknown): fc.Arbitrary<Sent> {
 }
 
 let pools: Record<Target["pool"], TokenPool>;
+/** The unit's real template workbook, which the binary fuzz damages. */
+let workbook: Uint8Array = new Uint8Array();
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Bytes for an upload: random, a zip signature then noise, or the real workbook with bytes flipped or cut short. */
+const files: fc.Arbitrary<{ bytes: Uint8Array; contentType: string }> = fc.record({
+  bytes: fc.oneof(
+    fc.uint8Array({ maxLength: 2048 }),
+    fc.uint8Array({ maxLength: 2048 }).map((b) => new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...b])),
+    fc.array(fc.record({ at: fc.nat(), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 8 }).map((flips) => {
+      const b = workbook.slice();
+      for (const f of flips) b[f.at % b.length] = f.value;
+      return b;
+    }),
+    fc.nat().map((n) => workbook.slice(0, n % Math.max(1, workbook.length))),
+  ),
+  contentType: fc.constantFrom(XLSX, XLSX, "application/octet-stream", "text/plain", ""),
+});
 
 beforeAll(async () => {
   await twoBlocs();
@@ -118,7 +140,15 @@ beforeAll(async () => {
     return codes.pop()!;
   });
   pools = { council, sec, clerk, voter };
+  const t = await fetchRaw("GET", `/periods/${PA}/units/${UNIT_A1}/template.xlsx`, await clerk.get());
+  workbook = new Uint8Array(await t.arrayBuffer());
 });
+
+function fetchRaw(method: string, path: string, token: string, body?: Uint8Array, contentType?: string) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (contentType) headers["content-type"] = contentType;
+  return SELF.fetch(`http://thidua.test/api/v1${path}`, { method, headers, body: body as BodyInit | undefined });
+}
 
 const push = {
   templateId: demoTemplate.id,
@@ -210,6 +240,14 @@ const targets: Target[] = [
     pool: "council",
   },
   { method: "DELETE", op: "/tokens/:tokenId", path: "/tokens/no-such-token", valid: undefined, pool: "council" },
+  {
+    method: "POST",
+    op: "/periods/:periodId/units/:unitId/upload",
+    path: `/periods/${PA}/units/${UNIT_A1}/upload`,
+    valid: undefined,
+    pool: "clerk",
+    binary: true,
+  },
 ];
 
 describe("fuzz", () => {
@@ -224,6 +262,28 @@ describe("fuzz", () => {
       const op = OPERATIONS.find((o) => o.method === t.method.toLowerCase() && o.path === t.op)!;
       const documented = new Set([op.status, 200, 201, 401, 403, 429, ...(op.errors ?? [])]);
       let runs = 0;
+      const check = (status: number, body: { error: Record<string, unknown> }, where: string) => {
+        expect(documented.has(status), where).toBe(true);
+        if (status >= 400) {
+          expect(Object.keys(body.error).sort(), where).toEqual(
+            ["code", "details", "message", "messageEn", "params", "requestId"].sort(),
+          );
+          expect(body.error.message, where).not.toMatch(/\{[a-zA-Z]+\}/);
+        }
+      };
+      if (t.binary) {
+        await fc.assert(
+          fc.asyncProperty(files, async ({ bytes, contentType }) => {
+            const r = await fetchRaw(t.method, t.path, await pools[t.pool].get(), bytes, contentType);
+            runs++;
+            const text = await r.text();
+            check(r.status, JSON.parse(text), `${t.method} ${t.path} ${r.status} ${text.slice(0, 300)}`);
+          }),
+          { numRuns: RUNS_PER_ROUTE, seed: 20171215 },
+        );
+        expect(runs).toBe(RUNS_PER_ROUTE);
+        return;
+      }
       await fc.assert(
         fc.asyncProperty(bodies(t.valid), async (sent) => {
           const headers: Record<string, string> = {};
@@ -239,13 +299,7 @@ describe("fuzz", () => {
           );
           runs++;
           const where = `${t.method} ${t.path} ${r.status} ${JSON.stringify(r.body).slice(0, 300)} <- ${String(payload).slice(0, 200)}`;
-          expect(documented.has(r.status), where).toBe(true);
-          if (r.status >= 400) {
-            expect(Object.keys(r.body.error).sort(), where).toEqual(
-              ["code", "details", "message", "messageEn", "params", "requestId"].sort(),
-            );
-            expect(r.body.error.message, where).not.toMatch(/\{[a-zA-Z]+\}/);
-          }
+          check(r.status, r.body, where);
         }),
         { numRuns: RUNS_PER_ROUTE, seed: 20171215 },
       );

@@ -53,8 +53,8 @@ export const reviewRoutes = new Hono<AppEnv>()
     requireUnit(me, period, unitId);
     const { reason } = await readBody(c, ReturnSheet);
     if (!(period.state === "open" || REVIEW_STATES.includes(period.state))) throw notInState(period.state);
+    // A unit with nothing submitted may be reopened too: that is how the secretariat lets a late sheet in.
     const latest = await repo.latestSubmission(unitId);
-    if (!latest) throw new ApiError(409, "NOTHING_SUBMITTED", { unit: unitId });
     const at = new Date().toISOString();
     await repo.db.batch([
       repo.setReturn(unitId, reason, at, me.label),
@@ -64,12 +64,12 @@ export const reviewRoutes = new Hono<AppEnv>()
         unitId,
         actor: me,
         action: "submission.return",
-        detail: { revision: latest.revision, reason },
+        detail: { revision: latest?.revision ?? null, reason },
         requestId: c.get("requestId"),
         at,
       }),
     ]);
-    return c.json({ unitId, returned: true, revision: latest.revision, reason, at });
+    return c.json({ unitId, returned: true, revision: latest?.revision ?? null, reason, at });
   })
   .put("/:periodId/units/:unitId/flags", async (c) => {
     const me = allow(c, "secretariat");

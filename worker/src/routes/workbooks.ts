@@ -20,6 +20,7 @@ import { entriesOf } from "../repository.ts";
 import { type PeriodScope, periodRules, periodScope, periodTally, pushSubmission } from "../service.ts";
 import {
   checkUploadTarget,
+  hashInputsAsync,
   rankingInputs,
   rankingWorkbook,
   readUpload,
@@ -94,10 +95,13 @@ export const workbookRoutes = new Hono<AppEnv>()
     if (me.role === "clerk" && period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
     const [input, bloc] = await Promise.all([consolidationInput(scope), scope.repo.root.getBloc(period.blocId)]);
     const table = consolidate(input);
+    const inputs = rankingInputs(input);
+    const hashes = await hashInputsAsync(inputs);
     const blocName = bloc?.name ?? period.blocId;
     const leader = input.units.find((u) => u.id === period.leaderUnitId);
     const bytes = rankingWorkbook(table, {
-      inputs: rankingInputs(input),
+      inputs,
+      hashes,
       blocName,
       issuingBody: [
         ...(leader ? [leader.name.toUpperCase()] : []),

@@ -57,18 +57,49 @@ export interface InputHashes {
   json: string;
 }
 
-/** Canonical JSON and SHA-256 of every input part, and one fingerprint over them. */
-export function hashInputs(inputs: RankingInputs): InputHashes {
-  const parts = {} as Record<InputPart, string>;
+function partTexts(inputs: RankingInputs): Record<InputPart, string> {
   const texts = {} as Record<InputPart, string>;
-  for (const p of INPUT_PARTS) {
-    texts[p] = canonicalJson(inputs[p]);
-    parts[p] = sha256Hex(texts[p]);
-  }
-  // The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation.
+  for (const p of INPUT_PARTS) texts[p] = canonicalJson(inputs[p]);
+  return texts;
+}
+
+/** The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation. */
+function wholeJson(texts: Record<InputPart, string>): string {
   const sorted = [...INPUT_PARTS].sort();
-  const json = `{${sorted.map((p) => `${JSON.stringify(p)}:${texts[p]}`).join(",")}}`;
-  return { parts, all: sha256Hex(canonicalJson(parts)), json };
+  return `{${sorted.map((p) => `${JSON.stringify(p)}:${texts[p]}`).join(",")}}`;
+}
+
+/** Canonical JSON and SHA-256 of every input part, and one fingerprint over them (synchronous, plain JavaScript). */
+export function hashInputs(inputs: RankingInputs): InputHashes {
+  const texts = partTexts(inputs);
+  const parts = {} as Record<InputPart, string>;
+  for (const p of INPUT_PARTS) parts[p] = sha256Hex(texts[p]);
+  return { parts, all: sha256Hex(canonicalJson(parts)), json: wholeJson(texts) };
+}
+
+interface SubtleLike {
+  digest(algorithm: "SHA-256", data: Uint8Array): Promise<ArrayBuffer>;
+}
+
+/**
+ * The same hashes with the platform's native SHA-256 (Web Crypto, in workerd and Node): what the worker uses, several
+ * times faster than `hashInputs` on a big bloc. Falls back to `hashInputs` where Web Crypto is absent.
+ */
+export async function hashInputsAsync(inputs: RankingInputs): Promise<InputHashes> {
+  // Typed loosely: the pure modules compile without DOM or Workers types.
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
+  if (!subtle) return hashInputs(inputs);
+  const enc = new TextEncoder();
+  const hex = async (text: string) => {
+    const d = new Uint8Array(await subtle.digest("SHA-256", enc.encode(text)));
+    let h = "";
+    for (const b of d) h += b.toString(16).padStart(2, "0");
+    return h;
+  };
+  const texts = partTexts(inputs);
+  const hashes = await Promise.all(INPUT_PARTS.map((p) => hex(texts[p])));
+  const parts = Object.fromEntries(INPUT_PARTS.map((p, i) => [p, hashes[i]!])) as Record<InputPart, string>;
+  return { parts, all: await hex(canonicalJson(parts)), json: wholeJson(texts) };
 }
 
 /** Splits text into chunks that fit an Excel cell (32,767 characters), never inside a surrogate pair. */

@@ -24,6 +24,8 @@ import { type Sheet, type StyleSpec, Workbook } from "./writer.ts";
 export interface RankingContext {
   /** What `table` was computed from; hashed and kept in the workbook so that anyone can recompute it. */
   inputs: RankingInputs;
+  /** `hashInputs(inputs)`, when the caller computed it already (the worker does, with Web Crypto). */
+  hashes?: InputHashes;
   blocName: string;
   /** Lines at the top left, e.g. ["CÔNG AN THÀNH PHỐ HỒ CHÍ MINH", "KHỐI TRƯỞNG KHỐI THI ĐUA VIII"]. */
   issuingBody?: string[];
@@ -648,7 +650,7 @@ const PART_VI: Record<(typeof INPUT_PARTS)[number], string> = {
 function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: RankingContext): InputHashes {
   const sh = wb.addSheet(RANKING_SHEETS.provenance);
   sh.cols = [{ width: 34 }, { width: 70 }];
-  const hashes = hashInputs(ctx.inputs);
+  const hashes = ctx.hashes ?? hashInputs(ctx.inputs);
   const draft = ctx.periodState !== "closed";
   let row = 0;
   sh.set(row, 0, "NGUỒN GỐC DỮ LIỆU VÀ CÁCH KIỂM TRA LẠI", st.title).merge(row, 0, row, 1);
@@ -697,6 +699,8 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
 function inputsSheet(wb: Workbook, json: string, all: string): void {
   const sh = wb.addSheet(INPUTS_SHEET_NAME);
   sh.state = "veryHidden";
+  // Stored, not deflated: compressing megabytes of JSON would cost more CPU than the whole rest of the workbook.
+  sh.bulk = true;
   sh.set(0, 0, "format");
   sh.set(0, 1, INPUTS_FORMAT);
   sh.set(1, 0, "sha256");

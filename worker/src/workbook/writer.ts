@@ -52,7 +52,12 @@ const COLUMN_LETTERS: string[] = [];
 
 /** Column letters, cached: a big matrix asks for the same few hundred thousands of times. */
 function letters(col: number): string {
-  return (COLUMN_LETTERS[col] ??= columnLetter(col));
+  let l = COLUMN_LETTERS[col];
+  if (l === undefined) {
+    l = columnLetter(col);
+    COLUMN_LETTERS[col] = l;
+  }
+  return l;
 }
 
 /** The workbook's style sheet: fonts, fills, borders and number formats, deduplicated. */
@@ -266,6 +271,12 @@ export class Sheet {
   print: PrintSetup | null = null;
   tabColor: string | null = null;
   showGridLines = true;
+  /**
+   * Store this sheet's part without compression and its text as inline strings (kept in the part, out of the shared
+   * strings): for bulk text such as the inputs of a ranking workbook, where deflate would cost more CPU than the
+   * bytes it saves are worth.
+   */
+  bulk = false;
 
   constructor(
     readonly name: string,
@@ -424,8 +435,12 @@ export class Sheet {
             else if (typeof v === "boolean") out.push(`<c r="${ref}"${s} t="b">${f}<v>${v ? 1 : 0}</v></c>`);
             else out.push(`<c r="${ref}"${s}>${f}</c>`);
           } else if (typeof v === "number") out.push(`<c r="${ref}"${s}><v>${v}</v></c>`);
-          else if (typeof v === "string" && v !== "") out.push(`<c r="${ref}"${s} t="s"><v>${sst.id(v)}</v></c>`);
-          else if (typeof v === "boolean") out.push(`<c r="${ref}"${s} t="b"><v>${v ? 1 : 0}</v></c>`);
+          else if (typeof v === "string" && v !== "") {
+            if (this.bulk) {
+              const preserve = /^\s|\s$|[\t\r\n]/.test(v) ? ' xml:space="preserve"' : "";
+              out.push(`<c r="${ref}"${s} t="inlineStr"><is><t${preserve}>${escapeText(v)}</t></is></c>`);
+            } else out.push(`<c r="${ref}"${s} t="s"><v>${sst.id(v)}</v></c>`);
+          } else if (typeof v === "boolean") out.push(`<c r="${ref}"${s} t="b"><v>${v ? 1 : 0}</v></c>`);
           else if (c.s) out.push(`<c r="${ref}"${s}/>`);
         }
       }
@@ -528,12 +543,14 @@ export class Workbook {
       this.sheets.findIndex((s) => s.state === "visible"),
     );
     const files: Record<string, Uint8Array> = {};
+    const stored = new Set<string>();
     const sheetEntries: string[] = [];
     const rels: string[] = [];
     const overrides: string[] = [];
     const names = [...this.names];
     this.sheets.forEach((s, i) => {
       files[`xl/worksheets/sheet${i + 1}.xml`] = enc.encode(s.toXml(sst, i === firstVisible));
+      if (s.bulk) stored.add(`xl/worksheets/sheet${i + 1}.xml`);
       sheetEntries.push(
         `<sheet name="${escapeAttr(s.name)}" sheetId="${i + 1}"${s.state !== "visible" ? ` state="${s.state}"` : ""} r:id="rId${i + 1}"/>`,
       );
@@ -627,7 +644,7 @@ export class Workbook {
     // few KiB on such parts.
     const ordered: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {};
     const put = (k: string, v: Uint8Array) => {
-      ordered[k] = v.length < 4096 ? [v, { level: 0 }] : v;
+      ordered[k] = v.length < 4096 || stored.has(k) ? [v, { level: 0 }] : v;
     };
     put("[Content_Types].xml", files["[Content_Types].xml"]!);
     for (const [k, v] of Object.entries(files)) if (k !== "[Content_Types].xml") put(k, v);

@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { canonicalJson, sha256Hex } from "./hash.ts";
+
+/** The definition, written the slow obvious way. */
+function reference(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : reference(x))).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k.normalize("NFC"))}:${reference(o[k])}`).join(",")}}`;
+  }
+  return typeof v === "string" ? JSON.stringify(v.normalize("NFC")) : JSON.stringify(v);
+}
+
+describe("sha256Hex", () => {
+  it("equals node:crypto at every padding boundary", () => {
+    for (const n of [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 65_537]) {
+      const s = "ệ".repeat(n);
+      expect(sha256Hex(s)).toBe(createHash("sha256").update(s).digest("hex"));
+    }
+  });
+
+  it("equals node:crypto on arbitrary bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        expect(sha256Hex(b)).toBe(createHash("sha256").update(b).digest("hex"));
+      }),
+    );
+  });
+});
+
+describe("canonicalJson", () => {
+  it("sorts keys at every depth, drops undefined members, NFC-normalises", () => {
+    expect(canonicalJson({ b: 1, a: [{ z: 1, y: "Hoa\u0300" }, 2], u: undefined })).toBe(
+      '{"a":[{"y":"Hoà","z":1},2],"b":1}',
+    );
+  });
+
+  it("keeps __proto__ as an ordinary key and refuses non-finite numbers", () => {
+    expect(canonicalJson(JSON.parse('[{"__proto__":1,"a":2},{"a":3}]'))).toBe('[{"__proto__":1,"a":2},{"a":3}]');
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(RangeError);
+    expect(() => canonicalJson([{ a: Number.POSITIVE_INFINITY }])).toThrow(RangeError);
+  });
+
+  it("equals the definition on arbitrary JSON (the fast path for arrays of flat records included)", () => {
+    const record = fc.dictionary(
+      fc.string({ maxLength: 4 }),
+      fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.array(record), fc.dictionary(fc.string(), fc.array(record))), (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
