@@ -5,6 +5,7 @@
  *
  *   npm run bench:core            # both sizes, plus a linearity sweep
  *   npm run bench:core -- --quick # fewer rounds
+ *   node --cpu-prof bench/core.bench.ts --loop [--bloc] [--consolidate]   # a loop to profile, no output
  *
  * It runs on Node's own TypeScript support (type stripping), i.e. the core's code as a bundler ships it; tsx would
  * add a `__name()` call to every closure it creates (esbuild's keepNames), which is not what runs in production.
@@ -31,7 +32,7 @@ import {
 
 const QUICK = process.argv.includes("--quick");
 
-/** A template of `n` leaf criteria: score criteria in 5 parts (some grouped), 3 bonus and 3 deduction criteria. */
+/** A template of `n` leaf criteria: n - 6 score criteria in 5 parts, then a part of 3 bonus and 3 deduction ones. */
 function makeTemplate(n: number): Template {
   const scoreCount = n - 6;
   const parts: Template["parts"] = [];
@@ -284,7 +285,25 @@ if (process.argv.includes("--loop")) {
   const bloc = process.argv.includes("--bloc");
   const template = makeTemplate(bloc ? 50 : 120);
   const blocs = bloc ? makeCity(1, 7, template) : makeCity(40, 12, template);
-  for (let i = 0; i < (bloc ? 20000 : 100); i++) pipeline(blocs, template, demoRulebook);
+  if (process.argv.includes("--consolidate")) {
+    const validated = blocs.map((b) =>
+      Object.fromEntries(
+        b.bodies.map((body, i) => [b.members[i]!, validateSubmission(template, JSON.parse(body)).entries]),
+      ),
+    );
+    for (let i = 0; i < (bloc ? 50000 : 300); i++)
+      blocs.forEach((b, j) => {
+        consolidate({
+          period: { id: b.periodId, year: 2017, members: b.members },
+          template,
+          rulebook: demoRulebook,
+          units: [],
+          submissions: validated[j]!,
+          flags: b.flags,
+          ballots: b.ballots,
+        });
+      });
+  } else for (let i = 0; i < (bloc ? 20000 : 100); i++) pipeline(blocs, template, demoRulebook);
   process.exit(0);
 }
 

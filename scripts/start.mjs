@@ -83,7 +83,16 @@ export function applyMigrations({ persistTo, config } = {}) {
  * @returns {{ url: string, child: import("node:child_process").ChildProcess }}
  */
 export async function startWorker({ port = 8787, persistTo, config, quiet = false, vars = {} } = {}) {
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    "0",
+    "--show-interactive-dev-session=false",
+  ];
   if (persistTo) args.push("--persist-to", persistTo);
   if (config) args.push("--config", config);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
@@ -92,7 +101,7 @@ export async function startWorker({ port = 8787, persistTo, config, quiet = fals
   );
   let log = "";
   const onData = (d) => {
-    log += d;
+    log = (log + d).slice(-20_000);
     if (!quiet) process.stdout.write(String(d).replace(/^/gm, "[worker] "));
   };
   child.stdout.on("data", onData);

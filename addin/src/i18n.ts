@@ -9,6 +9,10 @@ const vi = {
   appTitle: "Thi đua",
   appSubtitle: "Chấm điểm thi đua khối",
   demoBadge: "BẢN DÙNG THỬ — không phải Excel",
+  demoShort: "DÙNG THỬ",
+  gridLabel: "Sổ tính dùng thử (trong bộ nhớ)",
+  langShortVi: "VI",
+  langShortEn: "EN",
   demoNote:
     "Đây là chế độ dùng thử trong trình duyệt: bảng tính bên cạnh là sổ tính giả lập trong bộ nhớ, không phải Microsoft Excel. Dữ liệu gửi lên máy chủ là thật.",
   language: "Ngôn ngữ",
@@ -148,6 +152,8 @@ const vi = {
   chartTitle: "Tổng điểm theo đơn vị",
   gridSheets: "Trang tính",
   gridEditHint: "Bấm đúp hoặc nhấn Enter để sửa ô; Esc để hủy.",
+  cellLocked: "Ô này được khóa: chỉ nhập vào các ô điểm, tài liệu kiểm chứng và ghi chú.",
+  cellInvalid: "Điểm không hợp lệ: nhập một số từ {min} đến {max}.",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
 } as const;
@@ -158,6 +164,10 @@ const en: Record<UiKey, string> = {
   appTitle: "Thi đua",
   appSubtitle: "Bloc emulation scoring",
   demoBadge: "DEMO — not Excel",
+  demoShort: "DEMO",
+  gridLabel: "Demo workbook (in memory)",
+  langShortVi: "VI",
+  langShortEn: "EN",
   demoNote:
     "This is the in-browser demo: the grid beside the pane is an in-memory workbook, not Microsoft Excel. What you send to the server is real.",
   language: "Language",
@@ -297,6 +307,8 @@ const en: Record<UiKey, string> = {
   chartTitle: "Total by unit",
   gridSheets: "Sheets",
   gridEditHint: "Double-click or press Enter to edit a cell; Esc to cancel.",
+  cellLocked: "This cell is locked: type only in the score, evidence and note cells.",
+  cellInvalid: "Invalid score: type a number from {min} to {max}.",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
 };

@@ -8,14 +8,17 @@ import type { Ballot, Rulebook } from "./schemas.ts";
 
 /** Why a ballot is invalid, or null when it is valid (a blank ballot is valid). */
 export function checkBallot(ballot: Ballot, members: readonly string[], choicesPerBallot: number): DomainError | null {
+  return ballotProblem(ballot, new Set(members), choicesPerBallot);
+}
+
+function ballotProblem(ballot: Ballot, members: ReadonlySet<string>, choicesPerBallot: number): DomainError | null {
   // Ballots normally arrive checked by the schema; one that is not even a list of unit ids is invalid, not a crash.
   const choices: unknown = typeof ballot === "object" && ballot !== null ? ballot.choices : undefined;
   if (!Array.isArray(choices) || choices.some((c) => typeof c !== "string"))
     return domainError("INVALID_INPUT", { path: "/choices" }, { path: "/choices", detail: "not a list of unit ids" });
   if (ballot.choices.length > choicesPerBallot)
     return domainError("BALLOT_TOO_MANY_CHOICES", {}, { count: ballot.choices.length, max: choicesPerBallot });
-  const set = new Set(members);
-  if (ballot.choices.some((c) => !set.has(c))) return domainError("BALLOT_UNKNOWN_UNIT");
+  if (ballot.choices.some((c) => !members.has(c))) return domainError("BALLOT_UNKNOWN_UNIT");
   if (new Set(ballot.choices).size !== ballot.choices.length) return domainError("BALLOT_DUPLICATE_CHOICE");
   return null;
 }
@@ -62,8 +65,9 @@ export function tallyBallots(
   let blank = 0;
   const invalidReasons: DomainError[] = [];
   const counted: readonly Ballot[] = Array.isArray(ballots) ? ballots : [];
+  const memberSet = new Set(members);
   for (const b of counted) {
-    const problem = checkBallot(b, members, rulebook.choicesPerBallot);
+    const problem = ballotProblem(b, memberSet, rulebook.choicesPerBallot);
     if (problem) {
       invalidReasons.push(problem);
       continue;

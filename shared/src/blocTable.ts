@@ -21,7 +21,7 @@ import type {
   Template,
   Unit,
 } from "./schemas.ts";
-import { scoreUnitValues, type UnitScore } from "./scoring.ts";
+import { scoreUnitValues } from "./scoring.ts";
 import { leafIndex, scoreMax } from "./template.ts";
 
 export interface ConsolidateInput {
@@ -105,14 +105,10 @@ export interface BlocTable {
 export function consolidate(input: ConsolidateInput): BlocTable {
   const { period, template, rulebook } = input;
   const unitsById = new Map(input.units.map((u) => [u.id, u]));
-  const scores = new Map<string, UnitScore>();
-  /** Effective points per unit in leaf order, for classification and the matrix. */
-  const values = new Map<string, (number | null)[]>();
-  for (const id of period.members) {
-    const r = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
-    scores.set(id, r.score);
-    values.set(id, r.values);
-  }
+  /** Totals per unit, and its effective points in leaf order for classification and the matrix. */
+  const scores = new Map<string, ReturnType<typeof scoreUnitValues>>();
+  for (const id of period.members)
+    scores.set(id, scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]));
   const tally = input.ballots ? tallyBallots(period.members, input.ballots, rulebook) : null;
   const votesOf = new Map(tally?.units.map((u) => [u.unitId, u]) ?? []);
   const ranked = rankUnits(
@@ -125,7 +121,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       const violation = input.flags?.[id]?.violation ?? false;
       return [
         id,
-        s.missing.length ? null : classifyValues(template, rulebook, values.get(id)!, s.totals.total, violation).band,
+        s.missing.length ? null : classifyValues(template, rulebook, s.values, s.totals.total, violation).band,
       ];
     }),
   );
@@ -203,7 +199,10 @@ export function consolidate(input: ConsolidateInput): BlocTable {
         partCode: l.partCode,
       })),
       unitIds,
-      values: matrixValues(leaves.length, unitIds, values),
+      values: matrixValues(
+        leaves.length,
+        unitIds.map((u) => scores.get(u)!.values),
+      ),
     },
     tally,
     nominations,
@@ -211,21 +210,17 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   };
 }
 
-/** values[c][u] in points, filled unit by unit. */
-function matrixValues(
-  leafCount: number,
-  unitIds: readonly string[],
-  values: ReadonlyMap<string, readonly (number | null)[]>,
-): (number | null)[][] {
+/** values[c][u] in points. Rows are built by appending, so a row without blanks stays an array of plain doubles. */
+function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[])[]): (number | null)[][] {
   const out: (number | null)[][] = [];
-  for (let c = 0; c < leafCount; c++) out.push(new Array<number | null>(unitIds.length));
-  unitIds.forEach((u, j) => {
-    const vs = values.get(u)!;
-    for (let c = 0; c < leafCount; c++) {
-      const v = vs[c];
-      out[c]![j] = v === null || v === undefined ? null : toNumber(v);
+  for (let c = 0; c < leafCount; c++) {
+    const row: (number | null)[] = [];
+    for (let j = 0; j < byUnit.length; j++) {
+      const v = byUnit[j]![c];
+      row.push(v === null || v === undefined ? null : toNumber(v));
     }
-  });
+    out.push(row);
+  }
   return out;
 }
 

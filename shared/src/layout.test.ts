@@ -190,6 +190,29 @@ describe("readSheet", () => {
     expect(cell("I.2.a").scoreCell).toBe("D10");
   });
 
+  it('reads "95,5" typed as text as 95.5 points', () => {
+    const hundred = {
+      ...tinyTemplate,
+      parts: [{ code: "I", title: "Phần I", criteria: [{ ...tinyTemplate.parts[1]!.criteria[0]!, max: 100 }] }],
+    };
+    const l = layoutSheet(hundred, ctx);
+    const { values } = layoutToGrid(l);
+    const { row, col } = parseAddress(l.inputs[0]!.scoreCell)!;
+    values[row]![col] = "95,5";
+    const r = validateEntries(hundred, readSheet(l.meta, values));
+    // II.1 has step 1 in the tiny template: 95.5 is read, then refused for its step, at its cell
+    expect(r.entries[0]!.score).toBe(9550);
+    expect(r.errors).toEqual([
+      {
+        code: "SCORE_NOT_MULTIPLE_OF_STEP",
+        criterion: "II.1",
+        cell: l.inputs[0]!.scoreCell,
+        path: "/entries/0",
+        params: { value: "95.5", step: "1" },
+      },
+    ]);
+  });
+
   it("reads the reviewed column of a review sheet", () => {
     const l = layoutSheet(tinyTemplate, { ...ctx, mode: "review" }, entries(fullPoints), entries({ "II.1": 7 }));
     const read = readSheet(l.meta, layoutToGrid(l).values);

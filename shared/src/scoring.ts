@@ -100,19 +100,23 @@ export function scoreUnit(
   selfEntries: readonly Entry[],
   reviewedEntries?: readonly Entry[],
 ): UnitScore {
-  return scoreUnitValues(template, rulebook, selfEntries, reviewedEntries).score;
+  const { leaves } = leafIndex(template);
+  const { values, ...rest } = scoreUnitValues(template, rulebook, selfEntries, reviewedEntries);
+  const effective: Record<string, Hundredths | null> = {};
+  for (let i = 0; i < leaves.length; i++) effective[leaves[i]!.code] = values[i]!;
+  return { effective, ...rest };
 }
 
 /**
- * `scoreUnit`, plus the effective points as an array in leaf order (`leafIndex(template).leaves`), which the bloc
- * table and classification read without a lookup by code per cell.
+ * `scoreUnit` with the effective points as an array in leaf order (`leafIndex(template).leaves`) instead of a
+ * record by code: what the bloc table and classification read, without a lookup by code per cell.
  */
 export function scoreUnitValues(
   template: Template,
   rulebook: Pick<Rulebook, "bonusCap">,
   selfEntries: readonly Entry[],
   reviewedEntries?: readonly Entry[],
-): { score: UnitScore; values: (Hundredths | null)[] } {
+): Omit<UnitScore, "effective"> & { values: (Hundredths | null)[] } {
   const idx = leafIndex(template);
   const { leaves, partOf, partCodes } = idx;
   const self = valuesByLeaf(idx, selfEntries);
@@ -137,20 +141,5 @@ export function scoreUnitValues(
     if (s !== null) own.add(leaf.kind, partOf[i]!, s);
   }
   const cap = toHundredths(rulebook.bonusCap);
-  // The record by code is built on first read: the bloc table and classification use `values` and never need it.
-  let effective: Record<string, Hundredths | null> | undefined;
-  const score: UnitScore = {
-    get effective() {
-      if (effective === undefined) {
-        effective = {};
-        for (let i = 0; i < leaves.length; i++) effective[leaves[i]!.code] = values[i]!;
-      }
-      return effective;
-    },
-    totals: eff.totals(partCodes, cap),
-    self: own.totals(partCodes, cap),
-    reviewed,
-    missing,
-  };
-  return { score, values };
+  return { totals: eff.totals(partCodes, cap), self: own.totals(partCodes, cap), reviewed, missing, values };
 }

@@ -4,11 +4,13 @@
  * clicks it to reach the cell, fixes it, pushes and reads the receipt; the secretariat sees the status, moves the
  * period to publication and pulls the bloc table. A screenshot of each step goes to artifacts/browser/.
  */
+import { rmSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveAddin } from "../../addin/serve.mjs";
 import { demoEntries, demoTemplate, demoUnits, layoutSheet } from "../../shared/src/index.ts";
 import {
+  ARTIFACTS,
   artifactPath,
   browser,
   buildPane,
@@ -36,6 +38,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
   };
 
   beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     const dir = buildPane();
     pane = await serveAddin({ dir, http: true, port: 0, host: "127.0.0.1" });
     worker = await startWorker(pane.url.replace(/\/$/, ""));
@@ -57,7 +60,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
       await page
         .locator(selector, text === undefined ? {} : { hasText: text })
         .first()
-        .waitFor({ timeout: 30_000 });
+        .waitFor({ timeout: 60_000 });
     } catch (e) {
       // What the page showed instead, kept beside the step screenshots.
       await page.screenshot({ path: artifactPath(`failed-${String(step + 1).padStart(2, "0")}.png`) });
@@ -204,6 +207,20 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("#notice", "Đã lưu cờ");
     await page.locator("#to-voting").click();
     await seen("#notice", "Đang bỏ phiếu");
+    // Voter codes, shown once; one unit votes in its own pane with its code.
+    await page.locator("#issue-codes").click();
+    await seen("#codes li", "TAND TP");
+    const line = (await page.locator("#codes li", { hasText: "TAND TP" }).textContent()) ?? "";
+    const code = line.split(": ")[1]!.trim();
+    await shot("secretariat-voter-codes");
+    // The voter's own pane cannot list the choices yet (a voter code may read neither the period nor its units),
+    // so this ballot goes straight to the API with the code the pane handed out.
+    const cast = await fetch(`${worker.url}/api/v1/ballots`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${code}`, "content-type": "application/json" },
+      body: JSON.stringify({ choices: ["vks-tphcm", "btl-tphcm"] }),
+    });
+    expect(cast.status).toBe(201);
     await page
       .locator("#paper")
       .fill(

@@ -83,14 +83,25 @@ async function seedLoad(url, bootstrap) {
   await ok("POST", `/periods/${PERIOD}/transitions`, { to: "open" });
   const tokens = [];
   for (const unitId of units)
-    tokens.push({ unitId, token: (await ok("POST", "/tokens", { role: "clerk", unitId, label: `Tải ${unitId}` })).token });
+    tokens.push({
+      unitId,
+      token: (await ok("POST", "/tokens", { role: "clerk", unitId, label: `Tải ${unitId}` })).token,
+    });
   return tokens;
 }
 
 async function runClients(url, clients) {
   const latencies = [];
   const accepted = new Map(); // clientId -> { unitId, revision }
-  const stats = { requests: 0, retries: 0, replays: 0, deliberateRepeats: 0, errors: 0, statuses: {} };
+  const stats = {
+    requests: 0,
+    retries: 0,
+    replays: 0,
+    deliberateRepeats: 0,
+    errors: 0,
+    statuses: {},
+    transportErrors: {},
+  };
   const stopAt = Date.now() + TIMEOUT_MS;
   const send = async (unitId, token, body) => {
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -107,8 +118,10 @@ async function runClients(url, clients) {
         status = r.status;
         json = await r.json();
         if (r.headers.get("x-idempotent-replay")) stats.replays++;
-      } catch {
+      } catch (e) {
         status = 0;
+        const kind = e?.cause?.code ?? e?.name ?? "error";
+        stats.transportErrors[kind] = (stats.transportErrors[kind] ?? 0) + 1;
       }
       latencies.push(performance.now() - t0);
       stats.requests++;
@@ -165,7 +178,13 @@ async function verify(url, clients, accepted) {
     if (count > 1) duplicates += count - 1;
   }
   for (const clientId of accepted.keys()) if (byClientId.get(clientId) === 1) present++;
-  return { stored: [...byClientId.values()].reduce((a, b) => a + b, 0), present, lost: accepted.size - present, duplicates, unexpected };
+  return {
+    stored: [...byClientId.values()].reduce((a, b) => a + b, 0),
+    present,
+    lost: accepted.size - present,
+    duplicates,
+    unexpected,
+  };
 }
 
 /** CPU time of the worker's per-push computation vs JSON.parse of the same body, in this process. */
@@ -218,7 +237,11 @@ function bundleSize() {
 }
 
 async function main() {
-  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stopAll(), process.exit(130)));
+  for (const sig of ["SIGINT", "SIGTERM"])
+    process.on(sig, () => {
+      stopAll();
+      process.exit(130);
+    });
   const stateDir = mkdtempSync(path.join(tmpdir(), "thidua-load-"));
   const port = await freePort();
   const bootstrap = `load_${createHash("sha256").update(String(Math.random())).digest("hex")}`;
@@ -245,6 +268,7 @@ async function main() {
       },
       statuses: stats.statuses,
       retries: stats.retries,
+      transportErrors: stats.transportErrors,
       deliberateRepeats: stats.deliberateRepeats,
       idempotentReplays: stats.replays,
       errors: stats.errors,

@@ -42,7 +42,7 @@ export class DemoGrid {
   private sheet: string | null = null;
   private selected: string | null = null;
   private message: string | null = null;
-  readonly root = h("section", { class: "grid-root", "aria-label": "Demo workbook" });
+  readonly root = h("section", { class: "grid-root" });
 
   constructor(private readonly wb: FakeWorkbook) {
     wb.onChange(() => {
@@ -56,6 +56,7 @@ export class DemoGrid {
       }
       this.render();
     });
+    globalThis.addEventListener?.("thidua:locale", () => this.render());
     this.render();
   }
 
@@ -67,6 +68,7 @@ export class DemoGrid {
 
   render() {
     const sheet = this.current();
+    this.root.setAttribute("aria-label", t("gridLabel"));
     this.root.replaceChildren();
     this.root.append(
       h("div", { class: "grid-banner", role: "note" }, t("demoBadge"), " · ", t("gridEditHint")),
@@ -255,7 +257,11 @@ export class DemoGrid {
       done = true;
       if (!save) return this.render();
       const res = this.wb.edit(sheetName, a1, input.value);
-      this.message = res.ok ? null : res.message;
+      this.message = res.ok
+        ? null
+        : res.reason === "protected"
+          ? t("cellLocked")
+          : t("cellInvalid", { min: points(res.min), max: points(res.max) });
       const p = parseAddress(a1)!;
       this.selected = res.ok ? address(p.row + 1, p.col) : a1;
       this.render();

@@ -51,7 +51,11 @@ export interface FakeSheet {
   print: SheetLayout["print"] | null;
 }
 
-export type EditResult = { ok: true } | { ok: false; reason: "protected" | "validation"; message: string };
+/** What Excel answers to a typed value; `message` is Excel's dialog text (Vietnamese, as Excel in vi-VN shows it). */
+export type EditResult =
+  | { ok: true }
+  | { ok: false; reason: "protected"; message: string }
+  | { ok: false; reason: "validation"; message: string; min: number; max: number };
 
 const key = (row: number, col: number) => `${row},${col}`;
 
@@ -202,6 +206,8 @@ export class FakeWorkbook implements WorkbookGateway {
         ok: false,
         reason: "validation",
         message: `Điểm không hợp lệ. Nhập số từ ${rule.min} đến ${String(rule.max).replace(".", ",")}.`,
+        min: rule.min,
+        max: rule.max,
       };
     if (asNumber !== null && cell?.numFmt !== "@") this.put(s, p.row, p.col, asNumber, false);
     else this.put(s, p.row, p.col, text, false);

@@ -14,8 +14,9 @@ import { h, inputValue } from "./dom.ts";
 const STORE_KEY = "thidua.signin";
 const LANG_KEY = "thidua.lang";
 
-type Notice = { kind: "info" | "success" | "error" | "warning"; text: string; items?: Problem[] };
-type Problem = { text: string; cell?: string; sheet?: string };
+/** Texts are kept as functions so that switching the language redraws them in the other language. */
+type Notice = { kind: "info" | "success" | "error" | "warning"; text: () => string; items?: Problem[] };
+type Problem = { text: () => string; cell?: string; sheet?: string };
 
 export interface AppOptions {
   gateway: WorkbookGateway;
@@ -83,7 +84,7 @@ export class App {
     try {
       await fn();
     } catch (e) {
-      this.notice = { kind: "error", text: this.failureText(e) };
+      this.notice = { kind: "error", text: () => this.failureText(e) };
     } finally {
       clearTimeout(timer);
       this.busy = null;
@@ -99,7 +100,7 @@ export class App {
 
   private problems(errors: readonly DomainError[], sheet?: string): Problem[] {
     return errors.map((e) => ({
-      text: errorText(e),
+      text: () => errorText(e),
       ...(e.cell ? { cell: e.cell } : {}),
       ...(sheet ? { sheet } : {}),
     }));
@@ -112,6 +113,7 @@ export class App {
   private setLang(l: Locale) {
     setLocale(l);
     this.opts.store.setItem(LANG_KEY, l);
+    globalThis.dispatchEvent?.(new Event("thidua:locale"));
     this.render();
   }
 
@@ -165,9 +167,13 @@ export class App {
       if (r.ok) {
         this.receipt = r.receipt;
         if (meta) await this.session.accepted(meta, r.receipt).catch(() => undefined);
-        this.notice = { kind: "success", text: t("queueSent") };
+        this.notice = { kind: "success", text: () => t("queueSent") };
       } else
-        this.notice = { kind: "error", text: this.failureText(r.failure), items: this.problems(r.failure.details) };
+        this.notice = {
+          kind: "error",
+          text: () => this.failureText(r.failure),
+          items: this.problems(r.failure.details),
+        };
     }
     this.render();
   }
@@ -192,7 +198,7 @@ export class App {
       this.conflict = null;
       this.notice = {
         kind: "success",
-        text:
+        text: () =>
           t("pulledOk", { sheet: layout.sheetName, count: layout.inputs.length }) +
           (revision ? ` ${t("pulledFrom", { revision })}` : ""),
       };
@@ -203,20 +209,20 @@ export class App {
     await this.run("stepReading", async () => {
       const meta = this.clerkMeta();
       if (!meta) {
-        this.notice = { kind: "warning", text: t("noSheet") };
+        this.notice = { kind: "warning", text: () => t("noSheet") };
         return;
       }
       const { errors, entries } = await this.session!.check(meta);
       if (errors.length)
         this.notice = {
           kind: "error",
-          text: t("problems", { count: errors.length }),
+          text: () => t("problems", { count: errors.length }),
           items: this.problems(errors, meta.sheetName),
         };
       else {
         const b = this.session!.bundle!;
         const total = toNumber(scoreUnit(b.template, b.rulebook, entries).self.total);
-        this.notice = { kind: "success", text: t("checkOk", { total: points(total) }) };
+        this.notice = { kind: "success", text: () => t("checkOk", { total: points(total) }) };
       }
     });
   }
@@ -225,7 +231,7 @@ export class App {
     await this.run("stepSending", async () => {
       const meta = this.clerkMeta();
       if (!meta) {
-        this.notice = { kind: "warning", text: t("noSheet") };
+        this.notice = { kind: "warning", text: () => t("noSheet") };
         return;
       }
       const out = await this.session!.push(meta);
@@ -239,14 +245,14 @@ export class App {
         case "invalid":
           this.notice = {
             kind: "error",
-            text: t("problems", { count: out.errors.length }),
+            text: () => t("problems", { count: out.errors.length }),
             items: this.problems(out.errors, meta.sheetName),
           };
           break;
         case "rejected":
           this.notice = {
             kind: "error",
-            text: `${t("serverErrors")} ${errorText(out.failure.asError())}`,
+            text: () => `${t("serverErrors")} ${errorText(out.failure.asError())}`,
             items: this.problems(out.errors, meta.sheetName),
           };
           break;
@@ -254,7 +260,7 @@ export class App {
           this.conflict = { meta, failure: out.failure, changes: out.changes };
           break;
         case "queued":
-          this.notice = { kind: "warning", text: t("queued", { count: out.count }) };
+          this.notice = { kind: "warning", text: () => t("queued", { count: out.count }) };
           break;
       }
     });
@@ -266,14 +272,17 @@ export class App {
     await this.run("stepWriting", async () => {
       const r = await this.session!.pullMerged(c.meta);
       this.conflict = null;
-      this.notice = { kind: "info", text: t("mergedOk", { revision: r.revision ?? 0, mine: r.mine, both: r.both }) };
+      this.notice = {
+        kind: "info",
+        text: () => t("mergedOk", { revision: r.revision ?? 0, mine: r.mine, both: r.both }),
+      };
     });
   }
 
   private async pullTable() {
     await this.run("stepWriting", async () => {
       const sheets = await this.session!.pullTable(this.periodId);
-      this.notice = { kind: "success", text: t("tableOk", { table: sheets[0]!.name, matrix: sheets[1]!.name }) };
+      this.notice = { kind: "success", text: () => t("tableOk", { table: sheets[0]!.name, matrix: sheets[1]!.name }) };
     });
   }
 
@@ -291,7 +300,7 @@ export class App {
     await this.run("stepSending", async () => {
       await this.api!.transition(this.periodId, to);
       await this.refreshPeriod();
-      this.notice = { kind: "success", text: t("transitionOk", { state: t(`state_${to}` as UiKey) }) };
+      this.notice = { kind: "success", text: () => t("transitionOk", { state: t(`state_${to}` as UiKey) }) };
     });
   }
 
@@ -318,7 +327,9 @@ export class App {
       "header",
       { class: "pane-header" },
       h("div", {}, h("h1", {}, t("appTitle")), h("p", { class: "subtitle" }, t("appSubtitle"))),
-      this.opts.demo ? h("fluent-badge", { appearance: "filled", color: "warning", id: "demo-badge" }, "DEMO") : null,
+      this.opts.demo
+        ? h("fluent-badge", { appearance: "filled", color: "warning", id: "demo-badge" }, t("demoShort"))
+        : null,
       h(
         "fluent-button",
         {
@@ -328,7 +339,7 @@ export class App {
           "aria-label": `${t("language")}: ${t(other === "vi" ? "langVi" : "langEn")}`,
           onclick: () => this.setLang(other),
         },
-        other === "vi" ? "VI" : "EN",
+        t(other === "vi" ? "langShortVi" : "langShortEn"),
       ),
     );
   }
@@ -705,10 +716,10 @@ export class App {
               void this.run("stepSending", async () => {
                 const r = await this.session!.pushReview(m);
                 this.notice = r.ok
-                  ? { kind: "success", text: t("reviewSaved", { unit: this.unitName(m.unitId) }) }
+                  ? { kind: "success", text: () => t("reviewSaved", { unit: this.unitName(m.unitId) }) }
                   : {
                       kind: "error",
-                      text: t("problems", { count: r.errors.length }),
+                      text: () => t("problems", { count: r.errors.length }),
                       items: this.problems(r.errors, m.sheetName),
                     };
               }),
@@ -727,7 +738,7 @@ export class App {
           onclick: () =>
             void this.run("stepSending", async () => {
               await this.api!.returnSheet(this.periodId, retUnit.value, this.returnReason);
-              this.notice = { kind: "success", text: t("returnedOk", { unit: this.unitName(retUnit.value) }) };
+              this.notice = { kind: "success", text: () => t("returnedOk", { unit: this.unitName(retUnit.value) }) };
               this.returnReason = "";
               await this.refreshPeriod();
             }),
@@ -751,7 +762,7 @@ export class App {
                 withdrawn: withdrawn.checked,
                 reason: this.flagReason,
               });
-              this.notice = { kind: "success", text: t("flagsSaved", { unit: this.unitName(flagUnit.value) }) };
+              this.notice = { kind: "success", text: () => t("flagsSaved", { unit: this.unitName(flagUnit.value) }) };
             }),
         },
         t("saveFlags"),
@@ -806,7 +817,7 @@ export class App {
                       .filter(Boolean),
                   }));
                   await this.api!.paperBallots(this.periodId, ballots);
-                  this.notice = { kind: "success", text: t("paperSaved", { count: ballots.length }) };
+                  this.notice = { kind: "success", text: () => t("paperSaved", { count: ballots.length }) };
                 }),
             ),
           ]
@@ -877,7 +888,7 @@ export class App {
                   );
                   this.notice = {
                     kind: copied ? "success" : "info",
-                    text: `${copied ? t("linkCopied") : t("linkHere")} ${url}`,
+                    text: () => `${copied ? t("linkCopied") : t("linkHere")} ${url}`,
                   };
                 }),
             ),
@@ -912,7 +923,7 @@ export class App {
         () =>
           void this.run("stepSending", async () => {
             await this.api!.ballot([...this.ballotChoices]);
-            this.notice = { kind: "success", text: t("ballotCast") };
+            this.notice = { kind: "success", text: () => t("ballotCast") };
           }),
         "primary",
       ),
@@ -925,7 +936,7 @@ export class App {
     return h(
       "div",
       { class: `notice ${n.kind}`, role: n.kind === "error" ? "alert" : "status", id: "notice" },
-      h("p", {}, n.text),
+      h("p", {}, n.text()),
       n.items?.length
         ? h(
             "ul",
@@ -943,7 +954,7 @@ export class App {
                     disabled: !p.cell,
                     onclick: () => void this.select(p),
                   },
-                  p.text,
+                  p.text(),
                 ),
               ),
             ),

@@ -81,7 +81,8 @@ export const periodRoutes = new Hono<AppEnv>()
     return c.json(await repo.getPeriod(period.id), 201);
   })
   .get("/:periodId", async (c) => {
-    const me = allow(c, "council", "secretariat", "board", "clerk");
+    // A voter code reads its own period: the ballot lists the member units.
+    const me = allow(c, "council", "secretariat", "board", "clerk", "voter");
     const { period } = await periodScope(c, c.req.param("periodId"), me);
     return c.json(period);
   })
@@ -114,7 +115,7 @@ export const periodRoutes = new Hono<AppEnv>()
     return c.json(await repo.root.getPeriod(period.id));
   })
   .get("/:periodId/sheet", async (c) => {
-    const me = allow(c, "council", "secretariat", "board", "clerk");
+    const me = allow(c, "council", "secretariat", "board", "clerk", "voter");
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period, repo } = scope;
     const [{ template, rulebook }, bloc, units, latest, returns] = await Promise.all([
@@ -124,7 +125,7 @@ export const periodRoutes = new Hono<AppEnv>()
       repo.latestSubmissions(),
       repo.returns(),
     ]);
-    const mine = (u: string) => me.role !== "clerk" || me.unitId === u;
+    const mine = (u: string) => (me.role !== "clerk" && me.role !== "voter") || me.unitId === u;
     const revisions = Object.fromEntries([...latest].filter(([u]) => mine(u)).map(([u, r]) => [u, r.revision]));
     const returned = Object.fromEntries(
       [...returns]

@@ -577,7 +577,10 @@ function nominationsSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx
       a.requiresVote ? "đạt tỷ lệ phiếu suy tôn" : "",
       a.violationExcludes ? "không có vi phạm" : "",
     ].filter(Boolean);
-    sh.set(row, 0, `${ai + 1}. ${a.name.vi} (${cond.join("; ")})`, st.labelBold).merge(row, 0, row, 5);
+    const heading = `${ai + 1}. ${a.name.vi} (${cond.join("; ")})`;
+    sh.set(row, 0, heading, st.labelBold).merge(row, 0, row, 5);
+    // A merged cell does not grow with its text: size the row for the width of the six columns (99 units).
+    sh.height(row, Math.ceil(heading.length / 90) * 17 + 2);
     row++;
     ["STT", "Đơn vị", "Hạng", "Tổng điểm", "Xếp loại", "Tỷ lệ phiếu"].forEach((h, i) => {
       sh.set(row, i, h, st.header);

@@ -18,26 +18,30 @@ import { type StyleId, type StyleSpec, Workbook } from "./writer.ts";
 
 const BORDERED: StyleSpec = { border: "thin", align: { v: "center", wrap: true } };
 
-/** How each cell style of the layout looks in a workbook (the add-in uses the same colours). */
+/**
+ * How each cell style of the layout looks: the same colours, fonts and locking as the add-in's table
+ * (`addin/src/excel/styles.ts`), so a sheet looks the same whichever way it reached the clerk. Free-text input cells
+ * are formatted as Text ("@"), as in the add-in, so that "=..." typed later stays text.
+ */
 const STYLE_SPECS: Record<CellStyle, StyleSpec> = {
   title: { font: { bold: true, size: 14 }, align: { h: "center", v: "center", wrap: true } },
-  subtitle: { font: { bold: true, size: 12 }, align: { h: "center", v: "center" } },
-  meta: { font: { italic: true, size: 10, color: "FF595959" }, align: { h: "center", v: "center" } },
+  subtitle: { font: { bold: true, size: 11 }, align: { h: "center", v: "center" } },
+  meta: { font: { italic: true, size: 10, color: "FF605E5C" }, align: { h: "center", v: "center" } },
   header: {
     font: { bold: true, size: 11 },
-    fill: "FFDDEBF7",
+    fill: "FFDEECF9",
     border: "thin",
     align: { h: "center", v: "center", wrap: true },
   },
-  part: { ...BORDERED, font: { bold: true, size: 11 }, fill: "FFF2F2F2" },
+  part: { ...BORDERED, font: { bold: true, size: 11 }, fill: "FFF3F2F1" },
   group: { ...BORDERED, font: { bold: true, italic: true, size: 11 } },
   criterion: { ...BORDERED, font: { size: 11 } },
-  input: { ...BORDERED, font: { size: 11, color: "FF1F4E79" }, fill: "FFFFF2CC", locked: false },
-  inputText: { ...BORDERED, font: { size: 11, color: "FF1F4E79" }, fill: "FFFFF2CC", locked: false },
-  readonlyValue: { ...BORDERED, font: { size: 11 } },
+  input: { border: "thin", font: { size: 11 }, fill: "FFFFF4CE", align: { h: "right", v: "center" }, locked: false },
+  inputText: { ...BORDERED, font: { size: 11 }, fill: "FFFFF4CE", numFmt: "@", locked: false },
+  readonlyValue: { ...BORDERED, font: { size: 11 }, fill: "FFF3F2F1" },
   total: { ...BORDERED, font: { bold: true, size: 11 } },
-  grandTotal: { ...BORDERED, font: { bold: true, size: 12 }, fill: "FFE2EFDA" },
-  note: { font: { italic: true, size: 10 }, align: { wrap: true } },
+  grandTotal: { ...BORDERED, font: { bold: true, size: 12 }, fill: "FFDEECF9" },
+  note: { font: { italic: true, size: 10, color: "FF605E5C" }, align: { wrap: true } },
 };
 
 export interface TemplateWorkbookOptions {
@@ -91,6 +95,7 @@ function renderLayout(wb: Workbook, layout: SheetLayout): void {
   }
   sh.height(0, 30);
   sh.height(layout.headerRow, 32);
+  for (let r = layout.headerRow + 1; r < layout.rowCount; r++) sh.fitHeight(r);
   // One validation per distinct maximum keeps the part small; Excel checks each cell against its own maximum.
   const byMax = new Map<number, string[]>();
   for (const v of layout.validations) byMax.set(v.max, [...(byMax.get(v.max) ?? []), v.range]);

@@ -11,9 +11,9 @@
  *
  * Pure: no clock, no I/O, runs in Node and in workerd. Measured against exceljs in `bench/workbook.bench.mjs`.
  */
-import { zipSync } from "fflate";
 import { address, columnLetter } from "../../../shared/src/a1.ts";
 import { escapeAttr, escapeText } from "./xml.ts";
+import { zipParts } from "./zipwrite.ts";
 
 export type CellValue = string | number | boolean | null | undefined;
 
@@ -45,7 +45,7 @@ export interface StyleSpec {
 
 export type StyleId = number;
 
-const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4 };
+const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49 };
 const DEFAULT_FONT = { name: "Times New Roman", size: 12 };
 const DANGEROUS_START = /^[=+\-@\t\r]/;
 const COLUMN_LETTERS: string[] = [];
@@ -199,6 +199,13 @@ export class Styles {
   }
 }
 
+/** Whether text must keep its whitespace: leading or trailing space, or a tab, CR or LF anywhere. */
+function needsPreserve(s: string): boolean {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  return first <= 32 || last <= 32 || s.indexOf("\t") >= 0 || s.indexOf("\n") >= 0 || s.indexOf("\r") >= 0;
+}
+
 /** Shared strings table: each distinct text once. */
 class SharedStrings {
   private readonly index = new Map<string, number>();
@@ -211,7 +218,7 @@ class SharedStrings {
     if (i === undefined) {
       i = this.parts.length;
       this.index.set(s, i);
-      const preserve = /^\s|\s$|[\t\r\n]/.test(s) ? ' xml:space="preserve"' : "";
+      const preserve = needsPreserve(s) ? ' xml:space="preserve"' : "";
       this.parts.push(`<si><t${preserve}>${escapeText(s)}</t></si>`);
     }
     return i;
@@ -437,7 +444,7 @@ export class Sheet {
           } else if (typeof v === "number") out.push(`<c r="${ref}"${s}><v>${v}</v></c>`);
           else if (typeof v === "string" && v !== "") {
             if (this.bulk) {
-              const preserve = /^\s|\s$|[\t\r\n]/.test(v) ? ' xml:space="preserve"' : "";
+              const preserve = needsPreserve(v) ? ' xml:space="preserve"' : "";
               out.push(`<c r="${ref}"${s} t="inlineStr"><is><t${preserve}>${escapeText(v)}</t></is></c>`);
             } else out.push(`<c r="${ref}"${s} t="s"><v>${sst.id(v)}</v></c>`);
           } else if (typeof v === "boolean") out.push(`<c r="${ref}"${s} t="b"><v>${v ? 1 : 0}</v></c>`);
@@ -641,14 +648,14 @@ export class Workbook {
     );
     // [Content_Types].xml first, as Office writes it; a fixed date keeps the bytes reproducible.
     // Parts under 4 KiB are stored: each deflate call has a fixed cost (about 0.2 ms in fflate) that buys at most a
-    // few KiB on such parts.
-    const ordered: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {};
-    const put = (k: string, v: Uint8Array) => {
-      ordered[k] = v.length < 4096 || stored.has(k) ? [v, { level: 0 }] : v;
-    };
-    put("[Content_Types].xml", files["[Content_Types].xml"]!);
-    for (const [k, v] of Object.entries(files)) if (k !== "[Content_Types].xml") put(k, v);
-    return zipSync(ordered, { level: this.level, mtime: new Date(Date.UTC(2000, 0, 1)) });
+    // few KiB on such parts. [Content_Types].xml first, as Office writes it.
+    const order = ["[Content_Types].xml", ...Object.keys(files).filter((k) => k !== "[Content_Types].xml")];
+    return zipParts(
+      order.map((name) => {
+        const data = files[name]!;
+        return { name, data, level: data.length < 4096 || stored.has(name) ? 0 : this.level };
+      }),
+    );
   }
 }
 

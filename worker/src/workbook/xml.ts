@@ -12,6 +12,10 @@ const FORBIDDEN =
 // A cheap first look: only strings with a control character, a non-character or a surrogate need the full pass.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: see FORBIDDEN.
 const MAYBE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
+// One test for the common case of text needing nothing at all.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: see FORBIDDEN.
+const ANY_ESCAPE = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
+const OOXML_ESCAPE = /_x[0-9A-Fa-f]{4}_/;
 const NEEDS_TEXT_ESCAPE = /[&<>\r]|_x[0-9A-Fa-f]{4}_/;
 
 /**
@@ -20,6 +24,8 @@ const NEEDS_TEXT_ESCAPE = /[&<>\r]|_x[0-9A-Fa-f]{4}_/;
  * @example escapeText("a<b") // "a&lt;b"
  */
 export function escapeText(s: string): string {
+  // A character class alone scans fast; the `_xHHHH_` pattern is looked for only where "_x" occurs at all.
+  if (!ANY_ESCAPE.test(s) && (s.indexOf("_x") < 0 || !OOXML_ESCAPE.test(s))) return s;
   let out = s;
   if (NEEDS_TEXT_ESCAPE.test(out)) {
     out = out
