@@ -161,6 +161,8 @@ export function printAccess(url, result, bootstrap) {
     ` API:            ${url}/api/v1`,
     ` Tài liệu API / API reference: ${url}/api/v1/docs`,
     ` Kỳ thi đua / period: ${periodId} (Khối thi đua VIII – TP. Hồ Chí Minh, 2017)`,
+    ` Bảng xếp hạng cho lãnh đạo (mã của lãnh đạo khối) / board's ranking workbook (board token):`,
+    `   ${url}/api/v1/periods/${periodId}/ranking.xlsx`,
     "",
     " Mã truy cập (chỉ hiện một lần; chạy lại `npm start` để cấp mã mới)",
     " Access codes (shown once; run `npm start` again for new ones)",

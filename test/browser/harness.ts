@@ -60,6 +60,8 @@ export function buildPane(): string {
 export interface Worker {
   url: string;
   bootstrap: string;
+  /** The last lines wrangler printed, for failure messages. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -126,7 +128,7 @@ export async function startWorker(allowedOrigin: string): Promise<Worker> {
     await stop();
     throw e;
   }
-  return { url, bootstrap, stop };
+  return { url, bootstrap, stop, log: () => out.slice(-2000) };
 }
 
 export interface SeedResult {

@@ -68,20 +68,26 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
         .locator("#notice")
         .textContent({ timeout: 1000 })
         .catch(() => null);
-      throw new Error(`${(e as Error).message}\nnotice: ${notice}`);
+      throw new Error(`${(e as Error).message}\nnotice: ${notice}\nwrangler dev:\n${worker?.log()}`);
     }
+  };
+
+  /** Clicks a pane control once the pane is idle (a click during a running action is refused, as in the UI). */
+  const act = async (selector: string) => {
+    await seen('main.pane[aria-busy="false"]');
+    await page.locator(selector).first().click();
   };
 
   const signIn = async (token: string) => {
     await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
     await page.locator("#token").fill(token);
-    await page.locator("#signin-button").click();
+    await act("#signin-button");
     await page.locator("#role").waitFor();
   };
 
-  const typeInto = async (cell: string, text: string) => {
-    await page.locator(`td[data-cell="${cell}"]`).dblclick();
-    const input = page.locator(".grid-input");
+  const typeInto = async (cell: string, text: string, on: Page = page) => {
+    await on.locator(`td[data-cell="${cell}"]`).dblclick();
+    const input = on.locator(".grid-input");
     await input.fill(text);
     await input.press("Enter");
   };
@@ -94,7 +100,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("#role", "Cán bộ thi đua");
     await shot("signed-in");
 
-    await page.locator("#pull").click();
+    await act("#pull");
     await seen("#notice", "Đã tạo trang tính");
     await seen('table.grid[data-sheet="Tự chấm điểm"]');
     await shot("pulled");
@@ -116,7 +122,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     }
     await shot("filled");
 
-    await page.locator("#check").click();
+    await act("#check");
     const problem = page.locator("#problems button.problem");
     await seen("#problems button.problem", "I.5");
     expect(await problem.count()).toBe(1);
@@ -131,11 +137,11 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen(`td.selected[data-cell="${i5.scoreCell}"]`);
 
     await typeInto(i5.scoreCell, "1,5");
-    await page.locator("#check").click();
+    await act("#check");
     await seen("#notice", "Không có lỗi");
     await shot("check-ok");
 
-    await page.locator("#push").click();
+    await act("#push");
     await seen("#receipt", "Lần nộp: 1");
     await seen("#receipt", "Tổng điểm:");
     await shot("receipt");
@@ -143,7 +149,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     // Offline: the push waits in the queue, then goes once when the connection returns.
     await typeInto(i5.scoreCell, "2");
     await chrome.context.setOffline(true);
-    await page.locator("#push").click();
+    await act("#push");
     await seen("#notice", "Không có mạng");
     await shot("offline-queued");
     await chrome.context.setOffline(false);
@@ -154,13 +160,49 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
       headers: { authorization: `Bearer ${seeded.tokens.clerks[UNIT]}` },
     }).then((r) => r.json() as Promise<{ revisions: unknown[] }>);
     expect(list.revisions).toHaveLength(2);
+
+    // A stale copy: a colleague pulls revision 2 in another workbook, changes I.4 and pushes revision 3.
+    const other = await chrome.context.newPage();
+    await other.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await other.locator("#token").fill(seeded.tokens.clerks[UNIT]!);
+    await other.locator("#signin-button").click();
+    await other.locator("#pull").click();
+    await other.locator("#notice", { hasText: "lần nộp 2" }).waitFor({ timeout: 60_000 });
+    const i4 = layout.inputs.find((i) => i.criterion === "I.4")!;
+    const i3 = layout.inputs.find((i) => i.criterion === "I.3.a")!;
+    await typeInto(i4.scoreCell, "3,5", other);
+    await other.locator('main.pane[aria-busy="false"]').waitFor();
+    await other.locator("#push").click();
+    await other.locator("#receipt", { hasText: "3" }).waitFor({ timeout: 60_000 });
+    await other.close();
+    // This copy, still on revision 2, changes I.3.a and pushes: the pane shows who changed what, offers a merge.
+    await typeInto(i3.scoreCell, "2,5");
+    await act("#push");
+    await seen("#conflict", "I.4");
+    await shot("stale-conflict");
+    await act("#merge");
+    await seen("#notice", "bản gộp");
+    const merged = await page.evaluate(
+      ([a, b]) => [a, b].map((c) => document.querySelector(`td[data-cell="${c}"]`)?.textContent),
+      [i4.scoreCell, i3.scoreCell],
+    );
+    expect(merged).toEqual(["3,50", "2,50"]);
+    await act("#push");
+    await seen("#receipt", "Lần nộp: 4");
+    await shot("merged-pushed");
+
+    // Keyboard only: focus "Kiểm tra" and press Enter.
+    await seen('main.pane[aria-busy="false"]');
+    await page.locator("#check").focus();
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Không có lỗi");
   }, 240_000);
 
   it("switches to English and back; shows the Office 2019 note where in-cell validation is missing", async () => {
-    await page.locator("#lang").click();
+    await act("#lang");
     await seen("#clerk-title", "Self-scoring sheet");
     await shot("english");
-    await page.locator("#lang").click();
+    await act("#lang");
     await seen("#clerk-title", "Bảng tự chấm điểm");
     await page.goto(`${pane.url}?excelApi=1.7&server=${encodeURIComponent(worker.url)}`);
     await seen("#requirement-note", "ExcelApi 1.7");
@@ -185,30 +227,30 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen(`li[data-unit="${UNIT}"] .status-state[data-status="submitted"]`);
     await shot("secretariat-status");
 
-    await page.locator(`li[data-unit="${UNIT}"] fluent-button`).first().click();
+    await act(`li[data-unit="${UNIT}"] fluent-button:nth-of-type(1)`);
     await seen('table.grid[data-sheet*="xem"]');
     await shot("secretariat-read-only");
 
-    await page.locator("#to-review").click();
+    await act("#to-review");
     await seen("#notice", "Đang thẩm định");
     // Review sheet beside the self-scores: enter a reviewed score and save it.
-    await page.locator(`li[data-unit="${UNIT}"] fluent-button`).nth(1).click();
+    await act(`li[data-unit="${UNIT}"] fluent-button:nth-of-type(2)`);
     await seen('table.grid[data-sheet*="(TĐ)"]');
     await typeInto("G9", "3,5");
     await seen(`fluent-button[data-review="${UNIT}"]`);
-    await page.locator(`fluent-button[data-review="${UNIT}"]`).click();
+    await act(`fluent-button[data-review="${UNIT}"]`);
     await seen("#notice", "Đã lưu điểm thẩm định");
     await shot("secretariat-review");
     // Flags: a violation for Cục THADS.
     await page.locator("#flag-unit").selectOption("cthads-tphcm");
     await page.locator("#flag-violation").check();
     await page.locator("#flag-reason").fill("Cán bộ vi phạm bị xử lý kỷ luật");
-    await page.locator("#save-flags").click();
+    await act("#save-flags");
     await seen("#notice", "Đã lưu cờ");
-    await page.locator("#to-voting").click();
+    await act("#to-voting");
     await seen("#notice", "Đang bỏ phiếu");
     // Voter codes, shown once; one unit votes in its own pane with its code.
-    await page.locator("#issue-codes").click();
+    await act("#issue-codes");
     await seen("#codes li", "TAND TP");
     const line = (await page.locator("#codes li", { hasText: "TAND TP" }).textContent()) ?? "";
     const code = line.split(": ")[1]!.trim();
@@ -226,18 +268,20 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
       .fill(
         ["vks-tphcm, btl-tphcm", "vks-tphcm, pccc-tphcm", "vks-tphcm", "btl-tphcm", "vks-tphcm, btl-tphcm"].join("\n"),
       );
-    await page.locator("#save-paper").click();
+    await act("#save-paper");
     await seen("#notice", "Đã lưu 5 phiếu giấy");
     await shot("secretariat-voting");
-    await page.locator("#to-closed").click();
+    await act("#to-closed");
     await seen("#notice", "Đã công bố");
     await shot("secretariat-published");
 
-    await page.locator("#pull-table").click();
+    await act("#pull-table");
     await seen('table.grid[data-sheet="Bảng tổng hợp"]');
     await seen("table.grid", "Viện Kiểm sát nhân dân Thành phố");
     await shot("bloc-table");
-    await page.locator("#tally").click();
+    await act("#copy-link");
+    await seen("#notice", "ranking.xlsx");
+    await act("#tally");
     await seen("#tally-result", "Phát ra");
     await shot("tally");
   }, 240_000);

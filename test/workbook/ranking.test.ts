@@ -175,6 +175,19 @@ describe("ranking workbook", () => {
     expect(text).not.toContain("DỰ THẢO");
   });
 
+  it.skipIf(!SOFFICE)("ranks by votes and base as the core does, before and after the vote", () => {
+    const input = generatedInput(40, 11);
+    const rulebook = { ...input.rulebook, tieBreak: ["votes", "base", "part:II"] as const };
+    for (const ballots of [input.ballots, null]) {
+      const { table, bytes } = build({
+        ...input,
+        rulebook: { ...rulebook, tieBreak: [...rulebook.tieBreak] },
+        ballots,
+      });
+      expectRecalculatedEqualsCore(recalcCsv(bytes), table);
+    }
+  });
+
   it.skipIf(!SOFFICE)("text that looks like a formula stays text after recalculation", async () => {
     const input = demoInput();
     const units = input.units.map((u, i) => ({ ...u, name: INJECTIONS[i % INJECTIONS.length]! }));

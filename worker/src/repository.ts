@@ -16,6 +16,7 @@ import type {
   Unit,
 } from "../../shared/src/index.ts";
 import type { Principal } from "./auth.ts";
+import { ApiError } from "./errors.ts";
 
 export interface TokenRow {
   id: string;
@@ -614,6 +615,24 @@ export class PeriodRepository {
       detail: JSON.parse(a.detail) as Record<string, unknown>,
       requestId: a.request_id,
     }));
+  }
+}
+
+/** True for D1's unique / primary key violations (a concurrent create of the same id). */
+export function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/i.test(e.message);
+}
+
+/**
+ * Runs a create and its audit record in one batch; a concurrent create of the same id (which the read-before-write
+ * check could not see) becomes 409 ALREADY_EXISTS instead of a 500.
+ */
+export async function createBatch(db: D1Database, statements: D1PreparedStatement[], what: string): Promise<void> {
+  try {
+    await db.batch(statements);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ApiError(409, "ALREADY_EXISTS", { what });
+    throw e;
   }
 }
 

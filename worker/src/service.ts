@@ -27,6 +27,7 @@ import type { AppEnv } from "./env.ts";
 import { ApiError, invalid, notFound } from "./errors.ts";
 import {
   entriesOf,
+  isUniqueViolation,
   type PeriodRecord,
   type PeriodRepository,
   type ReviewRow,
@@ -94,10 +95,6 @@ function pushAnswer(row: SubmissionRow): PushAnswer {
     receivedAt: row.received_at,
     late: row.late === 1,
   };
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/i.test(e.message);
 }
 
 /** 409 saying who pushed which revisions after the one the client based its copy on. */

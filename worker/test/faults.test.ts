@@ -38,6 +38,52 @@ describe("deadline and state", () => {
     expect(push.body.error.message).toContain(past);
   });
 
+  it("a returned unit alone may push after the deadline, and its sheet is marked late", async () => {
+    const p = "khoi-viii-2017-late";
+    const ret = await api("POST", `/periods/${p}/units/tand-tphcm/return`, seed.tokens.secretariat, {
+      reason: "Cho phép nộp muộn do sự cố mạng",
+    });
+    expect(ret.status).toBe(200);
+    expect(ret.body.revision).toBeNull();
+    const push = await api(
+      "POST",
+      `/periods/${p}/units/tand-tphcm/submissions`,
+      seed.tokens.clerks["tand-tphcm"],
+      body("tand-tphcm"),
+    );
+    expect(push.status, JSON.stringify(push.body)).toBe(201);
+    expect(push.body.late).toBe(true);
+    // The return is used up by the push; another unit is still refused.
+    const again = await api(
+      "POST",
+      `/periods/${p}/units/tand-tphcm/submissions`,
+      seed.tokens.clerks["tand-tphcm"],
+      body("tand-tphcm", 1),
+    );
+    expect(again.status).toBe(423);
+    const other = await api(
+      "POST",
+      `/periods/${p}/units/vks-tphcm/submissions`,
+      seed.tokens.clerks["vks-tphcm"],
+      body("vks-tphcm"),
+    );
+    expect(other.status).toBe(423);
+    const status = await api("GET", `/periods/${p}/status`, seed.tokens.board);
+    expect(status.body.units.find((u: { unitId: string }) => u.unitId === "tand-tphcm")).toMatchObject({
+      status: "submitted",
+      late: true,
+      latestRevision: 1,
+    });
+  });
+
+  it("seeding again is harmless and re-issues the demo tokens, revoking the earlier ones", async () => {
+    const again = await seedDemo(call, BOOT, futureDeadline());
+    expect((await api("GET", "/me", again.tokens.secretariat)).status).toBe(200);
+    const old = await api("GET", "/me", seed.tokens.board);
+    expect(old.status).toBe(401);
+    seed = again;
+  });
+
   it("a period in draft does not take sheets", async () => {
     const r = await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: "khoi-viii-2017-draft" });
     expect(r.status).toBe(201);
@@ -171,8 +217,9 @@ describe("rate limiting", () => {
   it("a token that sends more than its share gets 429 with Retry-After", async () => {
     const t = await api("POST", "/tokens", BOOT, { role: "board", blocId: "khoi-viii", label: "rate limit test" });
     let limited: Res | null = null;
-    // 320 requests in bursts of 40: the binding allows 300 a minute per token.
-    for (let burst = 0; burst < 8 && !limited; burst++) {
+    // Bursts of 40 until refused: the binding allows 300 a minute per token in fixed windows, so 640 requests
+    // (which span at most two windows) always exceed it.
+    for (let burst = 0; burst < 16 && !limited; burst++) {
       const answers = await Promise.all(Array.from({ length: 40 }, () => api("GET", "/me", t.body.token)));
       for (const r of answers) {
         if (r.status === 429) limited ??= r;
@@ -275,6 +322,13 @@ describe("transport", () => {
 });
 
 describe("concurrency", () => {
+  it("concurrent creates of the same id: one 201, the others 409 ALREADY_EXISTS, never a 500", async () => {
+    const unit = { id: "race-unit", name: "Đơn vị thử tranh chấp", shortName: "Tranh chấp" };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => api("POST", "/units", BOOT, unit)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    for (const r of answers.filter((a) => a.status === 409)) expect(r.body.error.code).toBe("ALREADY_EXISTS");
+  });
+
   it("two pushes on the same base at once: one revision, the other told who won; a doubled retry is stored once", async () => {
     const u = "bdbp-tphcm";
     const tok = seed.tokens.clerks[u];

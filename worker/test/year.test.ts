@@ -271,7 +271,19 @@ describe("the Khối VIII 2017 year", () => {
     const noReason = await api("POST", `/periods/${P}/transitions`, seed.tokens.council, { to: "review" });
     expect(noReason.status).toBe(422);
     expect(noReason.body.error.code).toBe("REASON_REQUIRED");
+    const reopened = await api("POST", `/periods/${P}/transitions`, seed.tokens.council, {
+      to: "review",
+      reason: "Hội đồng yêu cầu thẩm định lại tiêu chí II.4",
+    });
+    expect(reopened.status).toBe(200);
+    expect(reopened.body.state).toBe("review");
+    expect((await api("GET", `/periods/${P}/table`, seed.tokens.clerks["ca-tphcm"])).status).toBe(403);
     const audit = await api("GET", `/periods/${P}/audit?limit=500`, seed.tokens.secretariat);
+    expect(audit.body.entries[0]).toMatchObject({
+      action: "period.transition",
+      actor: { role: "council" },
+      detail: { from: "closed", to: "review", reason: "Hội đồng yêu cầu thẩm định lại tiêu chí II.4" },
+    });
     const actions = new Set(audit.body.entries.map((e: { action: string }) => e.action));
     for (const a of [
       "period.create",

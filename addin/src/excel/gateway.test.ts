@@ -113,6 +113,11 @@ describe("ExcelGateway (office-addin-mock)", () => {
     const marked = wb.ranges.find((r) => r.address === "D9")!;
     expect(marked.format.fill.color).toBe("#FDE7E9");
     expect(wb.ranges.find((r) => r.address === "D10")!.format.fill.color).toBe("#FFF4CE");
+    // After a push: the marks and the new base revision in _thidua go in the same single sync.
+    await gw.markErrors(layout.sheetName, [], [{ cell: "D9", style: "input" }], [{ ...layout.meta, baseRevision: 4 }]);
+    expect(wb.syncs()).toBe(4);
+    const meta = wb.ranges.filter((r) => r.sheet === META_SHEET_NAME && r.values).at(-1)!;
+    expect(meta.values).toContainEqual(["baseRevision", 4]);
   });
 
   it("writes the bloc table and the matrix with chart and conditional formats in 2 syncs", async () => {

@@ -13,6 +13,8 @@ import { h, inputValue } from "./dom.ts";
 
 const STORE_KEY = "thidua.signin";
 const LANG_KEY = "thidua.lang";
+/** How often a waiting push is retried. */
+const RETRY_MS = 10_000;
 
 /** Texts are kept as functions so that switching the language redraws them in the other language. */
 type Notice = { kind: "info" | "success" | "error" | "warning"; text: () => string; items?: Problem[] };
@@ -52,6 +54,9 @@ export class App {
   private outbox: Outbox | null = null;
   /** A voter code may read its period (member ids) but not the sheet bundle. */
   private voterMembers: string[] = [];
+  private retryTimer: ReturnType<typeof setInterval> | null = null;
+  private returnUnit = "";
+  private flagUnit = "";
 
   constructor(private readonly opts: AppOptions) {
     const lang = opts.store.getItem(LANG_KEY) ?? new URLSearchParams(globalThis.location?.search ?? "").get("lang");
@@ -144,9 +149,12 @@ export class App {
         this.status = this.periodId ? await api.status(this.periodId).catch(() => []) : [];
     });
     void this.flushOutbox();
+    this.scheduleRetry();
   }
 
   private signOut() {
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
     this.opts.store.removeItem(STORE_KEY);
     this.me = null;
     this.api = null;
@@ -157,6 +165,22 @@ export class App {
     this.conflict = null;
     this.notice = null;
     this.render();
+  }
+
+  /**
+   * While something waits in the outbox, retry every `RETRY_MS` as well as on the browser's `online` event (which
+   * never fires when the network was up but the server was not reachable).
+   */
+  private scheduleRetry() {
+    if (this.retryTimer || !this.outbox?.list().length) return;
+    this.retryTimer = setInterval(() => {
+      if (!this.outbox?.list().length) {
+        clearInterval(this.retryTimer!);
+        this.retryTimer = null;
+        return;
+      }
+      void this.flushOutbox();
+    }, RETRY_MS);
   }
 
   private async flushOutbox() {
@@ -190,6 +214,23 @@ export class App {
     return this.session?.selfMeta(this.periodId, unitId);
   }
 
+  /** Why there is no sheet to check or push: none yet, or one of another unit or period (e-mailed workbooks). */
+  private noSheetNotice(): Notice {
+    const other = this.session?.metas.find((m) => m.mode === "self" && !m.readOnly);
+    if (other && other.unitId !== this.me?.unitId) {
+      const e = {
+        code: "SHEET_WRONG_UNIT" as const,
+        params: { received: other.unitId, expected: this.me?.unitId ?? "" },
+      };
+      return { kind: "error", text: () => errorText(e) };
+    }
+    if (other && other.periodId !== this.periodId) {
+      const e = { code: "SHEET_WRONG_PERIOD" as const, params: { received: other.periodId, expected: this.periodId } };
+      return { kind: "error", text: () => errorText(e) };
+    }
+    return { kind: "warning", text: () => t("noSheet") };
+  }
+
   private async pull() {
     await this.run("stepWriting", async () => {
       const s = this.session!;
@@ -209,7 +250,7 @@ export class App {
     await this.run("stepReading", async () => {
       const meta = this.clerkMeta();
       if (!meta) {
-        this.notice = { kind: "warning", text: () => t("noSheet") };
+        this.notice = this.noSheetNotice();
         return;
       }
       const { errors, entries } = await this.session!.check(meta);
@@ -231,7 +272,7 @@ export class App {
     await this.run("stepSending", async () => {
       const meta = this.clerkMeta();
       if (!meta) {
-        this.notice = { kind: "warning", text: () => t("noSheet") };
+        this.notice = this.noSheetNotice();
         return;
       }
       const out = await this.session!.push(meta);
@@ -261,6 +302,7 @@ export class App {
           break;
         case "queued":
           this.notice = { kind: "warning", text: () => t("queued", { count: out.count }) };
+          this.scheduleRetry();
           break;
       }
     });
@@ -471,7 +513,11 @@ export class App {
   }
 
   private button(id: string, label: UiKey, onclick: () => void, appearance = "secondary") {
-    return h("fluent-button", { id, appearance, disabled: this.running, onclick }, t(label));
+    return h(
+      "fluent-button",
+      { id, appearance, disabled: this.running, "aria-disabled": this.running ? "true" : null, onclick },
+      t(label),
+    );
   }
 
   private clerkView() {
@@ -508,9 +554,9 @@ export class App {
       this.receiptView(),
       this.conflictView(),
       h("h2", {}, t("blocTableTitle")),
-      this.period?.state === "closed"
-        ? this.button("pull-table", "pullTable", () => void this.pullTable())
-        : h("p", { class: "hint" }, t("notPublished")),
+      // Always offered: the server answers RESULTS_NOT_PUBLISHED until the secretariat publishes.
+      this.button("pull-table", "pullTable", () => void this.pullTable()),
+      this.period?.state === "closed" ? null : h("p", { class: "hint" }, t("notPublished")),
     );
   }
 
@@ -546,7 +592,14 @@ export class App {
       "div",
       { class: "notice warning", role: "alert", id: "conflict" },
       h("strong", {}, t("conflictTitle")),
-      h("p", {}, errorText(c.failure.asError())),
+      h(
+        "p",
+        {},
+        errorText({
+          code: c.failure.code,
+          params: { ...p, ...(p.at ? { at: dateTime(String(p.at)) } : {}) },
+        }),
+      ),
       c.changes.length
         ? h(
             "div",
@@ -680,21 +733,46 @@ export class App {
   }
 
   private returnAndFlags() {
-    const unitSelect = (id: string) =>
-      h(
+    // The chosen units survive redraws; the flag boxes show what the server holds for the chosen unit.
+    const unitSelect = (id: string, selected: string, onChange: (v: string) => void) => {
+      const sel = h(
         "select",
         { id, class: "input", "aria-label": t("colUnit") },
-        this.status.map((u) => h("option", { value: u.unitId }, this.unitName(u.unitId))),
+        this.status.map((u) =>
+          h("option", { value: u.unitId, selected: u.unitId === selected }, this.unitName(u.unitId)),
+        ),
       ) as HTMLSelectElement;
-    const retUnit = unitSelect("return-unit");
-    const flagUnit = unitSelect("flag-unit");
+      sel.addEventListener("change", () => {
+        onChange(sel.value);
+        this.render();
+      });
+      return sel;
+    };
+    this.returnUnit ||= this.status[0]?.unitId ?? "";
+    this.flagUnit ||= this.status[0]?.unitId ?? "";
+    const retUnit = unitSelect("return-unit", this.returnUnit, (v) => {
+      this.returnUnit = v;
+    });
+    const flagUnit = unitSelect("flag-unit", this.flagUnit, (v) => {
+      this.flagUnit = v;
+      this.flagReason = this.status.find((u) => u.unitId === v)?.flags?.reason ?? "";
+    });
+    const current = this.status.find((u) => u.unitId === this.flagUnit)?.flags;
     const reason = h("textarea", { id: "return-reason", class: "input", rows: 2 }) as HTMLTextAreaElement;
     reason.value = this.returnReason;
     reason.addEventListener("input", () => {
       this.returnReason = reason.value;
     });
-    const violation = h("input", { type: "checkbox", id: "flag-violation" }) as HTMLInputElement;
-    const withdrawn = h("input", { type: "checkbox", id: "flag-withdrawn" }) as HTMLInputElement;
+    const violation = h("input", {
+      type: "checkbox",
+      id: "flag-violation",
+      checked: current?.violation,
+    }) as HTMLInputElement;
+    const withdrawn = h("input", {
+      type: "checkbox",
+      id: "flag-withdrawn",
+      checked: current?.withdrawn,
+    }) as HTMLInputElement;
     const flagReason = h("input", { id: "flag-reason", class: "input", value: this.flagReason }) as HTMLInputElement;
     flagReason.addEventListener("input", () => {
       this.flagReason = flagReason.value;
@@ -762,7 +840,9 @@ export class App {
                 withdrawn: withdrawn.checked,
                 reason: this.flagReason,
               });
-              this.notice = { kind: "success", text: () => t("flagsSaved", { unit: this.unitName(flagUnit.value) }) };
+              const unit = flagUnit.value;
+              this.notice = { kind: "success", text: () => t("flagsSaved", { unit: this.unitName(unit) }) };
+              await this.refreshPeriod();
             }),
         },
         t("saveFlags"),

@@ -9,6 +9,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import type { Repository } from "../repository.ts";
+import { createBatch } from "../repository.ts";
 
 async function visibleBlocIds(repo: Repository, p: Principal): Promise<Set<string> | null> {
   if (p.role === "council") return null;
@@ -30,18 +31,22 @@ export const blocRoutes = new Hono<AppEnv>()
     const repo = c.get("repo");
     if (await repo.getBloc(bloc.id)) throw new ApiError(409, "ALREADY_EXISTS", { what: `blocs/${bloc.id}` });
     const at = new Date().toISOString();
-    await repo.db.batch([
-      repo.insertBloc(bloc, at),
-      repo.audit({
-        blocId: bloc.id,
-        periodId: null,
-        actor: me,
-        action: "bloc.create",
-        detail: { ...bloc },
-        requestId: c.get("requestId"),
-        at,
-      }),
-    ]);
+    await createBatch(
+      repo.db,
+      [
+        repo.insertBloc(bloc, at),
+        repo.audit({
+          blocId: bloc.id,
+          periodId: null,
+          actor: me,
+          action: "bloc.create",
+          detail: { ...bloc },
+          requestId: c.get("requestId"),
+          at,
+        }),
+      ],
+      `blocs/${bloc.id}`,
+    );
     return c.json(bloc, 201);
   })
   .get("/:blocId", async (c) => {

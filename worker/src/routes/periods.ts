@@ -17,6 +17,7 @@ import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { readBody } from "../middleware.ts";
+import { createBatch } from "../repository.ts";
 import { periodRules, periodScope, periodTable } from "../service.ts";
 
 export const periodRoutes = new Hono<AppEnv>()
@@ -66,18 +67,22 @@ export const periodRoutes = new Hono<AppEnv>()
     problems.push(...checkPeriod(period, new Set(units.map((u) => u.id))));
     if (problems.length) throw invalid(problems);
     const at = new Date().toISOString();
-    await repo.db.batch([
-      repo.insertPeriod(period, at),
-      repo.audit({
-        blocId: period.blocId,
-        periodId: period.id,
-        actor: me,
-        action: "period.create",
-        detail: { ...period },
-        requestId: c.get("requestId"),
-        at,
-      }),
-    ]);
+    await createBatch(
+      repo.db,
+      [
+        repo.insertPeriod(period, at),
+        repo.audit({
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "period.create",
+          detail: { ...period },
+          requestId: c.get("requestId"),
+          at,
+        }),
+      ],
+      `periods/${period.id}`,
+    );
     return c.json(await repo.getPeriod(period.id), 201);
   })
   .get("/:periodId", async (c) => {

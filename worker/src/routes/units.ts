@@ -7,6 +7,7 @@ import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
+import { createBatch } from "../repository.ts";
 
 const READERS = ["council", "secretariat", "board", "clerk"] as const;
 
@@ -21,19 +22,23 @@ export const unitRoutes = new Hono<AppEnv>()
     const repo = c.get("repo");
     if (await repo.getUnit(unit.id)) throw new ApiError(409, "ALREADY_EXISTS", { what: `units/${unit.id}` });
     const at = new Date().toISOString();
-    await repo.db.batch([
-      repo.insertUnit(unit, at),
-      repo.audit({
-        blocId: null,
-        periodId: null,
-        unitId: unit.id,
-        actor: me,
-        action: "unit.create",
-        detail: { ...unit },
-        requestId: c.get("requestId"),
-        at,
-      }),
-    ]);
+    await createBatch(
+      repo.db,
+      [
+        repo.insertUnit(unit, at),
+        repo.audit({
+          blocId: null,
+          periodId: null,
+          unitId: unit.id,
+          actor: me,
+          action: "unit.create",
+          detail: { ...unit },
+          requestId: c.get("requestId"),
+          at,
+        }),
+      ],
+      `units/${unit.id}`,
+    );
     return c.json(unit, 201);
   })
   .get("/:unitId", async (c) => {

@@ -8,6 +8,7 @@ import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound } from "../errors.ts";
 import { intParam, readBody } from "../middleware.ts";
+import { createBatch } from "../repository.ts";
 
 const READERS = ["council", "secretariat", "board", "clerk"] as const;
 
@@ -33,18 +34,22 @@ function versionedRoutes(kind: "templates" | "rulebooks") {
           : await repo.getRulebook(body.id, body.version);
       if (existing) throw new ApiError(409, "ALREADY_EXISTS", { what: `${kind}/${body.id}/versions/${body.version}` });
       const at = new Date().toISOString();
-      await repo.db.batch([
-        repo.insertVersioned(kind, body, at, me.label),
-        repo.audit({
-          blocId: null,
-          periodId: null,
-          actor: me,
-          action: kind === "templates" ? "template.publish" : "rulebook.publish",
-          detail: { id: body.id, version: body.version, name: body.name },
-          requestId: c.get("requestId"),
-          at,
-        }),
-      ]);
+      await createBatch(
+        repo.db,
+        [
+          repo.insertVersioned(kind, body, at, me.label),
+          repo.audit({
+            blocId: null,
+            periodId: null,
+            actor: me,
+            action: kind === "templates" ? "template.publish" : "rulebook.publish",
+            detail: { id: body.id, version: body.version, name: body.name },
+            requestId: c.get("requestId"),
+            at,
+          }),
+        ],
+        `${kind}/${body.id}/versions/${body.version}`,
+      );
       return c.json(body, 201);
     })
     .get(`/:${idParam}/versions/:version`, async (c) => {

@@ -61,10 +61,17 @@ const DOS_DATE = ((2000 - 1980) << 9) | (1 << 5) | 1;
 
 /** Builds a zip archive (no zip64: parts and archive under 4 GiB, far above our limits). */
 export function zipParts(parts: readonly ZipPart[]): Uint8Array {
+  return frame(
+    parts,
+    parts.map((p) => (p.level > 0 ? deflateSync(p.data, { level: p.level as 1 }) : p.data)),
+  );
+}
+
+function frame(parts: readonly ZipPart[], bodies: readonly Uint8Array[]): Uint8Array {
   const enc = new TextEncoder();
-  const entries = parts.map((p) => {
+  const entries = parts.map((p, i) => {
     const name = enc.encode(p.name);
-    const body = p.level > 0 ? deflateSync(p.data, { level: p.level as 1 }) : p.data;
+    const body = bodies[i]!;
     return { name, body, method: p.level > 0 ? 8 : 0, crc: crc32(p.data), size: p.data.length, offset: 0 };
   });
   let total = 22;
