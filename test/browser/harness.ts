@@ -42,9 +42,12 @@ async function waitFor(url: string, ms: number, proc: ChildProcess, log: () => s
   throw new Error(`timed out waiting for ${url}:\n${log()}`);
 }
 
-/** Builds the pane once per run (development mode: office.js copied locally, nothing fetched from outside). */
+/**
+ * Builds the pane once per run (development mode: office.js copied locally, nothing fetched from outside), into a
+ * directory of its own so that two runs at once never serve each other's half-built files.
+ */
 export function buildPane(): string {
-  const out = join(REPO, "node_modules", ".cache", "thidua-pane-test");
+  const out = mkdtempSync(join(tmpdir(), "thidua-pane-"));
   execFileSync(
     join(REPO, "node_modules/.bin/vite"),
     ["build", "--config", "addin/vite.config.ts", "--mode", "development"],

@@ -32,6 +32,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
   let chrome: Awaited<ReturnType<typeof browser>>;
   let page: Page;
   let step = 0;
+  let paneDir = "";
   const shot = async (name: string) => {
     step++;
     await page.screenshot({ path: artifactPath(`${String(step).padStart(2, "0")}-${name}.png`) });
@@ -39,8 +40,8 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
 
   beforeAll(async () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
-    const dir = buildPane();
-    pane = await serveAddin({ dir, http: true, port: 0, host: "127.0.0.1" });
+    paneDir = buildPane();
+    pane = await serveAddin({ dir: paneDir, http: true, port: 0, host: "127.0.0.1" });
     worker = await startWorker(pane.url.replace(/\/$/, ""));
     seeded = await seed(worker, new Date(Date.now() + 30 * 86400_000).toISOString());
     chrome = await browser();
@@ -52,6 +53,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await chrome?.stop();
     await worker?.stop();
     await pane?.close();
+    if (paneDir) rmSync(paneDir, { recursive: true, force: true });
   });
 
   /** Waits until an element (with the text, when given) is there. */
@@ -247,6 +249,29 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await page.locator("#flag-reason").fill("Cán bộ vi phạm bị xử lý kỷ luật");
     await act("#save-flags");
     await seen("#notice", "Đã lưu cờ");
+    // Return the unit's sheet with a reason; its clerk reads the reason, pushes again; the status follows.
+    await page.locator("#return-unit").selectOption(UNIT);
+    await page.locator("#return-reason").fill("Thiếu tài liệu kiểm chứng cho tiêu chí I.3.b");
+    await act("#return");
+    await seen("#notice", "Đã trả lại");
+    await seen(`li[data-unit="${UNIT}"] .status-state[data-status="returned"]`);
+    await shot("secretariat-returned");
+    const clerk = await chrome.context.newPage();
+    await clerk.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await clerk.locator("#token").fill(seeded.tokens.clerks[UNIT]!);
+    await clerk.locator("#signin-button").click();
+    await clerk.locator("#returned", { hasText: "Thiếu tài liệu kiểm chứng" }).waitFor({ timeout: 60_000 });
+    await clerk.locator("#pull").click();
+    await clerk.locator("#notice", { hasText: "lần nộp 4" }).waitFor({ timeout: 60_000 });
+    await typeInto("E19", "Biên bản kiểm sát số 7/BB-VKS", clerk);
+    await clerk.locator('main.pane[aria-busy="false"]').waitFor();
+    await clerk.locator("#push").click();
+    await clerk.locator("#receipt", { hasText: "5" }).waitFor({ timeout: 60_000 });
+    await clerk.screenshot({ path: artifactPath(`${String(++step).padStart(2, "0")}-clerk-resubmitted.png`) });
+    await clerk.close();
+    await act("#refresh");
+    // Reviewed already, so the new revision counts as accepted (the review stands until it is redone).
+    await seen(`li[data-unit="${UNIT}"] .status-state[data-status="accepted"]`);
     await act("#to-voting");
     await seen("#notice", "Đang bỏ phiếu");
     // Voter codes, shown once; one unit votes in its own pane with its code.
@@ -281,6 +306,15 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await shot("bloc-table");
     await act("#copy-link");
     await seen("#notice", "ranking.xlsx");
+    // After publication the clerk pulls the bloc table too.
+    const reader = await chrome.context.newPage();
+    await reader.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await reader.locator("#token").fill(seeded.tokens.clerks["btl-tphcm"]!);
+    await reader.locator("#signin-button").click();
+    await reader.locator("#pull-table").click();
+    await reader.locator('table.grid[data-sheet="Bảng tổng hợp"]').waitFor({ timeout: 60_000 });
+    await reader.screenshot({ path: artifactPath(`${String(++step).padStart(2, "0")}-clerk-bloc-table.png`) });
+    await reader.close();
     await act("#tally");
     await seen("#tally-result", "Phát ra");
     await shot("tally");

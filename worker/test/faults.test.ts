@@ -346,3 +346,24 @@ describe("concurrency", () => {
     expect(list.body.revisions.map((r: { revision: number }) => r.revision)).toEqual([1, 2]);
   });
 });
+
+describe("repository scoping", () => {
+  it("a period repository opened for the wrong bloc sees nothing of the period", async () => {
+    const { Repository } = await import("../src/repository.ts");
+    const right = new Repository(DB).forPeriod({ id: P, blocId: "khoi-viii" });
+    const wrong = new Repository(DB).forPeriod({ id: P, blocId: "another-bloc" });
+    expect((await right.latestSubmissions()).size).toBeGreaterThan(0);
+    expect((await wrong.latestSubmissions()).size).toBe(0);
+    expect(await wrong.latestSubmission("pccc-tphcm")).toBeNull();
+    expect(await wrong.submissionList("pccc-tphcm")).toEqual([]);
+    expect((await wrong.latestReviews()).size).toBe(0);
+    expect(await wrong.flags()).toEqual({});
+    expect((await wrong.returns()).size).toBe(0);
+    expect(await wrong.ballots()).toEqual([]);
+    expect(await wrong.voterCodes()).toEqual([]);
+    expect(await wrong.auditLog(100)).toEqual([]);
+    expect((await right.auditLog(100)).length).toBeGreaterThan(0);
+    const state = await wrong.pushState("pccc-tphcm", "x");
+    expect(state).toEqual({ replay: null, openReturn: null, latest: null });
+  });
+});

@@ -159,6 +159,7 @@ export const periodRoutes = new Hono<AppEnv>()
         unitId,
         name: byId.get(unitId)?.name ?? unitId,
         shortName: byId.get(unitId)?.shortName ?? unitId,
+        // Accepted once reviewed; the review stands for a sheet pushed again after a return until it is redone.
         status: open ? "returned" : !s ? "missing" : reviewed ? "accepted" : "submitted",
         latestRevision: s?.revision ?? null,
         at: s?.received_at ?? null,

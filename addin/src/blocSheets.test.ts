@@ -1,0 +1,74 @@
+/** The bloc table and matrix sheets built from the core's consolidation of the demo year. */
+import { describe, expect, it } from "vitest";
+import {
+  consolidate,
+  demoBallots,
+  demoBloc,
+  demoEntries,
+  demoFlags,
+  demoPeriod,
+  demoRulebook,
+  demoTemplate,
+  demoUnits,
+  validateEntries,
+} from "../../shared/src/index.ts";
+import { blocSheets } from "./blocSheets.ts";
+import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
+
+const units = demoUnits.map((u) => (u.id === "tand-tphcm" ? { ...u, name: '=HYPERLINK("http://x","TAND")' } : u));
+const table = consolidate({
+  period: demoPeriod(),
+  template: demoTemplate,
+  rulebook: demoRulebook,
+  units,
+  submissions: Object.fromEntries(
+    demoUnits.map((u) => [u.id, validateEntries(demoTemplate, demoEntries(u.id)).entries]),
+  ),
+  flags: demoFlags,
+  ballots: demoBallots,
+});
+
+describe("blocSheets", () => {
+  it("lays out the ranking with totals, classification, votes and awards, a chart and a colour scale", async () => {
+    const [bloc, matrix] = blocSheets(table, { bloc: demoBloc, units }, "vi");
+    expect(bloc!.name).toBe("Bảng tổng hợp");
+    expect(bloc!.values[2]).toEqual([
+      "STT",
+      "Đơn vị",
+      "Tự chấm",
+      "Thẩm định",
+      "Điểm thưởng",
+      "Điểm trừ",
+      "Tổng điểm",
+      "Xếp hạng",
+      "Xếp loại",
+      "Phiếu bầu",
+      "Đề nghị khen thưởng",
+    ]);
+    expect(bloc!.values).toHaveLength(3 + 7);
+    expect(bloc!.chart).toEqual({
+      title: "Tổng điểm theo đơn vị",
+      categories: "B4:B10",
+      values: "G4:G10",
+      anchor: "B12",
+    });
+    expect(bloc!.colorScale).toBe("G4:G10");
+    const first = table.rows[0]!;
+    expect(bloc!.values[3]!.slice(0, 2)).toEqual([1, first.name]);
+    expect(bloc!.values[3]![6]).toBe(first.total);
+    expect(matrix!.values).toHaveLength(1 + table.matrix.criteria.length);
+
+    const wb = new FakeWorkbook();
+    await wb.writeSheets([bloc!, matrix!]);
+    const names = await wb.readValues("Bảng tổng hợp", 10, 2);
+    expect(names.map((r) => r[1])).toContain('=HYPERLINK("http://x","TAND")');
+    const row = table.rows.findIndex((r) => r.unitId === "tand-tphcm");
+    expect(wb.cellAt("Bảng tổng hợp", `B${row + 4}`)?.formula).toBeUndefined();
+  });
+
+  it("speaks English when asked", () => {
+    const [bloc] = blocSheets(table, { bloc: demoBloc, units }, "en");
+    expect(bloc!.name).toBe("Bloc table");
+    expect(bloc!.values[2]![6]).toBe("Total");
+  });
+});
