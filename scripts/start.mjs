@@ -5,8 +5,8 @@
  *   1. worker: make sure worker/.dev.vars holds a BOOTSTRAP_TOKEN (generated once, never committed), apply the D1
  *      migrations to the local database, run `wrangler dev` on 127.0.0.1:8787;
  *   2. seed: the Khối VIII 2017 demo through the API (idempotent), and one access code per role;
- *   3. (to come) the task pane's HTTPS server: add a `startTaskPane()` beside `startWorker()` and register its child
- *      with `track()` so Ctrl-C stops it too;
+ *   3. the task pane: built for development once (addin/dist-dev), served over HTTPS on localhost:3000 for Excel
+ *      and over HTTP on localhost:3001 for the browser demo, in this process (Ctrl-C stops it with the rest);
  *   4. print what to open and the access codes, in Vietnamese and English.
  *
  * Ctrl-C (or SIGTERM) stops every child process this script started. Each step is an exported function so that
@@ -149,15 +149,72 @@ export async function seed(url, bootstrap) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 3. The task pane
+
+/** Builds the pane for development (office.js copied locally: nothing is fetched from outside); about 2 s. */
+export function buildTaskPane() {
+  const out = path.join(ROOT, "addin", "dist-dev");
+  const r = spawnSync(
+    path.join(ROOT, "node_modules", ".bin", "vite"),
+    ["build", "--config", "addin/vite.config.ts", "--mode", "development", "--logLevel", "warn"],
+    { cwd: ROOT, env: { ...wranglerEnv(), THIDUA_ADDIN_OUT: out }, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+/**
+ * Serves the pane twice: over HTTPS on localhost:3000 for Excel (the manifest's address; a development certificate is
+ * made on first run) and over plain HTTP on localhost:3001 for the browser demo (no certificate warning).
+ */
+export async function startTaskPane({ httpsPort = 3000, httpPort = 3001 } = {}) {
+  const dir = buildTaskPane();
+  const { serveAddin } = await import(pathToFileURL(path.join(ROOT, "addin", "serve.mjs")).href);
+  const https = await serveAddin({ dir, port: httpsPort, host: "localhost" });
+  const http = await serveAddin({ dir, port: httpPort, host: "localhost", http: true });
+  return { https, http, close: () => Promise.all([https.close(), http.close()]) };
+}
+
+export const paneOrigins = (httpsPort = 3000, httpPort = 3001) =>
+  [
+    `https://localhost:${httpsPort}`,
+    `https://127.0.0.1:${httpsPort}`,
+    `http://localhost:${httpPort}`,
+    `http://127.0.0.1:${httpPort}`,
+  ].join(",");
+
+// ---------------------------------------------------------------------------------------------------------------
 // 4. What to open
 
-export function printAccess(url, result, bootstrap) {
+export function printAccess(url, result, bootstrap, pane) {
   const { tokens, periodId } = result;
+  const server = encodeURIComponent(url);
+  const paneLines = pane
+    ? [
+        " Dùng thử trong trình duyệt (không cần Excel) / try it in a browser (no Excel needed):",
+        `   ${pane.http.url}?server=${server}`,
+        "",
+        " Trong Excel / in Excel: nạp tệp kê khai / sideload the manifest",
+        `   ${path.join(ROOT, "manifest.xml")}`,
+        "   - Excel trên web / Excel on the web: Trang đầu › Phần bổ trợ › Thêm phần bổ trợ › Tải lên phần bổ trợ của tôi",
+        "     (Home › Add-ins › More add-ins › Upload My Add-in), chọn tệp trên / pick the file above.",
+        "   - Excel cho Windows: chia sẻ thư mục chứa manifest.xml, thêm vào Tùy chọn › Trung tâm Tin cậy › Danh mục",
+        "     phần bổ trợ tin cậy, rồi Chèn › Phần bổ trợ của tôi › THƯ MỤC DÙNG CHUNG / Trust Center › Trusted Add-in",
+        "     Catalogs (a shared folder), then Insert › My Add-ins › SHARED FOLDER.",
+        "   - Excel cho Mac: chép manifest.xml vào / copy it to ~/Library/Containers/com.microsoft.Excel/Data/Documents/wef",
+        `   Ngăn tác vụ / task pane: ${pane.https.url} (chứng chỉ phát triển tự ký / self-signed development`,
+        "   certificate: mở địa chỉ này một lần và chấp nhận, hoặc tin cậy ~/.thidua/dev-certs/localhost.crt /",
+        "   open it once and accept it, or trust ~/.thidua/dev-certs/localhost.crt).",
+        `   Địa chỉ máy chủ nhập khi đăng nhập / server address to enter at sign-in: ${url}`,
+        "",
+      ]
+    : [];
   const lines = [
     "",
     "══════════════════════════════════════════════════════════════════════════════",
     " thidua đang chạy / thidua is running",
     "══════════════════════════════════════════════════════════════════════════════",
+    ...paneLines,
     ` API:            ${url}/api/v1`,
     ` Tài liệu API / API reference: ${url}/api/v1/docs`,
     ` Kỳ thi đua / period: ${periodId} (Khối thi đua VIII – TP. Hồ Chí Minh, 2017)`,
@@ -202,10 +259,16 @@ async function main() {
   console.log("Áp dụng migration D1 cục bộ / applying local D1 migrations…");
   applyMigrations();
   console.log("Khởi động worker / starting the worker (wrangler dev)…");
-  const { url, child } = await startWorker({ port: Number(process.env.PORT ?? 8787), quiet: true });
+  const { url, child } = await startWorker({
+    port: Number(process.env.PORT ?? 8787),
+    quiet: true,
+    vars: { ALLOWED_ORIGINS: paneOrigins() },
+  });
   console.log("Nạp dữ liệu mẫu Khối VIII 2017 / seeding the Khối VIII 2017 demo…");
   const result = await seed(url, bootstrap);
-  printAccess(url, result, bootstrap);
+  console.log("Dựng và phục vụ ngăn tác vụ / building and serving the task pane…");
+  const pane = await startTaskPane();
+  printAccess(url, result, bootstrap, pane);
   // Keep the worker's log visible from here on.
   child.stdout.on("data", (d) => process.stdout.write(String(d).replace(/^/gm, "[worker] ")));
   child.stderr.on("data", (d) => process.stderr.write(String(d).replace(/^/gm, "[worker] ")));
