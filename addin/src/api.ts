@@ -138,9 +138,8 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.doFetch(this.base + path, {
+    const send = () =>
+      this.doFetch(this.base + path, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
@@ -148,8 +147,19 @@ export class ApiClient {
         },
         body: body === undefined ? null : JSON.stringify(body),
       });
+    let res: Response;
+    try {
+      res = await send();
     } catch {
-      throw new ApiFailure(0, "NETWORK_ERROR", {}, [], null);
+      // A read is retried once after a short pause (a dropped connection, a server restarting); writes are not:
+      // a push that may not have arrived goes to the outbox, which resends it with the same clientId.
+      if (method !== "GET") throw new ApiFailure(0, "NETWORK_ERROR", {}, [], null);
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        res = await send();
+      } catch {
+        throw new ApiFailure(0, "NETWORK_ERROR", {}, [], null);
+      }
     }
     const text = await res.text();
     let json: unknown = null;
