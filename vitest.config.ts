@@ -15,6 +15,17 @@ export default defineConfig({
           hookTimeout: 240_000,
         },
       },
+      {
+        // The whole Khối VIII year in the task pane against wrangler dev, checked by LibreOffice (test/e2e/year.test.ts).
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
       "worker/vitest.config.ts",
       { test: { name: "addin", include: ["addin/**/*.test.ts"], environment: "node" } },
       { test: { name: "shared", include: ["shared/**/*.test.ts"], environment: "node" } },

@@ -235,7 +235,9 @@ export class ApiClient {
     this.request<unknown>("POST", `/periods/${enc(periodId)}/voting/paper`, { ballots });
   tally = (periodId: string) => this.request<TallyAnswer>("GET", `/periods/${enc(periodId)}/voting/tally`);
   table = (periodId: string) => this.request<BlocTable>("GET", `/periods/${enc(periodId)}/table`);
-  rankingUrl = (periodId: string) => `${this.base}/periods/${enc(periodId)}/ranking.xlsx`;
+  /** A signed link to the ranking workbook that opens without a token (for the board's e-mail), valid 30 days. */
+  rankingLink = (periodId: string) =>
+    this.request<{ url: string; expiresAt: string }>("POST", `/periods/${enc(periodId)}/ranking-link`);
 }
 
 const enc = encodeURIComponent;

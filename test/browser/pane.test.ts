@@ -305,7 +305,15 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("table.grid", "Viện Kiểm sát nhân dân Thành phố");
     await shot("bloc-table");
     await act("#copy-link");
-    await seen("#notice", "ranking.xlsx");
+    await seen("#notice", "ranking.xlsx?exp=");
+    // The copied link is what the board opens from an e-mail: no token, and it gives the workbook.
+    const link = /(https?:\/\/\S+ranking\.xlsx\?exp=\S+)/.exec(
+      (await page.locator("#notice").textContent()) ?? "",
+    )?.[1];
+    expect(link).toBeTruthy();
+    const download = await fetch(link!);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toContain("spreadsheetml");
     // After publication the clerk pulls the bloc table too.
     const reader = await chrome.context.newPage();
     await reader.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);

@@ -10,6 +10,8 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Secret: the first council-secretariat token. Never stored; compared by hash. */
   BOOTSTRAP_TOKEN?: string;
+  /** Secret: the key that signs the board's download links (falls back to BOOTSTRAP_TOKEN in development). */
+  LINK_SECRET?: string;
   /** Comma-separated origins allowed by CORS (the task pane's). */
   ALLOWED_ORIGINS?: string;
 }

@@ -297,9 +297,19 @@ export const OPERATIONS: Operation[] = [
     errors: [404],
   },
   {
+    method: "post",
+    path: "/periods/:periodId/ranking-link",
+    summary:
+      "A signed download link to the ranking workbook, valid 30 days, that opens without a token (for the board's e-mail)",
+    roles: ["council", "secretariat", "board", "clerk"],
+    status: 201,
+    errors: [403, 404],
+  },
+  {
     method: "get",
     path: "/periods/:periodId/ranking.xlsx",
-    summary: "The ranking workbook (.xlsx) for the board; clerks once results are published",
+    summary:
+      "The ranking workbook (.xlsx) for the board; clerks once results are published. Also opens with `?exp=&sig=` from a signed link, without a token",
     roles: ["council", "secretariat", "board", "clerk"],
     status: 200,
     errors: [404],

@@ -89,6 +89,7 @@ const TABLE: Record<string, Row> = {
   "DELETE /api/v1/tokens/:tokenId": { allowed: ["council"] },
   // Workbooks: clerks get the ranking once results are published (403 RESULTS_NOT_PUBLISHED before).
   "GET /api/v1/periods/:periodId/ranking.xlsx": { allowed: ["council", "secA", "boardA"] },
+  "POST /api/v1/periods/:periodId/ranking-link": { allowed: ["council", "secA", "boardA"] },
   "GET /api/v1/periods/:periodId/units/:unitId/template.xlsx": { allowed: ["council", "secA", "clerkA1"] },
   "POST /api/v1/periods/:periodId/units/:unitId/upload": { allowed: ["clerkA1", "secA"], body: "not a workbook" },
 };

@@ -167,3 +167,38 @@ describe("workbooks", () => {
     expect(clerk.status).toBe(403);
   });
 });
+
+describe("the board's download link", () => {
+  it("opens the ranking workbook without a token, for that period only, and refuses a tampered or expired link", async () => {
+    const made = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.board);
+    expect(made.status).toBe(201);
+    const url = new URL(made.body.url);
+    expect(url.pathname).toBe(`/api/v1/periods/${PERIOD}/ranking.xlsx`);
+    expect(Date.parse(made.body.expiresAt) - Date.now()).toBeGreaterThan(29 * 86400_000);
+
+    const opened = await SELF.fetch(`http://thidua.test${url.pathname}${url.search}`);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get("content-type")).toBe(XLSX_MIME);
+    const bytes = new Uint8Array(await opened.arrayBuffer());
+    expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b]); // a zip: PK
+
+    const sig = url.searchParams.get("sig")!;
+    const exp = Number(url.searchParams.get("exp"));
+    const tampered = [
+      `?exp=${exp + 86400}&sig=${sig}`, // a longer life is not signed
+      `?exp=${exp}&sig=${sig.slice(0, -2)}AA`,
+      `?exp=${Math.floor(Date.now() / 1000) - 10}&sig=${sig}`, // expired
+      `?exp=${exp}`,
+    ];
+    for (const q of tampered) {
+      const r = await SELF.fetch(`http://thidua.test${url.pathname}${q}`);
+      expect(r.status, q).toBe(401);
+    }
+    // The signature names the period: it does not open another one.
+    const other = await SELF.fetch(`http://thidua.test/api/v1/periods/other-period/ranking.xlsx${url.search}`);
+    expect([401, 404]).toContain(other.status);
+    // A clerk may not make a link before publication.
+    const clerk = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.clerks["vks-tphcm"]!);
+    expect(clerk.status).toBe(403);
+  });
+});

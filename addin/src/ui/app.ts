@@ -947,7 +947,6 @@ export class App {
   }
 
   private boardView() {
-    const url = this.api?.rankingUrl(this.periodId) ?? "";
     return h(
       "section",
       { class: "card", "aria-labelledby": "board-title" },
@@ -960,6 +959,8 @@ export class App {
               "boardLink",
               () =>
                 void this.run("stepLoading", async () => {
+                  if (!this.api) return;
+                  const { url } = await this.api.rankingLink(this.periodId);
                   const copy = this.opts.copy ?? ((s: string) => navigator.clipboard.writeText(s));
                   // Where the clipboard is refused (some Office hosts), the link is still shown to copy by hand.
                   const copied = await copy(url).then(

@@ -16,6 +16,7 @@ import {
 import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { linkPrincipal, rankingLink } from "../links.ts";
 import { entriesOf } from "../repository.ts";
 import { type PeriodScope, periodRules, periodScope, periodTally, pushSubmission } from "../service.ts";
 import {
@@ -88,8 +89,17 @@ async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
 }
 
 export const workbookRoutes = new Hono<AppEnv>()
-  .get("/:periodId/ranking.xlsx", async (c) => {
+  .post("/:periodId/ranking-link", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
+    const { period } = await periodScope(c, c.req.param("periodId"), me);
+    if (me.role === "clerk" && period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
+    return c.json(await rankingLink(c, period.id, new Date()), 201);
+  })
+  .get("/:periodId/ranking.xlsx", async (c) => {
+    // A signed link (no bearer) stands for a read-only board principal of this one period.
+    const linked = c.get("principal") ? null : await c.get("repo").getPeriod(c.req.param("periodId"));
+    const viaLink = linked ? await linkPrincipal(c, linked, new Date()) : null;
+    const me = viaLink ?? allow(c, "council", "secretariat", "board", "clerk");
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period } = scope;
     if (me.role === "clerk" && period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
