@@ -162,13 +162,27 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     await input.press("Enter");
   };
 
-  /** Types a unit's entries: every score criterion (0 too), non-zero bonus and deduction, and the evidence. */
+  /**
+   * Types a unit's entries as a person filling a column would: every score criterion (0 too), non-zero bonus and
+   * deduction, then the evidence column. Enter moves down a row, so a click is needed only where the column skips a
+   * row (part headers, formulas) - each keystroke still goes through the grid's own editing.
+   */
   const fill = async (page: Page, entries: EntryInput[], skip: { score?: string; evidence?: string } = {}) => {
+    const cells: [string, string][] = [];
     for (const e of entries) {
-      const cell = inputOf(e.criterion);
-      if (e.criterion !== skip.score && (e.score !== 0 || cell.kind === "score"))
-        await typeInto(page, cell.scoreCell, vi(e.score as number));
-      if (e.evidence && e.criterion !== skip.evidence) await typeInto(page, cell.evidenceCell, e.evidence);
+      const input = inputOf(e.criterion);
+      if (e.criterion !== skip.score && (e.score !== 0 || input.kind === "score"))
+        cells.push([input.scoreCell, vi(e.score as number)]);
+    }
+    for (const e of entries)
+      if (e.evidence && e.criterion !== skip.evidence) cells.push([inputOf(e.criterion).evidenceCell, e.evidence]);
+    let selected = "";
+    for (const [cell, text] of cells) {
+      if (cell !== selected) await page.locator(`td[data-cell="${cell}"]`).click();
+      await page.keyboard.type(text);
+      await page.keyboard.press("Enter");
+      const m = /^([A-Z]+)(\d+)$/.exec(cell)!;
+      selected = `${m[1]}${Number(m[2]) + 1}`;
     }
   };
 
@@ -527,7 +541,8 @@ function checkTally(csv: string[][], table: BlocTable) {
     const want = byUnit.get(r.unitId)!;
     expect(got["Đơn vị"]).toBe(r.name);
     expect(num(got["Số phiếu"]), r.unitId).toBe(want.votes);
-    expect(pct(num(got["Tỷ lệ"])), r.unitId).toBe(pct(want.sharePct));
+    // sharePct is in hundredths of a percent (5714 = 57,14 %).
+    expect(pct(num(got["Tỷ lệ"])), r.unitId).toBe(pct(want.sharePct / 100));
     expect(got["Kết quả"], r.unitId).toBe(want.passed ? "Đạt" : "Không đạt");
   });
 }

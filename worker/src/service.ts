@@ -8,6 +8,7 @@ import {
   acceptsSubmission,
   type Ballot,
   type BlocTable,
+  type ConsolidateInput,
   canonicalEntries,
   consolidate,
   domainError,
@@ -316,8 +317,11 @@ export async function periodTally(
   };
 }
 
-/** The consolidated bloc table (bảng tổng hợp) from the latest revisions, reviews, flags and visible ballots. */
-export async function periodTable(scope: PeriodScope): Promise<BlocTable & { state: string; published: boolean }> {
+/**
+ * Everything the bloc table is computed from: the latest revisions, reviews, flags and the visible ballots. The table
+ * and the ranking workbook's provenance sheet both start here, so they can never be computed from different inputs.
+ */
+export async function consolidationInput(scope: PeriodScope): Promise<ConsolidateInput> {
   const { period, repo } = scope;
   const { template, rulebook } = await periodRules(scope);
   const [units, subs, reviews, flags, tally] = await Promise.all([
@@ -331,8 +335,8 @@ export async function periodTable(scope: PeriodScope): Promise<BlocTable & { sta
   for (const [u, row] of subs) submissions[u] = entriesOf(row);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of reviews) reviewed[u] = entriesOf(row);
-  const table = consolidate({
-    period,
+  return {
+    period: { id: period.id, year: period.year, members: period.members },
     template,
     rulebook,
     units,
@@ -340,6 +344,11 @@ export async function periodTable(scope: PeriodScope): Promise<BlocTable & { sta
     reviews: reviewed,
     flags,
     ballots: tally.tally ? tally.ballots : null,
-  });
-  return { ...table, state: period.state, published: period.state === "closed" };
+  };
+}
+
+/** The consolidated bloc table (bảng tổng hợp) of a period. */
+export async function periodTable(scope: PeriodScope): Promise<BlocTable & { state: string; published: boolean }> {
+  const table = consolidate(await consolidationInput(scope));
+  return { ...table, state: scope.period.state, published: scope.period.state === "closed" };
 }

@@ -236,6 +236,13 @@ const targets: Target[] = [
   { method: "POST", op: "/ballots", path: "/ballots", valid: { choices: ["vks-tphcm"] }, pool: "voter" },
   {
     method: "POST",
+    op: "/periods/:periodId/ranking-link",
+    path: `/periods/${PA}/ranking-link`,
+    valid: undefined,
+    pool: "sec",
+  },
+  {
+    method: "POST",
     op: "/tokens",
     path: "/tokens",
     valid: { role: "clerk", unitId: UNIT_A1, label: "x" },

@@ -5,20 +5,13 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import {
-  type ConsolidateInput,
-  consolidate,
-  domainError,
-  type Entry,
-  readSheet,
-  type SubmissionPush,
-} from "../../../shared/src/index.ts";
+import { consolidate, domainError, readSheet, type SubmissionPush } from "../../../shared/src/index.ts";
 import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { linkPrincipal, rankingLink } from "../links.ts";
 import { entriesOf } from "../repository.ts";
-import { type PeriodScope, periodRules, periodScope, periodTally, pushSubmission } from "../service.ts";
+import { consolidationInput, periodRules, periodScope, pushSubmission } from "../service.ts";
 import {
   checkUploadTarget,
   hashInputsAsync,
@@ -31,33 +24,6 @@ import {
 
 /** Content types an upload may declare (browsers send octet-stream for an unknown file type). */
 const UPLOAD_TYPES = [XLSX_MIME, "application/octet-stream"];
-
-/** Everything the bloc table is computed from, as `periodTable` gathers it, kept for the provenance sheet. */
-async function consolidationInput(scope: PeriodScope): Promise<ConsolidateInput> {
-  const { period, repo } = scope;
-  const { template, rulebook } = await periodRules(scope);
-  const [units, subs, reviews, flags, tally] = await Promise.all([
-    repo.root.getUnits(period.members),
-    repo.latestSubmissions(),
-    repo.latestReviews(),
-    repo.flags(),
-    periodTally(scope, rulebook),
-  ]);
-  const submissions: Record<string, Entry[]> = {};
-  for (const [u, row] of subs) submissions[u] = entriesOf(row);
-  const reviewed: Record<string, Entry[]> = {};
-  for (const [u, row] of reviews) reviewed[u] = entriesOf(row);
-  return {
-    period: { id: period.id, year: period.year, members: period.members },
-    template,
-    rulebook,
-    units,
-    submissions,
-    reviews: reviewed,
-    flags,
-    ballots: tally.tally ? tally.ballots : null,
-  };
-}
 
 /** An attachment response; the file name is ASCII, with the Vietnamese one in `filename*`. */
 function xlsx(c: Context<AppEnv>, bytes: Uint8Array, asciiName: string, name: string): Response {
