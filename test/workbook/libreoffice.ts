@@ -18,6 +18,10 @@ export const PDFTOPPM = (() => {
   return r.status === 0 ? r.stdout.trim() : null;
 })();
 
+// These checks are the independent proof that the workbooks' formulas agree with the core: in CI (where
+// scripts/install-system-deps.sh installs LibreOffice) a missing soffice is a failure, not a skip.
+if (!SOFFICE && process.env.CI)
+  throw new Error("LibreOffice (soffice) is missing in CI: run scripts/install-system-deps.sh");
 if (!SOFFICE)
   console.warn("LibreOffice (soffice) not found: the LibreOffice workbook checks are skipped. CI installs it.");
 

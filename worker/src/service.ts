@@ -307,7 +307,10 @@ export async function periodTally(
   const ballots = await repo.ballots();
   const issued = period.members.length;
   const visible = votesVisible(period.state, ballots.length, issued);
-  if (!visible || ballots.length === 0) return { visible, issued, returned: ballots.length, tally: null, ballots: [] };
+  // Before publication an empty box means "not voted yet"; once the period is closed it is a vote that failed its
+  // quorum (nothing nominated), never a vote that did not happen.
+  if (!visible || (ballots.length === 0 && period.state !== "closed"))
+    return { visible, issued, returned: ballots.length, tally: null, ballots: [] };
   return {
     visible,
     issued,

@@ -84,6 +84,18 @@ describe("deadline and state", () => {
     seed = again;
   });
 
+  it("a period published without any ballot nominates nobody (the vote failed its quorum)", async () => {
+    const p = "khoi-viii-2017-no-vote";
+    expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: p })).status).toBe(201);
+    for (const to of ["open", "review", "voting", "closed"])
+      expect((await api("POST", `/periods/${p}/transitions`, BOOT, { to })).status, to).toBe(200);
+    const table = await api("GET", `/periods/${p}/table`, seed.tokens.board);
+    expect(table.status).toBe(200);
+    expect(table.body.tally).toMatchObject({ returned: 0, quorumMet: false });
+    expect(table.body.rows.map((r: { award: unknown }) => r.award)).toEqual(table.body.rows.map(() => null));
+    expect(table.body.leadingUnitId).toBeNull();
+  });
+
   it("a period in draft does not take sheets", async () => {
     const r = await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: "khoi-viii-2017-draft" });
     expect(r.status).toBe(201);

@@ -21,6 +21,14 @@ export interface UploadLimits extends ZipLimits {
   maxSheets: number;
 }
 
+/**
+ * Only this corner of a sheet is kept: a thidua sheet is 8 columns wide and at most a few thousand rows long (2,000
+ * criteria), and its metadata sheet 2 columns. Cells beyond are ignored, so a file with one cell per row in column XFD
+ * or a cell in row 1,048,576 cannot make the grid (and the memory behind it) huge.
+ */
+export const MAX_READ_ROWS = 20_000;
+export const MAX_READ_COLUMNS = 64;
+
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxCompressed: 5 * 1024 * 1024,
   maxEntryBytes: 16 * 1024 * 1024,
@@ -317,7 +325,7 @@ class Book {
         else if (e.name === "c" && inCell) {
           inCell = false;
           const value = cellValue(type, raw, inline, sst);
-          if (value !== null && rowIdx >= 0 && colIdx >= 0 && rowIdx < 1_048_576 && colIdx < 16_384) {
+          if (value !== null && rowIdx >= 0 && colIdx >= 0 && rowIdx < MAX_READ_ROWS && colIdx < MAX_READ_COLUMNS) {
             let line = grid[rowIdx];
             if (!line) {
               line = [];
