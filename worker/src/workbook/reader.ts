@@ -30,7 +30,8 @@ export const MAX_READ_ROWS = 20_000;
 export const MAX_READ_COLUMNS = 64;
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
-  maxCompressed: 5 * 1024 * 1024,
+  // The same 2 MiB as the worker's body limit (a filled template is about 60 KiB), so one limit answers either way.
+  maxCompressed: 2 * 1024 * 1024,
   maxEntryBytes: 16 * 1024 * 1024,
   maxTotalBytes: 32 * 1024 * 1024,
   maxEntries: 256,
