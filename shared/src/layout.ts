@@ -5,7 +5,7 @@
  * Excel and the workbook writer renders it into an .xlsx; both read sheets back through `readSheet`.
  */
 import { address, columnLetter, rangeAddress } from "./a1.ts";
-import { toHundredths, toNumber } from "./points.ts";
+import { formatPointsVi, toHundredths, toNumber } from "./points.ts";
 import type { Entry, EntryInput, Template } from "./schemas.ts";
 import { scoreUnit } from "./scoring.ts";
 import { isGroup } from "./template.ts";
@@ -308,7 +308,7 @@ export function layoutSheet(
   put({
     row: totalRows.bonus,
     col: COL.title,
-    value: `Điểm thưởng (tối đa ${String(ctx.bonusCap).replace(".", ",")} điểm)`,
+    value: `Điểm thưởng (tối đa ${formatPointsVi(toHundredths(ctx.bonusCap))} điểm)`,
     style: "total",
   });
   put({ row: totalRows.deduction, col: COL.title, value: "Điểm trừ", style: "total" });

@@ -9,6 +9,7 @@
 import { columnLetter } from "../../../shared/src/a1.ts";
 import type { BlocRow, BlocTable } from "../../../shared/src/blocTable.ts";
 import type { NotNominatedReason } from "../../../shared/src/nominate.ts";
+import { formatPointsVi, percentHundredths, toHundredths } from "../../../shared/src/points.ts";
 import type { PeriodState, TieBreakKey } from "../../../shared/src/schemas.ts";
 import {
   chunkText,
@@ -84,7 +85,7 @@ function fraction(r: { num: number; den: number }): string {
 }
 
 function percent(r: { num: number; den: number }): string {
-  return `${String(Math.round((r.num * 10000) / r.den) / 100).replace(".", ",")}%`;
+  return `${formatPointsVi(percentHundredths(r.num, r.den))}%`;
 }
 
 /** Styles of the ranking workbook, registered once per workbook. */
@@ -347,7 +348,7 @@ function blocTableSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: 
         .join(", rồi ")
     : "không có tiêu chí phụ";
   const notes = [
-    `Tổng điểm = Điểm các tiêu chí + Điểm thưởng (tối đa ${String(ctx.inputs.rulebook.bonusCap).replace(".", ",")} điểm) - Điểm trừ. Điểm tối đa các tiêu chí: ${String(table.scoreMax).replace(".", ",")} điểm.`,
+    `Tổng điểm = Điểm các tiêu chí + Điểm thưởng (tối đa ${formatPointsVi(toHundredths(ctx.inputs.rulebook.bonusCap))} điểm) - Điểm trừ. Điểm tối đa các tiêu chí: ${formatPointsVi(toHundredths(table.scoreMax))} điểm.`,
     `Khi bằng tổng điểm, xếp trên đơn vị có ${tieText}; các đơn vị vẫn bằng nhau cùng hạng.`,
     leader ? `Đơn vị dẫn đầu khối: ${leader.name}.` : "Chưa xác định đơn vị dẫn đầu khối.",
   ];
@@ -444,7 +445,7 @@ function matrixSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Ran
       style: st.points,
     },
     {
-      label: `Điểm thưởng (tối đa ${String(cap).replace(".", ",")})`,
+      label: `Điểm thưởng (tối đa ${formatPointsVi(toHundredths(cap))})`,
       f: (L) => `=MIN(ROUND(SUMIF(${kindRange},"${KIND_VI.bonus}",${L}${first + 1}:${L}${last + 1}),2),${cap})`,
       v: (r) => r.bonus,
       style: st.points,
