@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type DomainError, ERROR_CODES } from "./errors.ts";
-import { errorMessages, interpolate, type Locale, messageFor } from "./messages.ts";
+import { errorMessages, formatDateTimeVn, interpolate, type Locale, messageFor } from "./messages.ts";
 import { tinyTemplate } from "./test-fixtures.ts";
 import { validateEntries } from "./validate.ts";
 
@@ -42,5 +42,14 @@ describe("error messages", () => {
   it("leaves an unknown placeholder visible rather than dropping it", () => {
     expect(interpolate("a {x} b {y}", { x: 1 })).toBe("a 1 b {y}");
     expect(interpolate("{constructor}", {})).toBe("{constructor}");
+  });
+});
+
+describe("dates in messages", () => {
+  it("shows a deadline as a Vietnamese date in Vietnam time, not as ISO text", () => {
+    const e = { code: "DEADLINE_PASSED" as const, params: { deadline: "2026-11-29T20:52:29.292Z" } };
+    expect(messageFor(e, "vi")).toBe("Đã quá hạn nộp (30/11/2026 03:52).");
+    expect(messageFor(e, "en")).toContain("30/11/2026 03:52");
+    expect(formatDateTimeVn("2017-12-15T17:00:00+07:00")).toBe("15/12/2017 17:00");
   });
 });

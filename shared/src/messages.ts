@@ -153,8 +153,22 @@ export function interpolate(template: string, params: ErrorParams = {}): string 
  * The text of an error in one language. The criterion and cell are offered as parameters too.
  * @example messageFor({ code: "SCORE_MISSING", criterion: "I.1" }, "vi")
  */
+/** An ISO date-time as people read it in Vietnam: "30/11/2026 03:52" (Vietnam time, UTC+7, which has no DST). */
+export function formatDateTimeVn(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const d = new Date(ms + 7 * 3600_000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export function messageFor(error: DomainError, locale: Locale): string {
   const params: ErrorParams = { criterion: error.criterion ?? "", ...(error.params ?? {}) };
+  // Deadlines and push times travel as ISO text; people read them as dates.
+  for (const [k, v] of Object.entries(params))
+    if (typeof v === "string" && ISO_DATE_TIME.test(v)) params[k] = formatDateTimeVn(v);
   if (locale === "vi") localisePoints(error.code, params);
   if (error.cell) params.cell = error.cell;
   const text = interpolate(errorMessages[locale][error.code], params);
