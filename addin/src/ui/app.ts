@@ -95,6 +95,8 @@ export class App {
       this.busy = null;
       this.running = false;
       this.render();
+      // In a long pane (the secretariat's) the outcome would otherwise appear out of sight of the button clicked.
+      if (this.notice) globalThis.document?.getElementById("notice")?.scrollIntoView?.({ block: "nearest" });
     }
   }
 
@@ -294,7 +296,11 @@ export class App {
           this.notice = {
             kind: "error",
             text: () => `${t("serverErrors")} ${errorText(out.failure.asError())}`,
-            items: this.problems(out.errors, meta.sheetName),
+            // Only problems that point at a criterion or a cell are listed: the headline already says the rest.
+            items: this.problems(
+              out.errors.filter((e) => e.cell || e.criterion),
+              meta.sheetName,
+            ),
           };
           break;
         case "conflict":
