@@ -60,9 +60,10 @@ import { firstPagePng, PDFTOPPM, recalcCsv, SOFFICE } from "../workbook/libreoff
 const ARTIFACTS = join(REPO, "artifacts", "e2e");
 /**
  * Seconds from seeding to the submission deadline: long enough for six clerks to type and push their sheets (about
- * 45 s on a 2-core machine, so 80 leaves room for a slower one), short enough not to wait long for the late push.
+ * 45-55 s on a 2-core machine, so 120 leaves room for a slower or busier one), short enough not to wait long for the
+ * late push.
  */
-const DEADLINE_S = Number(process.env.THIDUA_E2E_DEADLINE_S ?? 80);
+const DEADLINE_S = Number(process.env.THIDUA_E2E_DEADLINE_S ?? 120);
 
 const LATE = "cthads-tphcm";
 const WITH_ERRORS = "bdbp-tphcm";
