@@ -296,6 +296,25 @@ describe("ballot secrecy", () => {
   });
 });
 
+describe("ballot count", () => {
+  it("the database itself refuses more ballots than the period has members, so a race cannot exceed the count", async () => {
+    const p = "khoi-viii-2017-full";
+    await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: p });
+    for (const to of ["open", "review", "voting"]) await api("POST", `/periods/${p}/transitions`, BOOT, { to });
+    const seven = { ballots: Array.from({ length: 7 }, () => ({ choices: [] })) };
+    expect((await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, seven)).status).toBe(201);
+    // What two racing casts would do after both passed the route's check: the eighth insert is aborted.
+    const insert = DB.prepare("INSERT INTO ballots (id, bloc_id, period_id, choices) VALUES (?, ?, ?, '[]')").bind(
+      "race-8",
+      "khoi-viii",
+      p,
+    );
+    await expect(insert.run()).rejects.toThrow(/BALLOTS_EXCEED_ISSUED/);
+    const n = await DB.prepare("SELECT COUNT(*) AS n FROM ballots WHERE period_id = ?").bind(p).first<{ n: number }>();
+    expect(n?.n).toBe(7);
+  });
+});
+
 describe("transport", () => {
   it("answers CORS preflights for the task pane's origin only, with secure headers on every answer", async () => {
     const { SELF } = await import("cloudflare:test");
