@@ -6,7 +6,7 @@
  */
 import { address, columnLetter, rangeAddress } from "./a1.ts";
 import { formatPointsVi, toHundredths, toNumber } from "./points.ts";
-import type { Entry, EntryInput, Template } from "./schemas.ts";
+import type { Entry, EntryInput, Template, TieBreakKey } from "./schemas.ts";
 import { scoreUnit } from "./scoring.ts";
 import { isGroup } from "./template.ts";
 
@@ -496,4 +496,45 @@ export function readSheet(
     out.push(entry);
   }
   return out;
+}
+
+/** Zero-based columns of a bloc table that the rank formula compares. */
+export interface RankColumns {
+  total: number;
+  deduction: number;
+  base: number;
+  votes: number;
+  /** Part code -> column of that part's subtotal. */
+  parts: Record<string, number>;
+}
+
+/**
+ * The rank of row `r` (zero-based; the units sit in rows `first`..`last`) as an Excel formula: 1 + the number of units
+ * strictly ahead of it, comparing the total and then each tie-break key in order, exactly as `rankUnits` does (units
+ * still equal share a rank). Written by any bloc table that wants a rank a reader can see recomputed.
+ * @example rankFormula(cols, ["deduction", "part:I", "base"], 8, 8, 14) // "=1+SUMPRODUCT(...)"
+ */
+export function rankFormula(
+  cols: RankColumns,
+  tieBreak: readonly TieBreakKey[],
+  r: number,
+  first: number,
+  last: number,
+): string {
+  const rng = (c: number) => `$${columnLetter(c)}$${first + 1}:$${columnLetter(c)}$${last + 1}`;
+  const cell = (c: number) => `${columnLetter(c)}${r + 1}`;
+  const keys: { col: number; better: ">" | "<" }[] = [{ col: cols.total, better: ">" }];
+  for (const k of tieBreak) {
+    if (k === "deduction") keys.push({ col: cols.deduction, better: "<" });
+    else if (k === "base") keys.push({ col: cols.base, better: ">" });
+    else if (k === "votes") keys.push({ col: cols.votes, better: ">" });
+    else keys.push({ col: cols.parts[k.slice(5)]!, better: ">" });
+  }
+  let expr = "";
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i]!;
+    const ahead = `(${rng(k.col)}${k.better}${cell(k.col)})`;
+    expr = expr ? `${ahead}+(${rng(k.col)}=${cell(k.col)})*(${expr})` : ahead;
+  }
+  return `=1+SUMPRODUCT(${expr})`;
 }

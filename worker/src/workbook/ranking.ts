@@ -8,6 +8,7 @@
  */
 import { columnLetter } from "../../../shared/src/a1.ts";
 import type { BlocRow, BlocTable } from "../../../shared/src/blocTable.ts";
+import { rankFormula } from "../../../shared/src/layout.ts";
 import type { NotNominatedReason } from "../../../shared/src/nominate.ts";
 import { formatPointsVi, percentHundredths, toHundredths } from "../../../shared/src/points.ts";
 import type { PeriodState, TieBreakKey } from "../../../shared/src/schemas.ts";
@@ -215,35 +216,6 @@ function tableColumns(tieBreak: readonly TieBreakKey[]): TableCols {
     unitId: next,
     last: next,
   };
-}
-
-/**
- * The rank of row `r` as a formula: 1 + the number of units strictly ahead of it, comparing the total and then each
- * tie-break key in order, exactly as the domain core's `rankUnits` does (units still equal share a rank).
- */
-function rankFormula(
-  cols: TableCols,
-  tieBreak: readonly TieBreakKey[],
-  r: number,
-  first: number,
-  last: number,
-): string {
-  const rng = (c: number) => `$${columnLetter(c)}$${first + 1}:$${columnLetter(c)}$${last + 1}`;
-  const cell = (c: number) => `${columnLetter(c)}${r + 1}`;
-  const keys: { col: number; better: ">" | "<" }[] = [{ col: cols.total, better: ">" }];
-  for (const k of tieBreak) {
-    if (k === "deduction") keys.push({ col: cols.deduction, better: "<" });
-    else if (k === "base") keys.push({ col: cols.base, better: ">" });
-    else if (k === "votes") keys.push({ col: cols.votes, better: ">" });
-    else keys.push({ col: cols.parts[k.slice(5)]!, better: ">" });
-  }
-  let expr = "";
-  for (let i = keys.length - 1; i >= 0; i--) {
-    const k = keys[i]!;
-    const ahead = `(${rng(k.col)}${k.better}${cell(k.col)})`;
-    expr = expr ? `${ahead}+(${rng(k.col)}=${cell(k.col)})*(${expr})` : ahead;
-  }
-  return `=1+SUMPRODUCT(${expr})`;
 }
 
 function rowNote(r: BlocRow): string {
