@@ -61,6 +61,8 @@ describe("tallyBallots (DOMAIN.md computation 5)", () => {
     const few = [b("a", "b"), b("a"), b("a")];
     const t = tallyBallots(members, few, rules({ thresholdRule: "gte", shareBase: "valid" }));
     expect(t.quorumMet).toBe(false);
+    // 2/3 of 6 members = 4 ballots needed
+    expect(t.quorumNeeded).toBe(4);
     expect(unitOf(t, "a")).toMatchObject({ votes: 3, sharePct: 10000, passed: false });
     expect(t.units.some((u) => u.passed)).toBe(false);
     // 4 of 6 is exactly 2/3: the quorum is met

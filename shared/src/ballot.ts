@@ -40,6 +40,8 @@ export interface Tally {
   invalid: number;
   blank: number;
   quorum: Fraction;
+  /** Ballots that must come back for the vote to count: the smallest n with n >= quorum x members. */
+  quorumNeeded: number;
   quorumMet: boolean;
   threshold: Fraction;
   thresholdRule: "gt" | "gte";
@@ -99,6 +101,7 @@ export function tallyBallots(
     invalid: returned - valid,
     blank,
     quorum: rulebook.quorum,
+    quorumNeeded: Math.ceil((members.length * rulebook.quorum.num) / rulebook.quorum.den),
     quorumMet,
     threshold: rulebook.threshold,
     thresholdRule: rulebook.thresholdRule,

@@ -153,13 +153,32 @@ export function interpolate(template: string, params: ErrorParams = {}): string 
  * The text of an error in one language. The criterion and cell are offered as parameters too.
  * @example messageFor({ code: "SCORE_MISSING", criterion: "I.1" }, "vi")
  */
-/** An ISO date-time as people read it in Vietnam: "30/11/2026 03:52" (Vietnam time, UTC+7, which has no DST). */
-export function formatDateTimeVn(iso: string): string {
+/**
+ * Date parts in Vietnam's time zone (UTC+7, no daylight saving), from an ISO date-time.
+ * @example vietnamTime("2026-11-29T20:52:00Z") // { d: 30, m: 11, y: 2026, hh: 3, mm: 52, ss: 0 }
+ */
+export function vietnamTime(
+  iso: string,
+): { d: number; m: number; y: number; hh: number; mm: number; ss: number } | null {
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms + 7 * 3600_000);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  if (Number.isNaN(ms)) return null;
+  const t = new Date(ms + 7 * 3600_000);
+  return {
+    d: t.getUTCDate(),
+    m: t.getUTCMonth() + 1,
+    y: t.getUTCFullYear(),
+    hh: t.getUTCHours(),
+    mm: t.getUTCMinutes(),
+    ss: t.getUTCSeconds(),
+  };
+}
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** An ISO date-time as people read it in Vietnam: "30/11/2026 03:52" (Vietnam time). */
+export function formatDateTimeVn(iso: string): string {
+  const t = vietnamTime(iso);
+  return t ? `${two(t.d)}/${two(t.m)}/${t.y} ${two(t.hh)}:${two(t.mm)}` : iso;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

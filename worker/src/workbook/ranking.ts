@@ -9,6 +9,7 @@
 import { columnLetter } from "../../../shared/src/a1.ts";
 import type { BlocRow, BlocTable } from "../../../shared/src/blocTable.ts";
 import { rankFormula } from "../../../shared/src/layout.ts";
+import { vietnamTime } from "../../../shared/src/messages.ts";
 import type { NotNominatedReason } from "../../../shared/src/nominate.ts";
 import { formatPointsVi, percentHundredths, toHundredths } from "../../../shared/src/points.ts";
 import type { PeriodState, TieBreakKey } from "../../../shared/src/schemas.ts";
@@ -53,21 +54,16 @@ export const RANKING_SHEETS = {
 const POINTS = "#,##0.00";
 const HEADER_FILL = "FFDDEBF7";
 const DRAFT_RED = "FFC00000";
-const VN_OFFSET_MS = 7 * 3600 * 1000;
-
-/** Vietnamese date parts in Vietnam's time zone (UTC+7, no daylight saving). */
+/** Vietnamese date parts in Vietnam's time zone, for the administrative header and the provenance sheet. */
 export function vnDate(iso: string): { d: number; m: number; y: number; text: string; stamp: string } {
-  const t = new Date(Date.parse(iso) + VN_OFFSET_MS);
-  const d = t.getUTCDate();
-  const m = t.getUTCMonth() + 1;
-  const y = t.getUTCFullYear();
+  const t = vietnamTime(iso) ?? { d: 0, m: 0, y: 0, hh: 0, mm: 0, ss: 0 };
   const p2 = (n: number) => String(n).padStart(2, "0");
   return {
-    d,
-    m,
-    y,
-    text: `ngày ${d} tháng ${m} năm ${y}`,
-    stamp: `${p2(d)}/${p2(m)}/${y} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())} (giờ Việt Nam)`,
+    d: t.d,
+    m: t.m,
+    y: t.y,
+    text: `ngày ${t.d} tháng ${t.m} năm ${t.y}`,
+    stamp: `${p2(t.d)}/${p2(t.m)}/${t.y} ${p2(t.hh)}:${p2(t.mm)}:${p2(t.ss)} (giờ Việt Nam)`,
   };
 }
 
@@ -480,7 +476,7 @@ function tallySheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Rank
   if (!t) {
     sh.set(row, 0, "Chưa tổ chức bỏ phiếu suy tôn.", st.labelBold).merge(row, 0, row, 4);
   } else {
-    const quorumNeeded = Math.ceil((members * t.quorum.num) / t.quorum.den);
+    const quorumNeeded = t.quorumNeeded;
     const baseText = t.shareBase === "members" ? `tổng số đơn vị thành viên (${members})` : "số phiếu hợp lệ";
     const lines: [string, number | string, string?][] = [
       ["Số đơn vị thành viên", members],
