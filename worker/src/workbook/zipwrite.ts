@@ -1,10 +1,36 @@
 /**
- * Writing the zip container of an .xlsx: fflate deflates each part (raw deflate), this module frames them (local
- * headers, central directory, CRC-32). Written here rather than with fflate's `zipSync` for one reason, measured:
- * CRC-32 is a large share of the writer's time on parts that are stored uncompressed, and a slicing-by-8 CRC is
- * several times faster than the byte-at-a-time one fflate uses.
+ * Writing the zip container of an .xlsx: each part is deflated (raw deflate), this module frames them (local
+ * headers, central directory, CRC-32).
+ *
+ * Deflate and CRC-32 come from the platform's zlib where there is one: Node 22 and workerd with the `nodejs_compat`
+ * flag both answer `process.getBuiltinModule("node:zlib")` with a native zlib, 4-6x faster than fflate on our parts
+ * (measured: 6.6 ms against 25 ms for the 1.8 MB matrix of a 1,000-unit bloc at level 1), so the writer can afford to
+ * deflate every part. Elsewhere fflate deflates, and a slicing-by-8 CRC-32 (several times faster than fflate's
+ * byte-at-a-time one) checks the parts. Looked up with `getBuiltinModule`, not imported: the module stays loadable
+ * where no `node:` module exists.
  */
 import { deflateSync } from "fflate";
+
+/** The part of Node's zlib the writer uses. */
+interface NativeZlib {
+  deflateRawSync(data: Uint8Array, options: { level: number }): Uint8Array;
+  crc32?: (data: Uint8Array) => number;
+}
+
+function nativeZlib(): NativeZlib | undefined {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const z = proc?.getBuiltinModule?.("node:zlib") as Partial<NativeZlib> | undefined;
+    return typeof z?.deflateRawSync === "function" ? (z as NativeZlib) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const ZLIB = nativeZlib();
+
+/** Whether this platform deflates natively (then every part worth it is deflated, the bulk ones too). */
+export const NATIVE_DEFLATE = ZLIB !== undefined;
 
 const CRC_TABLES = (() => {
   const t = new Int32Array(256 * 8);
@@ -28,6 +54,11 @@ const CRC_TABLES = (() => {
  * @example crc32(new TextEncoder().encode("123456789")) // 0xcbf43926
  */
 export function crc32(data: Uint8Array): number {
+  return ZLIB?.crc32 ? ZLIB.crc32(data) : crc32Js(data);
+}
+
+/** CRC-32 in JavaScript, slicing by 8: where the platform has no zlib. */
+export function crc32Js(data: Uint8Array): number {
   const t = CRC_TABLES;
   let c = -1;
   let i = 0;
@@ -59,20 +90,35 @@ export interface ZipPart {
 const DOS_TIME = 0;
 const DOS_DATE = ((2000 - 1980) << 9) | (1 << 5) | 1;
 
-/** Builds a zip archive (no zip64: parts and archive under 4 GiB, far above our limits). */
-export function zipParts(parts: readonly ZipPart[]): Uint8Array {
+/**
+ * Builds a zip archive (no zip64: parts and archive under 4 GiB, far above our limits). `native: false` deflates
+ * with fflate even where the platform has a zlib (tests of the portable path).
+ */
+export function zipParts(parts: readonly ZipPart[], native = true): Uint8Array {
+  const z = native ? ZLIB : undefined;
   return frame(
     parts,
-    parts.map((p) => (p.level > 0 ? deflateSync(p.data, { level: p.level as 1 }) : p.data)),
+    parts.map((p) =>
+      p.level === 0
+        ? p.data
+        : z
+          ? z.deflateRawSync(p.data, { level: p.level })
+          : deflateSync(p.data, { level: p.level as 1 }),
+    ),
+    z ? crc32 : crc32Js,
   );
 }
 
-function frame(parts: readonly ZipPart[], bodies: readonly Uint8Array[]): Uint8Array {
+function frame(
+  parts: readonly ZipPart[],
+  bodies: readonly Uint8Array[],
+  crc: (data: Uint8Array) => number,
+): Uint8Array {
   const enc = new TextEncoder();
   const entries = parts.map((p, i) => {
     const name = enc.encode(p.name);
     const body = bodies[i]!;
-    return { name, body, method: p.level > 0 ? 8 : 0, crc: crc32(p.data), size: p.data.length, offset: 0 };
+    return { name, body, method: p.level > 0 ? 8 : 0, crc: crc(p.data), size: p.data.length, offset: 0 };
   });
   let total = 22;
   for (const e of entries) total += 30 + e.name.length + e.body.length + 46 + e.name.length;
