@@ -5,6 +5,7 @@
  *
  *   npm run bench:core            # both sizes, plus a linearity sweep
  *   npm run bench:core -- --quick # fewer rounds
+ *   npm run bench:core -- --no-sweep # the two sizes only
  *   node --cpu-prof bench/core.bench.ts --loop [--bloc] [--consolidate]   # a loop to profile, no output
  *
  * It runs on Node's own TypeScript support (type stripping), i.e. the core's code as a bundler ships it; tsx would
@@ -323,6 +324,7 @@ for (const [name, b, u, c] of [
 }
 
 // Linearity: one bloc per size, growing units x criteria; the cost per cell should stay flat.
+if (process.argv.includes("--no-sweep")) process.exit(0);
 console.log("\nLinearity (one bloc per size; CPU per unit x criterion cell):");
 console.log("| units x criteria | cells | parse + validate + consolidate | per cell | ratio to JSON.parse |");
 console.log("|---|---:|---:|---:|---:|");

@@ -210,16 +210,17 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   };
 }
 
-/** values[c][u] in points. Rows are built by appending, so a row without blanks stays an array of plain doubles. */
+/** values[c][u] in points, each row made at its final length. */
 function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[])[]): (number | null)[][] {
-  const out: (number | null)[][] = [];
+  const out = new Array<(number | null)[]>(leafCount);
+  const units = byUnit.length;
   for (let c = 0; c < leafCount; c++) {
-    const row: (number | null)[] = [];
-    for (let j = 0; j < byUnit.length; j++) {
+    const row = new Array<number | null>(units);
+    for (let j = 0; j < units; j++) {
       const v = byUnit[j]![c];
-      row.push(v === null || v === undefined ? null : toNumber(v));
+      row[j] = v === null || v === undefined ? null : v / 100;
     }
-    out.push(row);
+    out[c] = row;
   }
   return out;
 }

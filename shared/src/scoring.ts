@@ -107,6 +107,13 @@ export function scoreUnit(
   return { effective, ...rest };
 }
 
+/** True when `entries` hold one entry per leaf, in template order: what validation gives for a full sheet. */
+function alignedWith(leaves: readonly Leaf[], entries: readonly Entry[]): boolean {
+  if (entries.length !== leaves.length) return false;
+  for (let i = 0; i < leaves.length; i++) if (entries[i]!.criterion !== leaves[i]!.code) return false;
+  return true;
+}
+
 /**
  * `scoreUnit` with the effective points as an array in leaf order (`leafIndex(template).leaves`) instead of a
  * record by code: what the bloc table and classification read, without a lookup by code per cell.
@@ -119,27 +126,42 @@ export function scoreUnitValues(
 ): Omit<UnitScore, "effective"> & { values: (Hundredths | null)[] } {
   const idx = leafIndex(template);
   const { leaves, partOf, partCodes } = idx;
-  const self = valuesByLeaf(idx, selfEntries);
+  const cap = toHundredths(rulebook.bonusCap);
+  // A full sheet in template order is read in place; anything else is first laid out by leaf.
+  const aligned = alignedWith(leaves, selfEntries);
+  const self = aligned ? null : valuesByLeaf(idx, selfEntries);
   const rev = reviewedEntries && reviewedEntries.length > 0 ? valuesByLeaf(idx, reviewedEntries) : null;
   const eff = new Sums(partCodes.length);
-  const own = new Sums(partCodes.length);
+  // Without a review the self-scores are the effective ones: one set of sums serves both.
+  const own = rev ? new Sums(partCodes.length) : null;
   const values = new Array<Hundredths | null>(leaves.length);
   const missing: string[] = [];
   let reviewed = false;
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
-    const s = self[i] ?? null;
-    const r = rev ? rev[i] : undefined;
+    const s = self ? (self[i] ?? null) : selfEntries[i]!.score;
     let v: Hundredths | null = s;
-    if (r !== undefined && r !== null) {
-      v = r;
-      reviewed = true;
+    if (rev) {
+      const r = rev[i];
+      if (r !== undefined && r !== null) {
+        v = r;
+        reviewed = true;
+      }
+      if (s !== null) own!.add(leaf.kind, partOf[i]!, s);
     }
-    if (v === null && leaf.kind === "score") missing.push(leaf.code);
-    values[i] = v === null && leaf.kind !== "score" ? 0 : v;
-    if (v !== null) eff.add(leaf.kind, partOf[i]!, v);
-    if (s !== null) own.add(leaf.kind, partOf[i]!, s);
+    if (v === null) {
+      if (leaf.kind === "score") missing.push(leaf.code);
+      values[i] = leaf.kind === "score" ? null : 0;
+    } else {
+      values[i] = v;
+      eff.add(leaf.kind, partOf[i]!, v);
+    }
   }
-  const cap = toHundredths(rulebook.bonusCap);
-  return { totals: eff.totals(partCodes, cap), self: own.totals(partCodes, cap), reviewed, missing, values };
+  return {
+    totals: eff.totals(partCodes, cap),
+    self: (own ?? eff).totals(partCodes, cap),
+    reviewed,
+    missing,
+    values,
+  };
 }

@@ -266,23 +266,110 @@ describe("validation never throws and reports errors as data (property)", () => 
 });
 
 describe("the fast path reads a push exactly as the schema does (property)", () => {
-  it("gives the same push, key for key and in the same key order, or the same schema errors", () => {
+  it("gives the same push, key for key, or the same schema errors", () => {
     fc.assert(
       fc.property(arbPush, fc.boolean(), (body, viaJson) => {
         const b = viaJson ? JSON.parse(JSON.stringify(body)) : body;
         const r = validateSubmission(tinyTemplate, b);
         const z = SubmissionPush.safeParse(b);
         if (z.success) {
+          // The same keys and values; an entry's keys may come in the body's own order.
           expect(r.push).toEqual(z.data);
-          expect(JSON.stringify(r.push)).toBe(JSON.stringify(z.data));
+          expect(Object.keys(r.push!)).toEqual(Object.keys(z.data));
+          // The fast path validates each entry in the walk that checks its shape: the same entries, the same errors.
+          if (z.data.templateId === tinyTemplate.id && z.data.templateVersion === tinyTemplate.version) {
+            const ref = validateEntries(tinyTemplate, z.data.entries, "submission");
+            expect(r.entries).toEqual(ref.entries);
+            expect(r.errors).toEqual(ref.errors);
+          }
         } else {
           expect(r.push).toBeNull();
           expect(r.errors).toEqual(zodErrors(z.error));
         }
         const rv = validateReview(tinyTemplate, b);
         const zv = ReviewPush.safeParse(b);
-        if (zv.success) expect(JSON.stringify(rv.push)).toBe(JSON.stringify(zv.data));
-        else expect(rv.errors).toEqual(zodErrors(zv.error));
+        if (zv.success) {
+          expect(rv.push).toEqual(zv.data);
+          expect(Object.keys(rv.push!)).toEqual(Object.keys(zv.data));
+          const ref = validateEntries(tinyTemplate, zv.data.entries, "review");
+          expect(rv.entries).toEqual(ref.entries.filter((e) => e.score !== null));
+          expect(rv.errors).toEqual(ref.errors);
+        } else expect(rv.errors).toEqual(zodErrors(zv.error));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("the walk for a clean sheet agrees with the general path (property)", () => {
+  // Sheets that are valid or one step away from it: every criterion in order, then some of them changed, dropped
+  // or swapped, so that both the clean walk and its fall back to the general path are exercised.
+  const leafCodes = Object.keys(fullPoints) as (keyof typeof fullPoints)[];
+  const arbChange = fc.record({
+    at: fc.nat({ max: leafCodes.length - 1 }),
+    how: fc.constantFrom(
+      "text score",
+      "above max",
+      "off step",
+      "blank",
+      "drop",
+      "swap",
+      "spaced evidence",
+      "nfd note",
+      "none",
+    ),
+  });
+  const arbSheet = fc.record({
+    changes: fc.array(arbChange, { maxLength: 3 }),
+    evidence: fc.array(fc.boolean(), { minLength: leafCodes.length, maxLength: leafCodes.length }),
+    review: fc.boolean(),
+  });
+  it("gives the same entries and errors as validateEntries on Zod's output", () => {
+    fc.assert(
+      fc.property(arbSheet, ({ changes, evidence, review: asReview }) => {
+        const entries: Record<string, unknown>[] = leafCodes.map((code, i) => {
+          const e: Record<string, unknown> = { criterion: code, score: fullPoints[code], cell: `D${8 + i}` };
+          if (evidence[i]) e.evidence = `Báo cáo số ${i}`;
+          return e;
+        });
+        for (const { at, how } of changes) {
+          const e = entries[at];
+          if (!e) continue;
+          if (how === "text score") e.score = String(e.score).replace(".", ",");
+          else if (how === "above max") e.score = 99;
+          else if (how === "off step") e.score = 0.01;
+          else if (how === "blank") e.score = null;
+          else if (how === "drop") entries.splice(at, 1);
+          else if (how === "swap" && at + 1 < entries.length) [entries[at], entries[at + 1]] = [entries[at + 1]!, e];
+          else if (how === "spaced evidence") e.evidence = "  Biên bản  ";
+          else if (how === "nfd note") e.note = "Vie\u0323\u0302n";
+        }
+        const body = asReview
+          ? { baseRevision: 1, clientId: "c-0123456789", entries }
+          : {
+              templateId: tinyTemplate.id,
+              templateVersion: tinyTemplate.version,
+              baseRevision: null,
+              clientId: "c-0123456789",
+              entries,
+            };
+        const json = JSON.parse(JSON.stringify(body));
+        if (asReview) {
+          const z = ReviewPush.parse(json);
+          const ref = validateEntries(tinyTemplate, z.entries, "review");
+          const r = validateReview(tinyTemplate, json);
+          expect(r.entries).toEqual(ref.entries.filter((e) => e.score !== null));
+          expect(r.errors).toEqual(ref.errors);
+          expect(r.push).toEqual(z);
+        } else {
+          const z = SubmissionPush.parse(json);
+          const ref = validateEntries(tinyTemplate, z.entries, "submission");
+          const r = validateSubmission(tinyTemplate, json);
+          expect(r.entries).toEqual(ref.entries);
+          expect(r.errors).toEqual(ref.errors);
+          expect(r.ok).toBe(ref.errors.length === 0);
+          expect(r.push).toEqual(z);
+        }
       }),
       { numRuns: 1000 },
     );

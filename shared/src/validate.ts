@@ -33,8 +33,8 @@ function cleanCode(s: string): string {
 }
 
 /** A readable score that breaks the criterion's maximum or step. */
-function scoreError(leaf: Leaf, input: EntryInput, i: number, score: Hundredths): DomainError {
-  const where = { criterion: leaf.code, cell: input.cell, path: "/entries/" + i };
+function scoreError(leaf: Leaf, cell: string | undefined, i: number, score: Hundredths): DomainError {
+  const where = { criterion: leaf.code, cell, path: "/entries/" + i };
   const value = formatPointsEn(score);
   return score > leaf.max
     ? domainError("SCORE_ABOVE_MAX", where, { value, max: formatPointsEn(leaf.max) })
@@ -44,12 +44,13 @@ function scoreError(leaf: Leaf, input: EntryInput, i: number, score: Hundredths)
 /** A score that was given but cannot be read as points. */
 function unreadableScoreError(
   leaf: Leaf,
-  input: EntryInput,
+  cell: string | undefined,
+  raw: unknown,
   i: number,
   reason: "not_a_number" | "too_many_decimals" | "negative" | "too_large",
 ): DomainError {
-  const where = { criterion: leaf.code, cell: input.cell, path: "/entries/" + i };
-  const value = describe(input.score);
+  const where = { criterion: leaf.code, cell, path: "/entries/" + i };
+  const value = describe(raw);
   if (reason === "too_large") return domainError("SCORE_ABOVE_MAX", where, { value, max: formatPointsEn(leaf.max) });
   const code =
     reason === "negative"
@@ -66,6 +67,94 @@ function describe(raw: unknown): string {
 }
 
 /**
+ * One validation pass over a sheet's entries: each entry is added as it is read (`add`), then `finish` checks the
+ * criteria no entry filled. Shared by the schema path (`validateEntries`) and the fast path, which checks an entry's
+ * shape and validates it in the same walk.
+ */
+class EntryPass {
+  readonly leaves: readonly Leaf[];
+  readonly byCode: ReadonlyMap<string, Leaf>;
+  readonly groups: ReadonlySet<string>;
+  /** Entries and their cells by leaf index. */
+  readonly found: (Entry | undefined)[];
+  readonly cells: (string | undefined)[];
+  /** Criteria whose score was given but could not be read: already reported, so not "missing" as well. */
+  failed: Set<string> | null = null;
+  readonly errors: DomainError[] = [];
+
+  constructor(template: Template) {
+    const idx = leafIndex(template);
+    this.leaves = idx.leaves;
+    this.byCode = idx.byCode;
+    this.groups = idx.groups;
+    this.found = new Array<Entry | undefined>(idx.leaves.length);
+    this.cells = new Array<string | undefined>(idx.leaves.length);
+  }
+
+  /** Entry `i` of the sheet, its text already cleaned (evidence and note: "" when absent). */
+  add(i: number, criterion: string, raw: unknown, evidence: string, note: string, cell: string | undefined): void {
+    const code = cleanCode(criterion);
+    // A sheet usually lists its criteria in template order, so try that first.
+    const guess = this.leaves[i];
+    const leaf = guess !== undefined && guess.code === code ? guess : this.byCode.get(code);
+    if (leaf === undefined || this.found[leaf.index] !== undefined) {
+      const where = { criterion: code, cell, path: "/entries/" + i };
+      const problem = leaf
+        ? "DUPLICATE_CRITERION"
+        : this.groups.has(code)
+          ? "NOT_AN_INPUT_CRITERION"
+          : "UNKNOWN_CRITERION";
+      this.errors.push(domainError(problem, where));
+      return;
+    }
+    let score: Hundredths | null = null;
+    // The usual case, a plain two-decimal number, without the parser's result object.
+    const h = typeof raw === "number" && raw >= 0 && raw <= MAX_POINTS ? Math.round(raw * 100) : -1;
+    if (h >= 0 && h / 100 === raw) score = h;
+    else {
+      const parsed = parsePoints(raw);
+      if (parsed.ok) score = parsed.hundredths;
+      else if (parsed.reason !== "empty") {
+        this.failed ??= new Set();
+        this.failed.add(code);
+        this.errors.push(unreadableScoreError(leaf, cell, raw, i, parsed.reason));
+      }
+    }
+    if (score !== null && (score > leaf.max || (leaf.step > 0 && score % leaf.step !== 0)))
+      this.errors.push(scoreError(leaf, cell, i, score));
+    // The template's own string for the code: equal to the input's, and compared by identity when scoring.
+    this.found[leaf.index] = { criterion: leaf.code, score, evidence, note };
+    this.cells[leaf.index] = cell;
+  }
+
+  /** The entries in template order, and every problem: those of the entries, then the criteria left unfilled. */
+  finish(mode: EntryMode): { entries: Entry[]; errors: DomainError[] } {
+    const { leaves, found, cells, errors, failed } = this;
+    const entries: Entry[] = [];
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i]!;
+      const f = found[i];
+      if (mode === "submission") {
+        // A score left blank is only a "missing" error when the entry itself did not already fail to parse.
+        if (leaf.kind === "score" && (!f || f.score === null) && !failed?.has(leaf.code))
+          errors.push(domainError("SCORE_MISSING", { criterion: leaf.code, cell: cells[i] }));
+        if (
+          leaf.evidenceRequired &&
+          f &&
+          f.score !== null &&
+          f.score > 0 &&
+          f.evidence === "" &&
+          leaf.kind !== "deduction"
+        )
+          errors.push(domainError("EVIDENCE_REQUIRED", { criterion: leaf.code, cell: cells[i] }));
+      }
+      if (f) entries.push(f);
+    }
+    return { entries, errors };
+  }
+}
+
+/**
  * Checks entries against a template. In `submission` mode every `score` criterion must be filled (0 is a value) and
  * evidence is required where the template says so; in `review` mode only the reviewed criteria are given.
  * Blank bonus and deduction criteria count as 0. Returns the entries in template order, with points in hundredths.
@@ -75,64 +164,12 @@ export function validateEntries(
   inputs: readonly EntryInput[],
   mode: EntryMode = "submission",
 ): { entries: Entry[]; errors: DomainError[] } {
-  const { leaves, byCode, groups } = leafIndex(template);
-  const errors: DomainError[] = [];
-  // Entries and their cells by leaf index; a sheet usually lists its criteria in template order, so try that first.
-  const found = new Array<Entry | undefined>(leaves.length);
-  const cells = new Array<string | undefined>(leaves.length);
-  /** Criteria whose score was given but could not be read: already reported, so not "missing" as well. */
-  const failed = new Set<string>();
+  const pass = new EntryPass(template);
   for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
-    const code = cleanCode(input.criterion);
-    const guess = leaves[i];
-    const leaf = guess !== undefined && guess.code === code ? guess : byCode.get(code);
-    if (leaf === undefined || found[leaf.index] !== undefined) {
-      const where = { criterion: code, cell: input.cell, path: "/entries/" + i };
-      const problem = leaf ? "DUPLICATE_CRITERION" : groups.has(code) ? "NOT_AN_INPUT_CRITERION" : "UNKNOWN_CRITERION";
-      errors.push(domainError(problem, where));
-      continue;
-    }
-    let score: Hundredths | null = null;
-    const raw = input.score;
-    // The usual case, a plain two-decimal number, without the parser's result object.
-    const h = typeof raw === "number" && raw >= 0 && raw <= MAX_POINTS ? Math.round(raw * 100) : -1;
-    if (h >= 0 && h / 100 === raw) score = h;
-    else {
-      const parsed = parsePoints(raw);
-      if (parsed.ok) score = parsed.hundredths;
-      else if (parsed.reason !== "empty") {
-        failed.add(code);
-        errors.push(unreadableScoreError(leaf, input, i, parsed.reason));
-      }
-    }
-    if (score !== null && (score > leaf.max || (leaf.step > 0 && score % leaf.step !== 0)))
-      errors.push(scoreError(leaf, input, i, score));
-    // The template's own string for the code: equal to the input's, and compared by identity when scoring.
-    found[leaf.index] = { criterion: leaf.code, score, evidence: input.evidence ?? "", note: input.note ?? "" };
-    cells[leaf.index] = input.cell;
+    const e = inputs[i]!;
+    pass.add(i, e.criterion, e.score, e.evidence ?? "", e.note ?? "", e.cell);
   }
-  const entries: Entry[] = [];
-  for (let i = 0; i < leaves.length; i++) {
-    const leaf = leaves[i]!;
-    const f = found[i];
-    if (mode === "submission") {
-      // A score left blank is only a "missing" error when the entry itself did not already fail to parse.
-      if (leaf.kind === "score" && (!f || f.score === null) && !failed.has(leaf.code))
-        errors.push(domainError("SCORE_MISSING", { criterion: leaf.code, cell: cells[i] }));
-      if (
-        leaf.evidenceRequired &&
-        f &&
-        f.score !== null &&
-        f.score > 0 &&
-        f.evidence === "" &&
-        leaf.kind !== "deduction"
-      )
-        errors.push(domainError("EVIDENCE_REQUIRED", { criterion: leaf.code, cell: cells[i] }));
-    }
-    if (f) entries.push(f);
-  }
-  return { entries, errors };
+  return pass.finish(mode);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -256,15 +293,85 @@ function fastEntries(raw: unknown): EntryInput[] | null {
 }
 
 /**
- * `entries` as Zod's output carries them: fresh objects in Zod's key order, made on first read only, since the
- * validation itself reads the checked entries directly.
+ * The walk for a sheet with nothing to report, which is what a clerk's add-in sends once its own check passes: each
+ * entry's shape checked as the schema would and validated in the same step, the entries in template order, every
+ * score a plain number within its maximum and step, evidence where it is required. Anything else (a problem to
+ * report, a score as text, a blank, an entry out of order) returns null, and the general path reads the sheet
+ * again from the start to report every problem.
  */
-function entriesOnRead(checked: readonly EntryInput[]): () => EntryInput[] {
-  let copies: EntryInput[] | undefined;
-  return () => {
-    copies ??= checked.map(canonicalEntry);
-    return copies;
-  };
+function cleanWalk(
+  template: Template,
+  raw: unknown,
+  mode: EntryMode,
+): { entries: Entry[]; inputs: EntryInput[] } | null {
+  if (!Array.isArray(raw)) return null;
+  const n = raw.length;
+  if (n > LIMITS.entries) return null;
+  const { leaves } = leafIndex(template);
+  const submission = mode === "submission";
+  const entries = new Array<Entry>(n);
+  /** Cleaned copies of the inputs, made from the first entry whose text needed cleaning. */
+  let copies: EntryInput[] | null = null;
+  /** The next leaf an entry may name. */
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const r: unknown = raw[i];
+    if (!isObject(r)) return null;
+    let keys = 0;
+    for (const k in r) {
+      if (!isEntryKey(k)) return null;
+      keys++;
+    }
+    const { criterion, score, evidence, note, cell } = r;
+    let leaf = leaves[j];
+    while (leaf !== undefined && leaf.code !== criterion) {
+      if (submission && leaf.kind === "score") return null; // a score criterion left out
+      leaf = leaves[++j];
+    }
+    if (leaf === undefined || typeof score !== "number") return null;
+    j++;
+    const h = Math.round(score * 100);
+    if (!(h >= 0 && h <= leaf.max && h / 100 === score) || (leaf.step > 0 && h % leaf.step !== 0)) return null;
+    let seen = 2;
+    let evidenceText = "";
+    let noteText = "";
+    if (evidence !== undefined) {
+      if (typeof evidence !== "string") return null;
+      const t = fastText(evidence, LIMITS.longText);
+      if (t === null) return null;
+      evidenceText = t;
+      seen++;
+    }
+    if (note !== undefined) {
+      if (typeof note !== "string") return null;
+      const t = fastText(note, LIMITS.longText);
+      if (t === null) return null;
+      noteText = t;
+      seen++;
+    }
+    if (cell !== undefined) {
+      if (typeof cell !== "string" || !isCellAddress(cell)) return null;
+      seen++;
+    }
+    if (seen !== keys) return null;
+    if (submission && leaf.evidenceRequired && h > 0 && evidenceText === "" && leaf.kind !== "deduction") return null;
+    const cleaned = (evidence !== undefined && evidenceText !== evidence) || (note !== undefined && noteText !== note);
+    if (cleaned && copies === null) copies = (raw as EntryInput[]).slice(0, i);
+    if (copies !== null)
+      copies.push(
+        canonicalEntry({
+          criterion: leaf.code,
+          score,
+          evidence: evidence === undefined ? undefined : evidenceText,
+          note: note === undefined ? undefined : noteText,
+          cell: cell as string | undefined,
+        }),
+      );
+    // The template's own string for the code: equal to the input's, and compared by identity when scoring.
+    entries[i] = { criterion: leaf.code, score: h, evidence: evidenceText, note: noteText };
+  }
+  if (submission) for (; j < leaves.length; j++) if (leaves[j]!.kind === "score") return null;
+  return { entries, inputs: copies ?? (raw as EntryInput[]) };
 }
 
 function isId(v: unknown): v is string {
@@ -286,31 +393,36 @@ function countKeys(o: object): number {
 }
 
 /**
- * `SubmissionPush.safeParse(body).data` for a well-formed body, with the checked entries to validate; null when Zod
- * must look at it.
+ * `SubmissionPush.safeParse(body).data` for a well-formed body, and its validation; null when Zod must look at it.
+ * The push's `entries` are the body's own entries when their text needed no cleaning (equal to Zod's output, though
+ * their keys may come in another order), cleaned copies otherwise.
  */
-function fastSubmissionPush(body: unknown): { push: SubmissionPush; inputs: readonly EntryInput[] } | null {
+function fastSubmission(template: Template, body: unknown): ValidatedSubmission | null {
   if (!isObject(body) || countKeys(body) !== 5) return null;
   const { templateId, templateVersion, baseRevision, clientId } = body;
   if (!isId(templateId) || !Number.isSafeInteger(templateVersion) || (templateVersion as number) < 1) return null;
   if (!isRevision(baseRevision) || !isClientId(clientId)) return null;
-  const inputs = fastEntries(body.entries);
+  const raw = body.entries;
+  // The template's identity is checked before any entry, whose shape must still pass.
+  const identity = identityErrors(template, templateId, templateVersion as number);
+  const clean = identity.length ? null : cleanWalk(template, raw, "submission");
+  const inputs = clean ? clean.inputs : fastEntries(raw);
   if (inputs === null) return null;
-  const entries = entriesOnRead(inputs);
   const push: SubmissionPush = {
     templateId,
     templateVersion: templateVersion as number,
     baseRevision,
     clientId,
-    get entries() {
-      return entries();
-    },
+    entries: inputs,
   };
-  return { push, inputs };
+  if (clean) return { ok: true, push, entries: clean.entries, errors: [] };
+  if (identity.length) return { ok: false, push, entries: [], errors: identity };
+  const result = validateEntries(template, inputs, "submission");
+  return { ok: result.errors.length === 0, push, entries: result.entries, errors: result.errors };
 }
 
-/** `ReviewPush.safeParse(body).data` for a well-formed body, with the checked entries; null when Zod must look. */
-function fastReviewPush(body: unknown): { push: ReviewPush; inputs: readonly EntryInput[] } | null {
+/** `ReviewPush.safeParse(body).data` for a well-formed body, and its validation; null when Zod must look. */
+function fastReview(template: Template, body: unknown) {
   if (!isObject(body)) return null;
   const keys = countKeys(body);
   const { baseRevision, clientId, note } = body;
@@ -323,18 +435,27 @@ function fastReviewPush(body: unknown): { push: ReviewPush; inputs: readonly Ent
     noteText = t;
   }
   if (keys !== (note === undefined ? 3 : 4) || !("entries" in body)) return null;
-  const inputs = fastEntries(body.entries);
+  const clean = cleanWalk(template, body.entries, "review");
+  const inputs = clean ? clean.inputs : fastEntries(body.entries);
   if (inputs === null) return null;
-  const entries = entriesOnRead(inputs);
-  const push: ReviewPush = {
-    baseRevision,
-    clientId,
-    get entries() {
-      return entries();
-    },
-    note: noteText,
-  };
-  return { push, inputs };
+  const result = clean ? { entries: clean.entries, errors: [] } : validateEntries(template, inputs, "review");
+  const push: ReviewPush = { baseRevision, clientId, entries: inputs, note: noteText };
+  return { push, result };
+}
+
+/** A push for another template, or another version of it. */
+function identityErrors(template: Template, templateId: string, templateVersion: number): DomainError[] {
+  if (templateId !== template.id)
+    return [domainError("TEMPLATE_MISMATCH", { path: "/templateId" }, { received: templateId, expected: template.id })];
+  if (templateVersion !== template.version)
+    return [
+      domainError(
+        "TEMPLATE_VERSION_MISMATCH",
+        { path: "/templateVersion" },
+        { received: templateVersion, expected: template.version },
+      ),
+    ];
+  return [];
 }
 
 export interface ValidatedSubmission {
@@ -349,48 +470,30 @@ export interface ValidatedSubmission {
  * then template identity and version, then every entry. Never throws.
  */
 export function validateSubmission(template: Template, body: unknown): ValidatedSubmission {
-  let push: SubmissionPush;
-  let inputs: readonly EntryInput[];
-  const fast = fastSubmissionPush(body);
-  if (fast) ({ push, inputs } = fast);
-  else {
-    const parsed = SubmissionPush.safeParse(body);
-    if (!parsed.success) return { ok: false, push: null, entries: [], errors: zodErrors(parsed.error) };
-    push = parsed.data;
-    inputs = push.entries;
-  }
-  const errors: DomainError[] = [];
-  if (push.templateId !== template.id)
-    errors.push(
-      domainError("TEMPLATE_MISMATCH", { path: "/templateId" }, { received: push.templateId, expected: template.id }),
-    );
-  else if (push.templateVersion !== template.version)
-    errors.push(
-      domainError(
-        "TEMPLATE_VERSION_MISMATCH",
-        { path: "/templateVersion" },
-        { received: push.templateVersion, expected: template.version },
-      ),
-    );
-  if (errors.length) return { ok: false, push, entries: [], errors };
-  const result = validateEntries(template, inputs, "submission");
+  const fast = fastSubmission(template, body);
+  if (fast) return fast;
+  const parsed = SubmissionPush.safeParse(body);
+  if (!parsed.success) return { ok: false, push: null, entries: [], errors: zodErrors(parsed.error) };
+  const push = parsed.data;
+  const identity = identityErrors(template, push.templateId, push.templateVersion);
+  if (identity.length) return { ok: false, push, entries: [], errors: identity };
+  const result = validateEntries(template, push.entries, "submission");
   return { ok: result.errors.length === 0, push, entries: result.entries, errors: result.errors };
 }
 
 /** Validates a review body (điểm thẩm định): only the criteria the secretariat reviewed. Never throws. */
 export function validateReview(template: Template, body: unknown) {
   let push: ReviewPush;
-  let inputs: readonly EntryInput[];
-  const fast = fastReviewPush(body);
-  if (fast) ({ push, inputs } = fast);
+  let result: { entries: Entry[]; errors: DomainError[] };
+  const fast = fastReview(template, body);
+  if (fast) ({ push, result } = fast);
   else {
     const parsed = ReviewPush.safeParse(body);
     if (!parsed.success)
       return { ok: false, push: null, entries: [] as Entry[], errors: zodErrors(parsed.error) as DomainError[] };
     push = parsed.data;
-    inputs = push.entries;
+    result = validateEntries(template, push.entries, "review");
   }
-  const result = validateEntries(template, inputs, "review");
   const entries = result.entries.filter((e) => e.score !== null);
   return { ok: result.errors.length === 0, push, entries, errors: result.errors };
 }
