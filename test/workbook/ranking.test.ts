@@ -11,6 +11,8 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { type BlocTable, type ConsolidateInput, consolidate } from "../../shared/src/index.ts";
 import {
+  hashInputs,
+  hashInputsAsync,
   RANKING_SHEETS,
   rankingWorkbook,
   readRankingBook,
@@ -123,6 +125,11 @@ describe("ranking workbook", () => {
     const r = verifyScript(resaveXlsx(bytes));
     expect(r.out).toContain("OK:");
     expect(r.status).toBe(0);
+  });
+
+  it("the worker's hashes (platform SHA-256) equal the pure JavaScript ones", async () => {
+    const { inputs } = rankingContext(generatedInput(30, 5), "closed");
+    expect(await hashInputsAsync(inputs)).toEqual(hashInputs(inputs));
   });
 
   it("detects a tampered input", () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, sha256Hex } from "./hash.ts";
+import { canonicalJson, nativeSha256Hex, sha256Hex } from "./hash.ts";
 
 /** The definition, written the slow obvious way. */
 function reference(v: unknown): string {
@@ -30,6 +30,11 @@ describe("sha256Hex", () => {
         expect(sha256Hex(b)).toBe(createHash("sha256").update(b).digest("hex"));
       }),
     );
+  });
+
+  it("the platform's SHA-256 (the worker's path) equals the JavaScript one", () => {
+    expect(nativeSha256Hex).toBeDefined(); // Node 22 has process.getBuiltinModule("node:crypto")
+    expect(nativeSha256Hex!("Cộng hòa 🇻🇳")).toBe(sha256Hex("Cộng hòa 🇻🇳"));
   });
 });
 
