@@ -12,7 +12,7 @@
  * Pure: no clock, no I/O, runs in Node and in workerd. Measured against exceljs in `bench/workbook.bench.mjs`.
  */
 import { address, columnLetter } from "../../../shared/src/a1.ts";
-import { escapeAttr, escapeText } from "./xml.ts";
+import { ByteSink, escapeAttr, escapeText } from "./xml.ts";
 import { NATIVE_DEFLATE, type ZipPart, zipParts } from "./zipwrite.ts";
 
 export type CellValue = string | number | boolean | null | undefined;
@@ -209,29 +209,48 @@ function needsPreserve(s: string): boolean {
 /** Shared strings table: each distinct text once. */
 class SharedStrings {
   private readonly index = new Map<string, number>();
-  private readonly parts: string[] = [];
+  private readonly texts: string[] = [];
   count = 0;
 
   id(s: string): number {
     this.count++;
     let i = this.index.get(s);
     if (i === undefined) {
-      i = this.parts.length;
+      i = this.texts.length;
       this.index.set(s, i);
-      const preserve = needsPreserve(s) ? ' xml:space="preserve"' : "";
-      this.parts.push(`<si><t${preserve}>${escapeText(s)}</t></si>`);
+      this.texts.push(s);
     }
     return i;
   }
 
-  toXml(): string {
-    return (
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-      `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${this.count}" uniqueCount="${this.parts.length}">` +
-      this.parts.join("") +
-      "</sst>"
-    );
+  toBytes(): Uint8Array {
+    const out = new ByteSink();
+    out
+      .text('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
+      .text('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="')
+      .uint(this.count)
+      .text('" uniqueCount="')
+      .uint(this.texts.length)
+      .text('">');
+    for (const t of this.texts)
+      out
+        .text(needsPreserve(t) ? '<si><t xml:space="preserve">' : "<si><t>")
+        .text(escapeText(t))
+        .text("</t></si>");
+    return out.text("</sst>").bytes();
   }
+}
+
+/** ` s="12"` for each style id, built once. */
+const STYLE_ATTRS: string[] = [];
+
+function styleAttr(s: StyleId): string {
+  let a = STYLE_ATTRS[s];
+  if (a === undefined) {
+    a = ` s="${s}"`;
+    STYLE_ATTRS[s] = a;
+  }
+  return a;
 }
 
 interface Cell {
@@ -379,94 +398,116 @@ export class Sheet {
     return this.rows.length;
   }
 
-  /** The sheet part. Shared strings are collected into `sst` as cells are written. */
-  toXml(sst: SharedStrings, selected: boolean): string {
-    const out: string[] = [];
+  /**
+   * The sheet part, as UTF-8. Shared strings are collected into `sst` as cells are written. A cell that follows the
+   * previous one in its row carries no `r` reference (optional in ECMA-376 Part 1, 18.3.1.4: the reader takes the
+   * next column); the first cell of a row and a cell after a gap carry one.
+   */
+  toBytes(sst: SharedStrings, selected: boolean): Uint8Array {
+    // Room for the usual cell (about 30 bytes) and the bulk text, so that the buffer rarely has to grow.
+    let room = 4096;
+    for (const r of this.rows) {
+      if (!r) continue;
+      room += 32 + r.length * 32;
+      if (this.bulk) for (const c of r) if (typeof c?.v === "string") room += c.v.length;
+    }
+    const out = new ByteSink(room);
+    const push = (...xs: string[]) => {
+      for (const x of xs) out.text(x);
+    };
     let maxCol = 0;
     for (const r of this.rows) if (r && r.length > maxCol) maxCol = r.length;
     const lastRow = Math.max(this.rows.length, 1);
     const fit = this.print?.fitToWidth;
-    out.push(
+    push(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
       '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
     );
     if (fit || this.tabColor) {
-      out.push(
+      push(
         "<sheetPr>",
         this.tabColor ? `<tabColor rgb="${this.tabColor}"/>` : "",
         fit ? '<pageSetUpPr fitToPage="1"/>' : "",
         "</sheetPr>",
       );
     }
-    out.push(`<dimension ref="A1:${address(lastRow - 1, Math.max(maxCol - 1, 0))}"/>`);
-    out.push(
+    push(`<dimension ref="A1:${address(lastRow - 1, Math.max(maxCol - 1, 0))}"/>`);
+    push(
       `<sheetViews><sheetView workbookViewId="0"${selected ? ' tabSelected="1"' : ""}${this.showGridLines ? "" : ' showGridLines="0"'}>`,
     );
     const fz = this.freeze;
     if (fz && (fz.rows > 0 || fz.cols > 0)) {
       const pane = fz.rows > 0 && fz.cols > 0 ? "bottomRight" : fz.rows > 0 ? "bottomLeft" : "topRight";
       const tl = address(fz.rows, fz.cols);
-      out.push(
+      push(
         `<pane${fz.cols ? ` xSplit="${fz.cols}"` : ""}${fz.rows ? ` ySplit="${fz.rows}"` : ""} topLeftCell="${tl}" activePane="${pane}" state="frozen"/>`,
         `<selection pane="${pane}" activeCell="${tl}" sqref="${tl}"/>`,
       );
     }
-    out.push("</sheetView></sheetViews>", '<sheetFormatPr defaultRowHeight="15.75"/>');
+    push("</sheetView></sheetViews>", '<sheetFormatPr defaultRowHeight="15.75"/>');
     if (this.cols.length) {
-      out.push("<cols>");
+      push("<cols>");
       this.cols.forEach((c, i) => {
-        out.push(
-          `<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"${c.hidden ? ' hidden="1"' : ""}/>`,
-        );
+        push(`<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"${c.hidden ? ' hidden="1"' : ""}/>`);
       });
-      out.push("</cols>");
+      push("</cols>");
     }
-    out.push("<sheetData>");
+    out.text("<sheetData>");
     for (let ri = 0; ri < this.rows.length; ri++) {
       const r = this.rows[ri];
       const h = this.heights.get(ri);
       if (!r && h === undefined) continue;
-      const rowRef = String(ri + 1);
-      out.push(`<row r="${rowRef}"${h !== undefined ? ` ht="${h}" customHeight="1"` : ""}>`);
+      const rowNum = ri + 1;
+      out.text('<row r="').uint(rowNum);
+      if (h !== undefined) out.text('" ht="').num(h).text('" customHeight="1">');
+      else out.text('">');
       if (r) {
+        let next = -1;
         for (let ci = 0; ci < r.length; ci++) {
           const c = r[ci];
           if (!c) continue;
-          const ref = letters(ci) + rowRef;
-          const s = c.s ? ` s="${c.s}"` : "";
           const v = c.v;
+          if (c.f === undefined && (v === null || v === undefined || v === "") && !c.s) continue;
+          if (ci === next) out.text("<c");
+          else out.text('<c r="').text(letters(ci)).uint(rowNum).text('"');
+          next = ci + 1;
+          if (c.s) out.text(styleAttr(c.s));
           if (c.f !== undefined) {
-            const f = `<f>${escapeText(c.f)}</f>`;
-            if (typeof v === "number") out.push(`<c r="${ref}"${s}>${f}<v>${v}</v></c>`);
-            else if (typeof v === "string") out.push(`<c r="${ref}"${s} t="str">${f}<v>${escapeText(v)}</v></c>`);
-            else if (typeof v === "boolean") out.push(`<c r="${ref}"${s} t="b">${f}<v>${v ? 1 : 0}</v></c>`);
-            else out.push(`<c r="${ref}"${s}>${f}</c>`);
-          } else if (typeof v === "number") out.push(`<c r="${ref}"${s}><v>${v}</v></c>`);
+            if (typeof v === "string") out.text(' t="str"');
+            else if (typeof v === "boolean") out.text(' t="b"');
+            out.text("><f>").text(escapeText(c.f)).text("</f>");
+            if (typeof v === "number") out.text("<v>").num(v).text("</v>");
+            else if (typeof v === "string") out.text("<v>").text(escapeText(v)).text("</v>");
+            else if (typeof v === "boolean") out.text(v ? "<v>1</v>" : "<v>0</v>");
+            out.text("</c>");
+          } else if (typeof v === "number") out.text("><v>").num(v).text("</v></c>");
           else if (typeof v === "string" && v !== "") {
-            if (this.bulk) {
-              const preserve = needsPreserve(v) ? ' xml:space="preserve"' : "";
-              out.push(`<c r="${ref}"${s} t="inlineStr"><is><t${preserve}>${escapeText(v)}</t></is></c>`);
-            } else out.push(`<c r="${ref}"${s} t="s"><v>${sst.id(v)}</v></c>`);
-          } else if (typeof v === "boolean") out.push(`<c r="${ref}"${s} t="b"><v>${v ? 1 : 0}</v></c>`);
-          else if (c.s) out.push(`<c r="${ref}"${s}/>`);
+            if (this.bulk)
+              out
+                .text(needsPreserve(v) ? ' t="inlineStr"><is><t xml:space="preserve">' : ' t="inlineStr"><is><t>')
+                .text(escapeText(v))
+                .text("</t></is></c>");
+            else out.text(' t="s"><v>').uint(sst.id(v)).text("</v></c>");
+          } else if (typeof v === "boolean") out.text(v ? ' t="b"><v>1</v></c>' : ' t="b"><v>0</v></c>');
+          else out.text("/>");
         }
       }
-      out.push("</row>");
+      out.text("</row>");
     }
-    out.push("</sheetData>");
+    push("</sheetData>");
     if (this.protect)
-      out.push(
+      push(
         '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" selectLockedCells="0" selectUnlockedCells="0"/>',
       );
     if (this.merges.length) {
-      out.push(`<mergeCells count="${this.merges.length}">`);
-      for (const m of this.merges) out.push(`<mergeCell ref="${m}"/>`);
-      out.push("</mergeCells>");
+      push(`<mergeCells count="${this.merges.length}">`);
+      for (const m of this.merges) push(`<mergeCell ref="${m}"/>`);
+      push("</mergeCells>");
     }
     if (this.validations.length) {
-      out.push(`<dataValidations count="${this.validations.length}">`);
+      push(`<dataValidations count="${this.validations.length}">`);
       for (const d of this.validations) {
-        out.push(
+        push(
           `<dataValidation type="decimal" operator="between" allowBlank="1" showInputMessage="1" showErrorMessage="1"`,
           d.errorTitle ? ` errorTitle="${escapeAttr(d.errorTitle)}"` : "",
           d.error ? ` error="${escapeAttr(d.error)}"` : "",
@@ -475,25 +516,25 @@ export class Sheet {
           ` sqref="${d.sqref}"><formula1>${d.min}</formula1><formula2>${d.max}</formula2></dataValidation>`,
         );
       }
-      out.push("</dataValidations>");
+      push("</dataValidations>");
     }
     const p = this.print;
     if (p) {
       const m = p.margins ?? { left: 0.6, right: 0.4, top: 0.85, bottom: 0.7 };
-      out.push(
+      push(
         `<pageMargins left="${m.left}" right="${m.right}" top="${m.top}" bottom="${m.bottom}" header="0.3" footer="0.3"/>`,
         `<pageSetup paperSize="9" orientation="${p.orientation ?? "portrait"}"${p.fitToWidth ? ' fitToWidth="1" fitToHeight="0"' : ""}/>`,
       );
       if (p.header || p.footer)
-        out.push(
+        push(
           "<headerFooter>",
           p.header ? `<oddHeader>${escapeText(p.header)}</oddHeader>` : "",
           p.footer ? `<oddFooter>${escapeText(p.footer)}</oddFooter>` : "",
           "</headerFooter>",
         );
     }
-    out.push("</worksheet>");
-    return out.join("");
+    out.text("</worksheet>");
+    return out.bytes();
   }
 }
 
@@ -568,7 +609,7 @@ export class Workbook {
     const overrides: string[] = [];
     const names = [...this.names];
     this.sheets.forEach((s, i) => {
-      files[`xl/worksheets/sheet${i + 1}.xml`] = enc.encode(s.toXml(sst, i === firstVisible));
+      files[`xl/worksheets/sheet${i + 1}.xml`] = s.toBytes(sst, i === firstVisible);
       if (s.bulk) stored.add(`xl/worksheets/sheet${i + 1}.xml`);
       sheetEntries.push(
         `<sheet name="${escapeAttr(s.name)}" sheetId="${i + 1}"${s.state !== "visible" ? ` state="${s.state}"` : ""} r:id="rId${i + 1}"/>`,
@@ -620,7 +661,7 @@ export class Workbook {
         `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join("")}</Relationships>`,
     );
     files["xl/styles.xml"] = enc.encode(this.styles.toXml());
-    files["xl/sharedStrings.xml"] = enc.encode(sst.toXml());
+    files["xl/sharedStrings.xml"] = sst.toBytes();
     const pr = this.props;
     files["docProps/core.xml"] = enc.encode(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
