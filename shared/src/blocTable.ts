@@ -104,56 +104,73 @@ export interface BlocTable {
  */
 export function consolidate(input: ConsolidateInput): BlocTable {
   const { period, template, rulebook } = input;
-  const unitsById = new Map(input.units.map((u) => [u.id, u]));
+  const { members } = period;
+  const flags = input.flags;
+  const { partCodes } = leafIndex(template);
+  // Everything per unit is kept by the unit's position in `members`: one lookup by id, then arrays.
+  const position = new Map<string, number>();
+  for (let i = 0; i < members.length; i++) position.set(members[i]!, i);
   /** Totals per unit, and its effective points in leaf order for classification and the matrix. */
-  const scores = new Map<string, ReturnType<typeof scoreUnitValues>>();
-  for (const id of period.members)
-    scores.set(id, scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]));
-  const tally = input.ballots ? tallyBallots(period.members, input.ballots, rulebook) : null;
-  const votesOf = new Map(tally?.units.map((u) => [u.unitId, u]) ?? []);
+  const scores = new Array<ReturnType<typeof scoreUnitValues>>(members.length);
+  for (let i = 0; i < members.length; i++) {
+    const id = members[i]!;
+    scores[i] = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
+  }
+  const tally = input.ballots ? tallyBallots(members, input.ballots, rulebook) : null;
+  /** The tally's line per unit, in `members` order (as `tallyBallots` lists them). */
+  const votesOf = (i: number) => tally?.units[i];
   const ranked = rankUnits(
-    period.members.map((id) => ({ unitId: id, totals: scores.get(id)!.totals, votes: votesOf.get(id)?.votes })),
+    members.map((id, i) => ({ unitId: id, totals: scores[i]!.totals, votes: votesOf(i)?.votes })),
     rulebook.tieBreak,
   );
-  const bands = new Map(
-    period.members.map((id) => {
-      const s = scores.get(id)!;
-      const violation = input.flags?.[id]?.violation ?? false;
-      return [
-        id,
-        s.missing.length ? null : classifyValues(template, rulebook, s.values, s.totals.total, violation).band,
-      ];
-    }),
-  );
+  const bands = members.map((id, i) => {
+    const s = scores[i]!;
+    const violation = flags?.[id]?.violation ?? false;
+    return s.missing.length ? null : classifyValues(template, rulebook, s.values, s.totals.total, violation).band;
+  });
   const nominations = nominate(
     rulebook,
-    ranked.map((r) => ({
-      unitId: r.unitId,
-      rank: r.rank,
-      bandKey: bands.get(r.unitId)?.key ?? null,
-      violation: input.flags?.[r.unitId]?.violation ?? false,
-      withdrawn: input.flags?.[r.unitId]?.withdrawn ?? false,
-      votePassed: votesOf.get(r.unitId)?.passed ?? false,
-    })),
+    ranked.map((r) => {
+      const i = position.get(r.unitId)!;
+      const f = flags?.[r.unitId];
+      return {
+        unitId: r.unitId,
+        rank: r.rank,
+        bandKey: bands[i]?.key ?? null,
+        violation: f?.violation ?? false,
+        withdrawn: f?.withdrawn ?? false,
+        votePassed: votesOf(i)?.passed ?? false,
+      };
+    }),
     { quorumFailed: tally !== null && !tally.quorumMet },
   );
-  const nominationOf = new Map(nominations.nominations.map((n) => [n.unitId, n]));
-  const awardsByKey = new Map(rulebook.awards.map((a) => [a.key, a]));
+  const nominationOf = new Array<NominationResult["nominations"][number] | undefined>(members.length);
+  for (const n of nominations.nominations) {
+    const i = position.get(n.unitId);
+    if (i !== undefined) nominationOf[i] = n;
+  }
+  const unitOf = new Array<Unit | undefined>(members.length);
+  for (const u of input.units) {
+    const i = position.get(u.id);
+    if (i !== undefined) unitOf[i] = u;
+  }
   const partsToNumbers = (parts: Record<string, number>) => {
     const out: Record<string, number> = {};
-    for (const k in parts) out[k] = toNumber(parts[k]!);
+    for (const code of partCodes) out[code] = toNumber(parts[code]!);
     return out;
   };
 
-  const rows: BlocRow[] = ranked.map((r, i) => {
-    const s = scores.get(r.unitId)!;
-    const unit = unitsById.get(r.unitId);
-    const band = bands.get(r.unitId) ?? null;
-    const t = votesOf.get(r.unitId);
-    const n = nominationOf.get(r.unitId);
-    const award = n?.award ? awardsByKey.get(n.award) : undefined;
+  const rows: BlocRow[] = ranked.map((r, k) => {
+    const i = position.get(r.unitId)!;
+    const s = scores[i]!;
+    const unit = unitOf[i];
+    const band = bands[i] ?? null;
+    const t = votesOf(i);
+    const n = nominationOf[i];
+    const award = n?.award ? rulebook.awards.find((a) => a.key === n.award) : undefined;
+    const f = flags?.[r.unitId];
     return {
-      stt: i + 1,
+      stt: k + 1,
       unitId: r.unitId,
       name: unit?.name ?? r.unitId,
       shortName: unit?.shortName ?? r.unitId,
@@ -174,12 +191,11 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       votePassed: t?.passed ?? false,
       award: award ? { key: award.key, name: award.name } : null,
       notNominatedReason: n?.reason ?? null,
-      violation: input.flags?.[r.unitId]?.violation ?? false,
-      withdrawn: input.flags?.[r.unitId]?.withdrawn ?? false,
+      violation: f?.violation ?? false,
+      withdrawn: f?.withdrawn ?? false,
       missing: s.missing,
     };
   });
-  const { leaves } = leafIndex(template);
   const unitIds = rows.map((r) => r.unitId);
   return {
     periodId: period.id,
@@ -191,7 +207,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     scoreMax: toNumber(scoreMax(template)),
     rows,
     matrix: {
-      criteria: leaves.map((l) => ({
+      criteria: leafIndex(template).leaves.map((l) => ({
         code: l.code,
         title: l.title,
         kind: l.kind,
@@ -200,8 +216,8 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       })),
       unitIds,
       values: matrixValues(
-        leaves.length,
-        unitIds.map((u) => scores.get(u)!.values),
+        leafIndex(template).leaves.length,
+        rows.map((r) => scores[position.get(r.unitId)!]!.values),
       ),
     },
     tally,
