@@ -65,8 +65,11 @@ function partTexts(inputs: RankingInputs): Record<InputPart, string> {
 
 /** The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation. */
 function wholeJson(texts: Record<InputPart, string>): string {
-  const sorted = [...INPUT_PARTS].sort();
-  return `{${sorted.map((p) => `${JSON.stringify(p)}:${texts[p]}`).join(",")}}`;
+  // One join: a flat string in one copy (nested concatenations would be copied again when first read).
+  const pieces = ["{"];
+  for (const p of [...INPUT_PARTS].sort()) pieces.push(pieces.length > 1 ? "," : "", JSON.stringify(p), ":", texts[p]);
+  pieces.push("}");
+  return pieces.join("");
 }
 
 /** Canonical JSON and SHA-256 of every input part, and one fingerprint over them (synchronous, plain JavaScript). */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeEntities, escapeAttr, escapeText, unescapeOoxml, walkXml } from "./xml.ts";
+import { ByteSink, decodeEntities, escapeAttr, escapeText, unescapeOoxml, walkXml } from "./xml.ts";
 
 /** Text written by the writer and read back by the reader's tokenizer. */
 function roundTrip(s: string): string {
@@ -40,5 +40,32 @@ describe("xml", () => {
       return undefined;
     });
     expect(seen).toEqual(["c:a>b", "<raw>", "/c"]);
+  });
+
+  it("ByteSink writes text as UTF-8 and numbers exactly as String() does", () => {
+    const utf8 = (f: (b: ByteSink) => void) => {
+      const b = new ByteSink(4);
+      f(b);
+      return new TextDecoder().decode(b.bytes());
+    };
+    const long = "Cộng hòa xã hội chủ nghĩa Việt Nam ".repeat(40);
+    expect(utf8((b) => b.text("<v>").uint(0).text("ệ").uint(1234567).text(long).text("</v>"))).toBe(
+      `<v>0ệ1234567${long}</v>`,
+    );
+    const num = (n: number) => utf8((b) => b.num(n));
+    for (const n of [0, -0, 7, -7, 0.5, 0.05, -0.25, 12.1, 99.99, 0.1 + 0.2, 1e21, 2 ** 31, -(2 ** 31), 1e-7])
+      expect(num(n)).toBe(String(n));
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31) + 1, max: 2 ** 31 - 1 }), (k) => {
+        expect(num(k / 100)).toBe(String(k / 100));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(num(x)).toBe(String(x));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -118,9 +118,28 @@ export class ByteSink {
     return this;
   }
 
-  /** Appends a number as XML Schema writes it (JavaScript's shortest round-trip form). */
+  /**
+   * Appends a number as `String(n)` writes it (the shortest form that reads back to the same double). Integers and
+   * hundredths (points, percentages: most of our numbers) are written digit by digit, without the general algorithm.
+   */
   num(n: number): this {
-    return Number.isInteger(n) && n >= 0 && n < 2 ** 31 ? this.uint(n) : this.text(String(n));
+    if (Number.isInteger(n)) return n >= 0 && n < 2 ** 31 ? this.uint(n) : this.text(String(n));
+    const k = Math.round(n * 100);
+    // k / 100 === n: n is the double nearest to a two-decimal number, whose shortest form is that number.
+    if (k / 100 !== n || k >= 2 ** 31 || k <= -(2 ** 31)) return this.text(String(n));
+    if (this.length + 16 > this.buf.length) this.grow(16);
+    let a = k;
+    if (a < 0) {
+      this.buf[this.length++] = 45; // -
+      a = -a;
+    }
+    this.uint(Math.floor(a / 100));
+    const b = this.buf;
+    const frac = a % 100;
+    b[this.length++] = 46; // .
+    b[this.length++] = 48 + Math.floor(frac / 10);
+    if (frac % 10) b[this.length++] = 48 + (frac % 10);
+    return this;
   }
 
   /** The bytes written so far (a view of the buffer). */
