@@ -106,7 +106,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   const { period, template, rulebook } = input;
   const { members } = period;
   const flags = input.flags;
-  const { partCodes } = leafIndex(template);
+  const { partCodes, zeroParts } = leafIndex(template);
   // Everything per unit is kept by the unit's position in `members`: one lookup by id, then arrays.
   const position = new Map<string, number>();
   for (let i = 0; i < members.length; i++) position.set(members[i]!, i);
@@ -155,7 +155,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     if (i !== undefined) unitOf[i] = u;
   }
   const partsToNumbers = (parts: Record<string, number>) => {
-    const out: Record<string, number> = {};
+    const out: Record<string, number> = { ...zeroParts };
     for (const code of partCodes) out[code] = toNumber(parts[code]!);
     return out;
   };

@@ -53,7 +53,8 @@ export function classifyValues(
       continue;
     }
     let below: string | null = null;
-    for (let i = 0; i < leaves.length; i++) {
+    // A floor of 0% holds for every score (none is negative).
+    for (let i = 0; floorPct > 0 && i < leaves.length; i++) {
       const l = leaves[i]!;
       if (l.kind === "score" && (values[i] ?? 0) * 10000 < l.max * floorPct) {
         below = l.code;

@@ -32,15 +32,23 @@ function keyValue(u: RankInput, key: TieBreakKey): number | undefined {
   return u.totals.parts[key.slice(5)] ?? 0;
 }
 
-function compare(a: RankInput, b: RankInput, chain: readonly TieBreakKey[]): { order: number; by: SeparatedBy } {
-  if (a.totals.total !== b.totals.total) return { order: b.totals.total - a.totals.total, by: "total" };
+/** The first key on which `a` and `b` differ (total, then the chain), or null when nothing separates them. */
+function separator(a: RankInput, b: RankInput, chain: readonly TieBreakKey[]): SeparatedBy {
+  if (a.totals.total !== b.totals.total) return "total";
   for (const key of chain) {
     const va = keyValue(a, key);
     const vb = keyValue(b, key);
     if (va === undefined || vb === undefined) continue; // e.g. `votes` before voting is done
-    if (va !== vb) return { order: vb - va, by: key };
+    if (va !== vb) return key;
   }
-  return { order: 0, by: null };
+  return null;
+}
+
+/** Negative when `a` ranks above `b`, positive when below, 0 when nothing separates them. */
+function compare(a: RankInput, b: RankInput, chain: readonly TieBreakKey[]): number {
+  const key = separator(a, b, chain);
+  if (key === null) return 0;
+  return key === "total" ? b.totals.total - a.totals.total : keyValue(b, key)! - keyValue(a, key)!;
 }
 
 /**
@@ -49,7 +57,7 @@ function compare(a: RankInput, b: RankInput, chain: readonly TieBreakKey[]): { o
  */
 export function rankUnits(units: readonly RankInput[], tieBreak: readonly TieBreakKey[]): RankedUnit[] {
   const sorted = [...units].sort(
-    (a, b) => compare(a, b, tieBreak).order || (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0),
+    (a, b) => compare(a, b, tieBreak) || (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0),
   );
   const out: RankedUnit[] = [];
   sorted.forEach((u, i) => {
@@ -58,9 +66,9 @@ export function rankUnits(units: readonly RankInput[], tieBreak: readonly TieBre
       return;
     }
     const prev = sorted[i - 1]!;
-    const { order, by } = compare(prev, u, tieBreak);
-    const rank = order === 0 ? out[i - 1]!.rank : i + 1;
-    out.push({ unitId: u.unitId, rank, total: u.totals.total, separatedBy: order === 0 ? null : by });
+    const by = separator(prev, u, tieBreak);
+    const rank = by === null ? out[i - 1]!.rank : i + 1;
+    out.push({ unitId: u.unitId, rank, total: u.totals.total, separatedBy: by });
   });
   return out;
 }

@@ -67,7 +67,8 @@ class Sums {
   deduction = 0;
   readonly parts: number[];
   constructor(partCount: number) {
-    this.parts = new Array<number>(partCount).fill(0);
+    this.parts = new Array<number>(partCount);
+    for (let p = 0; p < partCount; p++) this.parts[p] = 0;
   }
   add(kind: Leaf["kind"], part: number, v: Hundredths): void {
     if (kind === "score") {
@@ -81,8 +82,9 @@ class Sums {
       this.parts[part]! -= v;
     }
   }
-  totals(partCodes: readonly string[], bonusCap: Hundredths): Totals {
-    const parts: Record<string, Hundredths> = {};
+  totals(idx: LeafIndex, bonusCap: Hundredths): Totals {
+    const { partCodes } = idx;
+    const parts: Record<string, Hundredths> = { ...idx.zeroParts };
     for (let p = 0; p < partCodes.length; p++) parts[partCodes[p]!] = this.parts[p]!;
     const bonus = Math.min(this.bonusRaw, bonusCap);
     const { base, bonusRaw, deduction } = this;
@@ -158,8 +160,8 @@ export function scoreUnitValues(
     }
   }
   return {
-    totals: eff.totals(partCodes, cap),
-    self: (own ?? eff).totals(partCodes, cap),
+    totals: eff.totals(idx, cap),
+    self: (own ?? eff).totals(idx, cap),
     reviewed,
     missing,
     values,

@@ -64,6 +64,11 @@ export interface LeafIndex {
   partOf: number[];
   /** Sum of the maxima of the `score` criteria. */
   scoreMax: Hundredths;
+  /**
+   * A record with every part code at 0, to copy: records of part subtotals made by copying it all share one shape,
+   * where filling an empty object key by key would build each one through a chain of shapes.
+   */
+  zeroParts: Readonly<Record<string, number>>;
 }
 
 const leafIndexCache = new WeakMap<Template, LeafIndex>();
@@ -82,7 +87,17 @@ export function leafIndex(template: Template): LeafIndex {
     const partOf = leaves.map((l) => partCodes.indexOf(l.partCode));
     let max = 0;
     for (const l of leaves) if (l.kind === "score") max += l.max;
-    idx = { leaves, byCode: new Map(leaves.map((l) => [l.code, l])), groups, partCodes, partOf, scoreMax: max };
+    const zeroParts: Record<string, number> = {};
+    for (const code of partCodes) zeroParts[code] = 0;
+    idx = {
+      leaves,
+      byCode: new Map(leaves.map((l) => [l.code, l])),
+      groups,
+      partCodes,
+      partOf,
+      scoreMax: max,
+      zeroParts,
+    };
     leafIndexCache.set(template, idx);
   }
   return idx;
