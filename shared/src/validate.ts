@@ -174,8 +174,8 @@ export function validateEntries(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fast path for the push schemas. A well-formed body (what the add-in sends) is checked here by hand and gives
-// exactly the object Zod would give (same keys in the same order, same NFC-normalised trimmed text; a property test
-// in validate.test.ts holds the two together); anything else -- an unknown key, a wrong type, a value off its
+// the object Zod would give (same keys and values, same NFC-normalised trimmed text; an entry's keys may keep the
+// body's order; property tests in validate.test.ts hold the two together); anything else -- an unknown key, a wrong type, a value off its
 // limits, a key present with the value undefined -- returns null and goes through Zod, which then reports the
 // problems with their paths. Zod alone cost about 4x JSON.parse of the same body; this costs a fraction of it
 // (bench/RESULTS.md).
