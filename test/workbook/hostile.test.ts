@@ -4,7 +4,7 @@
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { consolidate, demoPeriod, demoRulebook, demoTemplate } from "../../shared/src/index.ts";
+import { consolidate, demoPeriod, demoRulebook, demoTemplate, messageFor } from "../../shared/src/index.ts";
 import {
   DEFAULT_UPLOAD_LIMITS,
   rankingWorkbook,
@@ -58,7 +58,7 @@ describe("hostile uploads", () => {
     const bytes = declareSmallSizes(withParts({ "xl/worksheets/sheet1.xml": bomb }));
     expect(bytes.length).toBeLessThan(DEFAULT_UPLOAD_LIMITS.maxCompressed);
     const r = refused(bytes);
-    expect(r).toMatchObject({ reason: "zip_bomb", status: 413, error: { code: "UPLOAD_REJECTED" } });
+    expect(r).toMatchObject({ reason: "zip_bomb", status: 413, error: { code: "UPLOAD_ZIP_BOMB" } });
   });
 
   it("many small parts that together inflate too much are refused as 413 zip_bomb", () => {
@@ -128,7 +128,7 @@ describe("hostile uploads", () => {
     expect(refused(bytes)).toMatchObject({
       reason: "not_xlsx",
       status: 415,
-      error: { code: "UNSUPPORTED_MEDIA_TYPE" },
+      error: { code: "UPLOAD_NOT_XLSX" },
     });
   });
 
@@ -155,7 +155,7 @@ describe("hostile uploads", () => {
     name("Root Entry", 1024);
     name("EncryptionInfo", 1152);
     name("EncryptedPackage", 1280);
-    expect(refused(bytes)).toMatchObject({ reason: "encrypted", status: 422, error: { code: "UPLOAD_REJECTED" } });
+    expect(refused(bytes)).toMatchObject({ reason: "encrypted", status: 422, error: { code: "UPLOAD_ENCRYPTED" } });
   });
 
   it("a part declaring a DTD (entity expansion, external entities) is refused as 422 dtd", () => {
@@ -182,5 +182,22 @@ describe("hostile uploads", () => {
 
   it.skipIf(!SOFFICE)("a real .xls (Excel 97-2003, written by LibreOffice) is refused as 415 xls", () => {
     expect(refused(toXls(template()))).toMatchObject({ reason: "xls", status: 415 });
+  });
+
+  it("says why in the reader's language: no Vietnamese in the English text, Vietnamese in the Vietnamese one", () => {
+    const vietnamese = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i;
+    const bomb = declareSmallSizes(withParts({ "xl/worksheets/sheet1.xml": new Uint8Array(20 * 1024 * 1024) }));
+    const dtd = withParts({ "xl/sharedStrings.xml": '<?xml version="1.0"?><!DOCTYPE x []><sst/>' });
+    const notSheet = zipSync({ "hello.txt": strToU8("xin chào") });
+    const t = template();
+    const seen = new Set<string>();
+    for (const bytes of [bomb, dtd, notSheet, new Uint8Array(100), t.subarray(0, Math.floor(t.length * 0.7))]) {
+      const { error, reason } = refused(bytes);
+      seen.add(reason);
+      expect(error.params).toEqual({ reason });
+      expect(messageFor(error, "en")).not.toMatch(vietnamese);
+      expect(messageFor(error, "vi")).toMatch(vietnamese);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(4);
   });
 });

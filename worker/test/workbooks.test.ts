@@ -135,7 +135,9 @@ describe("workbooks", () => {
     const bomb = zipSync({ "[Content_Types].xml": new Uint8Array(40 * 1024 * 1024).fill(0x20) });
     const b = await upload("ca-tphcm", sec, bomb);
     expect(b.status).toBe(413);
-    expect(b.body.error.code).toBe("UPLOAD_REJECTED");
+    expect(b.body.error.code).toBe("UPLOAD_ZIP_BOMB");
+    expect(b.body.error.messageEn).toBe("The upload was refused: the file inflates to too much data (zip bomb).");
+    expect(b.body.error.message).toContain("zip bomb");
     const docx = zipSync({ "word/document.xml": strToU8("<w/>") });
     expect((await upload("ca-tphcm", sec, docx)).status).toBe(415);
     const tooBig = new Uint8Array(3 * 1024 * 1024);

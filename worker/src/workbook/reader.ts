@@ -8,7 +8,7 @@
  * thidua metadata rows, and the scoring sheet is whichever sheet carries the criterion codes where the metadata says
  * they are. A file re-saved by Excel or LibreOffice, with sheets reordered or renamed, is still recognised.
  */
-import { type DomainError, domainError } from "../../../shared/src/errors.ts";
+import { type DomainError, domainError, type ErrorCode } from "../../../shared/src/errors.ts";
 import { rowsToMeta, type SheetMeta } from "../../../shared/src/layout.ts";
 import { decodeEntities, hasDoctype, unescapeOoxml, walkXml } from "./xml.ts";
 import { InflateBudget, listZip, readEntry, ZipError, type ZipLimits } from "./zip.ts";
@@ -71,19 +71,18 @@ export const REFUSAL_STATUS: Record<UploadRefusal, 413 | 415 | 422> = {
   not_recognised: 422,
 };
 
-const REASON_VI: Record<UploadRefusal, string> = {
-  too_large: "tệp quá lớn",
-  zip_bomb: "tệp nén giải nén ra quá lớn (zip bomb)",
-  too_many_entries: "tệp chứa quá nhiều thành phần",
-  too_many_cells: "bảng tính có quá nhiều ô",
-  shared_strings_too_large: "bảng tính có quá nhiều chuỗi văn bản",
-  not_xlsx: "không phải tệp Excel .xlsx",
-  xls: "tệp Excel 97-2003 (.xls); hãy lưu lại dưới dạng .xlsx",
-  wrong_content_type: "tệp không phải là bảng tính Excel .xlsx",
-  encrypted: "tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại",
-  dtd: "tệp chứa khai báo DTD không được phép",
-  corrupt: "tệp bị hỏng hoặc không đọc được",
-  not_recognised: "không nhận ra bảng chấm điểm của thidua",
+/** The error code of each refusal: each has its own text in Vietnamese and in English (shared/src/messages.ts). */
+const REFUSAL_CODE: Record<Exclude<UploadRefusal, "too_large" | "not_recognised">, ErrorCode> = {
+  zip_bomb: "UPLOAD_ZIP_BOMB",
+  too_many_entries: "UPLOAD_TOO_MANY_ENTRIES",
+  too_many_cells: "UPLOAD_TOO_MANY_CELLS",
+  shared_strings_too_large: "UPLOAD_TOO_MUCH_TEXT",
+  not_xlsx: "UPLOAD_NOT_XLSX",
+  xls: "UPLOAD_XLS",
+  wrong_content_type: "UPLOAD_NOT_XLSX",
+  encrypted: "UPLOAD_ENCRYPTED",
+  dtd: "UPLOAD_DTD",
+  corrupt: "UPLOAD_CORRUPT",
 };
 
 export interface Refused {
@@ -101,9 +100,7 @@ function refuse(reason: UploadRefusal, detail: string, limits?: UploadLimits): R
   if (reason === "too_large")
     error = domainError("PAYLOAD_TOO_LARGE", {}, { max: limits?.maxCompressed ?? DEFAULT_UPLOAD_LIMITS.maxCompressed });
   else if (reason === "not_recognised") error = domainError("SHEET_NOT_RECOGNISED");
-  else if (reason === "not_xlsx" || reason === "xls" || reason === "wrong_content_type")
-    error = domainError("UNSUPPORTED_MEDIA_TYPE", {}, { received: REASON_VI[reason], expected: ".xlsx" });
-  else error = domainError("UPLOAD_REJECTED", {}, { reason: REASON_VI[reason], code: reason });
+  else error = domainError(REFUSAL_CODE[reason], {}, { reason });
   return { ok: false, reason, status: REFUSAL_STATUS[reason], error, detail };
 }
 
