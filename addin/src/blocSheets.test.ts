@@ -66,6 +66,28 @@ describe("blocSheets", () => {
     expect(wb.cellAt("Bảng tổng hợp", `B${row + 4}`)?.formula).toBeUndefined();
   });
 
+  it("says under the table when tied units were taken by id for an award's last place", () => {
+    const [a, b] = table.rows;
+    const award = table.rows.find((r) => r.award)!.award!;
+    const tied = {
+      ...table,
+      nominations: {
+        ...table.nominations,
+        contested: [{ award: award.key, rank: 2, given: [a!.unitId], leftOut: [b!.unitId] }],
+      },
+    };
+    const [vi] = blocSheets(tied, { bloc: demoBloc, units }, "vi");
+    expect(vi!.values).toHaveLength(3 + 7 + 2);
+    const note = String(vi!.values[11]![0]);
+    expect(note).toContain(`${a!.name}, ${b!.name} đồng hạng 2 khi xét ${award.name.vi}`);
+    expect(note).toContain("chỉ còn chỗ cho 1");
+    expect(vi!.chart?.anchor).toBe("B14"); // moved below the note
+    const [en] = blocSheets(tied, { bloc: demoBloc, units }, "en");
+    expect(String(en!.values[11]![0])).toContain(`share rank 2 for ${award.name.en}`);
+    // The demo year itself has no such tie: no note.
+    expect(blocSheets(table, { bloc: demoBloc, units }, "vi")[0]!.values).toHaveLength(3 + 7);
+  });
+
   it("speaks English when asked", () => {
     const [bloc] = blocSheets(table, { bloc: demoBloc, units }, "en");
     expect(bloc!.name).toBe("Bloc table");

@@ -5,6 +5,7 @@
 import { type BlocTable, columnLetter, type Locale } from "../../shared/src/index.ts";
 import type { SheetBundle } from "./api.ts";
 import type { CellValue, GridSheet } from "./excel/gateway.ts";
+import { ERROR_FONT } from "./excel/styles.ts";
 import { UI, type UiKey } from "./i18n.ts";
 
 const HEADER = { bold: true, fill: "#DEECF9", wrap: true, hAlign: "Center" as const };
@@ -48,6 +49,18 @@ export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | 
   const last = first + table.rows.length - 1;
   const lastCol = headers.length - 1;
   const n = table.rows.length;
+  // Ties at an award's last place: said under the table, one line each, so that nobody reads an order by id as a
+  // decision.
+  const unitName = new Map(table.rows.map((r) => [r.unitId, r.name]));
+  const awardName = new Map(table.rows.flatMap((r) => (r.award ? [[r.award.key, r.award.name[lang]] as const] : [])));
+  const notes = (table.nominations.contested ?? []).map((c) =>
+    s("table_contested")
+      .replace("{units}", [...c.given, ...c.leftOut].map((u) => unitName.get(u) ?? u).join(", "))
+      .replace("{rank}", String(c.rank))
+      .replace("{award}", awardName.get(c.award) ?? c.award)
+      .replace("{given}", String(c.given.length)),
+  );
+  if (notes.length) values.push([], ...notes.map((t) => [t]));
   const topBand = table.rows.find((r) => r.band)?.band;
   const blocTable: GridSheet = {
     name: s("table_sheet"),
@@ -64,6 +77,12 @@ export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | 
             { rect: { r1: first, c1: 1, r2: last, c2: 1 }, format: { wrap: true } },
           ]
         : []),
+      ...notes.map((_, i) => ({
+        rect: { r1: last + 2 + i, c1: 0, r2: last + 2 + i, c2: lastCol },
+        // Not wrapped nor merged: the line runs on over the empty cells to its right, where a merged cell would
+        // keep one line's height and hide the rest.
+        format: { bold: true, fontColor: ERROR_FONT },
+      })),
     ],
     frozenRows: first,
     protect: true,
@@ -74,7 +93,7 @@ export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | 
             title: s("chartTitle"),
             categories: `B${first + 1}:B${last + 1}`,
             values: `G${first + 1}:G${last + 1}`,
-            anchor: `B${last + 3}`,
+            anchor: `B${last + 3 + (notes.length ? notes.length + 1 : 0)}`,
           },
         }
       : {}),

@@ -150,6 +150,8 @@ const vi = {
   matrix_title: "Tiêu chí",
   matrix_max: "Tối đa",
   chartTitle: "Tổng điểm theo đơn vị",
+  table_contested:
+    "Lưu ý: {units} đồng hạng {rank} khi xét {award}, nhưng chỉ còn chỗ cho {given}. Quy chế không nói ai được xếp trước: bảng này tạm xếp theo mã đơn vị. Khối cần quyết định (bình xét lại hoặc bỏ phiếu).",
   gridSheets: "Trang tính",
   gridEditHint: "Bấm đúp hoặc nhấn Enter để sửa ô; Esc để hủy.",
   cellLocked: "Ô này được khóa: chỉ nhập vào các ô điểm, tài liệu kiểm chứng và ghi chú.",
@@ -305,6 +307,8 @@ const en: Record<UiKey, string> = {
   matrix_title: "Criterion",
   matrix_max: "Max",
   chartTitle: "Total by unit",
+  table_contested:
+    "Note: {units} share rank {rank} for {award}, which has room for only {given} of them. The rules do not say who goes first: this table takes them by unit id for now. The bloc must decide (a review or a vote).",
   gridSheets: "Sheets",
   gridEditHint: "Double-click or press Enter to edit a cell; Esc to cancel.",
   cellLocked: "This cell is locked: type only in the score, evidence and note cells.",

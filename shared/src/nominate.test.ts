@@ -33,6 +33,28 @@ describe("nominate (DOMAIN.md computation 6)", () => {
     expect(r.leadingUnitId).toBe("u1");
   });
 
+  it("records a tie at an award's last place instead of hiding who was taken first", () => {
+    // ua and ub share rank 1; flag-gov has room for one. The walk takes ua (by id); the table must say so.
+    const r = nominate(tinyRulebook, [cand("ub", 1), cand("ua", 1), cand("uc", 3)]);
+    expect(r.nominations.map((n) => [n.unitId, n.award ?? n.reason])).toEqual([
+      ["ua", "flag-gov"],
+      ["ub", "flag-city"],
+      ["uc", "flag-city"],
+    ]);
+    expect(r.contested).toEqual([{ award: "flag-gov", rank: 1, given: ["ua"], leftOut: ["ub"] }]);
+    expect(r.leadingUnitId).toBe("ua");
+  });
+
+  it("records no contest when tied units all fit, or the one left out did not qualify anyway", () => {
+    // u2a and u2b share rank 2 and flag-city has room for both.
+    expect(nominate(tinyRulebook, [cand("u1", 1), cand("u2b", 2), cand("u2a", 2)]).contested).toEqual([]);
+    // ub shares rank 1 but is only Tốt: it was never a candidate for the flag.
+    expect(nominate(tinyRulebook, [cand("ua", 1), cand("ub", 1, "tot")]).contested).toEqual([]);
+    // Three units tied for the two merit certificates: one contest, two given, one left out.
+    const r = nominate(tinyRulebook, [cand("ua", 1, "tot"), cand("ub", 1, "tot"), cand("uc", 1, "tot")]);
+    expect(r.contested).toEqual([{ award: "merit", rank: 1, given: ["ua", "ub"], leftOut: ["uc"] }]);
+  });
+
   it("holds back an award below its lowest band", () => {
     expect(awards([cand("u1", 1, "tot"), cand("u2", 2, "ht"), cand("u3", 3, null)])).toEqual([
       ["u1", "merit"], // Tốt: no flag (needs xs), but the merit certificate (needs Tốt)

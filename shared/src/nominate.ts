@@ -27,11 +27,27 @@ export interface Nomination {
   reason: NotNominatedReason | null;
 }
 
+/**
+ * Units sharing a rank that qualified for an award with room for only some of them. The rules do not say who goes
+ * first among equals; the walk takes them by unit id, and this record lets the table say so, so that the bloc
+ * settles it (a vote, a review) instead of trusting an order nobody chose.
+ */
+export interface ContestedPlace {
+  award: string;
+  rank: number;
+  /** The units of that rank given the award (taken by unit id). */
+  given: string[];
+  /** The units of that rank that qualified but found it full. */
+  leftOut: string[];
+}
+
 export interface NominationResult {
   nominations: Nomination[];
   /** Award key -> unit ids in rank order. */
   byAward: Record<string, string[]>;
   leadingUnitId: string | null;
+  /** Ties at the last place of an award (usually none). */
+  contested: ContestedPlace[];
 }
 
 /**
@@ -48,6 +64,17 @@ export function nominate(
   const byAward: Record<string, string[]> = {};
   for (const a of rulebook.awards) byAward[a.key] = [];
   const nominations: Nomination[] = [];
+  /** The rank of each unit given an award. */
+  const rankOf = new Map<string, number>();
+  const contested: ContestedPlace[] = [];
+  /** A unit that qualified for `award` but found it full: a contest when a unit of its rank holds a place. */
+  const noteFull = (award: string, c: NominationCandidate) => {
+    const given = (byAward[award] ?? []).filter((u) => rankOf.get(u) === c.rank);
+    if (given.length === 0) return;
+    const known = contested.find((x) => x.award === award && x.rank === c.rank);
+    if (known) known.leftOut.push(c.unitId);
+    else contested.push({ award, rank: c.rank, given, leftOut: [c.unitId] });
+  };
   for (const c of ordered) {
     if (c.withdrawn) {
       nominations.push({ unitId: c.unitId, award: null, reason: "withdrawn" });
@@ -64,10 +91,14 @@ export function nominate(
       if (bandRank(rulebook as Rulebook, c.bandKey) > bandRank(rulebook as Rulebook, award.minBand)) reason = "band";
       else if (award.violationExcludes && c.violation) reason = "violation";
       else if (award.requiresVote && !c.votePassed) reason = "vote";
-      else if ((byAward[award.key]?.length ?? 0) >= award.maxCount) reason = "full";
+      else if ((byAward[award.key]?.length ?? 0) >= award.maxCount) {
+        reason = "full";
+        noteFull(award.key, c);
+      }
       if (reason === null) {
         given = award.key;
         byAward[award.key]!.push(c.unitId);
+        rankOf.set(c.unitId, c.rank);
         break;
       }
       firstReason ??= reason;
@@ -76,7 +107,7 @@ export function nominate(
   }
   const top = rulebook.awards[0];
   const leadingUnitId = top ? (byAward[top.key]?.[0] ?? null) : null;
-  return { nominations, byAward, leadingUnitId };
+  return { nominations, byAward, leadingUnitId, contested };
 }
 
 /**
