@@ -224,6 +224,9 @@ export class ApiClient {
     this.request<unknown>("PUT", `/periods/${enc(periodId)}/units/${enc(unitId)}/flags`, body);
   transition = (periodId: string, to: string, reason = "") =>
     this.request<Period>("POST", `/periods/${enc(periodId)}/transitions`, { to, reason });
+  /** Gia hạn nộp: a new submission deadline (ISO 8601), with the reason. */
+  deadline = (periodId: string, submissionDeadline: string, reason: string) =>
+    this.request<Period>("POST", `/periods/${enc(periodId)}/deadline`, { submissionDeadline, reason });
   voterCodes = async (periodId: string) =>
     asList<{ unitId: string; code: string }>(
       await this.request("POST", `/periods/${enc(periodId)}/voting/codes`),

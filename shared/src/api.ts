@@ -19,6 +19,16 @@ export const PeriodTransition = z.strictObject({
 });
 export type PeriodTransition = z.output<typeof PeriodTransition>;
 
+/**
+ * POST /periods/:periodId/deadline: gia hạn nộp, a new submission deadline with the reason the units will read in
+ * the audit log.
+ */
+export const DeadlineChange = z.strictObject({
+  submissionDeadline: IsoDateTime,
+  reason: requiredText(LIMITS.longText),
+});
+export type DeadlineChange = z.output<typeof DeadlineChange>;
+
 /** POST /periods/:periodId/units/:unitId/return: trả lại bảng điểm, with the reason the unit will read. */
 export const ReturnSheet = z.strictObject({ reason: requiredText(LIMITS.longText) });
 export type ReturnSheet = z.output<typeof ReturnSheet>;
@@ -92,6 +102,18 @@ export function acceptsSubmission(
   if (returned && (state === "open" || state === "review")) return null;
   if (state !== "open") return domainError("PERIOD_NOT_OPEN", {}, { state });
   if (now.getTime() > Date.parse(deadline)) return domainError("DEADLINE_PASSED", {}, { deadline });
+  return null;
+}
+
+/**
+ * Whether the submission deadline may move to `deadline`: only while the period is a draft or open (later, a late
+ * sheet comes in by returning that unit's sheet), and only to a moment still ahead (an earlier one would shut the
+ * door on units without a word: moving to review does that, openly).
+ */
+export function checkDeadlineChange(state: PeriodState, deadline: string, now: Date): DomainError | null {
+  if (state !== "draft" && state !== "open") return domainError("DEADLINE_NOT_CHANGEABLE", {}, { state });
+  if (Date.parse(deadline) <= now.getTime())
+    return domainError("DEADLINE_NOT_IN_FUTURE", { path: "/submissionDeadline" }, { deadline });
   return null;
 }
 

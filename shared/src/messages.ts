@@ -49,6 +49,9 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     CONFLICT: "Xung đột dữ liệu: {detail}.",
     PERIOD_NOT_OPEN: "Kỳ thi đua đang ở trạng thái «{state}», không nhận bảng điểm.",
     DEADLINE_PASSED: "Đã quá hạn nộp ({deadline}).",
+    DEADLINE_NOT_CHANGEABLE:
+      "Chỉ đổi được hạn nộp khi kỳ thi đua đang soạn hoặc đang nhận bảng điểm (hiện ở trạng thái «{state}»); để nhận bảng điểm muộn của một đơn vị, hãy trả lại bảng điểm đó.",
+    DEADLINE_NOT_IN_FUTURE: "Hạn nộp mới ({deadline}) phải ở sau thời điểm hiện tại.",
     INVALID_TRANSITION: "Không thể chuyển kỳ thi đua từ «{from}» sang «{to}».",
     RESULTS_NOT_PUBLISHED: "Kết quả của khối chưa được công bố.",
     VOTER_CODE_USED: "Mã bỏ phiếu này đã được dùng.",
@@ -116,6 +119,9 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     CONFLICT: "Conflict: {detail}.",
     PERIOD_NOT_OPEN: "The period is {state}; it does not accept sheets.",
     DEADLINE_PASSED: "The deadline has passed ({deadline}).",
+    DEADLINE_NOT_CHANGEABLE:
+      "The deadline can only be changed while the period is a draft or open (it is {state}); to take one unit's late sheet, return that sheet.",
+    DEADLINE_NOT_IN_FUTURE: "The new deadline ({deadline}) must be later than now.",
     INVALID_TRANSITION: "The period cannot move from {from} to {to}.",
     RESULTS_NOT_PUBLISHED: "The bloc's results are not published yet.",
     VOTER_CODE_USED: "This voter code has already been used.",

@@ -233,6 +233,14 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen('table.grid[data-sheet*="xem"]');
     await shot("secretariat-read-only");
 
+    // Gia hạn nộp while the period is open: a date and time on the secretariat's clock, and a reason.
+    await page.locator("#deadline-input").fill("2099-12-30T10:00");
+    await page.locator("#deadline-reason").fill("Gia hạn do nghỉ lễ");
+    await act("#extend-deadline");
+    await seen("#notice", "Đã đổi hạn nộp thành");
+    await seen("#deadline-now", "/12/2099");
+    await shot("secretariat-deadline");
+
     await act("#to-review");
     await seen("#notice", "Đang thẩm định");
     // Review sheet beside the self-scores: enter a reviewed score and save it.

@@ -7,6 +7,7 @@ import type { Role } from "../../shared/src/index.ts";
 import {
   Ballot,
   Bloc,
+  DeadlineChange,
   ERROR_CODES,
   Flags,
   PaperBallots,
@@ -133,6 +134,15 @@ export const OPERATIONS: Operation[] = [
     summary: "Move the period through its lifecycle",
     roles: ["council", "secretariat"],
     body: PeriodTransition,
+    status: 200,
+    errors: [...W, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/deadline",
+    summary: "Gia hạn nộp: a new submission deadline (draft or open period), with its reason; audited",
+    roles: ["council", "secretariat"],
+    body: DeadlineChange,
     status: 200,
     errors: [...W, 404, 409],
   },

@@ -102,12 +102,19 @@ export class Repository {
   constructor(readonly db: D1Database) {}
 
   /** The audit record of a change, as a statement to batch with the change itself. */
-  audit(a: AuditInput, onlyIfVoterCodeUnused?: string): D1PreparedStatement {
+  /**
+   * The audit row of a change. `onlyIfVoterCodeUnused`: only while that voter code is unused. `onlyIfChanged`: only
+   * when the statement just before it in the same batch changed a row (SQLite's `changes()`), so that a guarded
+   * update that lost a race leaves no record of a change that did not happen.
+   */
+  audit(a: AuditInput, onlyIfVoterCodeUnused?: string, onlyIfChanged = false): D1PreparedStatement {
     const sql =
       "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
       (onlyIfVoterCodeUnused
         ? "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tokens WHERE id = ? AND role = 'voter' AND used = 0)"
-        : "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        : onlyIfChanged
+          ? "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() > 0"
+          : "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const args: unknown[] = [
       a.blocId,
       a.periodId,

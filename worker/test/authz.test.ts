@@ -58,6 +58,10 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/periods": { allowed: ["council"], body: {} },
   "GET /api/v1/periods/:periodId": { allowed: [...IN_BLOC_A, "voterA"] },
   "POST /api/v1/periods/:periodId/transitions": { allowed: ["council", "secA"], body: { to: "voting" } },
+  "POST /api/v1/periods/:periodId/deadline": {
+    allowed: ["council", "secA"],
+    body: { submissionDeadline: "2099-12-31T17:00:00+07:00", reason: "Gia hạn do nghỉ lễ" },
+  },
   "GET /api/v1/periods/:periodId/sheet": { allowed: [...IN_BLOC_A, "voterA"] },
   "GET /api/v1/periods/:periodId/status": { allowed: ["council", "secA", "boardA"] },
   "GET /api/v1/periods/:periodId/table": { allowed: ["council", "secA", "boardA"] },

@@ -109,6 +109,66 @@ describe("deadline and state", () => {
     expect(push.status).toBe(423);
     expect(push.body.error.code).toBe("PERIOD_NOT_OPEN");
   });
+
+  it("the secretariat extends a passed deadline (gia hạn nộp), audited with its reason; then units push on time", async () => {
+    const p = "khoi-viii-2017-gia-han";
+    const past = "2017-12-15T17:00:00+07:00";
+    await api("POST", "/periods", BOOT, { ...demoPeriod(past), id: p });
+    await api("POST", `/periods/${p}/transitions`, BOOT, { to: "open" });
+    const clerk = seed.tokens.clerks["ca-tphcm"];
+    expect((await api("POST", `/periods/${p}/units/ca-tphcm/submissions`, clerk, body("ca-tphcm"))).status).toBe(423);
+    const sec = seed.tokens.secretariat;
+    const later = futureDeadline();
+    // Refused: a moment already gone, and no reason.
+    const gone = await api("POST", `/periods/${p}/deadline`, sec, { submissionDeadline: past, reason: "Nghỉ lễ" });
+    expect(gone.status).toBe(422);
+    expect(gone.body.error.code).toBe("DEADLINE_NOT_IN_FUTURE");
+    expect(gone.body.error.message).toBe("Hạn nộp mới (15/12/2017 17:00) phải ở sau thời điểm hiện tại.");
+    const bare = await api("POST", `/periods/${p}/deadline`, sec, { submissionDeadline: later, reason: " " });
+    expect(bare.status).toBe(422);
+    // Accepted: the period carries the new deadline and the audit log says who, from what, to what, and why.
+    const ok = await api("POST", `/periods/${p}/deadline`, sec, {
+      submissionDeadline: later,
+      reason: "Gia hạn do sự cố mạng ngày 14/12",
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.submissionDeadline).toBe(later);
+    expect((await api("GET", `/periods/${p}`, clerk)).body.submissionDeadline).toBe(later);
+    const audit = await api("GET", `/periods/${p}/audit`, sec);
+    const row = audit.body.entries.find((e: { action: string }) => e.action === "period.deadline");
+    expect(row.detail).toEqual({ from: past, to: later, reason: "Gia hạn do sự cố mạng ngày 14/12" });
+    expect(row.actor.role).toBe("secretariat");
+    const push = await api("POST", `/periods/${p}/units/ca-tphcm/submissions`, clerk, body("ca-tphcm"));
+    expect(push.status, JSON.stringify(push.body)).toBe(201);
+    expect(push.body.late).toBe(false);
+    // Once in review the deadline no longer moves: a late sheet comes in by returning that unit's sheet.
+    await api("POST", `/periods/${p}/transitions`, BOOT, { to: "review" });
+    const shut = await api("POST", `/periods/${p}/deadline`, sec, { submissionDeadline: later, reason: "Muộn" });
+    expect(shut.status).toBe(409);
+    expect(shut.body.error.code).toBe("DEADLINE_NOT_CHANGEABLE");
+    expect(shut.body.error.message).toContain("hãy trả lại bảng điểm đó");
+    // A clerk cannot move it at all.
+    expect(
+      (await api("POST", `/periods/${p}/deadline`, clerk, { submissionDeadline: later, reason: "x" })).status,
+    ).toBe(403);
+  });
+
+  it("two transitions racing from the same state: one happens, and the audit log records only that one", async () => {
+    const p = "khoi-viii-2017-race";
+    await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: p });
+    await api("POST", `/periods/${p}/transitions`, BOOT, { to: "open" });
+    const both = await Promise.all([
+      api("POST", `/periods/${p}/transitions`, BOOT, { to: "review" }),
+      api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "review" }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const n = await DB.prepare(
+      "SELECT COUNT(*) AS n FROM audit WHERE period_id = ? AND action = 'period.transition' AND detail LIKE '%\"to\":\"review\"%'",
+    )
+      .bind(p)
+      .first<{ n: number }>();
+    expect(n?.n).toBe(1);
+  });
 });
 
 describe("bad input", () => {

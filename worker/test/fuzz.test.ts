@@ -193,6 +193,13 @@ const targets: Target[] = [
   },
   {
     method: "POST",
+    op: "/periods/:periodId/deadline",
+    path: `/periods/${PA}/deadline`,
+    valid: { submissionDeadline: "2099-12-31T17:00:00+07:00", reason: "Gia hạn do nghỉ lễ" },
+    pool: "sec",
+  },
+  {
+    method: "POST",
     op: "/periods/:periodId/units/:unitId/submissions",
     path: `/periods/${PA}/units/${UNIT_A1}/submissions`,
     valid: push,

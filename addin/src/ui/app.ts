@@ -48,6 +48,8 @@ export class App {
   private tally: TallyAnswer | null = null;
   private codes: { unitId: string; code: string }[] = [];
   private returnReason = "";
+  private deadlineDraft = "";
+  private deadlineReason = "";
   private paper = "";
   private flagReason = "";
   private ballotChoices = new Set<string>();
@@ -342,6 +344,23 @@ export class App {
   private unitName(id: string) {
     const u = this.session?.bundle?.units.find((x) => x.id === id);
     return u?.shortName ?? id;
+  }
+
+  /** Gia hạn nộp: the date-time field holds local time, as the secretariat reads its own clock. */
+  private async extendDeadline() {
+    const local = this.deadlineDraft;
+    const when = local ? new Date(local) : null;
+    if (!when || Number.isNaN(when.getTime())) {
+      this.notice = { kind: "error", text: () => t("deadlineMissing") };
+      this.render();
+      return;
+    }
+    await this.run("stepSending", async () => {
+      const period = await this.api!.deadline(this.periodId, when.toISOString(), this.deadlineReason);
+      await this.refreshPeriod();
+      this.deadlineReason = "";
+      this.notice = { kind: "success", text: () => t("deadlineOk", { deadline: dateTime(period.submissionDeadline) }) };
+    });
   }
 
   private async transition(to: "open" | "review" | "voting" | "closed") {
@@ -669,10 +688,41 @@ export class App {
         h("h2", { id: "transition-title" }, t("transitionsTitle")),
         h("p", {}, state ? t(`state_${state}` as UiKey) : ""),
         step ? this.button(`to-${step[0]}`, step[1], () => void this.transition(step[0]), "primary") : null,
+        state === "draft" || state === "open" ? this.deadlineForm() : null,
       ),
       state === "review" || state === "voting" ? this.returnAndFlags() : null,
       state === "voting" || state === "closed" ? this.votingView() : null,
       state === "closed" ? this.boardView() : null,
+    );
+  }
+
+  /** The current deadline and, while the period is a draft or open, a new one with its reason. */
+  private deadlineForm() {
+    const current = this.period?.submissionDeadline;
+    const when = h("input", {
+      id: "deadline-input",
+      class: "input",
+      type: "datetime-local",
+      value: this.deadlineDraft,
+    }) as HTMLInputElement;
+    when.addEventListener("input", () => {
+      this.deadlineDraft = when.value;
+    });
+    const reason = h("input", {
+      id: "deadline-reason",
+      class: "input",
+      value: this.deadlineReason,
+    }) as HTMLInputElement;
+    reason.addEventListener("input", () => {
+      this.deadlineReason = reason.value;
+    });
+    return h(
+      "div",
+      { class: "stack", id: "deadline" },
+      current ? h("p", { id: "deadline-now" }, t("deadlineNow", { deadline: dateTime(current) })) : null,
+      h("label", { class: "field", for: "deadline-input" }, h("span", {}, t("deadlineNew")), when),
+      h("label", { class: "field", for: "deadline-reason" }, h("span", {}, t("deadlineReason")), reason),
+      this.button("extend-deadline", "extendDeadline", () => void this.extendDeadline()),
     );
   }
 

@@ -5,9 +5,11 @@
  */
 import { Hono } from "hono";
 import {
+  checkDeadlineChange,
   checkPeriod,
   checkRulebook,
   checkTransition,
+  DeadlineChange,
   type DomainError,
   domainError,
   Period,
@@ -106,17 +108,61 @@ export const periodRoutes = new Hono<AppEnv>()
       repo.db
         .prepare("UPDATE periods SET state = ?, updated_at = ? WHERE bloc_id = ? AND id = ? AND state = ?")
         .bind(t.to, at, period.blocId, period.id, period.state),
-      repo.root.audit({
-        blocId: period.blocId,
-        periodId: period.id,
-        actor: me,
-        action: "period.transition",
-        detail: { from: period.state, to: t.to, reason: t.reason },
-        requestId: c.get("requestId"),
-        at,
-      }),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "period.transition",
+          detail: { from: period.state, to: t.to, reason: t.reason },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
     ]);
     if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
+    return c.json(await repo.root.getPeriod(period.id));
+  })
+  .post("/:periodId/deadline", async (c) => {
+    // Gia hạn nộp: a new submission deadline, while the period is a draft or open, with its reason in the audit log.
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const change = await readBody(c, DeadlineChange);
+    const now = new Date();
+    const problem = checkDeadlineChange(period.state, change.submissionDeadline, now);
+    if (problem) {
+      const status = problem.code === "DEADLINE_NOT_CHANGEABLE" ? 409 : 422;
+      throw new ApiError(status, problem.code, problem.params ?? {}, [problem]);
+    }
+    const at = now.toISOString();
+    const [update] = await repo.db.batch([
+      repo.db
+        .prepare(
+          "UPDATE periods SET body = json_set(body, '$.submissionDeadline', ?), updated_at = ? " +
+            "WHERE bloc_id = ? AND id = ? AND state IN ('draft', 'open')",
+        )
+        .bind(change.submissionDeadline, at, period.blocId, period.id),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "period.deadline",
+          detail: { from: period.submissionDeadline, to: change.submissionDeadline, reason: change.reason },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+    ]);
+    if (!update?.meta.changes) {
+      // The period moved on between the read and the write.
+      const state = (await repo.root.getPeriod(period.id))?.state ?? period.state;
+      throw new ApiError(409, "DEADLINE_NOT_CHANGEABLE", { state });
+    }
     return c.json(await repo.root.getPeriod(period.id));
   })
   .get("/:periodId/sheet", async (c) => {
