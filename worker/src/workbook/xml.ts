@@ -73,7 +73,7 @@ export class ByteSink {
   /** Appends a string as UTF-8. */
   text(s: string): this {
     const n = s.length;
-    if (n > 256) return this.utf8(s);
+    if (n > 48) return this.utf8(s);
     if (this.length + n > this.buf.length) this.grow(n);
     const b = this.buf;
     let o = this.length;
@@ -81,44 +81,9 @@ export class ByteSink {
       const c = s.charCodeAt(i);
       if (c > 0x7f) {
         this.length = o;
-        return this.utf8Short(s, i);
+        return this.utf8(s.slice(i));
       }
       b[o++] = c;
-    }
-    this.length = o;
-    return this;
-  }
-
-  /** UTF-8 of `s` from `from` on, for short text: a loop here costs less than a call into the runtime's encoder. */
-  private utf8Short(s: string, from: number): this {
-    const n = s.length;
-    if (this.length + (n - from) * 3 > this.buf.length) this.grow((n - from) * 3);
-    const b = this.buf;
-    let o = this.length;
-    for (let i = from; i < n; i++) {
-      let c = s.charCodeAt(i);
-      if (c < 0x80) b[o++] = c;
-      else if (c < 0x800) {
-        b[o++] = 0xc0 | (c >> 6);
-        b[o++] = 0x80 | (c & 63);
-      } else {
-        if (c >= 0xd800 && c <= 0xdfff) {
-          const d = c <= 0xdbff && i + 1 < n ? s.charCodeAt(i + 1) : 0;
-          if (d >= 0xdc00 && d <= 0xdfff) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-            i++;
-            b[o++] = 0xf0 | (c >> 18);
-            b[o++] = 0x80 | ((c >> 12) & 63);
-            b[o++] = 0x80 | ((c >> 6) & 63);
-            b[o++] = 0x80 | (c & 63);
-            continue;
-          }
-          c = 0xfffd; // a lone surrogate, as TextEncoder writes it
-        }
-        b[o++] = 0xe0 | (c >> 12);
-        b[o++] = 0x80 | ((c >> 6) & 63);
-        b[o++] = 0x80 | (c & 63);
-      }
     }
     this.length = o;
     return this;
