@@ -127,6 +127,19 @@ function asList<T>(body: unknown, ...keys: string[]): T[] {
   return [];
 }
 
+/** An access code as the API lists it (mã truy cập), without its value. */
+export interface AccessToken {
+  id: string;
+  role: string;
+  blocId: string | null;
+  unitId: string | null;
+  label: string;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
 export class ApiClient {
   readonly base: string;
   constructor(
@@ -224,6 +237,13 @@ export class ApiClient {
     this.request<unknown>("PUT", `/periods/${enc(periodId)}/units/${enc(unitId)}/flags`, body);
   transition = (periodId: string, to: string, reason = "") =>
     this.request<Period>("POST", `/periods/${enc(periodId)}/transitions`, { to, reason });
+  /** Access codes the caller manages (a secretariat: its board's and its member units' clerks'); never their values. */
+  tokens = async () => asList<AccessToken>(await this.request("GET", "/tokens"), "tokens", "items");
+  /** A clerk's code for a member unit (or a board code for the bloc): the value is in the answer, once. */
+  issueToken = (
+    body: { role: "clerk"; unitId: string; label: string } | { role: "board"; blocId: string; label: string },
+  ) => this.request<AccessToken & { token: string }>("POST", "/tokens", body);
+  revokeToken = (id: string) => this.request<AccessToken>("DELETE", `/tokens/${enc(id)}`);
   /** Gia hạn nộp: a new submission deadline (ISO 8601), with the reason. */
   deadline = (periodId: string, submissionDeadline: string, reason: string) =>
     this.request<Period>("POST", `/periods/${enc(periodId)}/deadline`, { submissionDeadline, reason });

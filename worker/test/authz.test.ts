@@ -88,9 +88,14 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/periods/:periodId/voting/tally": { allowed: ["council", "secA", "boardA"] },
   "POST /api/v1/ballots": { allowed: ["voterA"], body: { choices: [] } },
   "GET /api/v1/council/:year": { allowed: ["council"] },
-  "GET /api/v1/tokens": { allowed: ["council"] },
-  "POST /api/v1/tokens": { allowed: ["council"], body: { role: "board", blocId: "khoi-viii", label: "Thử quyền" } },
-  "DELETE /api/v1/tokens/:tokenId": { allowed: ["council"] },
+  // A bloc's secretariat manages its own board's and member units' codes: another bloc's secretariat gets 403 for
+  // khoi-viii's board and 404 for its token.
+  "GET /api/v1/tokens": { allowed: ["council", "secA", "secB"] },
+  "POST /api/v1/tokens": {
+    allowed: ["council", "secA"],
+    body: { role: "board", blocId: "khoi-viii", label: "Thử quyền" },
+  },
+  "DELETE /api/v1/tokens/:tokenId": { allowed: ["council", "secA"] },
   // Workbooks: clerks get the ranking once results are published (403 RESULTS_NOT_PUBLISHED before).
   "GET /api/v1/periods/:periodId/ranking.xlsx": { allowed: ["council", "secA", "boardA"] },
   "POST /api/v1/periods/:periodId/ranking-link": { allowed: ["council", "secA", "boardA"] },

@@ -171,6 +171,48 @@ describe("deadline and state", () => {
   });
 });
 
+describe("access codes (mã truy cập)", () => {
+  it("a bloc's secretariat issues, lists and revokes its own clerks' and board's codes, and nothing else", async () => {
+    const sec = seed.tokens.secretariat;
+    // A new clerk of a member unit gets a code from the secretariat, and it works at once.
+    const made = await api("POST", "/tokens", sec, { role: "clerk", unitId: "vks-tphcm", label: "Cán bộ mới VKS" });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const periods = await api("GET", "/periods", made.body.token);
+    expect(periods.status).toBe(200);
+    expect(periods.body.periods.map((p: { id: string }) => p.id)).toContain(P);
+    // Not for a unit outside its periods, not a secretariat's or the council's code, not another bloc's board.
+    await api("POST", "/units", BOOT, { id: "ubnd-q9", name: "Ủy ban nhân dân Quận 9", shortName: "UBND Q9" });
+    const refused = [
+      { role: "clerk", unitId: "ubnd-q9", label: "x" },
+      { role: "secretariat", blocId: "khoi-viii", label: "x" },
+      { role: "council", label: "x" },
+      { role: "board", blocId: "khoi-khac", label: "x" },
+    ];
+    for (const b of refused) expect((await api("POST", "/tokens", sec, b)).status, JSON.stringify(b)).toBe(403);
+    // Its list holds its people's codes only (never a council code), and never a token's value.
+    const list = await api("GET", "/tokens", sec);
+    expect(list.status).toBe(200);
+    const roles = new Set(list.body.tokens.map((t: { role: string }) => t.role));
+    expect([...roles].every((r) => r === "clerk" || r === "board")).toBe(true);
+    expect(list.body.tokens.some((t: { id: string }) => t.id === made.body.id)).toBe(true);
+    expect(JSON.stringify(list.body)).not.toContain(made.body.token);
+    // Revoked: the code stops working, and the audit log of the bloc says who did it.
+    expect((await api("DELETE", `/tokens/${made.body.id}`, sec)).status).toBe(200);
+    expect((await api("GET", "/periods", made.body.token)).status).toBe(401);
+    const council = (await api("GET", "/tokens", BOOT)).body.tokens.find((t: { role: string }) => t.role === "council");
+    expect((await api("DELETE", `/tokens/${council.id}`, sec)).status).toBe(404);
+    const audited = await DB.prepare(
+      "SELECT action, actor_role FROM audit WHERE bloc_id = 'khoi-viii' AND action LIKE 'token.%' AND detail LIKE ?",
+    )
+      .bind(`%${made.body.id}%`)
+      .all<{ action: string; actor_role: string }>();
+    expect(audited.results).toEqual([
+      { action: "token.create", actor_role: "secretariat" },
+      { action: "token.revoke", actor_role: "secretariat" },
+    ]);
+  });
+});
+
 describe("bad input", () => {
   const url = `/periods/${P}/units/ca-tphcm/submissions`;
   it("415 without a JSON content type, 400 for malformed JSON, 413 over the limit, 422 listing every problem", async () => {

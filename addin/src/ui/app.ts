@@ -4,7 +4,15 @@
  * takes longer than half a second; everything is reachable with the keyboard; the layout fits a 320 px pane.
  */
 import { type DomainError, type Locale, type Period, scoreUnit, toNumber } from "../../../shared/src/index.ts";
-import { ApiClient, ApiFailure, type EntryChange, type Me, type TallyAnswer, type UnitStatus } from "../api.ts";
+import {
+  type AccessToken,
+  ApiClient,
+  ApiFailure,
+  type EntryChange,
+  type Me,
+  type TallyAnswer,
+  type UnitStatus,
+} from "../api.ts";
 import type { AddinMeta, WorkbookGateway } from "../excel/gateway.ts";
 import { dateTime, errorText, locale, points, setLocale, t, type UiKey } from "../i18n.ts";
 import { type KeyValueStore, Outbox } from "../outbox.ts";
@@ -47,6 +55,11 @@ export class App {
   private status: UnitStatus[] = [];
   private tally: TallyAnswer | null = null;
   private codes: { unitId: string; code: string }[] = [];
+  /** Access codes: the unit and name for a new clerk's code, the code just issued (shown once), the codes in use. */
+  private accessUnit = "";
+  private accessLabel = "";
+  private newCode: { who: string; unitId: string; code: string } | null = null;
+  private accessList: AccessToken[] | null = null;
   private returnReason = "";
   private deadlineDraft = "";
   private deadlineReason = "";
@@ -693,6 +706,7 @@ export class App {
       state === "review" || state === "voting" ? this.returnAndFlags() : null,
       state === "voting" || state === "closed" ? this.votingView() : null,
       state === "closed" ? this.boardView() : null,
+      this.accessView(),
     );
   }
 
@@ -903,6 +917,101 @@ export class App {
         },
         t("saveFlags"),
       ),
+    );
+  }
+
+  /** Mã truy cập: the secretariat issues a new clerk's code for a member unit, lists the codes in use, revokes one. */
+  private accessView() {
+    this.accessUnit ||= this.status[0]?.unitId ?? "";
+    const unit = h(
+      "select",
+      { id: "access-unit", class: "input", "aria-label": t("colUnit") },
+      this.status.map((u) =>
+        h("option", { value: u.unitId, selected: u.unitId === this.accessUnit }, this.unitName(u.unitId)),
+      ),
+    ) as HTMLSelectElement;
+    unit.addEventListener("change", () => {
+      this.accessUnit = unit.value;
+    });
+    const who = h("input", { id: "access-label", class: "input", value: this.accessLabel }) as HTMLInputElement;
+    who.addEventListener("input", () => {
+      this.accessLabel = who.value;
+    });
+    const now = Date.now();
+    const inUse = (this.accessList ?? []).filter(
+      (k) => !k.revokedAt && (!k.expiresAt || Date.parse(k.expiresAt) > now) && k.role === "clerk",
+    );
+    const loadList = async () => {
+      this.accessList = await this.api!.tokens();
+    };
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "access-title" },
+      h("h2", { id: "access-title" }, t("accessTitle")),
+      h("p", { class: "hint" }, t("accessHint")),
+      h("label", { class: "field", for: "access-unit" }, h("span", {}, t("colUnit")), unit),
+      h("label", { class: "field", for: "access-label" }, h("span", {}, t("accessLabel")), who),
+      this.button(
+        "issue-clerk-code",
+        "issueClerkCode",
+        () =>
+          void this.run("stepSending", async () => {
+            const label = this.accessLabel.trim() || this.unitName(this.accessUnit);
+            const made = await this.api!.issueToken({ role: "clerk", unitId: this.accessUnit, label });
+            this.newCode = { who: made.label, unitId: this.accessUnit, code: made.token };
+            this.accessLabel = "";
+            if (this.accessList) await loadList();
+          }),
+      ),
+      this.newCode
+        ? h(
+            "div",
+            { class: "notice info", id: "new-code" },
+            h("p", {}, t("codesShownOnce")),
+            h(
+              "p",
+              {},
+              t("newClerkCode", { who: this.newCode.who, unit: this.unitName(this.newCode.unitId) }),
+              h("code", { class: "mono", id: "new-code-value" }, this.newCode.code),
+            ),
+          )
+        : null,
+      this.button("list-codes", "listCodes", () => void this.run("stepLoading", loadList)),
+      this.accessList
+        ? inUse.length
+          ? h(
+              "ul",
+              { class: "status-list", id: "codes-in-use" },
+              inUse.map((k) =>
+                h(
+                  "li",
+                  { class: "status-row", "data-token": k.id },
+                  h(
+                    "div",
+                    {},
+                    t("codeLine", { who: k.label, unit: this.unitName(k.unitId ?? ""), at: dateTime(k.createdAt) }),
+                  ),
+                  h(
+                    "fluent-button",
+                    {
+                      appearance: "secondary",
+                      "data-revoke": k.id,
+                      disabled: this.running,
+                      onclick: () =>
+                        void this.run("stepSending", async () => {
+                          await this.api!.revokeToken(k.id);
+                          if (this.newCode && k.label === this.newCode.who) this.newCode = null;
+                          await loadList();
+                          this.notice = { kind: "success", text: () => t("codeRevoked", { who: k.label }) };
+                        }),
+                    },
+                    t("revokeCode"),
+                  ),
+                ),
+              ),
+            )
+          : h("p", { class: "hint", id: "codes-in-use" }, t("noCodes"))
+        : null,
     );
   }
 

@@ -1,14 +1,16 @@
 /**
- * Mã truy cập: the council secretariat issues tokens per role (shown once, stored as SHA-256 hashes), lists them
- * (never their values) and revokes them. Voter codes come from /periods/:periodId/voting/codes instead.
+ * Mã truy cập: tokens per role (shown once, stored as SHA-256 hashes), listed (never their values) and revoked. The
+ * council secretariat manages every token; a bloc's secretariat manages the codes of its own people: the board's
+ * tokens of its bloc and the clerks' tokens of the units that are members of its periods, so that it can hand a new
+ * clerk a code without the council. Voter codes come from /periods/:periodId/voting/codes instead.
  */
 import { Hono } from "hono";
 import { domainError, TokenRequest } from "../../../shared/src/index.ts";
-import { allow, newToken, randomId, sha256Hex } from "../auth.ts";
+import { allow, newToken, type Principal, randomId, sha256Hex } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { invalid, notFound } from "../errors.ts";
+import { ApiError, invalid, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
-import type { TokenRow } from "../repository.ts";
+import type { Repository, TokenRow } from "../repository.ts";
 
 /** Tokens live a year unless the request says otherwise. */
 const DEFAULT_LIFETIME_MS = 366 * 24 * 3600 * 1000;
@@ -27,15 +29,35 @@ function tokenView(t: TokenRow) {
   };
 }
 
+/**
+ * Which tokens the caller manages: every one for the council; for a bloc's secretariat, its bloc's board tokens and
+ * the clerk tokens of the units in its periods.
+ */
+async function tokenScope(me: Principal, repo: Repository) {
+  if (me.role === "council") return () => true;
+  const blocId = me.blocId;
+  const units = new Set((await repo.listPeriods({ blocId })).flatMap((p) => p.members));
+  return (t: { role: string; bloc_id: string | null; unit_id: string | null }) =>
+    (t.role === "board" && blocId !== null && t.bloc_id === blocId) ||
+    (t.role === "clerk" && t.unit_id !== null && units.has(t.unit_id));
+}
+
 export const tokenRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    allow(c, "council");
-    return c.json({ tokens: (await c.get("repo").listTokens()).map(tokenView) });
+    const me = allow(c, "council", "secretariat");
+    const repo = c.get("repo");
+    const mine = await tokenScope(me, repo);
+    return c.json({ tokens: (await repo.listTokens()).filter(mine).map(tokenView) });
   })
   .post("/", async (c) => {
-    const me = allow(c, "council");
+    const me = allow(c, "council", "secretariat");
     const req = await readBody(c, TokenRequest);
     const repo = c.get("repo");
+    const mine = await tokenScope(me, repo);
+    if (!mine({ role: req.role, bloc_id: req.blocId ?? null, unit_id: req.unitId ?? null }))
+      throw new ApiError(403, "FORBIDDEN", {}, [
+        domainError("FORBIDDEN", { path: req.role === "clerk" ? "/unitId" : "/role" }),
+      ]);
     if (req.blocId && !(await repo.getBloc(req.blocId)))
       throw invalid([domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${req.blocId}` })]);
     if (req.unitId && !(await repo.getUnit(req.unitId)))
@@ -62,7 +84,7 @@ export const tokenRoutes = new Hono<AppEnv>()
     await repo.db.batch([
       repo.insertToken(row, await sha256Hex(token)),
       repo.audit({
-        blocId: row.bloc_id,
+        blocId: row.bloc_id ?? me.blocId,
         periodId: null,
         unitId: row.unit_id,
         actor: me,
@@ -75,16 +97,17 @@ export const tokenRoutes = new Hono<AppEnv>()
     return c.json({ ...tokenView(row), token }, 201);
   })
   .delete("/:tokenId", async (c) => {
-    const me = allow(c, "council");
+    const me = allow(c, "council", "secretariat");
     const id = c.req.param("tokenId");
     const repo = c.get("repo");
     const row = await repo.getToken(id);
-    if (!row) throw notFound(`tokens/${id}`);
+    // A token outside the caller's scope does not exist for it.
+    if (!row || !(await tokenScope(me, repo))(row)) throw notFound(`tokens/${id}`);
     const at = new Date().toISOString();
     await repo.db.batch([
       repo.revokeToken(id, at),
       repo.audit({
-        blocId: row.bloc_id,
+        blocId: row.bloc_id ?? me.blocId,
         periodId: null,
         unitId: row.unit_id,
         actor: me,
