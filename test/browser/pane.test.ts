@@ -356,4 +356,25 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("#notice", "Đã thu hồi mã của Nguyễn Văn A");
     expect((await me(code!)).status).toBe(401);
   }, 120_000);
+
+  it("council: reopens the published period for review, only with a reason", async () => {
+    await signIn(seeded.tokens.council);
+    await seen("#transition-title");
+    await seen("p", "Đã công bố");
+    await act("#reopen-period");
+    await seen("#notice", "Cần ghi rõ lý do cho thao tác này.");
+    await page.locator("#reopen-reason").fill("Sai sót điểm thẩm định của một đơn vị");
+    await act("#reopen-period");
+    await seen("#notice", "Kỳ thi đua chuyển sang «Đang thẩm định».");
+    await shot("council-reopened");
+    const audit = await fetch(`${worker.url}/api/v1/periods/${seeded.periodId}/audit`, {
+      headers: { authorization: `Bearer ${seeded.tokens.council}` },
+    });
+    const entry = ((await audit.json()) as { entries: { action: string; detail: Record<string, unknown> }[] })
+      .entries[0];
+    expect(entry).toMatchObject({
+      action: "period.transition",
+      detail: { from: "closed", to: "review", reason: "Sai sót điểm thẩm định của một đơn vị" },
+    });
+  }, 120_000);
 });

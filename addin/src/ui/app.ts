@@ -63,6 +63,7 @@ export class App {
   private returnReason = "";
   private deadlineDraft = "";
   private deadlineReason = "";
+  private reopenReason = "";
   private paper = "";
   private flagReason = "";
   private ballotChoices = new Set<string>();
@@ -702,11 +703,36 @@ export class App {
         h("p", {}, state ? t(`state_${state}` as UiKey) : ""),
         step ? this.button(`to-${step[0]}`, step[1], () => void this.transition(step[0]), "primary") : null,
         state === "draft" || state === "open" ? this.deadlineForm() : null,
+        state === "closed" && this.me?.role === "council" ? this.reopenForm() : null,
       ),
       state === "review" || state === "voting" ? this.returnAndFlags() : null,
       state === "voting" || state === "closed" ? this.votingView() : null,
       state === "closed" ? this.boardView() : null,
       this.accessView(),
+    );
+  }
+
+  /** Mở lại kỳ: the council alone reopens a published period for review, with a reason (audited). */
+  private reopenForm() {
+    const reason = h("input", { id: "reopen-reason", class: "input", value: this.reopenReason }) as HTMLInputElement;
+    reason.addEventListener("input", () => {
+      this.reopenReason = reason.value;
+    });
+    return h(
+      "div",
+      { class: "stack", id: "reopen" },
+      h("label", { class: "field", for: "reopen-reason" }, h("span", {}, t("reopenReason")), reason),
+      this.button(
+        "reopen-period",
+        "reopenPeriod",
+        () =>
+          void this.run("stepSending", async () => {
+            await this.api!.transition(this.periodId, "review", this.reopenReason);
+            await this.refreshPeriod();
+            this.reopenReason = "";
+            this.notice = { kind: "success", text: () => t("transitionOk", { state: t("state_review") }) };
+          }),
+      ),
     );
   }
 
