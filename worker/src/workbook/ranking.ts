@@ -671,8 +671,8 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
 function inputsSheet(wb: Workbook, json: string, all: string): void {
   const sh = wb.addSheet(INPUTS_SHEET_NAME);
   sh.state = "veryHidden";
-  // Stored, not deflated: compressing megabytes of JSON would cost more CPU than the whole rest of the workbook.
-  sh.bulk = true;
+  // Bulk canonical JSON: inline strings, escaped by the cheap test for JSON text, deflated only by a native zlib.
+  sh.bulk = "json";
   sh.set(0, 0, "format");
   sh.set(0, 1, INPUTS_FORMAT);
   sh.set(1, 0, "sha256");

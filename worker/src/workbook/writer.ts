@@ -12,7 +12,7 @@
  * Pure: no clock, no I/O, runs in Node and in workerd. Measured against exceljs in `bench/workbook.bench.mjs`.
  */
 import { address, columnLetter } from "../../../shared/src/a1.ts";
-import { ByteSink, escapeAttr, escapeText } from "./xml.ts";
+import { ByteSink, escapeAttr, escapeJsonText, escapeText } from "./xml.ts";
 import { NATIVE_DEFLATE, type ZipPart, zipParts } from "./zipwrite.ts";
 
 export type CellValue = string | number | boolean | null | undefined;
@@ -300,9 +300,10 @@ export class Sheet {
   /**
    * Bulk text, such as the inputs of a ranking workbook: written as inline strings (kept in the part, out of the
    * shared strings), and stored without compression where only fflate can deflate (it would cost more CPU than the
-   * bytes it saves are worth; the platform's zlib deflates it, ten times smaller, for a few milliseconds).
+   * bytes it saves are worth; the platform's zlib deflates it, ten times smaller, for a few milliseconds). `"json"`:
+   * the text cells hold what `JSON.stringify` wrote (see `escapeJsonText`).
    */
-  bulk = false;
+  bulk: boolean | "json" = false;
 
   constructor(
     readonly name: string,
@@ -485,7 +486,7 @@ export class Sheet {
             if (this.bulk)
               out
                 .text(needsPreserve(v) ? ' t="inlineStr"><is><t xml:space="preserve">' : ' t="inlineStr"><is><t>')
-                .text(escapeText(v))
+                .text(this.bulk === "json" ? escapeJsonText(v) : escapeText(v))
                 .text("</t></is></c>");
             else out.text(' t="s"><v>').uint(sst.id(v)).text("</v></c>");
           } else if (typeof v === "boolean") out.text(v ? ' t="b"><v>1</v></c>' : ' t="b"><v>0</v></c>');

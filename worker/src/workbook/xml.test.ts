@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ByteSink, decodeEntities, escapeAttr, escapeText, unescapeOoxml, walkXml } from "./xml.ts";
+import { ByteSink, decodeEntities, escapeAttr, escapeJsonText, escapeText, unescapeOoxml, walkXml } from "./xml.ts";
 
 /** Text written by the writer and read back by the reader's tokenizer. */
 function roundTrip(s: string): string {
@@ -27,6 +27,19 @@ describe("xml", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("escapes JSON text exactly as any text", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (v, s) => {
+        for (const json of [JSON.stringify(v), JSON.stringify(s), JSON.stringify({ s, v })])
+          expect(escapeJsonText(json)).toBe(escapeText(json));
+      }),
+      { numRuns: 1000 },
+    );
+    const tricky = JSON.stringify(["a&b", "<c>", "_x0041_", "\ufffe", "\uffff", "\ud800", "🇻🇳", "\r\n\t"]);
+    expect(escapeJsonText(tricky)).toBe(escapeText(tricky));
+    expect(escapeJsonText(tricky)).not.toBe(tricky);
   });
 
   it("decodes only the predefined entities and character references", () => {

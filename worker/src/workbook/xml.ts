@@ -41,6 +41,22 @@ export function escapeText(s: string): string {
   return out;
 }
 
+/**
+ * `escapeText` for text that `JSON.stringify` wrote (canonical JSON): such text has no control character and no
+ * lone surrogate, so six `indexOf` scans (native, vectorised) decide whether it needs escaping at all, instead of
+ * `escapeText`'s regular expression over every character (a few milliseconds on a big bloc's inputs).
+ */
+export function escapeJsonText(s: string): string {
+  return s.indexOf("&") < 0 &&
+    s.indexOf("<") < 0 &&
+    s.indexOf(">") < 0 &&
+    s.indexOf("_x") < 0 &&
+    s.indexOf("\ufffe") < 0 &&
+    s.indexOf("\uffff") < 0
+    ? s
+    : escapeText(s);
+}
+
 /** Escapes an attribute value (double-quoted). */
 export function escapeAttr(s: string): string {
   return escapeText(s).replace(/"/g, "&quot;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
