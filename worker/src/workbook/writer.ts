@@ -234,20 +234,52 @@ class SharedStrings {
       .text('">');
     for (const t of this.texts)
       out
-        .text(needsPreserve(t) ? '<si><t xml:space="preserve">' : "<si><t>")
+        .raw(needsPreserve(t) ? SI_PRESERVE : SI)
         .text(escapeText(t))
-        .text("</t></si>");
+        .raw(SI_END);
     return out.text("</sst>").bytes();
   }
 }
 
-/** ` s="12"` for each style id, built once. */
-const STYLE_ATTRS: string[] = [];
+/** Markup written for every cell, encoded once. */
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const C = ascii("<c");
+const C_R = ascii('<c r="');
+const QUOTE = ascii('"');
+const V = ascii("><v>");
+const V_END = ascii("</v></c>");
+const SST = ascii(' t="s"><v>');
+const EMPTY = ascii("/>");
+const ROW = ascii('<row r="');
+const ROW_OPEN_END = ascii('">');
+const ROW_END = ascii("</row>");
+const ROW_HT = ascii('" ht="');
+const ROW_HT_END = ascii('" customHeight="1">');
+const T_STR = ascii(' t="str"');
+const T_B = ascii(' t="b"');
+const F = ascii("><f>");
+const F_END = ascii("</f>");
+const V_OPEN = ascii("<v>");
+const V_CLOSE = ascii("</v>");
+const C_END = ascii("</c>");
+const V_TRUE = ascii("<v>1</v>");
+const V_FALSE = ascii("<v>0</v>");
+const B_TRUE = ascii(' t="b"><v>1</v></c>');
+const B_FALSE = ascii(' t="b"><v>0</v></c>');
+const INLINE = ascii(' t="inlineStr"><is><t>');
+const INLINE_PRESERVE = ascii(' t="inlineStr"><is><t xml:space="preserve">');
+const INLINE_END = ascii("</t></is></c>");
+const SI = ascii("<si><t>");
+const SI_PRESERVE = ascii('<si><t xml:space="preserve">');
+const SI_END = ascii("</t></si>");
 
-function styleAttr(s: StyleId): string {
+/** ` s="12"` for each style id, built once. */
+const STYLE_ATTRS: Uint8Array[] = [];
+
+function styleAttr(s: StyleId): Uint8Array {
   let a = STYLE_ATTRS[s];
   if (a === undefined) {
-    a = ` s="${s}"`;
+    a = ascii(` s="${s}"`);
     STYLE_ATTRS[s] = a;
   }
   return a;
@@ -459,9 +491,9 @@ export class Sheet {
       const h = this.heights.get(ri);
       if (!r && h === undefined) continue;
       const rowNum = ri + 1;
-      out.text('<row r="').uint(rowNum);
-      if (h !== undefined) out.text('" ht="').num(h).text('" customHeight="1">');
-      else out.text('">');
+      out.raw(ROW).uint(rowNum);
+      if (h !== undefined) out.raw(ROW_HT).num(h).raw(ROW_HT_END);
+      else out.raw(ROW_OPEN_END);
       if (r) {
         let next = -1;
         for (let ci = 0; ci < r.length; ci++) {
@@ -469,31 +501,31 @@ export class Sheet {
           if (!c) continue;
           const v = c.v;
           if (c.f === undefined && (v === null || v === undefined || v === "") && !c.s) continue;
-          if (ci === next) out.text("<c");
-          else out.text('<c r="').text(letters(ci)).uint(rowNum).text('"');
+          if (ci === next) out.raw(C);
+          else out.raw(C_R).text(letters(ci)).uint(rowNum).raw(QUOTE);
           next = ci + 1;
-          if (c.s) out.text(styleAttr(c.s));
+          if (c.s) out.raw(styleAttr(c.s));
           if (c.f !== undefined) {
-            if (typeof v === "string") out.text(' t="str"');
-            else if (typeof v === "boolean") out.text(' t="b"');
-            out.text("><f>").text(escapeText(c.f)).text("</f>");
-            if (typeof v === "number") out.text("<v>").num(v).text("</v>");
-            else if (typeof v === "string") out.text("<v>").text(escapeText(v)).text("</v>");
-            else if (typeof v === "boolean") out.text(v ? "<v>1</v>" : "<v>0</v>");
-            out.text("</c>");
-          } else if (typeof v === "number") out.text("><v>").num(v).text("</v></c>");
+            if (typeof v === "string") out.raw(T_STR);
+            else if (typeof v === "boolean") out.raw(T_B);
+            out.raw(F).text(escapeText(c.f)).raw(F_END);
+            if (typeof v === "number") out.raw(V_OPEN).num(v).raw(V_CLOSE);
+            else if (typeof v === "string") out.raw(V_OPEN).text(escapeText(v)).raw(V_CLOSE);
+            else if (typeof v === "boolean") out.raw(v ? V_TRUE : V_FALSE);
+            out.raw(C_END);
+          } else if (typeof v === "number") out.raw(V).num(v).raw(V_END);
           else if (typeof v === "string" && v !== "") {
             if (this.bulk)
               out
-                .text(needsPreserve(v) ? ' t="inlineStr"><is><t xml:space="preserve">' : ' t="inlineStr"><is><t>')
+                .raw(needsPreserve(v) ? INLINE_PRESERVE : INLINE)
                 .text(this.bulk === "json" ? escapeJsonText(v) : escapeText(v))
-                .text("</t></is></c>");
-            else out.text(' t="s"><v>').uint(sst.id(v)).text("</v></c>");
-          } else if (typeof v === "boolean") out.text(v ? ' t="b"><v>1</v></c>' : ' t="b"><v>0</v></c>');
-          else out.text("/>");
+                .raw(INLINE_END);
+            else out.raw(SST).uint(sst.id(v)).raw(V_END);
+          } else if (typeof v === "boolean") out.raw(v ? B_TRUE : B_FALSE);
+          else out.raw(EMPTY);
         }
       }
-      out.text("</row>");
+      out.raw(ROW_END);
     }
     push("</sheetData>");
     if (this.protect)

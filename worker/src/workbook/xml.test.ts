@@ -65,6 +65,7 @@ describe("xml", () => {
     expect(utf8((b) => b.text("<v>").uint(0).text("ệ").uint(1234567).text(long).text("</v>"))).toBe(
       `<v>0ệ1234567${long}</v>`,
     );
+    expect(utf8((b) => b.raw(new TextEncoder().encode("<c>")).raw(new Uint8Array(0)).text(long))).toBe(`<c>${long}`);
     const num = (n: number) => utf8((b) => b.num(n));
     for (const n of [0, -0, 7, -7, 0.5, 0.05, -0.25, 12.1, 99.99, 0.1 + 0.2, 1e21, 2 ** 31, -(2 ** 31), 1e-7])
       expect(num(n)).toBe(String(n));

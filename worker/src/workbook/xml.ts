@@ -117,6 +117,17 @@ export class ByteSink {
     return this;
   }
 
+  /** Appends bytes (markup encoded once, see `ascii`). */
+  raw(bytes: Uint8Array): this {
+    const n = bytes.length;
+    if (this.length + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < n; i++) b[o++] = bytes[i]!;
+    this.length = o;
+    return this;
+  }
+
   /** Appends a non-negative integer in decimal. */
   uint(n: number): this {
     if (n < 10) {
