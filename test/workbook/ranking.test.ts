@@ -169,6 +169,51 @@ describe("ranking workbook", () => {
     expect(nominations).toContain("Đơn vị dẫn đầu khối: Bộ Tư lệnh Thành phố.");
   });
 
+  it("says under an award when units sharing a rank were taken by unit id for its last place", async () => {
+    // The two leading units still in the running, with the same sheet and every ballot naming both: equal on every
+    // key, both qualify for the top award, which has room for one.
+    const input = demoInput();
+    const [a, b] = consolidate(input).rows.filter((r) => !r.withdrawn && !r.violation);
+    const tied: ConsolidateInput = {
+      ...input,
+      submissions: { ...input.submissions, [b!.unitId]: input.submissions[a!.unitId] },
+      flags: {
+        ...input.flags,
+        [b!.unitId]: input.flags?.[a!.unitId] ?? { violation: false, withdrawn: false, reason: "" },
+      },
+      ballots: input.period.members.map(() => ({ choices: [a!.unitId, b!.unitId] })),
+    };
+    const { table, bytes } = build(tied);
+    expect(table.nominations.contested).toHaveLength(1);
+    expect(table.nominations.contested[0]!.rank).toBe(2); // below the withdrawn unit ranked first
+    const [first, second] = [...table.nominations.contested[0]!.given, ...table.nominations.contested[0]!.leftOut];
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    const texts: string[] = [];
+    wb.getWorksheet(RANKING_SHEETS.nominations)!.eachRow((row) => {
+      row.eachCell((cell) => {
+        if (typeof cell.value === "string") texts.push(cell.value);
+      });
+    });
+    const name = (id: string) => table.rows.find((r) => r.unitId === id)!.name;
+    const note = texts.find((t) => t.startsWith("Lưu ý:"));
+    expect(note).toBe(
+      `Lưu ý: ${name(first!)}, ${name(second!)} đồng hạng ${table.nominations.contested[0]!.rank} nhưng danh hiệu chỉ còn chỗ cho 1 đơn vị; ` +
+        `bảng này tạm xếp ${name(first!)} trước theo mã đơn vị. ` +
+        "Quy chế không quy định trường hợp này: khối cần quyết định (bình xét lại hoặc bỏ phiếu).",
+    );
+    // The demo year itself has no such tie, and no note.
+    const plain = new ExcelJS.Workbook();
+    await plain.xlsx.load(build(demoInput()).bytes as unknown as ArrayBuffer);
+    let notes = 0;
+    plain.getWorksheet(RANKING_SHEETS.nominations)!.eachRow((row) => {
+      row.eachCell((cell) => {
+        if (typeof cell.value === "string" && cell.value.startsWith("Lưu ý:")) notes++;
+      });
+    });
+    expect(notes).toBe(0);
+  });
+
   it.skipIf(!SOFFICE)("recalculated by LibreOffice, a 60-unit bloc full of ties ranks as the core does", () => {
     const { table, bytes } = build(generatedInput(60, 7), "closed");
     const totals = table.rows.map((r) => r.total);

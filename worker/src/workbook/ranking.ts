@@ -572,6 +572,17 @@ function nominationsSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx
       sh.fitHeight(row);
       row++;
     });
+    // A tie at the award's last place: the rules do not say who goes first, so the workbook says how it was settled.
+    for (const c of (table.nominations.contested ?? []).filter((x) => x.award === a.key)) {
+      const names = (ids: string[]) => ids.map((id) => byId.get(id)?.name ?? id).join(", ");
+      const note =
+        `Lưu ý: ${names([...c.given, ...c.leftOut])} đồng hạng ${c.rank} nhưng danh hiệu chỉ còn chỗ cho ` +
+        `${c.given.length} đơn vị; bảng này tạm xếp ${names(c.given)} trước theo mã đơn vị. ` +
+        "Quy chế không quy định trường hợp này: khối cần quyết định (bình xét lại hoặc bỏ phiếu).";
+      sh.set(row, 0, note, st.note).merge(row, 0, row, 5);
+      sh.height(row, Math.ceil(note.length / 90) * 17 + 2);
+      row++;
+    }
     row++;
   });
   const leader = table.leadingUnitId ? byId.get(table.leadingUnitId) : undefined;
