@@ -244,6 +244,8 @@ export class ApiClient {
     body: { role: "clerk"; unitId: string; label: string } | { role: "board"; blocId: string; label: string },
   ) => this.request<AccessToken & { token: string }>("POST", "/tokens", body);
   revokeToken = (id: string) => this.request<AccessToken>("DELETE", `/tokens/${enc(id)}`);
+  /** A new period (council only), e.g. next year's from this year's. */
+  createPeriod = (period: Period) => this.request<Period>("POST", "/periods", period);
   /** Gia hạn nộp: a new submission deadline (ISO 8601), with the reason. */
   deadline = (periodId: string, submissionDeadline: string, reason: string) =>
     this.request<Period>("POST", `/periods/${enc(periodId)}/deadline`, { submissionDeadline, reason });

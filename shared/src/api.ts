@@ -140,6 +140,35 @@ export function checkPeriod(period: Period, knownUnitIds: ReadonlySet<string>): 
   return errors;
 }
 
+/**
+ * Next year's period of a bloc, made from this year's: the same members, leader, deputy, template and rulebook, the
+ * year (and the year in the id) moved on, a new deadline, in draft. What changes with the year (a member merged, a
+ * new template version) is changed before it opens.
+ * @example nextYearPeriod(khoiViii2017, "2018-12-15T17:00:00+07:00").id // "khoi-viii-2018"
+ */
+export function nextYearPeriod(period: Period, submissionDeadline: string): Period {
+  const year = period.year + 1;
+  const old = String(period.year);
+  const at = period.id.lastIndexOf(old);
+  const id =
+    at >= 0 ? period.id.slice(0, at) + String(year) + period.id.slice(at + old.length) : `${period.id}-${year}`;
+  // Field by field: a period as the API lists it carries more (createdAt, ...), which a new period must not.
+  return {
+    id,
+    blocId: period.blocId,
+    year,
+    members: [...period.members],
+    leaderUnitId: period.leaderUnitId,
+    deputyUnitId: period.deputyUnitId,
+    templateId: period.templateId,
+    templateVersion: period.templateVersion,
+    rulebookId: period.rulebookId,
+    rulebookVersion: period.rulebookVersion,
+    submissionDeadline,
+    state: "draft",
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Revisions
 

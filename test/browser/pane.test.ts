@@ -376,5 +376,20 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
       action: "period.transition",
       detail: { from: "closed", to: "review", reason: "Sai sót điểm thẩm định của một đơn vị" },
     });
+
+    // Next year's period of the bloc, made from this one, in draft.
+    await page.locator("#next-deadline").fill("2099-12-15T17:00");
+    await act("#create-next-year");
+    await seen("#notice", "Đã tạo kỳ khoi-viii-2018 (đang soạn)");
+    // The new period is the one selected now.
+    await expect.poll(() => page.locator("#period").inputValue()).toBe("khoi-viii-2018");
+    expect(await page.locator("#period option:checked").textContent()).toBe("khoi-viii-2018 · Đang soạn");
+    await shot("council-next-year");
+    const next = await fetch(`${worker.url}/api/v1/periods/khoi-viii-2018`, {
+      headers: { authorization: `Bearer ${seeded.tokens.council}` },
+    });
+    const made = (await next.json()) as { year: number; members: string[]; state: string };
+    expect(made).toMatchObject({ year: 2018, state: "draft" });
+    expect(made.members).toHaveLength(7);
   }, 120_000);
 });

@@ -3,7 +3,14 @@
  * string comes from the typed catalogue (`i18n.ts`) or the core's error catalogue; every action shows progress when it
  * takes longer than half a second; everything is reachable with the keyboard; the layout fits a 320 px pane.
  */
-import { type DomainError, type Locale, type Period, scoreUnit, toNumber } from "../../../shared/src/index.ts";
+import {
+  type DomainError,
+  type Locale,
+  nextYearPeriod,
+  type Period,
+  scoreUnit,
+  toNumber,
+} from "../../../shared/src/index.ts";
 import {
   type AccessToken,
   ApiClient,
@@ -64,6 +71,7 @@ export class App {
   private deadlineDraft = "";
   private deadlineReason = "";
   private reopenReason = "";
+  private nextDeadline = "";
   private paper = "";
   private flagReason = "";
   private ballotChoices = new Set<string>();
@@ -709,6 +717,53 @@ export class App {
       state === "voting" || state === "closed" ? this.votingView() : null,
       state === "closed" ? this.boardView() : null,
       this.accessView(),
+      this.me?.role === "council" && this.period ? this.nextYearView(this.period) : null,
+    );
+  }
+
+  /** Kỳ năm sau: the council makes next year's period of the bloc from the selected one, in draft. */
+  private nextYearView(period: Period) {
+    const year = period.year + 1;
+    const when = h("input", {
+      id: "next-deadline",
+      class: "input",
+      type: "datetime-local",
+      value: this.nextDeadline,
+    }) as HTMLInputElement;
+    when.addEventListener("input", () => {
+      this.nextDeadline = when.value;
+    });
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "next-year-title" },
+      h("h2", { id: "next-year-title" }, t("nextYearTitle")),
+      h("p", { class: "hint" }, t("nextYearHint", { year })),
+      h("label", { class: "field", for: "next-deadline" }, h("span", {}, t("nextYearDeadline")), when),
+      h(
+        "fluent-button",
+        {
+          id: "create-next-year",
+          appearance: "secondary",
+          disabled: this.running,
+          onclick: () => {
+            const at = this.nextDeadline ? new Date(this.nextDeadline) : null;
+            if (!at || Number.isNaN(at.getTime())) {
+              this.notice = { kind: "error", text: () => t("deadlineMissing") };
+              this.render();
+              return;
+            }
+            void this.run("stepSending", async () => {
+              const made = await this.api!.createPeriod(nextYearPeriod(period, at.toISOString()));
+              this.nextDeadline = "";
+              this.periodId = made.id;
+              await this.session!.loadBundle(made.id);
+              await this.refreshPeriod();
+              this.notice = { kind: "success", text: () => t("nextYearOk", { id: made.id }) };
+            });
+          },
+        },
+        t("createNextYear", { year }),
+      ),
     );
   }
 
