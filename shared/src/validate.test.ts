@@ -375,3 +375,25 @@ describe("the walk for a clean sheet agrees with the general path (property)", (
     );
   });
 });
+
+describe("the fast path reads plain data only", () => {
+  it("an entry whose keys come from a prototype goes through the schema, and the push holds them as its own", () => {
+    const entries = Object.entries(fullPoints).map(([criterion, score], i) => {
+      const e = Object.create({ criterion }) as Record<string, unknown>;
+      Object.assign(e, { score, cell: `D${8 + i}`, evidence: "Báo cáo" });
+      return e;
+    });
+    const body = {
+      templateId: tinyTemplate.id,
+      templateVersion: tinyTemplate.version,
+      baseRevision: null,
+      clientId: "c-0123456789",
+      entries,
+    };
+    const r = validateSubmission(tinyTemplate, body);
+    const z = SubmissionPush.parse(body);
+    expect(r.ok).toBe(true);
+    expect(JSON.stringify(r.push)).toBe(JSON.stringify(z));
+    expect(JSON.parse(JSON.stringify(r.push)).entries[0].criterion).toBe("I.1");
+  });
+});

@@ -225,8 +225,16 @@ function isCellAddress(s: string): boolean {
  * needs no cleaning (the common case; only its key order may differ from Zod's), a cleaned copy otherwise, or null
  * when Zod must look at it.
  */
+/**
+ * Plain data (what JSON.parse and object literals give), as the fast path requires of an entry: its keys are its own,
+ * so the entry can be kept as it is.
+ */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
 function fastEntry(raw: unknown): EntryInput | null {
-  if (!isObject(raw)) return null;
+  if (!isPlainObject(raw)) return null;
   let keys = 0;
   for (const k in raw) {
     if (!isEntryKey(k)) return null;
@@ -316,7 +324,9 @@ function cleanWalk(
   let j = 0;
   for (let i = 0; i < n; i++) {
     const r: unknown = raw[i];
-    if (!isObject(r)) return null;
+    // Plain data only: a prototype's keys would be read by the walk below but not kept with the entry.
+    if (!isPlainObject(r)) return null;
+    const o = r;
     // The values are read in the walk over the keys, which also refuses an unknown key: V8 reads them by field
     // index there, where five named reads would meet every shape a sheet's entries come in (megamorphic).
     let criterion: unknown;
@@ -325,8 +335,8 @@ function cleanWalk(
     let note: unknown;
     let cell: unknown;
     let keys = 0;
-    for (const k in r) {
-      const v = r[k];
+    for (const k in o) {
+      const v = o[k];
       if (k === "criterion") criterion = v;
       else if (k === "score") score = v;
       else if (k === "cell") cell = v;
@@ -479,7 +489,9 @@ export interface ValidatedSubmission {
 
 /**
  * Validates a push body of any shape against the period's template: schema first (422-style errors with paths),
- * then template identity and version, then every entry. Never throws.
+ * then template identity and version, then every entry. Never throws. The body is read as data (what JSON.parse or
+ * object literals make): an entry property defined as not enumerable is not seen by the fast path, which the schema
+ * would read.
  */
 export function validateSubmission(template: Template, body: unknown): ValidatedSubmission {
   const fast = fastSubmission(template, body);
