@@ -80,7 +80,7 @@ describe("blocSheets", () => {
     expect(vi!.values).toHaveLength(3 + 7 + 2);
     const note = String(vi!.values[11]![0]);
     expect(note).toContain(`${a!.name}, ${b!.name} đồng hạng 2 khi xét ${award.name.vi}`);
-    expect(note).toContain("chỉ còn chỗ cho 1");
+    expect(note).toContain("chỉ còn chỗ cho 1 đơn vị");
     expect(vi!.chart?.anchor).toBe("B14"); // moved below the note
     const [en] = blocSheets(tied, { bloc: demoBloc, units }, "en");
     expect(String(en!.values[11]![0])).toContain(`share rank 2 for ${award.name.en}`);

@@ -2,7 +2,7 @@
  * The bloc table (bảng tổng hợp) and the criteria x units matrix as plain sheets for the gateway: values, formats,
  * the colour scale on totals, the highlight of the top classification and the chart of totals by unit. Pure.
  */
-import { type BlocTable, columnLetter, type Locale } from "../../shared/src/index.ts";
+import { type BlocTable, columnLetter, interpolate, type Locale } from "../../shared/src/index.ts";
 import type { SheetBundle } from "./api.ts";
 import type { CellValue, GridSheet } from "./excel/gateway.ts";
 import { ERROR_FONT } from "./excel/styles.ts";
@@ -54,11 +54,12 @@ export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | 
   const unitName = new Map(table.rows.map((r) => [r.unitId, r.name]));
   const awardName = new Map(table.rows.flatMap((r) => (r.award ? [[r.award.key, r.award.name[lang]] as const] : [])));
   const notes = (table.nominations.contested ?? []).map((c) =>
-    s("table_contested")
-      .replace("{units}", [...c.given, ...c.leftOut].map((u) => unitName.get(u) ?? u).join(", "))
-      .replace("{rank}", String(c.rank))
-      .replace("{award}", awardName.get(c.award) ?? c.award)
-      .replace("{given}", String(c.given.length)),
+    interpolate(s("table_contested"), {
+      units: [...c.given, ...c.leftOut].map((u) => unitName.get(u) ?? u).join(", "),
+      rank: c.rank,
+      award: awardName.get(c.award) ?? c.award,
+      given: c.given.length,
+    }),
   );
   if (notes.length) values.push([], ...notes.map((t) => [t]));
   const topBand = table.rows.find((r) => r.band)?.band;

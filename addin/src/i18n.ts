@@ -176,7 +176,7 @@ const vi = {
   matrix_max: "Tối đa",
   chartTitle: "Tổng điểm theo đơn vị",
   table_contested:
-    "Lưu ý: {units} đồng hạng {rank} khi xét {award}, nhưng chỉ còn chỗ cho {given}. Quy chế không nói ai được xếp trước: bảng này tạm xếp theo mã đơn vị. Khối cần quyết định (bình xét lại hoặc bỏ phiếu).",
+    "Lưu ý: {units} đồng hạng {rank} khi xét {award}, nhưng chỉ còn chỗ cho {given} đơn vị. Quy chế không nói ai được xếp trước: bảng này tạm xếp theo mã đơn vị. Khối cần quyết định (bình xét lại hoặc bỏ phiếu).",
   gridSheets: "Trang tính",
   gridEditHint: "Bấm đúp hoặc nhấn Enter để sửa ô; Esc để hủy.",
   cellLocked: "Ô này được khóa: chỉ nhập vào các ô điểm, tài liệu kiểm chứng và ghi chú.",

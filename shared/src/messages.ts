@@ -52,6 +52,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     DEADLINE_NOT_CHANGEABLE:
       "Chỉ đổi được hạn nộp khi kỳ thi đua đang soạn hoặc đang nhận bảng điểm (hiện ở trạng thái «{state}»); để nhận bảng điểm muộn của một đơn vị, hãy trả lại bảng điểm đó.",
     DEADLINE_NOT_IN_FUTURE: "Hạn nộp mới ({deadline}) phải ở sau thời điểm hiện tại.",
+    DEADLINE_CHANGED_MEANWHILE:
+      "Trong lúc bạn thao tác, hạn nộp vừa được đổi thành {deadline}. Hãy xem lại rồi đổi lần nữa nếu vẫn cần.",
     INVALID_TRANSITION: "Không thể chuyển kỳ thi đua từ «{from}» sang «{to}».",
     RESULTS_NOT_PUBLISHED: "Kết quả của khối chưa được công bố.",
     VOTER_CODE_USED: "Mã bỏ phiếu này đã được dùng.",
@@ -121,6 +123,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     DEADLINE_NOT_CHANGEABLE:
       "The deadline can only be changed while the period is a draft or open (it is {state}); to take one unit's late sheet, return that sheet.",
     DEADLINE_NOT_IN_FUTURE: "The new deadline ({deadline}) must be later than now.",
+    DEADLINE_CHANGED_MEANWHILE:
+      "Meanwhile the deadline was changed to {deadline}. Check it, and change it again if still needed.",
     INVALID_TRANSITION: "The period cannot move from {from} to {to}.",
     RESULTS_NOT_PUBLISHED: "The bloc's results are not published yet.",
     VOTER_CODE_USED: "This voter code has already been used.",

@@ -153,6 +153,39 @@ describe("deadline and state", () => {
     ).toBe(403);
   });
 
+  it("two deadline changes racing: one happens, the other is told the new deadline; one audit row, from the old one", async () => {
+    const p = "khoi-viii-2017-race-deadline";
+    const first = futureDeadline(10);
+    await api("POST", "/periods", BOOT, { ...demoPeriod(first), id: p });
+    const [a, b] = [futureDeadline(20), futureDeadline(40)];
+    const both = await Promise.all([
+      api("POST", `/periods/${p}/deadline`, BOOT, { submissionDeadline: a, reason: "Lý do A" }),
+      api("POST", `/periods/${p}/deadline`, seed.tokens.secretariat, { submissionDeadline: b, reason: "Lý do B" }),
+    ]);
+    const rows = await DB.prepare(
+      "SELECT detail FROM audit WHERE period_id = ? AND action = 'period.deadline' ORDER BY id",
+    )
+      .bind(p)
+      .all<{ detail: string }>();
+    const details = rows.results.map((r) => JSON.parse(r.detail));
+    const reason = (d: string) => (d === a ? "Lý do A" : "Lý do B");
+    const statuses = both.map((r) => r.status).sort();
+    if (statuses[1] === 409) {
+      // They raced (what this test is for): the second read the old deadline and wrote nothing.
+      expect(statuses).toEqual([200, 409]);
+      const won = both.find((r) => r.status === 200)!.body.submissionDeadline;
+      const lost = both.find((r) => r.status === 409)!;
+      expect(lost.body.error).toMatchObject({ code: "DEADLINE_CHANGED_MEANWHILE", params: { deadline: won } });
+      expect(details).toEqual([{ from: first, to: won, reason: reason(won) }]);
+    } else {
+      // The server took them one after the other: two changes, each recorded from the deadline it replaced.
+      expect(statuses).toEqual([200, 200]);
+      expect(details).toHaveLength(2);
+      expect(details[0].from).toBe(first);
+      expect(details[1].from).toBe(details[0].to);
+    }
+  });
+
   it("two transitions racing from the same state: one happens, and the audit log records only that one", async () => {
     const p = "khoi-viii-2017-race";
     await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: p });
@@ -196,7 +229,18 @@ describe("access codes (mã truy cập)", () => {
     expect([...roles].every((r) => r === "clerk" || r === "board")).toBe(true);
     expect(list.body.tokens.some((t: { id: string }) => t.id === made.body.id)).toBe(true);
     expect(JSON.stringify(list.body)).not.toContain(made.body.token);
-    // Revoked: the code stops working, and the audit log of the bloc says who did it.
+    // A secretariat's codes live at most a year.
+    const forever = await api("POST", "/tokens", sec, {
+      role: "clerk",
+      unitId: "vks-tphcm",
+      label: "Mãi mãi",
+      expiresAt: "9999-12-31T23:59:59Z",
+    });
+    expect(forever.status).toBe(422);
+    expect(forever.body.error.details[0]).toMatchObject({ code: "INVALID_INPUT", path: "/expiresAt" });
+    // Revoked: the code stops working, and the audit log of the bloc says who did it, once (revoking a revoked code
+    // changes nothing and records nothing).
+    expect((await api("DELETE", `/tokens/${made.body.id}`, sec)).status).toBe(200);
     expect((await api("DELETE", `/tokens/${made.body.id}`, sec)).status).toBe(200);
     expect((await api("GET", "/periods", made.body.token)).status).toBe(401);
     const council = (await api("GET", "/tokens", BOOT)).body.tokens.find((t: { role: string }) => t.role === "council");
@@ -210,6 +254,28 @@ describe("access codes (mã truy cập)", () => {
       { action: "token.create", actor_role: "secretariat" },
       { action: "token.revoke", actor_role: "secretariat" },
     ]);
+  });
+
+  it("a bloc's past periods give its secretariat no hold on the codes of units that have moved on", async () => {
+    // An old bloc whose only period (with vks-tphcm) is published; vks-tphcm is now in khoi-viii's open period.
+    await api("POST", "/blocs", BOOT, { id: "khoi-cu", name: "Khối thi đua cũ", kind: "khoi" });
+    const p = "khoi-cu-2016";
+    await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id: p, blocId: "khoi-cu", year: 2016 });
+    for (const to of ["open", "review", "voting", "closed"])
+      expect((await api("POST", `/periods/${p}/transitions`, BOOT, { to })).status).toBe(200);
+    const old = (await api("POST", "/tokens", BOOT, { role: "secretariat", blocId: "khoi-cu", label: "TK cũ" })).body
+      .token;
+    const clerk = await api("POST", "/tokens", seed.tokens.secretariat, {
+      role: "clerk",
+      unitId: "vks-tphcm",
+      label: "Cán bộ VKS 2017",
+    });
+    expect(clerk.status).toBe(201);
+    expect((await api("GET", "/tokens", old)).body.tokens).toEqual([]);
+    expect((await api("DELETE", `/tokens/${clerk.body.id}`, old)).status).toBe(404);
+    expect((await api("POST", "/tokens", old, { role: "clerk", unitId: "vks-tphcm", label: "x" })).status).toBe(403);
+    // Its own board's codes are still its own.
+    expect((await api("POST", "/tokens", old, { role: "board", blocId: "khoi-cu", label: "LĐ cũ" })).status).toBe(201);
   });
 });
 

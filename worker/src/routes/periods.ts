@@ -141,9 +141,10 @@ export const periodRoutes = new Hono<AppEnv>()
       repo.db
         .prepare(
           "UPDATE periods SET body = json_set(body, '$.submissionDeadline', ?), updated_at = ? " +
-            "WHERE bloc_id = ? AND id = ? AND state IN ('draft', 'open')",
+            "WHERE bloc_id = ? AND id = ? AND state IN ('draft', 'open') " +
+            "AND json_extract(body, '$.submissionDeadline') = ?",
         )
-        .bind(change.submissionDeadline, at, period.blocId, period.id),
+        .bind(change.submissionDeadline, at, period.blocId, period.id, period.submissionDeadline),
       repo.root.audit(
         {
           blocId: period.blocId,
@@ -159,9 +160,12 @@ export const periodRoutes = new Hono<AppEnv>()
       ),
     ]);
     if (!update?.meta.changes) {
-      // The period moved on between the read and the write.
-      const state = (await repo.root.getPeriod(period.id))?.state ?? period.state;
-      throw new ApiError(409, "DEADLINE_NOT_CHANGEABLE", { state });
+      // Between the read and the write the period moved on, or somebody else moved the deadline: the audit row
+      // above was not written, and the caller learns which.
+      const now = (await repo.root.getPeriod(period.id)) ?? period;
+      if (now.state !== "draft" && now.state !== "open")
+        throw new ApiError(409, "DEADLINE_NOT_CHANGEABLE", { state: now.state });
+      throw new ApiError(409, "DEADLINE_CHANGED_MEANWHILE", { deadline: now.submissionDeadline });
     }
     return c.json(await repo.root.getPeriod(period.id));
   })

@@ -31,12 +31,14 @@ function tokenView(t: TokenRow) {
 
 /**
  * Which tokens the caller manages: every one for the council; for a bloc's secretariat, its bloc's board tokens and
- * the clerk tokens of the units in its periods.
+ * the clerk tokens of the units in the periods it runs now (not published). Units move between blocs from one year to
+ * the next: a bloc's past periods give it no hold on their clerks' codes.
  */
 async function tokenScope(me: Principal, repo: Repository) {
   if (me.role === "council") return () => true;
   const blocId = me.blocId;
-  const units = new Set((await repo.listPeriods({ blocId })).flatMap((p) => p.members));
+  const current = (await repo.listPeriods({ blocId })).filter((p) => p.state !== "closed");
+  const units = new Set(current.flatMap((p) => p.members));
   return (t: { role: string; bloc_id: string | null; unit_id: string | null }) =>
     (t.role === "board" && blocId !== null && t.bloc_id === blocId) ||
     (t.role === "clerk" && t.unit_id !== null && units.has(t.unit_id));
@@ -64,6 +66,15 @@ export const tokenRoutes = new Hono<AppEnv>()
       throw invalid([domainError("NOT_FOUND", { path: "/unitId" }, { what: `units/${req.unitId}` })]);
     const now = new Date();
     const at = now.toISOString();
+    // A secretariat's codes live at most the default year; longer ones are the council's to give.
+    if (me.role !== "council" && req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS)
+      throw invalid([
+        domainError(
+          "INVALID_INPUT",
+          { path: "/expiresAt" },
+          { path: "/expiresAt", detail: "at most 366 days from now for a code issued by a bloc's secretariat" },
+        ),
+      ]);
     const expiresAt = req.expiresAt
       ? new Date(req.expiresAt).toISOString()
       : new Date(now.getTime() + DEFAULT_LIFETIME_MS).toISOString();
@@ -106,16 +117,21 @@ export const tokenRoutes = new Hono<AppEnv>()
     const at = new Date().toISOString();
     await repo.db.batch([
       repo.revokeToken(id, at),
-      repo.audit({
-        blocId: row.bloc_id ?? me.blocId,
-        periodId: null,
-        unitId: row.unit_id,
-        actor: me,
-        action: "token.revoke",
-        detail: { tokenId: id, role: row.role, label: row.label },
-        requestId: c.get("requestId"),
-        at,
-      }),
+      // Revoking a revoked code changes nothing and leaves no record.
+      repo.audit(
+        {
+          blocId: row.bloc_id ?? me.blocId,
+          periodId: null,
+          unitId: row.unit_id,
+          actor: me,
+          action: "token.revoke",
+          detail: { tokenId: id, role: row.role, label: row.label },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
     ]);
     return c.json({ ...tokenView(row), revokedAt: row.revoked_at ?? at });
   });
