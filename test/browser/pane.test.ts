@@ -222,6 +222,27 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it("secretariat: a new clerk's access code is issued, works, and stops working once revoked", async () => {
+    await signIn(seeded.tokens.secretariat);
+    await page.locator("#access-unit").selectOption("pccc-tphcm");
+    await page.locator("#access-label").fill("Nguyễn Văn A");
+    await act("#issue-clerk-code");
+    await seen("#new-code", "Mã của Nguyễn Văn A (Sở CS PCCC):");
+    const code = ((await page.locator("#new-code-value").textContent()) ?? "").trim();
+    expect(code).toBeTruthy();
+    const me = (token: string) => fetch(`${worker.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const answer = await me(code!);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ role: "clerk", unitId: "pccc-tphcm" });
+    await act("#list-codes");
+    const line = page.locator("#codes-in-use li", { hasText: "Nguyễn Văn A" });
+    await line.waitFor();
+    await shot("access-codes");
+    await line.locator("fluent-button").click();
+    await seen("#notice", "Đã thu hồi mã của Nguyễn Văn A");
+    expect((await me(code!)).status).toBe(401);
+  }, 120_000);
+
   it("secretariat: status of every unit, then review, voting and publication, then the bloc table", async () => {
     await signIn(seeded.tokens.secretariat);
     const rows = page.locator("#status li.status-row");
@@ -335,27 +356,6 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("#tally-result", "Phát ra");
     await shot("tally");
   }, 240_000);
-
-  it("secretariat: a new clerk's access code is issued, works, and stops working once revoked", async () => {
-    await signIn(seeded.tokens.secretariat);
-    await page.locator("#access-unit").selectOption("pccc-tphcm");
-    await page.locator("#access-label").fill("Nguyễn Văn A");
-    await act("#issue-clerk-code");
-    await seen("#new-code", "Mã của Nguyễn Văn A (Sở CS PCCC):");
-    const code = ((await page.locator("#new-code-value").textContent()) ?? "").trim();
-    expect(code).toBeTruthy();
-    const me = (token: string) => fetch(`${worker.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-    const answer = await me(code!);
-    expect(answer.status).toBe(200);
-    expect(await answer.json()).toMatchObject({ role: "clerk", unitId: "pccc-tphcm" });
-    await act("#list-codes");
-    const line = page.locator("#codes-in-use li", { hasText: "Nguyễn Văn A" });
-    await line.waitFor();
-    await shot("access-codes");
-    await line.locator("fluent-button").click();
-    await seen("#notice", "Đã thu hồi mã của Nguyễn Văn A");
-    expect((await me(code!)).status).toBe(401);
-  }, 120_000);
 
   it("council: reopens the published period for review, only with a reason", async () => {
     await signIn(seeded.tokens.council);

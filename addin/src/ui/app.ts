@@ -716,7 +716,8 @@ export class App {
       state === "review" || state === "voting" ? this.returnAndFlags() : null,
       state === "voting" || state === "closed" ? this.votingView() : null,
       state === "closed" ? this.boardView() : null,
-      this.accessView(),
+      // A bloc's secretariat manages the codes of the units of the periods it runs now (not published).
+      state !== "closed" || this.me?.role === "council" ? this.accessView() : null,
       this.me?.role === "council" && this.period ? this.nextYearView(this.period) : null,
     );
   }
