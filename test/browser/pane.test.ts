@@ -384,6 +384,10 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     // The new period is the one selected now.
     await expect.poll(() => page.locator("#period").inputValue()).toBe("khoi-viii-2018");
     expect(await page.locator("#period option:checked").textContent()).toBe("khoi-viii-2018 · Đang soạn");
+    // 2017 now has its next year: back on it, the card is gone.
+    await page.locator("#period").selectOption(seeded.periodId);
+    await seen('main.pane[aria-busy="false"]');
+    await expect.poll(() => page.locator("#create-next-year").count()).toBe(0);
     await shot("council-next-year");
     const next = await fetch(`${worker.url}/api/v1/periods/khoi-viii-2018`, {
       headers: { authorization: `Bearer ${seeded.tokens.council}` },

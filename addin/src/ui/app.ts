@@ -718,8 +718,15 @@ export class App {
       state === "closed" ? this.boardView() : null,
       // A bloc's secretariat manages the codes of the units of the periods it runs now (not published).
       state !== "closed" || this.me?.role === "council" ? this.accessView() : null,
-      this.me?.role === "council" && this.period ? this.nextYearView(this.period) : null,
+      this.me?.role === "council" && this.period && !this.hasNextYear(this.period)
+        ? this.nextYearView(this.period)
+        : null,
     );
+  }
+
+  /** Whether the bloc already has a period for the year after this one. */
+  private hasNextYear(period: Period) {
+    return this.periods.some((p) => p.blocId === period.blocId && p.year === period.year + 1);
   }
 
   /** Kỳ năm sau: the council makes next year's period of the bloc from the selected one, in draft. */
