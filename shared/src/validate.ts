@@ -198,6 +198,12 @@ function fastText(v: string, max: number): string | null {
   return t.length > max ? null : t;
 }
 
+/** Optional text (an entry's evidence or note, a review's note) as the schema gives it: undefined when absent, null when Zod must look. */
+function entryText(v: unknown): string | null | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === "string" ? fastText(v, LIMITS.longText) : null;
+}
+
 function isEntryKey(k: string): boolean {
   return k === "criterion" || k === "score" || k === "cell" || k === "evidence" || k === "note";
 }
@@ -243,8 +249,6 @@ function fastEntry(raw: unknown): EntryInput | null {
   const { criterion, score, evidence, note, cell } = raw;
   if (typeof criterion !== "string" || criterion.length > LIMITS.code * 2) return null;
   let seen = 1;
-  let evidenceText: string | undefined;
-  let noteText: string | undefined;
   if (score !== undefined) {
     if (typeof score === "number") {
       if (!Number.isFinite(score)) return null;
@@ -253,20 +257,11 @@ function fastEntry(raw: unknown): EntryInput | null {
     } else if (score !== null) return null;
     seen++;
   }
-  if (evidence !== undefined) {
-    if (typeof evidence !== "string") return null;
-    const t = fastText(evidence, LIMITS.longText);
-    if (t === null) return null;
-    evidenceText = t;
-    seen++;
-  }
-  if (note !== undefined) {
-    if (typeof note !== "string") return null;
-    const t = fastText(note, LIMITS.longText);
-    if (t === null) return null;
-    noteText = t;
-    seen++;
-  }
+  const evidenceText = entryText(evidence);
+  const noteText = entryText(note);
+  if (evidenceText === null || noteText === null) return null;
+  if (evidenceText !== undefined) seen++;
+  if (noteText !== undefined) seen++;
   if (cell !== undefined) {
     if (typeof cell !== "string" || !isCellAddress(cell)) return null;
     seen++;
@@ -355,22 +350,13 @@ function cleanWalk(
     const h = Math.round(score * 100);
     if (!(h >= 0 && h <= leaf.max && h / 100 === score) || (leaf.step > 0 && h % leaf.step !== 0)) return null;
     let seen = 2;
-    let evidenceText = "";
-    let noteText = "";
-    if (evidence !== undefined) {
-      if (typeof evidence !== "string") return null;
-      const t = fastText(evidence, LIMITS.longText);
-      if (t === null) return null;
-      evidenceText = t;
-      seen++;
-    }
-    if (note !== undefined) {
-      if (typeof note !== "string") return null;
-      const t = fastText(note, LIMITS.longText);
-      if (t === null) return null;
-      noteText = t;
-      seen++;
-    }
+    const evidenceIn = entryText(evidence);
+    const noteIn = entryText(note);
+    if (evidenceIn === null || noteIn === null) return null;
+    if (evidenceIn !== undefined) seen++;
+    if (noteIn !== undefined) seen++;
+    const evidenceText = evidenceIn ?? "";
+    const noteText = noteIn ?? "";
     if (cell !== undefined) {
       if (typeof cell !== "string" || !isCellAddress(cell)) return null;
       seen++;
@@ -449,19 +435,14 @@ function fastReview(template: Template, body: unknown) {
   const keys = countKeys(body);
   const { baseRevision, clientId, note } = body;
   if (!isRevision(baseRevision) || !isClientId(clientId)) return null;
-  let noteText = "";
-  if (note !== undefined) {
-    if (typeof note !== "string") return null;
-    const t = fastText(note, LIMITS.longText);
-    if (t === null) return null;
-    noteText = t;
-  }
+  const noteText = entryText(note);
+  if (noteText === null) return null;
   if (keys !== (note === undefined ? 3 : 4) || !("entries" in body)) return null;
   const clean = cleanWalk(template, body.entries, "review");
   const inputs = clean ? clean.inputs : fastEntries(body.entries);
   if (inputs === null) return null;
   const result = clean ? { entries: clean.entries, errors: [] } : validateEntries(template, inputs, "review");
-  const push: ReviewPush = { baseRevision, clientId, entries: inputs, note: noteText };
+  const push: ReviewPush = { baseRevision, clientId, entries: inputs, note: noteText ?? "" };
   return { push, result };
 }
 
