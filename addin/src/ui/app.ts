@@ -368,17 +368,24 @@ export class App {
     return u?.shortName ?? id;
   }
 
-  /** Gia hạn nộp: the date-time field holds local time, as the secretariat reads its own clock. */
-  private async extendDeadline() {
-    const local = this.deadlineDraft;
+  /**
+   * The instant a date-time field names (it holds local time, as people read their own clock), as ISO 8601; null,
+   * with the notice said, when nothing usable was chosen.
+   */
+  private chosenInstant(local: string): string | null {
     const when = local ? new Date(local) : null;
-    if (!when || Number.isNaN(when.getTime())) {
-      this.notice = { kind: "error", text: () => t("deadlineMissing") };
-      this.render();
-      return;
-    }
+    if (when && !Number.isNaN(when.getTime())) return when.toISOString();
+    this.notice = { kind: "error", text: () => t("deadlineMissing") };
+    this.render();
+    return null;
+  }
+
+  /** Gia hạn nộp. */
+  private async extendDeadline() {
+    const when = this.chosenInstant(this.deadlineDraft);
+    if (!when) return;
     await this.run("stepSending", async () => {
-      const period = await this.api!.deadline(this.periodId, when.toISOString(), this.deadlineReason);
+      const period = await this.api!.deadline(this.periodId, when, this.deadlineReason);
       await this.refreshPeriod();
       this.deadlineReason = "";
       this.notice = { kind: "success", text: () => t("deadlineOk", { deadline: dateTime(period.submissionDeadline) }) };
@@ -754,14 +761,10 @@ export class App {
           appearance: "secondary",
           disabled: this.running,
           onclick: () => {
-            const at = this.nextDeadline ? new Date(this.nextDeadline) : null;
-            if (!at || Number.isNaN(at.getTime())) {
-              this.notice = { kind: "error", text: () => t("deadlineMissing") };
-              this.render();
-              return;
-            }
+            const at = this.chosenInstant(this.nextDeadline);
+            if (!at) return;
             void this.run("stepSending", async () => {
-              const made = await this.api!.createPeriod(nextYearPeriod(period, at.toISOString()));
+              const made = await this.api!.createPeriod(nextYearPeriod(period, at));
               this.nextDeadline = "";
               this.periodId = made.id;
               await this.session!.loadBundle(made.id);
