@@ -182,6 +182,28 @@ const vi = {
   gridEditHint: "Bấm đúp hoặc nhấn Enter để sửa ô; Esc để hủy.",
   cellLocked: "Ô này được khóa: chỉ nhập vào các ô điểm, tài liệu kiểm chứng và ghi chú.",
   cellInvalid: "Điểm không hợp lệ: nhập một số từ {min} đến {max}.",
+  cancel: "Hủy",
+  confirmToOpen: "Mở kỳ để các đơn vị nộp bảng điểm. Hạn nộp: {deadline}.",
+  confirmToReview:
+    "Khóa sổ: từ lúc này các đơn vị không nộp hay sửa bảng điểm được nữa (trừ bảng bị trả lại), thường trực bắt đầu thẩm định.",
+  confirmBeforeDeadline: "Hạn nộp {deadline} chưa đến.",
+  confirmToVoting: "Kết thúc thẩm định và mở bỏ phiếu: điểm thẩm định không sửa được nữa.",
+  confirmToClosed:
+    "Công bố kết quả: bảng xếp hạng được gửi tới mọi đơn vị, không bỏ phiếu thêm được; chỉ Ban Thi đua – Khen thưởng mở lại được.",
+  confirmMissing: "{count} đơn vị chưa nộp bảng điểm:",
+  confirmMissing_one: "{count} đơn vị chưa nộp bảng điểm:",
+  periodName: "{bloc} – năm {year}",
+  deadlineDaysLeft: "Còn {count} ngày.",
+  deadlineDaysLeft_one: "Còn {count} ngày.",
+  deadlinePassed: "Đã quá hạn: bảng nộp từ bây giờ được ghi là nộp muộn.",
+  pushClosed:
+    "Kỳ thi đua đang ở giai đoạn «{state}»: chưa nộp được bảng điểm (chỉ nộp lại được khi thường trực trả lại bảng).",
+  unsavedEdits: "Bảng điểm có {count} tiêu chí đã sửa mà chưa nộp. Tải lại sẽ thay chúng bằng số liệu trên máy chủ:",
+  unsavedEdits_one:
+    "Bảng điểm có {count} tiêu chí đã sửa mà chưa nộp. Tải lại sẽ thay chúng bằng số liệu trên máy chủ:",
+  unsavedPush: "Nộp các thay đổi",
+  unsavedKeep: "Giữ thay đổi, gộp với máy chủ",
+  unsavedDiscard: "Bỏ thay đổi, tải lại",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
 } as const;
@@ -364,6 +386,29 @@ const en: Record<UiKey, string> = {
   gridEditHint: "Double-click or press Enter to edit a cell; Esc to cancel.",
   cellLocked: "This cell is locked: type only in the score, evidence and note cells.",
   cellInvalid: "Invalid score: type a number from {min} to {max}.",
+  cancel: "Cancel",
+  confirmToOpen: "Open the period for the units to submit their sheets. Deadline: {deadline}.",
+  confirmToReview:
+    "Close submissions: from now on units can no longer submit or change their sheets (except returned ones), and the review starts.",
+  confirmBeforeDeadline: "The deadline, {deadline}, has not passed yet.",
+  confirmToVoting: "End the review and open voting: reviewed scores can no longer be changed.",
+  confirmToClosed:
+    "Publish the results: every unit sees the ranking and no more ballots are taken; only the council can reopen the period.",
+  confirmMissing: "{count} units have not submitted a sheet:",
+  confirmMissing_one: "{count} unit has not submitted a sheet:",
+  periodName: "{bloc} – {year}",
+  deadlineDaysLeft: "{count} days left.",
+  deadlineDaysLeft_one: "{count} day left.",
+  deadlinePassed: "The deadline has passed: a sheet pushed now is recorded as late.",
+  pushClosed:
+    "The period is “{state}”: sheets cannot be pushed now (only a sheet the secretariat returned can be pushed again).",
+  unsavedEdits:
+    "The sheet has {count} edited criteria not yet pushed. Pulling again would replace them with the server's values:",
+  unsavedEdits_one:
+    "The sheet has {count} edited criterion not yet pushed. Pulling again would replace it with the server's value:",
+  unsavedPush: "Push my edits",
+  unsavedKeep: "Keep my edits (merge)",
+  unsavedDiscard: "Discard my edits",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
 };
@@ -387,6 +432,15 @@ export function locale(): Locale {
  */
 export function t(key: UiKey, params: Record<string, string | number> = {}): string {
   return interpolate(UI[current][key], params);
+}
+
+/**
+ * A counted string: English takes `<key>_one` for one (1 vote, 2 votes); Vietnamese has one form.
+ * @example plural("votes", 1, { count: 1 })
+ */
+export function plural(key: UiKey, count: number, params: Record<string, string | number> = {}): string {
+  const one = `${key}_one` as UiKey;
+  return t(count === 1 && one in UI[current] ? one : key, { count, ...params });
 }
 
 /** A domain error's text in the current language (from the core's catalogue). */

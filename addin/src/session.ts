@@ -4,10 +4,12 @@
  * Each step keeps to its round-trip budget: pull 2 syncs, check 2, push 2 (read, then mark + new base revision).
  */
 import {
+  compareEntries,
   type DomainError,
   type Entry,
   type EntryInput,
   layoutSheet,
+  leafIndex,
   readSheet,
   type SheetLayout,
   type Template,
@@ -238,6 +240,23 @@ export class Session {
     this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), updated];
     await this.mark(updated, [], this.metas);
     return updated;
+  }
+
+  /**
+   * The criteria whose score, evidence or note on the sheet differ from the revision it was pulled from or last
+   * pushed as (from an empty sheet when nothing was pushed yet), in the template's order.
+   */
+  async unsavedEdits(meta: AddinMeta): Promise<string[]> {
+    const b = await this.loadBundle(meta.periodId);
+    const inputs = await this.readInputs(meta);
+    const mine = validateEntries(b.template, inputs, "review").entries;
+    const base = meta.baseRevision
+      ? fromWire(b.template, (await this.api.revision(meta.periodId, meta.unitId, meta.baseRevision)).entries)
+      : [];
+    // A blank row and a missing one are the same thing on a sheet.
+    const filled = (es: readonly Entry[]) => es.filter((e) => e.score !== null || e.evidence || e.note);
+    const order = leafIndex(b.template).leaves.map((l) => l.code);
+    return compareEntries(order, filled(base), filled(mine)).map((c) => c.criterion);
   }
 
   /** Pulls a merged view of a stale copy on top of the server's latest revision. */

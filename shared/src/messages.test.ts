@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type DomainError, ERROR_CODES } from "./errors.ts";
 import { errorMessages, formatDateTimeVn, interpolate, type Locale, messageFor } from "./messages.ts";
+import { zodErrors } from "./schemas.ts";
 import { tinyTemplate } from "./test-fixtures.ts";
 import { validateEntries } from "./validate.ts";
 
@@ -42,6 +44,46 @@ describe("error messages", () => {
   it("leaves an unknown placeholder visible rather than dropping it", () => {
     expect(interpolate("a {x} b {y}", { x: 1 })).toBe("a 1 b {y}");
     expect(interpolate("{constructor}", {})).toBe("{constructor}");
+  });
+});
+
+describe("no schema-library text and no internal state names reach a user", () => {
+  const fromSchema = (schema: z.ZodType, body: unknown) => {
+    const r = schema.safeParse(body);
+    if (r.success) throw new Error("expected a failure");
+    return zodErrors(r.error).map((e) => ({ code: e.code, params: e.params }) as DomainError);
+  };
+  const body = z.strictObject({ reason: z.string().min(1).max(500), label: z.string().max(3) });
+
+  it("an empty return reason reads as the field's name and “required”, in both languages", () => {
+    const [empty] = fromSchema(body, { reason: "", label: "" });
+    expect(messageFor(empty!, "vi")).toBe("Mục «Lý do» không hợp lệ: cần nhập.");
+    expect(messageFor(empty!, "en")).toBe("“Reason” is not valid: required.");
+    const [long] = fromSchema(body, { reason: "x", label: "abcd" });
+    expect(messageFor(long!, "vi")).toBe("Mục «Tên người nhận mã» không hợp lệ: tối đa 3.");
+  });
+
+  it("never shows the schema library's English or a raw path, whatever the issue", () => {
+    const errors = [
+      ...fromSchema(body, { reason: "" }),
+      ...fromSchema(body, { reason: 3, label: "x" }),
+      ...fromSchema(body, { reason: "x", label: "x", extra: 1 }),
+      ...fromSchema(z.strictObject({ when: z.iso.datetime() }), { when: "soon" }),
+    ];
+    expect(errors.length).toBeGreaterThan(3);
+    for (const e of errors)
+      for (const locale of ["vi", "en"] as Locale[]) {
+        const text = messageFor(e, locale);
+        expect(text).not.toMatch(/Too small|Too big|expected|Invalid|Unrecognized|\//);
+      }
+  });
+
+  it("names a period's state, never its internal word", () => {
+    const e: DomainError = { code: "PERIOD_NOT_OPEN", params: { state: "review" } };
+    expect(messageFor(e, "vi")).toBe("Kỳ thi đua đang ở trạng thái «Đang thẩm định», không nhận bảng điểm.");
+    expect(messageFor({ code: "INVALID_TRANSITION", params: { from: "closed", to: "open" } }, "en")).toBe(
+      "The period cannot move from Published to Accepting sheets.",
+    );
   });
 });
 

@@ -37,7 +37,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     SHEET_NOT_RECOGNISED: "Không nhận ra bảng chấm điểm của thidua trong tệp này.",
     SHEET_WRONG_PERIOD: "Tệp thuộc kỳ thi đua {received}, không phải kỳ {expected}.",
     SHEET_WRONG_UNIT: "Tệp là bảng điểm của đơn vị {received}, không phải của đơn vị {expected}.",
-    INVALID_INPUT: "Dữ liệu không hợp lệ tại {path}: {detail}.",
+    INVALID_INPUT: "Mục «{field}» không hợp lệ: {detail}.",
     INVALID_JSON: "Nội dung gửi lên không phải JSON hợp lệ.",
     UNSUPPORTED_MEDIA_TYPE: "Kiểu nội dung {received} không được hỗ trợ; cần {expected}.",
     PAYLOAD_TOO_LARGE: "Nội dung gửi lên quá lớn (tối đa {max} byte).",
@@ -108,7 +108,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     SHEET_NOT_RECOGNISED: "No thidua scoring sheet was recognised in this file.",
     SHEET_WRONG_PERIOD: "The file belongs to period {received}, not {expected}.",
     SHEET_WRONG_UNIT: "The file is the sheet of unit {received}, not of unit {expected}.",
-    INVALID_INPUT: "Invalid data at {path}: {detail}.",
+    INVALID_INPUT: "“{field}” is not valid: {detail}.",
     INVALID_JSON: "The body is not valid JSON.",
     UNSUPPORTED_MEDIA_TYPE: "Content type {received} is not supported; expected {expected}.",
     PAYLOAD_TOO_LARGE: "The body is too large (at most {max} bytes).",
@@ -207,6 +207,72 @@ export function formatDateTimeVn(iso: string): string {
   return t ? `${two(t.d)}/${two(t.m)}/${t.y} ${two(t.hh)}:${two(t.mm)}` : iso;
 }
 
+/** A period's states by their names, for `{state}`, `{from}` and `{to}`: never the internal word. */
+export const stateNames: Record<Locale, Record<string, string>> = {
+  vi: {
+    draft: "Đang soạn",
+    open: "Đang nhận bảng điểm",
+    review: "Đang thẩm định",
+    voting: "Đang bỏ phiếu",
+    closed: "Đã công bố",
+  },
+  en: { draft: "Draft", open: "Accepting sheets", review: "In review", voting: "Voting", closed: "Published" },
+};
+
+/** The fields of a payload by their names, for an `INVALID_INPUT` (the last part of its path). */
+const fieldNames: Record<Locale, Record<string, string>> = {
+  vi: {
+    reason: "Lý do",
+    label: "Tên người nhận mã",
+    choices: "Đơn vị được chọn",
+    ballots: "Phiếu giấy",
+    evidence: "Tài liệu kiểm chứng",
+    note: "Ghi chú",
+    score: "Điểm",
+    submissionDeadline: "Hạn nộp",
+    file: "Tệp",
+    unitId: "Đơn vị",
+  },
+  en: {
+    reason: "Reason",
+    label: "Holder's name",
+    choices: "Chosen units",
+    ballots: "Paper ballots",
+    evidence: "Evidence",
+    note: "Note",
+    score: "Score",
+    submissionDeadline: "Deadline",
+    file: "File",
+    unitId: "Unit",
+  },
+};
+
+/**
+ * What was wrong with a field, from the schema issue's kind (`zodErrors` keeps it), in the catalogue's words: the
+ * schema library's own English text never reaches a user.
+ */
+function invalidDetail(params: ErrorParams, locale: Locale): string {
+  const vi = locale === "vi";
+  const min = params.minimum;
+  const max = params.maximum;
+  switch (params.issue) {
+    case "too_small":
+      return min === 1 || min === undefined
+        ? vi
+          ? "cần nhập"
+          : "required"
+        : vi
+          ? `tối thiểu ${min}`
+          : `at least ${min}`;
+    case "too_big":
+      return vi ? `tối đa ${max}` : `at most ${max}`;
+    case "invalid_type":
+      return vi ? "thiếu hoặc sai kiểu" : "missing or of the wrong kind";
+    default:
+      return vi ? "giá trị không hợp lệ" : "not an allowed value";
+  }
+}
+
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function messageFor(error: DomainError, locale: Locale): string {
@@ -215,6 +281,18 @@ export function messageFor(error: DomainError, locale: Locale): string {
   for (const [k, v] of Object.entries(params))
     if (typeof v === "string" && ISO_DATE_TIME.test(v)) params[k] = formatDateTimeVn(v);
   if (locale === "vi") localisePoints(error.code, params);
+  for (const k of ["state", "from", "to"]) {
+    const v = params[k];
+    if (typeof v === "string" && stateNames[locale][v]) params[k] = stateNames[locale][v]!;
+  }
+  if (error.code === "INVALID_INPUT") {
+    const last = String(params.path ?? "")
+      .split("/")
+      .filter((x) => x && !/^\d+$/.test(x))
+      .pop();
+    params.field = (last && fieldNames[locale][last]) ?? (locale === "vi" ? "dữ liệu gửi lên" : "the data sent");
+    params.detail = invalidDetail(params, locale);
+  }
   if (error.cell) params.cell = error.cell;
   const text = interpolate(errorMessages[locale][error.code], params);
   return error.cell ? `${text} (${locale === "vi" ? "ô" : "cell"} ${error.cell})` : text;

@@ -302,11 +302,22 @@ export const PaperBallots = z.strictObject({
 export type PaperBallots = z.output<typeof PaperBallots>;
 
 /** Turns a Zod failure into domain errors, one per issue, each with its path. */
-export function zodErrors(
-  error: z.ZodError,
-): { code: "INVALID_INPUT"; path: string; params: { path: string; detail: string } }[] {
+export function zodErrors(error: z.ZodError): {
+  code: "INVALID_INPUT";
+  path: string;
+  params: { path: string; detail: string; issue: string; minimum?: number; maximum?: number };
+}[] {
   return error.issues.map((issue) => {
     const path = "/" + issue.path.map(String).join("/");
-    return { code: "INVALID_INPUT" as const, path, params: { path, detail: issue.message } };
+    // `detail` stays for developers reading the API; users read the catalogue's words built from `issue`.
+    const bounds = {
+      ...("minimum" in issue ? { minimum: Number(issue.minimum) } : {}),
+      ...("maximum" in issue ? { maximum: Number(issue.maximum) } : {}),
+    };
+    return {
+      code: "INVALID_INPUT" as const,
+      path,
+      params: { path, detail: issue.message, issue: issue.code, ...bounds },
+    };
   });
 }

@@ -263,6 +263,8 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await shot("secretariat-deadline");
 
     await act("#to-review");
+
+    await act("#confirm-yes");
     await seen("#notice", "Đang thẩm định");
     // Review sheet beside the self-scores: enter a reviewed score and save it.
     await act(`li[data-unit="${UNIT}"] fluent-button:nth-of-type(2)`);
@@ -302,6 +304,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     // Reviewed already, so the new revision counts as accepted (the review stands until it is redone).
     await seen(`li[data-unit="${UNIT}"] .status-state[data-status="accepted"]`);
     await act("#to-voting");
+    await act("#confirm-yes");
     await seen("#notice", "Đang bỏ phiếu");
     // Voter codes, shown once; one unit votes in its own pane with its code.
     await act("#issue-codes");
@@ -326,6 +329,7 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("#notice", "Đã lưu 5 phiếu giấy");
     await shot("secretariat-voting");
     await act("#to-closed");
+    await act("#confirm-yes");
     await seen("#notice", "Đã công bố");
     await shot("secretariat-published");
 

@@ -288,6 +288,8 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     await shot(secretariat, "secretariat-status", "#status-title");
 
     await act(secretariat, "#to-review");
+
+    await act(secretariat, "#confirm-yes");
     await seen(secretariat, "#notice", "Đang thẩm định");
 
     // Return TAND's sheet with a reason.
@@ -357,6 +359,7 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
 
   it("4. voting: seven codes from the pane, seven voters cast demoBallots in their own panes", async () => {
     await act(secretariat, "#to-voting");
+    await act(secretariat, "#confirm-yes");
     await seen(secretariat, "#notice", "Đang bỏ phiếu");
     await act(secretariat, "#issue-codes");
     await expect.poll(() => secretariat.locator("#codes li").count()).toBe(7);
@@ -390,6 +393,7 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     await seen(secretariat, "#tally-result", "Phát ra 7, thu về 7, hợp lệ 7, không hợp lệ 0");
     await shot(secretariat, "secretariat-tally", "#tally-result");
     await act(secretariat, "#to-closed");
+    await act(secretariat, "#confirm-yes");
     await seen(secretariat, "#notice", "Đã công bố");
     await shot(secretariat, "secretariat-published", "#notice");
 

@@ -225,6 +225,13 @@ describe("ranking workbook", () => {
       .map((r) => r.join(" "))
       .join("\n");
     expect(text).not.toContain("DỰ THẢO");
+    // The period's state by its Vietnamese name only (it read "closed (đã công bố)").
+    const provenance = sheets
+      .get(RANKING_SHEETS.provenance)!
+      .map((r) => r.join(" "))
+      .join("\n");
+    expect(provenance).toMatch(/Trạng thái kỳ\s+Đã công bố/);
+    expect(provenance).not.toMatch(/\bclosed\b/);
   });
 
   it.skipIf(!SOFFICE)("ranks by votes and base as the core does, before and after the vote", () => {

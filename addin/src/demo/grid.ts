@@ -42,6 +42,8 @@ export class DemoGrid {
   private sheet: string | null = null;
   private selected: string | null = null;
   private message: string | null = null;
+  /** Set when the pane asks for a cell (an error clicked): the focus goes to it even from outside the grid. */
+  private focusCell = false;
   readonly root = h("section", { class: "grid-root" });
 
   constructor(private readonly wb: FakeWorkbook) {
@@ -49,6 +51,7 @@ export class DemoGrid {
       if (wb.selection) {
         this.sheet = wb.selection.sheet;
         this.selected = wb.selection.cell;
+        this.focusCell = true;
         wb.selection = null;
       } else if (wb.activeSheet && wb.activeSheet !== this.sheet) {
         this.sheet = wb.activeSheet;
@@ -68,6 +71,9 @@ export class DemoGrid {
 
   render() {
     const sheet = this.current();
+    // A redraw (the pane wrote to the workbook) keeps the focus where the user is: in the grid only if it was there.
+    const focus = this.focusCell || this.root.contains(document.activeElement);
+    this.focusCell = false;
     this.root.setAttribute("aria-label", t("gridLabel"));
     this.root.replaceChildren();
     this.root.append(
@@ -171,6 +177,8 @@ export class DemoGrid {
         td.addEventListener("click", () => this.select(a1));
         td.addEventListener("dblclick", () => this.beginEdit(td, sheet.name, a1));
         td.addEventListener("keydown", (e) => {
+          // Keys typed into the cell's editor bubble up here: they belong to the editor, not to a new edit.
+          if (e.target !== td) return;
           if (e.key === "Enter" || e.key === "F2") {
             e.preventDefault();
             this.beginEdit(td, sheet.name, a1);
@@ -207,7 +215,7 @@ export class DemoGrid {
     if (this.selected) {
       const td = this.root.querySelector<HTMLElement>(`td[data-cell="${this.selected}"]`);
       td?.scrollIntoView({ block: "nearest", inline: "nearest" });
-      td?.focus({ preventScroll: true });
+      if (focus) td?.focus({ preventScroll: true });
     }
   }
 
@@ -233,7 +241,8 @@ export class DemoGrid {
       Tab: [0, e.shiftKey ? -1 : 1],
     };
     const step = d[e.key];
-    if (!step) return;
+    // Tab leaves the grid, as in any web page (arrows and Enter move within it); Tab while editing moves right.
+    if (!step || e.key === "Tab") return;
     e.preventDefault();
     const next = address(Math.max(0, r + step[0]), Math.max(0, c + step[1]));
     if (this.root.querySelector(`td[data-cell="${next}"]`)) this.select(next);
@@ -250,9 +259,13 @@ export class DemoGrid {
     }) as HTMLInputElement;
     td.replaceChildren(input);
     input.focus();
+    // Opened by a double-click or Enter, the content is selected (typing replaces it); opened by a typed key, the
+    // caret goes after that key, so the next keys follow it.
     if (initial === undefined) input.select();
+    else input.setSelectionRange(input.value.length, input.value.length);
     let done = false;
-    const commit = (save: boolean) => {
+    /** Saves (or drops) the edit; then, as in Excel, Enter selects the cell below and Tab the one to the right. */
+    const commit = (save: boolean, next: "down" | "right" | "none" = "down") => {
       if (done) return;
       done = true;
       if (!save) return this.render();
@@ -263,18 +276,24 @@ export class DemoGrid {
           ? t("cellLocked")
           : t("cellInvalid", { min: points(res.min), max: points(res.max) });
       const p = parseAddress(a1)!;
-      this.selected = res.ok ? address(p.row + 1, p.col) : a1;
+      this.selected =
+        !res.ok || next === "none" ? a1 : next === "right" ? address(p.row, p.col + 1) : address(p.row + 1, p.col);
       this.render();
     };
     input.addEventListener("keydown", (e) => {
+      e.stopPropagation();
       if (e.key === "Enter") {
         e.preventDefault();
         commit(true);
+      } else if (e.key === "Tab") {
+        e.preventDefault();
+        commit(true, e.shiftKey ? "none" : "right");
       } else if (e.key === "Escape") {
         e.preventDefault();
         commit(false);
       }
     });
-    input.addEventListener("blur", () => commit(true));
+    // Leaving the cell by clicking elsewhere keeps the text; the focus stays where the user went.
+    input.addEventListener("blur", () => commit(true, "none"));
   }
 }

@@ -13,8 +13,26 @@ import type { UiKey } from "../i18n.ts";
 import type { Outbox } from "../outbox.ts";
 import type { PushOutcome, Session } from "../session.ts";
 
-/** Texts are kept as functions so that switching the language redraws them in the other language. */
-export type Notice = { kind: "info" | "success" | "error" | "warning"; text: () => string; items?: Problem[] };
+/**
+ * Texts are kept as functions so that switching the language redraws them in the other language. A notice made by
+ * a screen's action is drawn beside that screen (where the screen puts `ctx.noticeHere()`, else right after it).
+ */
+export type Notice = {
+  kind: "info" | "success" | "error" | "warning";
+  text: () => string;
+  items?: Problem[];
+  /** The screen whose action made it (set by the shell). */
+  screen?: string;
+};
+/** A question before an irreversible step: what will happen, what is missing, and the word on the button. */
+export interface Confirmation {
+  text: () => string;
+  /** What is missing or will be lost (unit names, criteria), listed under the text. */
+  items?: (() => string)[];
+  confirm: UiKey;
+  /** A third choice besides confirm and cancel (e.g. "keep my edits"), resolved as its value. */
+  also?: { label: UiKey; value: string }[];
+}
 /** One line of an error list; with a cell, pressing it selects that cell. */
 export type Problem = { text: () => string; cell?: string; sheet?: string };
 
@@ -58,10 +76,19 @@ export interface PaneContext {
   flushOutbox(): Promise<void>;
   scheduleRetry(): void;
   unitName(id: string): string;
+  /** A period as people name it: its bloc and year (never its id). */
+  periodName(p: Period): string;
   problems(errors: readonly DomainError[], sheet?: string): Problem[];
   failureText(e: unknown): string;
   /** A date-time field's value as ISO 8601; null, with an error notice, when nothing usable was chosen. */
   chosenInstant(local: string): string | null;
+  /**
+   * Asks before an irreversible step, beside the screen: resolves to "confirm", "cancel" or one of `also`'s values.
+   * The focus goes to "Hủy" (cancel), so a second Enter never confirms by accident.
+   */
+  confirm(c: Confirmation): Promise<string>;
+  /** The current notice (or confirmation) of this screen, to draw where its action is; null when none. */
+  noticeHere(): HTMLElement | null;
   /** A Fluent button disabled while an action runs. */
   button(id: string, label: UiKey, onclick: () => void, appearance?: string): HTMLElement;
 }

@@ -11,7 +11,15 @@ import { errorText, locale, setLocale, t, type UiKey } from "../i18n.ts";
 import { type KeyValueStore, Outbox } from "../outbox.ts";
 import { Session } from "../session.ts";
 import { h, inputValue } from "./dom.ts";
-import { type Notice, type PaneContext, type PaneState, type Problem, type Screen, screensFor } from "./screen.ts";
+import {
+  type Confirmation,
+  type Notice,
+  type PaneContext,
+  type PaneState,
+  type Problem,
+  type Screen,
+  screensFor,
+} from "./screen.ts";
 import { SCREENS } from "./screens/index.ts";
 
 const STORE_KEY = "thidua.signin";
@@ -47,10 +55,20 @@ export class Shell {
   private busy: string | null = null;
   private running = false;
   private notice: Notice | null = null;
+  /** The screen whose action is running, so that its notice is drawn beside it. */
+  private acting: string | undefined;
+  /** An open confirmation: which screen asked, and how to answer. */
+  private asking: { screen: string; c: Confirmation; answer: (v: string) => void } | null = null;
+  /** Where the focus goes after the next redraw (a new result), instead of staying where it was. */
+  private focusNext: string | null = null;
+  /** Whether this screen's notice has been drawn during the current redraw. */
+  private placed = false;
   private retryTimer: ReturnType<typeof setInterval> | null = null;
   /** Each screen's drafts, by screen id; dropped on sign-out. */
   private locals = new Map<string, unknown>();
   private readonly screens: readonly Screen<unknown>[];
+  /** Bloc names by id, to name periods. */
+  private blocNames = new Map<string, string>();
 
   constructor(private readonly opts: ShellOptions) {
     this.screens = opts.screens ?? SCREENS;
@@ -72,10 +90,13 @@ export class Shell {
 
   // ------------------------------------------------------------------------------------------------ plumbing
 
-  async run(label: UiKey, fn: () => Promise<void>) {
+  async run(label: UiKey, fn: () => Promise<void>, screen?: string) {
     if (this.running) return;
     this.running = true;
+    this.acting = screen;
     this.notice = null;
+    this.asking?.answer("cancel");
+    this.asking = null;
     const timer = setTimeout(() => {
       this.busy = t(label);
       this.render();
@@ -84,15 +105,39 @@ export class Shell {
     try {
       await fn();
     } catch (e) {
-      this.notice = { kind: "error", text: () => this.failureText(e) };
+      this.setNotice({ kind: "error", text: () => this.failureText(e) });
     } finally {
       clearTimeout(timer);
       this.busy = null;
       this.running = false;
+      this.acting = undefined;
+      // The result, when there is one, takes the focus (and is read out); otherwise the focus stays on the control.
+      if (this.notice) this.focusNext = "notice";
       this.render();
       // In a long pane (the secretariat's) the outcome would otherwise appear out of sight of the button clicked.
       if (this.notice) globalThis.document?.getElementById("notice")?.scrollIntoView?.({ block: "nearest" });
     }
+  }
+
+  private setNotice(n: Notice | null, screen = this.acting) {
+    this.notice = n ? { ...n, ...(screen ? { screen } : {}) } : null;
+  }
+
+  private confirm(screen: string, c: Confirmation): Promise<string> {
+    this.asking?.answer("cancel");
+    return new Promise((resolve) => {
+      this.notice = null;
+      this.asking = {
+        screen,
+        c,
+        answer: (v) => {
+          this.asking = null;
+          resolve(v);
+        },
+      };
+      this.focusNext = "confirm-cancel";
+      this.render();
+    });
   }
 
   private failureText(e: unknown): string {
@@ -120,6 +165,13 @@ export class Shell {
     this.render();
   }
 
+  private periodName(p: Period) {
+    const bloc =
+      this.blocNames.get(p.blocId) ??
+      (this.signed?.session.bundle?.bloc.id === p.blocId ? this.signed.session.bundle.bloc.name : p.blocId);
+    return t("periodName", { bloc, year: p.year });
+  }
+
   private unitName(id: string) {
     const u = this.signed?.session.bundle?.units.find((x) => x.id === id);
     return u?.shortName ?? id;
@@ -132,7 +184,8 @@ export class Shell {
   private chosenInstant(local: string): string | null {
     const when = local ? new Date(local) : null;
     if (when && !Number.isNaN(when.getTime())) return when.toISOString();
-    this.notice = { kind: "error", text: () => t("deadlineMissing") };
+    this.setNotice({ kind: "error", text: () => t("deadlineMissing") });
+    this.focusNext = "notice";
     this.render();
     return null;
   }
@@ -146,7 +199,7 @@ export class Shell {
   }
 
   /** What the screens see: the signed-in state and the shell's services. */
-  private context(s: SignedIn): PaneContext {
+  private context(s: SignedIn, screen: string): PaneContext {
     const shell = this;
     return {
       state: s.state,
@@ -161,15 +214,16 @@ export class Shell {
       gateway: this.opts.gateway,
       outbox: s.outbox,
       copy: this.opts.copy ?? ((text: string) => navigator.clipboard.writeText(text)),
-      run: (label, fn) => this.run(label, fn),
-      notify: (n) => {
-        this.notice = n;
-      },
+      run: (label, fn) => this.run(label, fn, screen),
+      notify: (n) => this.setNotice(n, screen),
+      confirm: (c) => this.confirm(screen, c),
+      noticeHere: () => this.noticeFor(screen),
       render: () => this.render(),
       refreshPeriod: () => this.refreshPeriod(),
       flushOutbox: () => this.flushOutbox(),
       scheduleRetry: () => this.scheduleRetry(),
       unitName: (id) => this.unitName(id),
+      periodName: (p) => this.periodName(p),
       problems: (errors, sheet) => this.problems(errors, sheet),
       failureText: (e) => this.failureText(e),
       chosenInstant: (local) => this.chosenInstant(local),
@@ -200,7 +254,12 @@ export class Shell {
       if (this.remember) this.opts.store.setItem(STORE_KEY, JSON.stringify({ server: this.server, token: this.token }));
       else this.opts.store.removeItem(STORE_KEY);
       if (me.role !== "voter") {
-        state.periods = await api.periods();
+        const [periods, blocs] = await Promise.all([
+          api.periods(),
+          api.request<{ blocs: { id: string; name: string }[] }>("GET", "/blocs").catch(() => ({ blocs: [] })),
+        ]);
+        state.periods = periods;
+        this.blocNames = new Map(blocs.blocs.map((b) => [b.id, b.name]));
         const open = state.periods.find((p) => p.state !== "draft") ?? state.periods[0];
         state.periodId = open?.id ?? "";
       } else {
@@ -282,17 +341,84 @@ export class Shell {
 
   render() {
     const active = document.activeElement?.id;
+    this.drawnNotice = false;
     const parts = [
       this.header(),
       this.opts.demo ? h("p", { class: "demo-note", role: "note" }, t("demoNote")) : null,
       this.requirementNote(),
       this.progress(),
       this.signed ? this.signedIn(this.signed) : this.signInForm(),
-      this.noticeView(),
     ];
+    // A notice no shown screen took (sign-in, the outbox, a screen that went away) goes under the cards.
+    if (!this.drawnNotice) parts.push(this.noticeView());
+    this.drawnNotice = false;
     this.root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
     this.root.setAttribute("aria-busy", this.running ? "true" : "false");
-    if (active) document.getElementById(active)?.focus();
+    const target = this.focusNext ?? active;
+    this.focusNext = null;
+    if (target) document.getElementById(target)?.focus();
+  }
+
+  /** Set while drawing once a screen has taken the notice or the confirmation. */
+  private drawnNotice = false;
+
+  /** The notice or confirmation of a screen, marking it as drawn; null when it belongs elsewhere. */
+  private noticeFor(screen: string): HTMLElement | null {
+    if (this.asking?.screen === screen) {
+      this.placed = true;
+      this.drawnNotice = true;
+      return this.confirmView(this.asking);
+    }
+    if (this.notice && this.notice.screen === screen) {
+      this.placed = true;
+      this.drawnNotice = true;
+      return this.noticeView();
+    }
+    return null;
+  }
+
+  private confirmView(a: { c: Confirmation; answer: (v: string) => void }) {
+    const answer = (v: string) => {
+      a.answer(v);
+      this.render();
+    };
+    const box = h(
+      "div",
+      { class: "notice warning confirm", role: "alertdialog", id: "confirm", "aria-labelledby": "confirm-text" },
+      h("p", { id: "confirm-text" }, a.c.text()),
+      a.c.items?.length
+        ? h(
+            "ul",
+            { id: "confirm-items" },
+            a.c.items.map((i) => h("li", {}, i())),
+          )
+        : null,
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "fluent-button",
+          { id: "confirm-yes", appearance: "primary", onclick: () => answer("confirm") },
+          t(a.c.confirm),
+        ),
+        (a.c.also ?? []).map((x) =>
+          h(
+            "fluent-button",
+            { id: `confirm-${x.value}`, appearance: "secondary", onclick: () => answer(x.value) },
+            t(x.label),
+          ),
+        ),
+        h(
+          "fluent-button",
+          { id: "confirm-cancel", appearance: "secondary", onclick: () => answer("cancel") },
+          t("cancel"),
+        ),
+      ),
+    );
+    box.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") answer("cancel");
+    });
+    return box;
   }
 
   private header() {
@@ -383,6 +509,13 @@ export class Shell {
       e.preventDefault();
       void this.signIn();
     });
+    // Enter in a field signs in: a Fluent submit button does not make the browser submit the form by itself.
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && e.target instanceof HTMLInputElement && e.target.type !== "checkbox") {
+        e.preventDefault();
+        void this.signIn();
+      }
+    });
     form.querySelector("#signin-button")?.addEventListener("click", () => void this.signIn());
     return form;
   }
@@ -395,7 +528,7 @@ export class Shell {
         h(
           "option",
           { value: p.id, selected: p.id === s.state.periodId },
-          `${p.id} · ${t(`state_${p.state}` as UiKey)}`,
+          `${this.periodName(p)} · ${t(`state_${p.state}` as UiKey)}`,
         ),
       ),
     ) as HTMLSelectElement;
@@ -426,10 +559,15 @@ export class Shell {
         t("signOut"),
       ),
     );
-    const ctx = this.context(s);
-    const views = screensFor(this.screens, ctx).map((screen) => {
+    const shown = screensFor(this.screens, this.context(s, ""));
+    const views = shown.map((screen) => {
       if (!this.locals.has(screen.id)) this.locals.set(screen.id, screen.initial());
-      return screen.render(ctx, this.locals.get(screen.id));
+      this.placed = false;
+      const drawn = screen.render(this.context(s, screen.id), this.locals.get(screen.id));
+      const nodes = drawn === null ? [] : Array.isArray(drawn) ? drawn : [drawn];
+      // A screen that did not place its notice gets it right after itself.
+      const own = this.placed ? null : this.noticeFor(screen.id);
+      return own ? [...nodes, own] : nodes;
     });
     return h(
       "div",
@@ -445,19 +583,20 @@ export class Shell {
     if (!n) return null;
     return h(
       "div",
-      { class: `notice ${n.kind}`, role: n.kind === "error" ? "alert" : "status", id: "notice" },
+      { class: `notice ${n.kind}`, role: n.kind === "error" ? "alert" : "status", id: "notice", tabindex: -1 },
       h("p", {}, n.text()),
       n.items?.length
         ? h(
             "ul",
             { class: "problems", id: "problems" },
-            n.items.map((p) =>
+            n.items.map((p, i) =>
               h(
                 "li",
                 {},
                 h(
                   "button",
                   {
+                    id: `problem-${i}`,
                     class: "problem",
                     type: "button",
                     "data-cell": p.cell ?? "",

@@ -9,7 +9,7 @@
 import { columnLetter } from "../../../shared/src/a1.ts";
 import type { BlocRow, BlocTable } from "../../../shared/src/blocTable.ts";
 import { rankFormula } from "../../../shared/src/layout.ts";
-import { vietnamTime } from "../../../shared/src/messages.ts";
+import { stateNames, vietnamTime } from "../../../shared/src/messages.ts";
 import type { NotNominatedReason } from "../../../shared/src/nominate.ts";
 import { formatPointsVi, percentHundredths, toHundredths } from "../../../shared/src/points.ts";
 import type { PeriodState, TieBreakKey } from "../../../shared/src/schemas.ts";
@@ -643,7 +643,8 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
   const facts: [string, string | number][] = [
     ["Kỳ thi đua", table.periodId],
     ["Năm", table.year],
-    ["Trạng thái kỳ", draft ? `${ctx.periodState} (DỰ THẢO)` : "closed (đã công bố)"],
+    // The state by its Vietnamese name, never the internal word.
+    ["Trạng thái kỳ", draft ? `${stateNames.vi[ctx.periodState] ?? ctx.periodState} (DỰ THẢO)` : stateNames.vi.closed!],
     ["Quy chế", `${rb.name} · mã ${rb.id} · phiên bản ${rb.version}`],
     ["Bảng chấm điểm", `${tpl.name} · mã ${tpl.id} · phiên bản ${tpl.version}`],
     ["Thời điểm lập", `${vnDate(ctx.generatedAt).stamp} · ${ctx.generatedAt}`],

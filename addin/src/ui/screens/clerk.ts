@@ -4,7 +4,7 @@
  */
 import { scoreUnit, toNumber } from "../../../../shared/src/index.ts";
 import type { AddinMeta } from "../../excel/gateway.ts";
-import { dateTime, errorText, points, t } from "../../i18n.ts";
+import { dateTime, errorText, plural, points, t, type UiKey } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type Notice, type PaneContext } from "../screen.ts";
 import { pullTable } from "./board.ts";
@@ -31,7 +31,32 @@ function noSheetNotice(ctx: PaneContext): Notice {
   return { kind: "warning", text: () => t("noSheet") };
 }
 
+/**
+ * Tải bảng điểm. Over a sheet with edits not yet pushed, it first asks: push them, keep them (the server's latest
+ * revision with the edits on top), or discard them.
+ */
 async function pull(ctx: PaneContext) {
+  const meta = clerkMeta(ctx);
+  if (meta) {
+    let changed: string[] = [];
+    await ctx.run("stepReading", async () => {
+      changed = await ctx.session.unsavedEdits(meta);
+    });
+    if (changed.length) {
+      const choice = await ctx.confirm({
+        text: () => plural("unsavedEdits", changed.length),
+        items: changed.map((c) => () => c),
+        confirm: "unsavedPush",
+        also: [
+          { label: "unsavedKeep", value: "keep" },
+          { label: "unsavedDiscard", value: "discard" },
+        ],
+      });
+      if (choice === "confirm") return push(ctx);
+      if (choice === "keep") return mergeInto(ctx, meta);
+      if (choice !== "discard") return;
+    }
+  }
   await ctx.run("stepWriting", async () => {
     const { layout, revision } = await ctx.session.pull(ctx.state.periodId, ctx.state.me.unitId!);
     ctx.state.receipt = null;
@@ -107,9 +132,13 @@ async function push(ctx: PaneContext) {
 
 async function merge(ctx: PaneContext) {
   const c = ctx.state.conflict;
-  if (!c) return;
+  if (c) await mergeInto(ctx, c.meta);
+}
+
+/** The server's latest revision with this sheet's own changes on top. */
+async function mergeInto(ctx: PaneContext, meta: AddinMeta) {
   await ctx.run("stepWriting", async () => {
-    const r = await ctx.session.pullMerged(c.meta);
+    const r = await ctx.session.pullMerged(meta);
     ctx.state.conflict = null;
     ctx.notify({
       kind: "info",
@@ -185,6 +214,34 @@ function conflictView(ctx: PaneContext) {
   );
 }
 
+/** The period by name and year, its deadline and how far off it is, and whether pushing is open now. */
+function periodContext(ctx: PaneContext, returned: boolean) {
+  const p = ctx.period;
+  if (!p) return null;
+  const deadline = Date.parse(p.submissionDeadline);
+  const days = Math.ceil((deadline - Date.now()) / 86_400_000);
+  const open = p.state === "open";
+  return h(
+    "div",
+    { class: "period-context", id: "clerk-period" },
+    h("p", {}, h("strong", {}, ctx.periodName(p))),
+    h(
+      "p",
+      { id: "clerk-deadline" },
+      t("deadlineNow", { deadline: dateTime(p.submissionDeadline) }),
+      " ",
+      open ? (days >= 0 ? plural("deadlineDaysLeft", days) : t("deadlinePassed")) : "",
+    ),
+    !open && !returned
+      ? h(
+          "p",
+          { class: "notice warning", role: "status", id: "push-closed" },
+          t("pushClosed", { state: t(`state_${p.state}` as UiKey) }),
+        )
+      : null,
+  );
+}
+
 export const clerkScreen = defineScreen({
   id: "clerk",
   roles: ["clerk"],
@@ -193,10 +250,12 @@ export const clerkScreen = defineScreen({
   render(ctx) {
     const queued = ctx.outbox?.list().length ?? 0;
     const returned = ctx.session.bundle?.returned?.[ctx.state.me.unitId ?? ""];
+    const canPush = (ctx.period?.state === "open" || !!returned) && !ctx.state.conflict;
     return h(
       "section",
       { class: "card", "aria-labelledby": "clerk-title" },
       h("h2", { id: "clerk-title" }, t("clerkTitle")),
+      periodContext(ctx, !!returned),
       returned
         ? h(
             "p",
@@ -208,10 +267,12 @@ export const clerkScreen = defineScreen({
       h(
         "div",
         { class: "actions" },
-        ctx.button("pull", "pull", () => void pull(ctx), "primary"),
+        ctx.button("pull", "pull", () => void pull(ctx)),
         ctx.button("check", "check", () => void check(ctx)),
-        ctx.button("push", "push", () => void push(ctx), "primary"),
+        // One primary action per card: pushing, while the period takes sheets from this unit.
+        ctx.button("push", "push", () => void push(ctx), canPush ? "primary" : "secondary"),
       ),
+      ctx.noticeHere(),
       queued
         ? h(
             "div",

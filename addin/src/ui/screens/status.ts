@@ -3,7 +3,7 @@
  * period's next step, the deadline (extended with a reason) and, for the council, reopening a published period.
  */
 import type { UnitStatus } from "../../api.ts";
-import { dateTime, points, t, type UiKey } from "../../i18n.ts";
+import { dateTime, plural, points, t, type UiKey } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
 
@@ -83,7 +83,32 @@ async function extendDeadline(ctx: PaneContext, d: StatusDrafts) {
   });
 }
 
-async function transition(ctx: PaneContext, to: "open" | "review" | "voting" | "closed") {
+/**
+ * What a step does and what it leaves behind, asked before it is taken: closing submissions before the deadline or
+ * with units missing, publishing with units that never submitted.
+ */
+function askTransition(ctx: PaneContext, to: Step, label: UiKey): Promise<string> {
+  const deadline = ctx.period?.submissionDeadline ?? "";
+  const early = deadline && Date.parse(deadline) > Date.now();
+  const missing = ctx.state.status.filter((u) => !u.latestRevision);
+  const what: Record<Step, () => string> = {
+    open: () => t("confirmToOpen", { deadline: dateTime(deadline) }),
+    review: () =>
+      t("confirmToReview") + (early ? ` ${t("confirmBeforeDeadline", { deadline: dateTime(deadline) })}` : ""),
+    voting: () => t("confirmToVoting"),
+    closed: () => t("confirmToClosed"),
+  };
+  const listMissing = (to === "review" || to === "closed") && missing.length > 0;
+  return ctx.confirm({
+    text: () =>
+      what[to]() + (listMissing ? ` ${plural("confirmMissing", missing.length, { count: missing.length })}` : ""),
+    ...(listMissing ? { items: missing.map((u) => () => ctx.unitName(u.unitId)) } : {}),
+    confirm: label,
+  });
+}
+
+async function transition(ctx: PaneContext, to: Step, label: UiKey) {
+  if ((await askTransition(ctx, to, label)) !== "confirm") return;
   await ctx.run("stepSending", async () => {
     await ctx.api.transition(ctx.state.periodId, to);
     await ctx.refreshPeriod();
@@ -141,7 +166,9 @@ function reopenForm(ctx: PaneContext, d: StatusDrafts) {
   );
 }
 
-const NEXT: Record<string, ["open" | "review" | "voting" | "closed", UiKey] | undefined> = {
+type Step = "open" | "review" | "voting" | "closed";
+
+const NEXT: Record<string, [Step, UiKey] | undefined> = {
   draft: ["open", "toOpen"],
   open: ["review", "toReview"],
   review: ["voting", "toVoting"],
@@ -180,7 +207,7 @@ export const statusScreen = defineScreen<StatusDrafts>({
         { class: "card", "aria-labelledby": "transition-title" },
         h("h2", { id: "transition-title" }, t("transitionsTitle")),
         h("p", {}, state ? t(`state_${state}` as UiKey) : ""),
-        step ? ctx.button(`to-${step[0]}`, step[1], () => void transition(ctx, step[0]), "primary") : null,
+        step ? ctx.button(`to-${step[0]}`, step[1], () => void transition(ctx, step[0], step[1]), "primary") : null,
         state === "draft" || state === "open" ? deadlineForm(ctx, d) : null,
         state === "closed" && ctx.state.me.role === "council" ? reopenForm(ctx, d) : null,
       ),

