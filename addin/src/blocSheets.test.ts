@@ -12,7 +12,7 @@ import {
   demoUnits,
   validateEntries,
 } from "../../shared/src/index.ts";
-import { blocSheets } from "./blocSheets.ts";
+import { bandWhyText, blocSheets } from "./blocSheets.ts";
 import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
 
 const units = demoUnits.map((u) => (u.id === "tand-tphcm" ? { ...u, name: '=HYPERLINK("http://x","TAND")' } : u));
@@ -44,6 +44,7 @@ describe("blocSheets", () => {
       "Xếp loại",
       "Phiếu bầu",
       "Đề nghị khen thưởng",
+      "Cờ",
     ]);
     expect(bloc!.values).toHaveLength(3 + 7);
     expect(bloc!.chart).toEqual({
@@ -86,6 +87,49 @@ describe("blocSheets", () => {
     expect(String(en!.values[11]![0])).toContain(`share rank 2 for ${award.name.en}`);
     // The demo year itself has no such tie: no note.
     expect(blocSheets(table, { bloc: demoBloc, units }, "vi")[0]!.values).toHaveLength(3 + 7);
+  });
+
+  it("explains itself: why a band, “Chưa nộp” instead of a rank, the flags", () => {
+    // One unit never submitted; one scored 0 on a criterion (below every band's floor); the others as in the demo.
+    const missing = "bdbp-tphcm";
+    const low = "vks-tphcm";
+    const lowEntries = demoEntries(low);
+    const first = lowEntries.findIndex((e) => /^I\.\d$/.test(e.criterion));
+    lowEntries[first] = { ...lowEntries[first]!, score: 0 };
+    const partial = consolidate({
+      period: demoPeriod(),
+      template: demoTemplate,
+      rulebook: demoRulebook,
+      units,
+      submissions: Object.fromEntries(
+        demoUnits
+          .filter((u) => u.id !== missing)
+          .map((u) => [u.id, validateEntries(demoTemplate, u.id === low ? lowEntries : demoEntries(u.id)).entries]),
+      ),
+      flags: demoFlags,
+    });
+    const lowRow = partial.rows.find((r) => r.unitId === low)!;
+    expect(lowRow.bandWhy).toMatchObject({ reason: "floor", criterion: lowEntries[first]!.criterion });
+    const [bloc] = blocSheets(partial, { bloc: demoBloc, units, rulebook: demoRulebook }, "vi");
+    const rowOf = (id: string) => bloc!.values[3 + partial.rows.findIndex((r) => r.unitId === id)]!;
+    const none = rowOf(missing);
+    expect(none[7]).toBe("Chưa nộp");
+    expect(none[6]).toBeNull();
+    // Every unit below the top band says why, in words and with the criterion where a floor stopped it.
+    const explained = partial.rows.filter((r) => r.band && r.bandWhy);
+    expect(explained.length).toBeGreaterThan(0);
+    for (const r of explained) {
+      const text = bandWhyText(r, demoRulebook, "vi");
+      expect(text).toMatch(/ngưỡng|mức sàn ở tiêu chí [IVX]+\.\d|vi phạm/);
+      expect(String(rowOf(r.unitId)[8])).toBe(`${r.band!.label.vi} (${text})`);
+    }
+    const flagged = partial.rows.filter((r) => r.violation || r.withdrawn);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const r of flagged) expect(String(rowOf(r.unitId)[11])).toMatch(/Vi phạm|Xin rút/);
+    const floor = { bandWhy: { band: demoRulebook.bands[0]!.key, reason: "floor" as const, criterion: "I.4" } };
+    expect(bandWhyText(floor, demoRulebook, "vi")).toBe(
+      `dưới mức sàn ở tiêu chí I.4, nên không đạt mức ${demoRulebook.bands[0]!.label.vi}`,
+    );
   });
 
   it("speaks English when asked", () => {

@@ -2,7 +2,7 @@
  * The bloc table (bảng tổng hợp) and the criteria x units matrix as plain sheets for the gateway: values, formats,
  * the colour scale on totals, the highlight of the top classification and the chart of totals by unit. Pure.
  */
-import { type BlocTable, columnLetter, interpolate, type Locale } from "../../shared/src/index.ts";
+import { type BlocRow, type BlocTable, columnLetter, interpolate, type Locale } from "../../shared/src/index.ts";
 import type { SheetBundle } from "./api.ts";
 import type { CellValue, GridSheet } from "./excel/gateway.ts";
 import { ERROR_FONT } from "./excel/styles.ts";
@@ -10,7 +10,33 @@ import { UI, type UiKey } from "./i18n.ts";
 
 const HEADER = { bold: true, fill: "#DEECF9", wrap: true, hAlign: "Center" as const };
 
-export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | "units">, lang: Locale): GridSheet[] {
+/**
+ * Why a unit got its classification and not the one above: "dưới mức sàn ở tiêu chí I.4 (mức Hoàn thành)".
+ * Empty for the top band or an unclassified unit.
+ */
+export function bandWhyText(
+  row: Pick<BlocRow, "bandWhy">,
+  rulebook: Pick<SheetBundle["rulebook"], "bands"> | undefined,
+  lang: Locale,
+): string {
+  const why = row.bandWhy;
+  if (!why) return "";
+  const band = rulebook?.bands.find((b) => b.key === why.band)?.label[lang] ?? why.band;
+  return interpolate(UI[lang][`bandWhy_${why.reason}`], { band, criterion: why.criterion ?? "" });
+}
+
+/** The flags of a row as words: "Vi phạm; Rút khỏi bình xét". */
+export function flagsText(row: Pick<BlocRow, "violation" | "withdrawn">, lang: Locale): string {
+  return [row.violation ? UI[lang].flagViolation : "", row.withdrawn ? UI[lang].flagWithdrawn : ""]
+    .filter(Boolean)
+    .join("; ");
+}
+
+export function blocSheets(
+  table: BlocTable,
+  bundle: Pick<SheetBundle, "bloc" | "units"> & { rulebook?: SheetBundle["rulebook"] },
+  lang: Locale,
+): GridSheet[] {
   const s = (k: UiKey) => UI[lang][k];
   const headers: UiKey[] = [
     "table_stt",
@@ -24,27 +50,33 @@ export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | 
     "table_band",
     "table_votes",
     "table_award",
+    "table_flags",
   ];
   const first = 3;
   const values: CellValue[][] = [
     [s("table_title").replace("{year}", String(table.year))],
     [bundle.bloc.name],
     headers.map(s),
-    ...table.rows.map((r) => [
-      r.stt,
-      r.name,
-      r.selfTotal,
-      r.reviewedTotal,
-      r.bonus,
-      r.deduction,
-      r.total,
-      r.rank,
-      r.band ? r.band.label[lang] : "",
-      r.votes === null
-        ? ""
-        : `${r.votes}/${r.voteBase ?? "?"} (${String(r.votePct ?? 0).replace(".", lang === "vi" ? "," : ".")}%)`,
-      r.award ? r.award.name[lang] : "",
-    ]),
+    ...table.rows.map((r) => {
+      const why = bandWhyText(r, bundle.rulebook, lang);
+      // A unit without a sheet has no score to show and no rank: it says so instead of 0,00 and a place.
+      return [
+        r.stt,
+        r.name,
+        r.submitted ? r.selfTotal : null,
+        r.reviewedTotal,
+        r.submitted ? r.bonus : null,
+        r.submitted ? r.deduction : null,
+        r.submitted ? r.total : null,
+        r.submitted ? r.rank : s("st_none"),
+        r.band ? r.band.label[lang] + (why ? ` (${why})` : "") : "",
+        r.votes === null
+          ? ""
+          : `${r.votes}/${r.voteBase ?? "?"} (${String(r.votePct ?? 0).replace(".", lang === "vi" ? "," : ".")}%)`,
+        r.award ? r.award.name[lang] : "",
+        flagsText(r, lang),
+      ];
+    }),
   ];
   const last = first + table.rows.length - 1;
   const lastCol = headers.length - 1;
@@ -66,7 +98,7 @@ export function blocSheets(table: BlocTable, bundle: Pick<SheetBundle, "bloc" | 
   const blocTable: GridSheet = {
     name: s("table_sheet"),
     values,
-    columnWidths: [5, 36, 9, 10, 9, 9, 10, 8, 20, 14, 30],
+    columnWidths: [5, 36, 9, 10, 9, 9, 10, 8, 32, 14, 30, 18],
     merges: [`A1:${columnLetter(lastCol)}1`, `A2:${columnLetter(lastCol)}2`],
     formats: [
       { rect: { r1: 0, c1: 0, r2: 1, c2: lastCol }, format: { bold: true, hAlign: "Center", size: 13 } },

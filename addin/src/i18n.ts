@@ -76,7 +76,7 @@ const vi = {
   tableOk: "Đã tạo trang «{table}» và «{matrix}».",
   notPublished: "Kết quả chưa được công bố.",
   requirementNote:
-    "Excel của bạn hỗ trợ ExcelApi 1.{minor} (Office 2019). Mọi chức năng vẫn dùng được, trừ: {missing}. Phần bổ trợ vẫn kiểm tra điểm trước khi nộp.",
+    "Phiên bản Excel này (như Office 2019) thiếu: {missing}. Mọi chức năng khác vẫn dùng được; phần bổ trợ vẫn kiểm tra điểm trước khi nộp.",
   featureValidation: "kiểm tra dữ liệu ngay trong ô",
   featurePrint: "thiết lập trang in",
   secretariatTitle: "Thường trực khối",
@@ -139,7 +139,7 @@ const vi = {
   codeRevoked: "Đã thu hồi mã của {who}.",
   codeLine: "{who} · {unit} · cấp {at}",
   paperBallots: "Nhập phiếu giấy",
-  paperHint: "Mỗi dòng là một phiếu: mã đơn vị cách nhau bằng dấu phẩy; dòng trống là phiếu trắng.",
+  paperHint: "Mỗi phiếu một khung: đánh dấu các đơn vị được chọn (tối đa {max}); phiếu không đánh dấu là phiếu trắng.",
   savePaper: "Lưu phiếu giấy",
   paperSaved: "Đã lưu {count} phiếu giấy.",
   tally: "Xem kết quả kiểm phiếu",
@@ -204,6 +204,39 @@ const vi = {
   unsavedPush: "Nộp các thay đổi",
   unsavedKeep: "Giữ thay đổi, gộp với máy chủ",
   unsavedDiscard: "Bỏ thay đổi, tải lại",
+  historyLoad: "Xem lịch sử nộp",
+  historyRevision: "Lần nộp {revision}",
+  historyTotal: "tổng {total}",
+  historyNone: "Đơn vị chưa nộp lần nào.",
+  historyFrom: "So sánh từ",
+  historyTo: "đến",
+  historyCompare: "So sánh",
+  historyChanged: "Từ lần {from} đến lần {to}, {count} tiêu chí thay đổi:",
+  historyChanged_one: "Từ lần {from} đến lần {to}, {count} tiêu chí thay đổi:",
+  historySame: "Lần {from} và lần {to} giống nhau.",
+  historyCriterion: "Tiêu chí",
+  historyFromCol: "Trước",
+  historyToCol: "Sau",
+  historyDelta: "Chênh lệch",
+  historyTextOnly: "tài liệu/ghi chú",
+  paperBallotN: "Phiếu {n}",
+  paperRemove: "Xóa phiếu {n}",
+  paperAdd: "Thêm phiếu giấy",
+  paperCount: "{count} phiếu: {valid} hợp lệ, {invalid} không hợp lệ.",
+  paperCount_one: "{count} phiếu: {valid} hợp lệ, {invalid} không hợp lệ.",
+  paperSaved_one: "Đã lưu {count} phiếu giấy.",
+  tallyUnit_one: "{unit}: {votes} phiếu ({pct}%) {passed}",
+  table_flags: "Cờ",
+  bandWhy_total: "tổng điểm chưa đạt ngưỡng mức {band}",
+  bandWhy_floor: "dưới mức sàn ở tiêu chí {criterion}, nên không đạt mức {band}",
+  bandWhy_violation: "có vi phạm, nên không đạt mức {band}",
+  statusSelf: "tự chấm {self}",
+  statusTotals: "tự chấm {self} → sau thẩm định {effective}",
+  statusRank: "hạng {rank}",
+  statusBand: "{band}",
+  statusFlags: "Cờ: {flags}",
+  flagReasonMissing: "Cần ghi lý do của cờ (vi phạm hoặc xin rút).",
+  problems_one: "{count} lỗi cần sửa (bấm để chọn ô):",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
 } as const;
@@ -281,7 +314,7 @@ const en: Record<UiKey, string> = {
   tableOk: "Sheets “{table}” and “{matrix}” created.",
   notPublished: "Results are not published yet.",
   requirementNote:
-    "Your Excel supports ExcelApi 1.{minor} (Office 2019). Everything works except: {missing}. The add-in still checks scores before pushing.",
+    "This Excel version (as Office 2019) lacks: {missing}. Everything else works; the add-in still checks scores before pushing.",
   featureValidation: "in-cell data validation",
   featurePrint: "print setup",
   secretariatTitle: "Bloc secretariat",
@@ -343,7 +376,7 @@ const en: Record<UiKey, string> = {
   codeRevoked: "The code of {who} is revoked.",
   codeLine: "{who} · {unit} · issued {at}",
   paperBallots: "Enter paper ballots",
-  paperHint: "One ballot per line: unit ids separated by commas; an empty line is a blank ballot.",
+  paperHint: "One box per ballot: tick the units chosen (at most {max}); a ballot with no tick is blank.",
   savePaper: "Save paper ballots",
   paperSaved: "{count} paper ballots saved.",
   tally: "Show the tally",
@@ -409,6 +442,39 @@ const en: Record<UiKey, string> = {
   unsavedPush: "Push my edits",
   unsavedKeep: "Keep my edits (merge)",
   unsavedDiscard: "Discard my edits",
+  historyLoad: "Show revisions",
+  historyRevision: "Revision {revision}",
+  historyTotal: "total {total}",
+  historyNone: "The unit has not submitted yet.",
+  historyFrom: "Compare from",
+  historyTo: "to",
+  historyCompare: "Compare",
+  historyChanged: "From revision {from} to {to}, {count} criteria changed:",
+  historyChanged_one: "From revision {from} to {to}, {count} criterion changed:",
+  historySame: "Revisions {from} and {to} are the same.",
+  historyCriterion: "Criterion",
+  historyFromCol: "From",
+  historyToCol: "To",
+  historyDelta: "Change",
+  historyTextOnly: "evidence/note",
+  paperBallotN: "Ballot {n}",
+  paperRemove: "Remove ballot {n}",
+  paperAdd: "Add a paper ballot",
+  paperCount: "{count} ballots: {valid} valid, {invalid} invalid.",
+  paperCount_one: "{count} ballot: {valid} valid, {invalid} invalid.",
+  paperSaved_one: "{count} paper ballot saved.",
+  tallyUnit_one: "{unit}: {votes} vote ({pct}%) {passed}",
+  table_flags: "Flags",
+  bandWhy_total: "total below the threshold of {band}",
+  bandWhy_floor: "below the floor at criterion {criterion}, so not {band}",
+  bandWhy_violation: "a violation, so not {band}",
+  statusSelf: "self-score {self}",
+  statusTotals: "self-score {self} → after review {effective}",
+  statusRank: "rank {rank}",
+  statusBand: "{band}",
+  statusFlags: "Flags: {flags}",
+  flagReasonMissing: "A flag needs its reason (violation or withdrawal).",
+  problems_one: "{count} problem to fix (click to select the cell):",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
 };
@@ -448,21 +514,17 @@ export function errorText(e: DomainError): string {
   return messageFor(e, current);
 }
 
-/** Points as people read them: "95,5" in Vietnamese, "95.5" in English. */
+/** Points as people read them, always with two decimals: "95,50" in Vietnamese, "95.50" in English. */
 export function points(n: number | null | undefined): string {
   if (n === null || n === undefined) return "–";
-  return current === "vi" ? String(n).replace(".", ",") : String(n);
+  const s = n.toFixed(2);
+  return current === "vi" ? s.replace(".", ",") : s;
 }
 
-/** A date and time as people read them (29/11/2026 14:05). */
+/** A date and time as people read them, in both languages: 29/11/2026 14:05 (the reader's own clock). */
 export function dateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(current === "vi" ? "vi-VN" : "en-GB", {
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }

@@ -10,6 +10,7 @@ import {
   type EntryInput,
   layoutSheet,
   leafIndex,
+  placeOnSheet,
   readSheet,
   type SheetLayout,
   type Template,
@@ -183,8 +184,9 @@ export class Session {
     const b = await this.loadBundle(meta.periodId);
     const inputs = await this.readInputs(meta);
     const result = validateEntries(b.template, inputs, "submission");
-    await this.mark(meta, result.errors);
-    return result;
+    const errors = placeOnSheet(result.errors);
+    await this.mark(meta, errors);
+    return { entries: result.entries, errors };
   }
 
   /** Push (2 syncs): read, send, then mark errors and record the new base revision in one step. */
@@ -200,8 +202,9 @@ export class Session {
     };
     const local = validateSubmission(b.template, body);
     if (!local.ok) {
-      await this.mark(meta, local.errors);
-      return { kind: "invalid", errors: local.errors };
+      const errors = placeOnSheet(local.errors);
+      await this.mark(meta, errors);
+      return { kind: "invalid", errors };
     }
     try {
       const receipt = await this.api.push(meta.periodId, meta.unitId, body);
@@ -229,8 +232,9 @@ export class Session {
             : [];
         return { kind: "conflict", failure: e, changes };
       }
-      await this.mark(meta, e.details);
-      return { kind: "rejected", failure: e, errors: e.details };
+      const errors = placeOnSheet(e.details);
+      await this.mark(meta, errors);
+      return { kind: "rejected", failure: e, errors };
     }
   }
 

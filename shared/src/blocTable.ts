@@ -56,6 +56,11 @@ export interface BlocRow {
   rank: number;
   separatedBy: SeparatedBy;
   band: { key: string; label: z.output<typeof LocalisedText> } | null;
+  /**
+   * Why the unit is not in the band just above its own (the last band it missed): its total, a criterion below
+   * that band's floor, or a violation. Null for the top band or a unit not classified.
+   */
+  bandWhy: { band: string; reason: "total" | "floor" | "violation"; criterion?: string } | null;
   votes: number | null;
   voteBase: number | null;
   /** Percent with two decimals (57.14), null before voting. */
@@ -123,11 +128,12 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     members.map((id, i) => ({ unitId: id, totals: scores[i]!.totals, votes: votesOf(i)?.votes })),
     rulebook.tieBreak,
   );
-  const bands = members.map((id, i) => {
+  const classes = members.map((id, i) => {
     const s = scores[i]!;
     const violation = flags?.[id]?.violation ?? false;
-    return s.missing.length ? null : classifyValues(template, rulebook, s.values, s.totals.total, violation).band;
+    return s.missing.length ? null : classifyValues(template, rulebook, s.values, s.totals.total, violation);
   });
+  const bands = classes.map((c) => c?.band ?? null);
   const nominations = nominate(
     rulebook,
     ranked.map((r) => {
@@ -185,6 +191,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       rank: r.rank,
       separatedBy: r.separatedBy,
       band: band ? { key: band.key, label: band.label } : null,
+      bandWhy: classes[i]?.missed.at(-1) ?? null,
       votes: t ? t.votes : null,
       voteBase: t ? t.shareDen : null,
       votePct: t ? toNumber(t.sharePct) : null,

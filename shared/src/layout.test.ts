@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { address, parseAddress } from "./a1.ts";
 import { demoEntries, demoRulebook, demoTemplate } from "./demo.ts";
 import {
+  EVIDENCE_MARK,
   layoutSheet,
   layoutToGrid,
   metaToRows,
+  placeOnSheet,
   readSheet,
   rowsToMeta,
   type SheetContext,
@@ -110,6 +112,31 @@ describe("layoutSheet: the demo template", () => {
     ]);
     // no input cell carries a formula, and no formula cell is an input
     for (const input of layout.inputs) expect(cellAt(layout, input.scoreCell)?.formula).toBeUndefined();
+  });
+
+  it("shows each criterion's step, its need for evidence and its guidance on the sheet, beside its title", () => {
+    const leaves = leafIndex(demoTemplate).leaves;
+    for (const input of layout.inputs) {
+      const leaf = leaves.find((l) => l.code === input.criterion)!;
+      const title = String(values[input.row]![1]);
+      expect(title.startsWith(leaf.title)).toBe(true);
+      expect(title).toContain(`bước ${String(leaf.step / 100).replace(".", ",")}`);
+      expect(title.includes(EVIDENCE_MARK)).toBe(leaf.evidenceRequired);
+      if (leaf.guidance) expect(title).toContain(`Hướng dẫn: ${leaf.guidance}`);
+    }
+    expect(leaves.some((l) => l.evidenceRequired)).toBe(true);
+    expect(leaves.some((l) => l.step === 25)).toBe(true); // hundredths: 0,25
+  });
+
+  it("points a missing-evidence error at the evidence cell, where it is fixed", () => {
+    const needs = layout.inputs.find((i) => i.evidenceRequired)!;
+    const grid = layoutToGrid(layout).values.map((r) => [...r]);
+    grid[needs.row]![4] = "";
+    const { errors } = validateEntries(demoTemplate, readSheet(layout.meta, grid), "submission");
+    const missing = placeOnSheet(errors).find((e) => e.code === "EVIDENCE_REQUIRED")!;
+    expect(missing.cell).toBe(needs.evidenceCell);
+    // Every other error keeps its cell.
+    expect(placeOnSheet([{ code: "SCORE_MISSING", cell: "D9" }])).toEqual([{ code: "SCORE_MISSING", cell: "D9" }]);
   });
 
   it("writes formulas whose values, computed from the grid, equal the core's totals", () => {

@@ -116,6 +116,35 @@ const REVIEW_COLUMNS = [
 
 const COL = { code: 0, title: 1, max: 2, self: 3, evidence: 4, note: 5, review: 6, reviewNote: 7 } as const;
 
+/**
+ * A criterion's title with the rules a clerk needs on the sheet itself: its step, whether it needs evidence, and
+ * the template's guidance, so that they are read before typing rather than learnt from errors.
+ * @example criterionText({ title: "Công tác A", step: 0.25, evidenceRequired: true, guidance: "" })
+ * // "Công tác A\n[bước 0,25 · cần tài liệu kiểm chứng]"
+ */
+export function criterionText(leaf: { title: string; step: number; evidenceRequired: boolean; guidance: string }) {
+  const rules = [`bước ${formatPointsVi(toHundredths(leaf.step))}`, leaf.evidenceRequired ? EVIDENCE_MARK : ""]
+    .filter(Boolean)
+    .join(" · ");
+  return `${leaf.title}\n[${rules}]${leaf.guidance ? `\nHướng dẫn: ${leaf.guidance}` : ""}`;
+}
+
+/** The marker of a criterion that needs evidence, in its title cell. */
+export const EVIDENCE_MARK = "cần tài liệu kiểm chứng";
+
+/**
+ * Errors placed where they are fixed on a sheet: a missing evidence reference at the evidence cell of its row,
+ * not at the score cell that validation names.
+ * @example placeOnSheet([{ code: "EVIDENCE_REQUIRED", cell: "D9" }])[0].cell // "E9"
+ */
+export function placeOnSheet<E extends { code: string; cell?: string }>(errors: readonly E[]): E[] {
+  return errors.map((e) => {
+    if (e.code !== "EVIDENCE_REQUIRED" || !e.cell) return e;
+    const m = /^[A-Z]+(\d+)$/.exec(e.cell);
+    return m ? { ...e, cell: `${columnLetter(COL.evidence)}${m[1]}` } : e;
+  });
+}
+
 /** Excel sheet names: at most 31 characters, none of : \ / ? * [ ]. */
 export function safeSheetName(name: string): string {
   const cleaned = name
@@ -202,7 +231,7 @@ export function layoutSheet(
     const e = selfBy.get(leaf.code);
     const r = revBy.get(leaf.code);
     put({ row, col: COL.code, value: leaf.code, style: "criterion" });
-    put({ row, col: COL.title, value: leaf.title, style: "criterion" });
+    put({ row, col: COL.title, value: criterionText(leaf), style: "criterion" });
     put({ row, col: COL.max, value: leaf.max, style: "criterion", numFmt: POINTS_FORMAT });
     const inputStyle = mode === "review" ? "readonlyValue" : "input";
     const textStyle = mode === "review" ? "readonlyValue" : "inputText";

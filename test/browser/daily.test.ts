@@ -108,9 +108,9 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
     await idle();
     await page.locator(selector).first().click();
   };
-  /** Presses Tab (or Shift+Tab) until the element with this id has the focus; fails after 60 presses. */
+  /** Presses Tab (or Shift+Tab) until the element with this id has the focus; fails after 150 presses. */
   const tabTo = async (id: string, back = false) => {
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 150; i++) {
       if ((await page.evaluate(() => document.activeElement?.id)) === id) return;
       await page.keyboard.press(back ? "Shift+Tab" : "Tab");
     }
@@ -126,6 +126,20 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
     await page.keyboard.press("Enter");
     await seen("#role");
     await idle();
+  };
+  /** Moves the grid's selection to a cell with the arrow keys only (the grid has the focus). */
+  const arrowTo = async (cell: string) => {
+    const at = (a1: string) => {
+      const m = /^([A-Z]+)(\d+)$/.exec(a1)!;
+      return { col: m[1]!.charCodeAt(0) - 65, row: Number(m[2]) };
+    };
+    const from = at((await page.locator("td.selected").first().getAttribute("data-cell")) ?? "A1");
+    const to = at(cell);
+    for (let i = from.row; i < to.row; i++) await page.keyboard.press("ArrowDown");
+    for (let i = from.row; i > to.row; i--) await page.keyboard.press("ArrowUp");
+    for (let i = from.col; i < to.col; i++) await page.keyboard.press("ArrowRight");
+    for (let i = from.col; i > to.col; i--) await page.keyboard.press("ArrowLeft");
+    expect(await page.locator("td.selected").first().getAttribute("data-cell")).toBe(cell);
   };
   const cellText = (cell: string) => page.locator(`td[data-cell="${cell}"]`).first().textContent();
   /** Axe-core on the pane as it is now: no serious or critical violation. */
@@ -228,13 +242,76 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
     await seen("#receipt", "Lần nộp: 2");
   });
 
+  it("item 4: the sheet shows each criterion's step and need for evidence; missing evidence points at its cell", async () => {
+    const filled = new Map(demoEntries(UNIT).map((e) => [e.criterion, e]));
+    const needs = layout.inputs.find((i) => i.evidenceRequired && filled.get(i.criterion)?.evidence)!;
+    const title = (await cellText(`B${needs.row + 1}`)) ?? "";
+    expect(title).toMatch(/bước 0,(25|5)/);
+    expect(title).toContain("cần tài liệu kiểm chứng");
+    // Clear the evidence with keys: Enter opens the cell with its text selected, Backspace, Enter.
+    await page.locator(`td[data-cell="${needs.evidenceCell}"]`).click();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.press("Enter");
+    expect(await cellText(needs.evidenceCell)).toBe("");
+    await click("#check");
+    const problem = `#problems button[data-cell="${needs.evidenceCell}"]`;
+    await seen(problem, needs.criterion);
+    // The error list by keyboard: the result has the focus; Tab to the problem, Enter: the evidence cell.
+    expect(await focusedId()).toBe("notice");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await seen(`td.selected[data-cell="${needs.evidenceCell}"]`);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-cell"))).toBe(needs.evidenceCell);
+  });
+
+  it("keyboard only: a clerk signs in, pulls, fills the whole sheet, checks and pushes", async () => {
+    const unit = "tand-tphcm";
+    await signIn(seeded.tokens.clerks[unit]!);
+    await tabTo("pull");
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Đã tạo trang tính");
+    const own = layoutSheet(demoTemplate, {
+      blocName: "",
+      unitName: demoUnits.find((u) => u.id === unit)!.name,
+      unitId: unit,
+      periodId: seeded.periodId,
+      year: 2017,
+      bonusCap: 5,
+    });
+    // Into the grid with Tab: the first cell one may type in takes the focus.
+    for (let i = 0; i < 80; i++) {
+      if (await page.evaluate(() => document.activeElement?.tagName === "TD")) break;
+      await page.keyboard.press("Tab");
+    }
+    for (const e of demoEntries(unit)) {
+      const input = own.inputs.find((i) => i.criterion === e.criterion)!;
+      await arrowTo(input.scoreCell);
+      await page.keyboard.type(String(e.score).replace(".", ","));
+      await page.keyboard.press("Enter");
+      if (e.evidence) {
+        await arrowTo(input.evidenceCell);
+        await page.keyboard.type(e.evidence);
+        await page.keyboard.press("Enter");
+      }
+    }
+    // Back to the pane with Shift+Tab; Kiểm tra, then Nộp bảng điểm.
+    await tabTo("check", true);
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Không có lỗi");
+    expect(await focusedId()).toBe("notice");
+    await tabTo("push", true);
+    await page.keyboard.press("Enter");
+    await seen("#receipt", "Lần nộp: 1");
+  });
+
   it("item 2: every step of the period asks first, naming the units without a sheet", async () => {
     await signIn(seeded.tokens.secretariat);
     await axe("secretariat status screen");
     await tabTo("to-review");
     await page.keyboard.press("Enter");
     await seen("#confirm", "chưa đến");
-    await seen("#confirm", "6 đơn vị chưa nộp");
+    await seen("#confirm", "5 đơn vị chưa nộp");
     await seen("#confirm-items li", "Công an TP");
     expect(await focusedId()).toBe("confirm-cancel");
     await axe("transition confirmation");
@@ -248,10 +325,160 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
     await click("#refresh");
     await idle();
     await click("#to-review");
-    await seen("#confirm", "2 đơn vị chưa nộp");
+    await seen("#confirm", "1 đơn vị chưa nộp");
     await click("#confirm-yes");
     await seen("#notice", "Đang thẩm định");
     expect((await api("GET", `/periods/${seeded.periodId}`, seeded.tokens.secretariat)).body.state).toBe("review");
+  });
+
+  it("item 7, 5, 8: review by keyboard keeps the focus; an empty reason and a push during review read as words; the status explains", async () => {
+    // Mở (chỉ xem), pressed with the keyboard: the focus stays on the button.
+    await tabTo("open-vks-tphcm");
+    await page.keyboard.press("Enter");
+    await seen('table.grid[data-sheet*="xem"]');
+    await idle();
+    expect(await focusedId()).toBe("open-vks-tphcm");
+    await tabTo("review-vks-tphcm");
+    await page.keyboard.press("Enter");
+    await seen('table.grid[data-sheet*="(TĐ)"]');
+    await idle();
+    expect(await focusedId()).toBe("review-vks-tphcm");
+    await axe("review screen");
+    // The reviewed score: Tab into the grid lands on the first reviewed cell; type, Enter.
+    for (let i = 0; i < 80; i++) {
+      if (await page.evaluate(() => document.activeElement?.tagName === "TD")) break;
+      await page.keyboard.press("Tab");
+    }
+    const reviewedCell = (await page.locator("td.selected").first().getAttribute("data-cell"))!;
+    expect(reviewedCell).toMatch(/^G\d+$/);
+    await page.keyboard.type("1");
+    await page.keyboard.press("Enter");
+    await tabTo("save-review-vks-tphcm", true);
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Đã lưu điểm thẩm định");
+    expect(await focusedId()).toBe("notice");
+    // Item 8: the self total and the effective total side by side.
+    await seen('[data-explain="vks-tphcm"]', "sau thẩm định");
+    // Item 5: an empty return reason, in the catalogue's words.
+    expect(await page.locator('#return-unit option[value="cthads-tphcm"]').count()).toBe(0);
+    await tabTo("return");
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Mục «Lý do» không hợp lệ: cần nhập.");
+    // A flag needs its reason; then the status list shows it.
+    await tabTo("flag-unit", true);
+    await page.keyboard.type("Bộ Tư");
+    await tabTo("flag-violation");
+    await page.keyboard.press("Space");
+    await tabTo("save-flags");
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Cần ghi lý do của cờ");
+    expect(await focusedId()).toBe("flag-reason");
+    await page.keyboard.type("Cán bộ vi phạm bị kỷ luật");
+    await tabTo("save-flags");
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Đã lưu cờ");
+    await seen('[data-flags="btl-tphcm"]', "Vi phạm: Cán bộ vi phạm bị kỷ luật");
+    // Item 9 and 5: a clerk whose unit never submitted is told up front; a push says the state by its name.
+    const clerk = await chrome.context.newPage();
+    await clerk.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await clerk.locator("#token").focus();
+    await clerk.keyboard.type(seeded.tokens.clerks["cthads-tphcm"]!);
+    await clerk.keyboard.press("Enter");
+    await clerk.locator("#push-closed", { hasText: "Đang thẩm định" }).waitFor({ timeout: 60_000 });
+    await clerk.locator("#pull").click();
+    await clerk.locator("#notice", { hasText: "Đã tạo trang tính" }).waitFor({ timeout: 60_000 });
+    await clerk.locator('main.pane[aria-busy="false"]').waitFor();
+    await clerk.locator("#push").click();
+    const refused = clerk.locator("#notice", { hasText: "«Đang thẩm định»" });
+    await refused
+      .or(clerk.locator("#notice", { hasText: "Tiêu chí" }))
+      .first()
+      .waitFor({ timeout: 60_000 });
+    shown.push((await clerk.locator(".pane").textContent()) ?? "");
+    await clerk.close();
+  });
+
+  it("item 6: paper ballots are ticked against unit names, with the running count, before saving", async () => {
+    await tabTo("to-voting");
+    await page.keyboard.press("Enter");
+    await seen("#confirm");
+    await tabTo("confirm-yes", true);
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Đang bỏ phiếu");
+    // Ballot 1: two units (valid); ballot 2: three units (more than the two allowed: invalid).
+    await tabTo("paper-add");
+    await page.keyboard.press("Enter");
+    await idle();
+    expect(await focusedId()).toBe("paper-0-0");
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    await seen("#paper-count", "1 phiếu: 1 hợp lệ, 0 không hợp lệ");
+    await tabTo("paper-add");
+    await page.keyboard.press("Enter");
+    for (let j = 0; j < 3; j++) {
+      await page.keyboard.press("Space");
+      await page.keyboard.press("Tab");
+    }
+    await seen("#paper-count", "2 phiếu: 1 hợp lệ, 1 không hợp lệ");
+    await seen("#paper-1 .ballot-invalid", "tối đa 2");
+    // The names are on the ballot, never the ids.
+    expect(await page.locator("#paper-0").textContent()).not.toMatch(/tphcm/);
+    await axe("voting screen with paper ballots");
+    await tabTo("paper-remove-1");
+    await page.keyboard.press("Enter");
+    await seen("#paper-count", "1 phiếu: 1 hợp lệ, 0 không hợp lệ");
+    await tabTo("save-paper");
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Đã lưu 1 phiếu giấy");
+  });
+
+  it("item 8: published results say “Chưa nộp” instead of a rank, why a band was given, and the flags", async () => {
+    await tabTo("to-closed");
+    await page.keyboard.press("Enter");
+    await seen("#confirm", "1 đơn vị chưa nộp");
+    await seen("#confirm-items li", "Cục THADS TP");
+    await tabTo("confirm-yes", true);
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Đã công bố");
+    await seen('[data-explain="vks-tphcm"]', "hạng");
+    expect(await page.locator('[data-explain="cthads-tphcm"]').count()).toBe(0);
+    await seen('li[data-unit="cthads-tphcm"]', "Chưa nộp");
+    await axe("published status and board screens");
+    await tabTo("pull-table");
+    await page.keyboard.press("Enter");
+    await seen('table.grid[data-sheet="Bảng tổng hợp"]');
+    const row = page.locator('table.grid[data-sheet="Bảng tổng hợp"] tr', { hasText: "Cục Thi hành án" });
+    expect(await row.textContent()).toContain("Chưa nộp");
+    const flagged = page.locator('table.grid[data-sheet="Bảng tổng hợp"] tr', { hasText: "Bộ Tư lệnh" });
+    expect(await flagged.textContent()).toContain("Vi phạm");
+  });
+
+  it("revision history: who, when, total and late per revision, and what changed between two", async () => {
+    await tabTo("history-unit");
+    await page.keyboard.type("Viện");
+    await tabTo("history-load");
+    await page.keyboard.press("Enter");
+    await seen("#history-list li", "Lần nộp 2");
+    expect(await page.locator("#history-list li").count()).toBe(2);
+    await seen("#history-list li", "Cán bộ thi đua Viện KSND TP");
+    expect(await page.locator("#history-list").textContent()).not.toContain("demo:");
+    await seen("#history-list li", /tổng \d+,\d\d/);
+    await tabTo("history-compare");
+    await page.keyboard.press("Enter");
+    const [a] = layout.inputs.filter((i) => i.kind === "score");
+    await seen(`#history-changes tr[data-criterion="${a!.criterion}"]`);
+    expect(await focusedId()).toBe("history-changes");
+    const cells = await page.locator(`#history-changes tr[data-criterion="${a!.criterion}"] td`).allTextContents();
+    expect(cells[1]).toBe(edited);
+    expect(cells[2]).toMatch(/^[+−]\d+,\d\d$/);
+    await axe("history screen");
+    // The clerk sees its own unit's history.
+    await signIn(seeded.tokens.clerks[UNIT]!);
+    await tabTo("history-load");
+    await page.keyboard.press("Enter");
+    await seen("#history-list li", "Lần nộp 1");
+    await axe("clerk history");
   });
 
   // Last: everything the pane showed during the run above.

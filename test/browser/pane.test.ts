@@ -207,7 +207,9 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await act("#lang");
     await seen("#clerk-title", "Bảng tự chấm điểm");
     await page.goto(`${pane.url}?excelApi=1.7&server=${encodeURIComponent(worker.url)}`);
-    await seen("#requirement-note", "ExcelApi 1.7");
+    await seen("#requirement-note", "thiếu: kiểm tra dữ liệu ngay trong ô");
+    // The API level is for developers: users read what is missing.
+    expect(await page.locator("#requirement-note").textContent()).not.toContain("ExcelApi");
     await shot("office-2019-note");
   });
 
@@ -320,11 +322,19 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
       body: JSON.stringify({ choices: ["vks-tphcm", "btl-tphcm"] }),
     });
     expect(cast.status).toBe(201);
-    await page
-      .locator("#paper")
-      .fill(
-        ["vks-tphcm, btl-tphcm", "vks-tphcm, pccc-tphcm", "vks-tphcm", "btl-tphcm", "vks-tphcm, btl-tphcm"].join("\n"),
-      );
+    // Paper ballots: one box per ballot, ticks against unit names.
+    const paper = [
+      ["vks-tphcm", "btl-tphcm"],
+      ["vks-tphcm", "pccc-tphcm"],
+      ["vks-tphcm"],
+      ["btl-tphcm"],
+      ["vks-tphcm", "btl-tphcm"],
+    ];
+    for (const [i, choices] of paper.entries()) {
+      await act("#paper-add");
+      for (const unit of choices) await page.locator(`#paper-${i} input[value="${unit}"]`).check();
+    }
+    await seen("#paper-count", "5 phiếu: 5 hợp lệ, 0 không hợp lệ");
     await act("#save-paper");
     await seen("#notice", "Đã lưu 5 phiếu giấy");
     await shot("secretariat-voting");
@@ -384,10 +394,13 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     // Next year's period of the bloc, made from this one, in draft.
     await page.locator("#next-deadline").fill("2099-12-15T17:00");
     await act("#create-next-year");
-    await seen("#notice", "Đã tạo kỳ khoi-viii-2018 (đang soạn)");
+    await seen("#notice", "Đã tạo kỳ Khối thi đua VIII – TP. Hồ Chí Minh – năm 2018 (đang soạn)");
     // The new period is the one selected now.
     await expect.poll(() => page.locator("#period").inputValue()).toBe("khoi-viii-2018");
-    expect(await page.locator("#period option:checked").textContent()).toBe("khoi-viii-2018 · Đang soạn");
+    // Named by its bloc and year, never by its id.
+    expect(await page.locator("#period option:checked").textContent()).toBe(
+      "Khối thi đua VIII – TP. Hồ Chí Minh – năm 2018 · Đang soạn",
+    );
     // 2017 now has its next year: back on it, the card is gone.
     await page.locator("#period").selectOption(seeded.periodId);
     await seen('main.pane[aria-busy="false"]');

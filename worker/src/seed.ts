@@ -34,7 +34,14 @@ async function ensure(call: Call, method: string, path: string, token: string, b
   return r;
 }
 
-const DEMO_LABEL = "demo: ";
+/** What earlier seeds put before their labels; such codes are revoked too. People read the labels as they are. */
+const OLD_DEMO_PREFIX = "demo: ";
+const demoLabels = {
+  council: "Ban Thi đua – Khen thưởng",
+  secretariat: "Thư ký Khối VIII",
+  board: "Lãnh đạo Khối VIII",
+  clerk: (shortName: string) => `Cán bộ thi đua ${shortName}`,
+};
 
 /**
  * @example await seedDemo(call, env.BOOTSTRAP_TOKEN, "2026-12-31T17:00:00+07:00")
@@ -61,22 +68,28 @@ export async function seedDemo(
   const list = (await ensure(call, "GET", "/tokens", bootstrap, undefined, [200])).body as {
     tokens: { id: string; label: string; revokedAt: string | null }[];
   };
+  const ours = new Set([
+    demoLabels.council,
+    demoLabels.secretariat,
+    demoLabels.board,
+    ...demoUnits.map((u) => demoLabels.clerk(u.shortName)),
+  ]);
   for (const t of list.tokens)
-    if (t.label.startsWith(DEMO_LABEL) && !t.revokedAt)
+    if ((ours.has(t.label) || t.label.startsWith(OLD_DEMO_PREFIX)) && !t.revokedAt)
       await ensure(call, "DELETE", `/tokens/${t.id}`, bootstrap, undefined, [200]);
   const issue = async (body: Record<string, unknown>) =>
     ((await ensure(call, "POST", "/tokens", bootstrap, body, [201])).body as { token: string }).token;
   const tokens: DemoTokens = {
-    council: await issue({ role: "council", label: DEMO_LABEL + "Ban Thi đua – Khen thưởng" }),
-    secretariat: await issue({ role: "secretariat", blocId: demoBloc.id, label: DEMO_LABEL + "Thư ký Khối VIII" }),
-    board: await issue({ role: "board", blocId: demoBloc.id, label: DEMO_LABEL + "Lãnh đạo Khối VIII" }),
+    council: await issue({ role: "council", label: demoLabels.council }),
+    secretariat: await issue({ role: "secretariat", blocId: demoBloc.id, label: demoLabels.secretariat }),
+    board: await issue({ role: "board", blocId: demoBloc.id, label: demoLabels.board }),
     clerks: {},
   };
   for (const u of demoUnits)
     tokens.clerks[u.id] = await issue({
       role: "clerk",
       unitId: u.id,
-      label: DEMO_LABEL + `Cán bộ thi đua ${u.shortName}`,
+      label: demoLabels.clerk(u.shortName),
     });
   return { periodId: period.id, blocId: demoBloc.id, tokens };
 }

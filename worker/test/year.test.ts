@@ -86,7 +86,7 @@ describe("the Khối VIII 2017 year", () => {
     const r = await api("POST", `/periods/${P}/units/${u}/submissions`, seed.tokens.secretariat, pushBody(u, 1));
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("CONFLICT_STALE_REVISION");
-    expect(r.body.error.params).toMatchObject({ base: 1, latest: 2, who: "demo: Cán bộ thi đua Viện KSND TP" });
+    expect(r.body.error.params).toMatchObject({ base: 1, latest: 2, who: "Cán bộ thi đua Viện KSND TP" });
     expect(r.body.error.message).toContain("Cán bộ thi đua Viện KSND TP");
     expect(r.body.error.messageEn).toContain("revision 2");
     expect(r.body.error.details).toHaveLength(1);

@@ -126,6 +126,13 @@ export class DemoGrid {
     for (const hl of sheet.highlights)
       for (const [r, c] of cellsIn(hl.range))
         if (String(this.wb.valueAt(sheet.name, r, c) ?? "").includes(hl.text)) painted.set(`${r},${c}`, hl.fill);
+    // One Tab stop into the grid: the selected cell, else the first cell one may type in, else A1.
+    let tabStop = this.selected;
+    for (let r = 0; !tabStop && r < nRows; r++)
+      for (let c = 0; !tabStop && c < nCols; c++)
+        if (!covered.has(`${r},${c}`) && (!sheet.protected || sheet.cells.get(`${r},${c}`)?.format?.locked === false))
+          tabStop = address(r, c);
+    tabStop ??= "A1";
     const table = h("table", { class: "grid", "data-sheet": sheet.name });
     const colgroup = h("colgroup", {}, h("col", { style: "width:40px" }));
     for (let c = 0; c < nCols; c++)
@@ -163,7 +170,7 @@ export class DemoGrid {
           {
             "data-cell": a1,
             style,
-            tabindex: a1 === this.selected ? 0 : -1,
+            tabindex: a1 === tabStop ? 0 : -1,
             class: [editable ? "editable" : "", a1 === this.selected ? "selected" : "", cell?.formula ? "formula" : ""]
               .filter(Boolean)
               .join(" "),
@@ -175,6 +182,10 @@ export class DemoGrid {
           display(v, cell?.numFmt),
         );
         td.addEventListener("click", () => this.select(a1));
+        // Reached with Tab: the cell is the selection, as a click would make it.
+        td.addEventListener("focus", () => {
+          if (this.selected !== a1) this.select(a1);
+        });
         td.addEventListener("dblclick", () => this.beginEdit(td, sheet.name, a1));
         td.addEventListener("keydown", (e) => {
           // Keys typed into the cell's editor bubble up here: they belong to the editor, not to a new edit.

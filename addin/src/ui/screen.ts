@@ -6,7 +6,7 @@
  *
  * To add a screen: write `screens/<name>.ts` exporting `defineScreen({...})` and list it in `screens/index.ts`.
  */
-import type { DomainError, Period } from "../../../shared/src/index.ts";
+import type { BlocTable, DomainError, Period } from "../../../shared/src/index.ts";
 import type { ApiClient, ApiFailure, EntryChange, Me, UnitStatus } from "../api.ts";
 import type { AddinMeta, WorkbookGateway } from "../excel/gateway.ts";
 import type { UiKey } from "../i18n.ts";
@@ -47,6 +47,8 @@ export interface PaneState {
   periodId: string;
   /** Every member unit's latest submission (secretariat, council, board). */
   status: UnitStatus[];
+  /** The bloc table as it stands (secretariat, council, board): effective totals, bands and why, ranks. */
+  table: BlocTable | null;
   /** The clerk's last push receipt, also set when the outbox delivers a queued push. */
   receipt: Receipt | null;
   conflict: Conflict | null;
@@ -87,6 +89,8 @@ export interface PaneContext {
    * The focus goes to "Hủy" (cancel), so a second Enter never confirms by accident.
    */
   confirm(c: Confirmation): Promise<string>;
+  /** Moves the focus to this element after the next redraw (a result that just appeared). */
+  focus(id: string): void;
   /** The current notice (or confirmation) of this screen, to draw where its action is; null when none. */
   noticeHere(): HTMLElement | null;
   /** A Fluent button disabled while an action runs. */

@@ -92,6 +92,8 @@ export class Shell {
 
   async run(label: UiKey, fn: () => Promise<void>, screen?: string) {
     if (this.running) return;
+    // Where the user acted: the focus returns there when the action shows no new result.
+    const origin = globalThis.document?.activeElement?.id || null;
     this.running = true;
     this.acting = screen;
     this.notice = null;
@@ -113,6 +115,7 @@ export class Shell {
       this.acting = undefined;
       // The result, when there is one, takes the focus (and is read out); otherwise the focus stays on the control.
       if (this.notice) this.focusNext = "notice";
+      else this.focusNext ??= origin;
       this.render();
       // In a long pane (the secretariat's) the outcome would otherwise appear out of sight of the button clicked.
       if (this.notice) globalThis.document?.getElementById("notice")?.scrollIntoView?.({ block: "nearest" });
@@ -218,6 +221,9 @@ export class Shell {
       notify: (n) => this.setNotice(n, screen),
       confirm: (c) => this.confirm(screen, c),
       noticeHere: () => this.noticeFor(screen),
+      focus: (id) => {
+        this.focusNext = id;
+      },
       render: () => this.render(),
       refreshPeriod: () => this.refreshPeriod(),
       flushOutbox: () => this.flushOutbox(),
@@ -245,6 +251,7 @@ export class Shell {
         periods: [],
         periodId: "",
         status: [],
+        table: null,
         receipt: null,
         conflict: null,
         voterMembers: [],
@@ -270,8 +277,7 @@ export class Shell {
       }
       if (state.periodId) await session.loadBundle(state.periodId).catch(() => null);
       await session.recognise().catch(() => []);
-      if (me.role === "secretariat" || me.role === "council" || me.role === "board")
-        state.status = state.periodId ? await api.status(state.periodId).catch(() => []) : [];
+      if (me.role === "secretariat" || me.role === "council" || me.role === "board") await this.loadStatus();
     });
     void this.flushOutbox();
     this.scheduleRetry();
@@ -312,6 +318,8 @@ export class Shell {
       const meta = s.session.metas.find((m) => m.sheetName === r.item.sheetName);
       if (r.ok) {
         s.state.receipt = r.receipt;
+        // The re-push went through: the returned notice goes.
+        if (s.session.bundle?.returned) delete s.session.bundle.returned[r.item.unitId];
         if (meta) await s.session.accepted(meta, r.receipt).catch(() => undefined);
         this.notice = { kind: "success", text: () => t("queueSent") };
       } else
@@ -328,8 +336,17 @@ export class Shell {
     const s = this.signed;
     if (!s) return;
     s.state.periods = await s.api.periods();
-    if (["secretariat", "council", "board"].includes(s.state.me.role))
-      s.state.status = await s.api.status(s.state.periodId).catch(() => []);
+    if (["secretariat", "council", "board"].includes(s.state.me.role)) await this.loadStatus();
+  }
+
+  /** The status list and the bloc table as they stand (the table explains totals, bands and ranks). */
+  private async loadStatus() {
+    const s = this.signed;
+    if (!s) return;
+    const id = s.state.periodId;
+    [s.state.status, s.state.table] = id
+      ? await Promise.all([s.api.status(id).catch(() => []), s.api.table(id).catch(() => null)])
+      : [[], null];
   }
 
   private async select(p: Problem) {
@@ -448,11 +465,7 @@ export class Shell {
     const c = this.opts.gateway.capabilities;
     if (c.dataValidation) return null;
     const missing = [t("featureValidation"), ...(c.printSetup ? [] : [t("featurePrint")])].join(", ");
-    return h(
-      "p",
-      { class: "notice warning", role: "note", id: "requirement-note" },
-      t("requirementNote", { minor: c.apiMinor, missing }),
-    );
+    return h("p", { class: "notice warning", role: "note", id: "requirement-note" }, t("requirementNote", { missing }));
   }
 
   private progress() {
@@ -555,7 +568,7 @@ export class Shell {
       ),
       h(
         "fluent-button",
-        { id: "signout", size: "small", appearance: "subtle", onclick: () => this.signOut() },
+        { id: "signout", class: "nowrap", size: "small", appearance: "subtle", onclick: () => this.signOut() },
         t("signOut"),
       ),
     );

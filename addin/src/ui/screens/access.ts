@@ -91,6 +91,7 @@ export const accessScreen = defineScreen<AccessDrafts>({
                   h(
                     "fluent-button",
                     {
+                      id: `revoke-${k.id}`,
                       appearance: "secondary",
                       "data-revoke": k.id,
                       disabled: ctx.running,

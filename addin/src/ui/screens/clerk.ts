@@ -78,7 +78,7 @@ async function check(ctx: PaneContext) {
     if (errors.length)
       ctx.notify({
         kind: "error",
-        text: () => t("problems", { count: errors.length }),
+        text: () => plural("problems", errors.length),
         items: ctx.problems(errors, meta.sheetName),
       });
     else {
@@ -104,7 +104,7 @@ async function push(ctx: PaneContext) {
       case "invalid":
         ctx.notify({
           kind: "error",
-          text: () => t("problems", { count: out.errors.length }),
+          text: () => plural("problems", out.errors.length),
           items: ctx.problems(out.errors, meta.sheetName),
         });
         break;

@@ -48,7 +48,7 @@ export const councilScreen = defineScreen<{ nextDeadline: string }>({
               ctx.state.periodId = made.id;
               await ctx.session.loadBundle(made.id);
               await ctx.refreshPeriod();
-              ctx.notify({ kind: "success", text: () => t("nextYearOk", { id: made.id }) });
+              ctx.notify({ kind: "success", text: () => t("nextYearOk", { id: ctx.periodName(made) }) });
             });
           },
         },

@@ -2,7 +2,7 @@
  * Thẩm định: while the period is in review or voting, save a review sheet opened from the status list, return a
  * unit's sheet with a reason, and set a unit's flags (violation, withdrawn) with a reason.
  */
-import { t } from "../../i18n.ts";
+import { plural, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
 
@@ -26,11 +26,11 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
   render(ctx, d) {
     const status = ctx.state.status;
     // The chosen units survive redraws; the flag boxes show what the server holds for the chosen unit.
-    const unitSelect = (id: string, selected: string, onChange: (v: string) => void) => {
+    const unitSelect = (id: string, selected: string, onChange: (v: string) => void, units = status) => {
       const sel = h(
         "select",
         { id, class: "input", "aria-label": t("colUnit") },
-        status.map((u) => h("option", { value: u.unitId, selected: u.unitId === selected }, ctx.unitName(u.unitId))),
+        units.map((u) => h("option", { value: u.unitId, selected: u.unitId === selected }, ctx.unitName(u.unitId))),
       ) as HTMLSelectElement;
       sel.addEventListener("change", () => {
         onChange(sel.value);
@@ -38,11 +38,18 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
       });
       return sel;
     };
-    d.returnUnit ||= status[0]?.unitId ?? "";
+    // Only a sheet that was sent can be returned (a unit that never submitted has nothing to fix).
+    const returnable = status.filter((u) => u.latestRevision);
+    if (!returnable.some((u) => u.unitId === d.returnUnit)) d.returnUnit = returnable[0]?.unitId ?? "";
     d.flagUnit ||= status[0]?.unitId ?? "";
-    const retUnit = unitSelect("return-unit", d.returnUnit, (v) => {
-      d.returnUnit = v;
-    });
+    const retUnit = unitSelect(
+      "return-unit",
+      d.returnUnit,
+      (v) => {
+        d.returnUnit = v;
+      },
+      returnable,
+    );
     const flagUnit = unitSelect("flag-unit", d.flagUnit, (v) => {
       d.flagUnit = v;
       d.flagReason = status.find((u) => u.unitId === v)?.flags?.reason ?? "";
@@ -75,19 +82,22 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
         h(
           "fluent-button",
           {
+            id: `save-review-${m.unitId}`,
             size: "small",
-            appearance: "primary",
+            appearance: "secondary",
             disabled: ctx.running,
             "data-review": m.unitId,
             onclick: () =>
               void ctx.run("stepSending", async () => {
                 const r = await ctx.session.pushReview(m);
+                // The status then shows the effective total beside the self-score.
+                if (r.ok) await ctx.refreshPeriod();
                 ctx.notify(
                   r.ok
                     ? { kind: "success", text: () => t("reviewSaved", { unit: ctx.unitName(m.unitId) }) }
                     : {
                         kind: "error",
-                        text: () => t("problems", { count: r.errors.length }),
+                        text: () => plural("problems", r.errors.length),
                         items: ctx.problems(r.errors, m.sheetName),
                       },
                 );
@@ -124,7 +134,14 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
         {
           id: "save-flags",
           disabled: ctx.running,
-          onclick: () =>
+          onclick: () => {
+            // As the guide says: a flag is raised with its reason.
+            if ((violation.checked || withdrawn.checked) && !d.flagReason.trim()) {
+              ctx.notify({ kind: "error", text: () => t("flagReasonMissing") });
+              ctx.focus("flag-reason");
+              ctx.render();
+              return;
+            }
             void ctx.run("stepSending", async () => {
               await ctx.api.flags(ctx.state.periodId, flagUnit.value, {
                 violation: violation.checked,
@@ -134,7 +151,8 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
               const unit = flagUnit.value;
               ctx.notify({ kind: "success", text: () => t("flagsSaved", { unit: ctx.unitName(unit) }) });
               await ctx.refreshPeriod();
-            }),
+            });
+          },
         },
         t("saveFlags"),
       ),

@@ -3,7 +3,8 @@
  * period's next step, the deadline (extended with a reason) and, for the council, reopening a published period.
  */
 import type { UnitStatus } from "../../api.ts";
-import { dateTime, plural, points, t, type UiKey } from "../../i18n.ts";
+import { bandWhyText, flagsText } from "../../blocSheets.ts";
+import { dateTime, locale, plural, points, t, type UiKey } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
 
@@ -33,8 +34,8 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
       label,
       rev ? ` · ${u.late ? t("late") : t("onTime")}` : "",
       u.at ? ` · ${dateTime(u.at)}` : "",
-      u.total !== null ? ` · ${points(u.total)}` : "",
     ),
+    explained(ctx, u),
     u.returned ? h("div", { class: "hint" }, u.returned.reason) : null,
     rev
       ? h(
@@ -43,6 +44,7 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
           h(
             "fluent-button",
             {
+              id: `open-${u.unitId}`,
               size: "small",
               disabled: ctx.running,
               onclick: () =>
@@ -56,6 +58,7 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
             ? h(
                 "fluent-button",
                 {
+                  id: `review-${u.unitId}`,
                   size: "small",
                   disabled: ctx.running,
                   onclick: () =>
@@ -68,6 +71,36 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
             : null,
         )
       : null,
+  );
+}
+
+/**
+ * What the results say of a unit: its self total and, once reviewed, the effective total beside it; its rank (none
+ * without a sheet); its band and why not the one above; its flags with their reason.
+ */
+function explained(ctx: PaneContext, u: UnitStatus) {
+  const row = ctx.state.table?.rows.find((r) => r.unitId === u.unitId);
+  const lang = locale();
+  const f = u.flags;
+  const lines = [
+    u.total !== null
+      ? row?.reviewedTotal != null
+        ? t("statusTotals", { self: points(u.total), effective: points(row.reviewedTotal) })
+        : t("statusSelf", { self: points(u.total) })
+      : "",
+    row?.submitted ? t("statusRank", { rank: row.rank }) : "",
+    row?.band
+      ? t("statusBand", { band: row.band.label[lang] }) +
+        (row.bandWhy ? ` (${bandWhyText(row, ctx.session.bundle?.rulebook, lang)})` : "")
+      : "",
+  ].filter(Boolean);
+  const flags = f && (f.violation || f.withdrawn) ? flagsText(f, lang) + (f.reason ? `: ${f.reason}` : "") : "";
+  if (!lines.length && !flags) return null;
+  return h(
+    "div",
+    { class: "status-explain", "data-explain": u.unitId },
+    lines.length ? h("div", {}, lines.join(" · ")) : null,
+    flags ? h("div", { class: "status-flags", "data-flags": u.unitId }, t("statusFlags", { flags })) : null,
   );
 }
 

@@ -1,13 +1,104 @@
-/** Bỏ phiếu (secretariat): issue voter codes, enter paper ballots, count the votes. */
+/**
+ * Bỏ phiếu (secretariat): issue voter codes, enter paper ballots as rows of ticks against unit names (with the
+ * running count of valid and invalid ballots before saving), count the votes.
+ */
+import { checkBallot } from "../../../../shared/src/index.ts";
 import type { TallyAnswer } from "../../api.ts";
-import { points, t } from "../../i18n.ts";
+import { errorText, plural, points, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
-import { defineScreen } from "../screen.ts";
+import { defineScreen, type PaneContext } from "../screen.ts";
 
 interface VotingDrafts {
   codes: { unitId: string; code: string }[];
-  paper: string;
+  /** Paper ballots being entered: the units ticked on each. */
+  paper: string[][];
   tally: TallyAnswer | null;
+}
+
+/** The member units, in the bundle's order, and how many a ballot may choose. */
+function ballotRules(ctx: PaneContext) {
+  const b = ctx.session.bundle;
+  const members = ctx.period?.members ?? b?.units.map((u) => u.id) ?? [];
+  return { members, max: b?.rulebook.choicesPerBallot ?? members.length };
+}
+
+/** The paper ballots as rows: one fieldset per ballot, a tick per unit, its validity said beside it. */
+function paperRows(ctx: PaneContext, d: VotingDrafts) {
+  const { members, max } = ballotRules(ctx);
+  const problems = d.paper.map((choices) => checkBallot({ choices }, members, max));
+  const invalid = problems.filter(Boolean).length;
+  return h(
+    "div",
+    { class: "stack", id: "paper" },
+    h("h3", {}, t("paperBallots")),
+    h("p", { class: "hint" }, t("paperHint", { max })),
+    d.paper.map((choices, i) =>
+      h(
+        "fieldset",
+        { class: "ballot-row", id: `paper-${i}`, "data-invalid": problems[i] ? "true" : "false" },
+        h("legend", {}, t("paperBallotN", { n: i + 1 })),
+        members.map((unitId, j) => {
+          const cb = h("input", {
+            type: "checkbox",
+            id: `paper-${i}-${j}`,
+            value: unitId,
+            checked: choices.includes(unitId),
+          }) as HTMLInputElement;
+          cb.addEventListener("change", () => {
+            d.paper[i] = cb.checked ? [...choices, unitId] : choices.filter((c) => c !== unitId);
+            ctx.render();
+          });
+          return h("label", { class: "check" }, cb, ctx.unitName(unitId));
+        }),
+        problems[i] ? h("p", { class: "ballot-invalid" }, errorText(problems[i]!)) : null,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "link",
+            id: `paper-remove-${i}`,
+            onclick: () => {
+              d.paper.splice(i, 1);
+              ctx.focus(d.paper.length ? `paper-${Math.min(i, d.paper.length - 1)}-0` : "paper-add");
+              ctx.render();
+            },
+          },
+          t("paperRemove", { n: i + 1 }),
+        ),
+      ),
+    ),
+    h(
+      "p",
+      { id: "paper-count", role: "status" },
+      plural("paperCount", d.paper.length, { valid: d.paper.length - invalid, invalid }),
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      ctx.button("paper-add", "paperAdd", () => {
+        d.paper.push([]);
+        ctx.focus(`paper-${d.paper.length - 1}-0`);
+        ctx.render();
+      }),
+      d.paper.length
+        ? ctx.button(
+            "save-paper",
+            "savePaper",
+            () =>
+              void ctx.run("stepSending", async () => {
+                const ballots = d.paper.map((choices) => ({ choices }));
+                await ctx.api.paperBallots(ctx.state.periodId, ballots);
+                d.paper = [];
+                ctx.notify({
+                  kind: "success",
+                  text: () => plural("paperSaved", ballots.length, { count: ballots.length }),
+                });
+              }),
+            "primary",
+          )
+        : null,
+    ),
+  );
 }
 
 export const votingScreen = defineScreen<VotingDrafts>({
@@ -15,13 +106,8 @@ export const votingScreen = defineScreen<VotingDrafts>({
   roles: ["secretariat", "council"],
   label: "votingTitle",
   shows: (ctx) => ctx.period?.state === "voting" || ctx.period?.state === "closed",
-  initial: () => ({ codes: [], paper: "", tally: null }),
+  initial: () => ({ codes: [], paper: [], tally: null }),
   render(ctx, d) {
-    const paper = h("textarea", { id: "paper", class: "input", rows: 4 }) as HTMLTextAreaElement;
-    paper.value = d.paper;
-    paper.addEventListener("input", () => {
-      d.paper = paper.value;
-    });
     const tally = d.tally;
     return h(
       "section",
@@ -49,23 +135,7 @@ export const votingScreen = defineScreen<VotingDrafts>({
                   ),
                 )
               : null,
-            h("label", { class: "field", for: "paper" }, h("span", {}, t("paperBallots")), paper),
-            h("p", { class: "hint" }, t("paperHint")),
-            ctx.button(
-              "save-paper",
-              "savePaper",
-              () =>
-                void ctx.run("stepSending", async () => {
-                  const ballots = d.paper.split("\n").map((l) => ({
-                    choices: l
-                      .split(",")
-                      .map((s) => s.trim())
-                      .filter(Boolean),
-                  }));
-                  await ctx.api.paperBallots(ctx.state.periodId, ballots);
-                  ctx.notify({ kind: "success", text: () => t("paperSaved", { count: ballots.length }) });
-                }),
-            ),
+            paperRows(ctx, d),
           ]
         : null,
       ctx.button(
@@ -98,7 +168,7 @@ export const votingScreen = defineScreen<VotingDrafts>({
                 h(
                   "li",
                   {},
-                  t("tallyUnit", {
+                  plural("tallyUnit", u.votes, {
                     unit: ctx.unitName(u.unitId),
                     votes: u.votes,
                     pct: points(u.sharePct / 100),
