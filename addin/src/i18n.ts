@@ -4,6 +4,7 @@
  * (`shared/src/messages.ts`), never from here. Placeholders are `{name}`.
  */
 import { type DomainError, interpolate, type Locale, messageFor } from "../../shared/src/index.ts";
+import { SheetMissingError } from "./excel/gateway.ts";
 
 const vi = {
   appTitle: "Thi đua",
@@ -183,6 +184,12 @@ const vi = {
   cellInvalid: "Điểm không hợp lệ: nhập một số từ {min} đến {max}.",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
+  sheetMissing:
+    "Không tìm thấy trang tính “{sheet}” của bảng điểm: có thể trang đã bị xóa. Hãy bấm Tải bảng chấm điểm để tạo lại (điểm đã nộp được điền sẵn).",
+  storageMemoryOnly:
+    "Excel không cho phần bổ trợ lưu dữ liệu trên máy này: mã truy cập, ngôn ngữ và bảng điểm chờ gửi chỉ được giữ đến khi đóng ngăn tác vụ.",
+  queuedMemoryOnly:
+    "Không có mạng: chưa gửi được bảng điểm ({count} bảng đang chờ). Máy này không lưu được hàng chờ: nếu đóng ngăn tác vụ hoặc Excel, bảng điểm sẽ không được gửi. Hãy giữ ngăn tác vụ mở và bấm Gửi lại khi có mạng, hoặc lưu sổ tính và nộp sau.",
 } as const;
 
 export type UiKey = keyof typeof vi;
@@ -364,6 +371,12 @@ const en: Record<UiKey, string> = {
   cellInvalid: "Invalid score: type a number from {min} to {max}.",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
+  sheetMissing:
+    "The scoring sheet “{sheet}” is not in this workbook: it may have been deleted. Click Pull the scoring sheet to lay it out again (pushed scores are filled in).",
+  storageMemoryOnly:
+    "Excel does not let the add-in keep data on this computer: the access code, the language and sheets waiting to be sent last only until the task pane closes.",
+  queuedMemoryOnly:
+    "Offline: the sheet was not sent ({count} waiting). This computer cannot keep the queue: if the task pane or Excel closes, the sheet will not be sent. Keep the pane open and click Retry when the connection returns, or save the workbook and push later.",
 };
 
 export const UI: Record<Locale, Record<UiKey, string>> = { vi, en };
@@ -385,6 +398,12 @@ export function locale(): Locale {
  */
 export function t(key: UiKey, params: Record<string, string | number> = {}): string {
   return interpolate(UI[current][key], params);
+}
+
+/** The text of a failure the Excel gateway reports (a sheet that is gone), or null for any other failure. */
+export function gatewayFailureText(e: unknown): string | null {
+  if (e instanceof SheetMissingError) return t("sheetMissing", { sheet: e.sheetName });
+  return null;
 }
 
 /** A domain error's text in the current language (from the core's catalogue). */
