@@ -10,20 +10,18 @@ import { setTheme } from "@fluentui/web-components";
 import { DemoGrid } from "./demo/grid.ts";
 import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
-import { memoryStore } from "./outbox.ts";
+import { openStorage } from "./storage.ts";
 import { Shell } from "./ui/shell.ts";
 import "./styles.css";
 
+// index.html shows its ES5 explanation at load unless this is set: the bundle was parsed and ran (not IE11, not
+// EdgeHTML).
+(globalThis as { thiduaBooted?: boolean }).thiduaBooted = true;
 setTheme(webLightTheme);
 
-function store() {
-  try {
-    localStorage.setItem("thidua.probe", "1");
-    localStorage.removeItem("thidua.probe");
-    return localStorage;
-  } catch {
-    return memoryStore();
-  }
+/** `localStorage` behind Office's partition key where the host partitions storage (Excel on the web), else memory. */
+function store(partitionKey?: string) {
+  return openStorage(() => globalThis.localStorage, partitionKey);
 }
 
 /** `?server=` wins; else the page's own origin when it serves the API (npm start), else the local worker. */
@@ -39,7 +37,12 @@ async function start() {
   const inExcel = hasOffice && info?.host === Office.HostType.Excel && typeof Excel !== "undefined";
   if (inExcel) {
     const gateway = new ExcelGateway(detectCapabilities((n, v) => Office.context.requirements.isSetSupported(n, v)));
-    const app = new Shell({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
+    const app = new Shell({
+      gateway,
+      store: store(Office.context.partitionKey),
+      demo: false,
+      defaultServer: defaultServer(),
+    });
     host.append(app.root);
     return;
   }
