@@ -50,7 +50,7 @@ describe.skipIf(!haveChromium)("the pane on old webviews and without storage", (
 
   const legacyShown = async (page: Page) => {
     await page.locator("#legacy").waitFor({ state: "visible", timeout: 30_000 });
-    const text = await page.locator("#legacy").innerText();
+    const text = (await page.locator("#legacy").textContent()) ?? "";
     expect(text).toContain("Phiên bản Excel này không mở được ngăn tác vụ Thi đua");
     expect(text).toContain("Excel trên web");
     expect(text).toContain("WebView2");
@@ -107,7 +107,7 @@ describe.skipIf(!haveChromium)("the pane on old webviews and without storage", (
     });
     await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
     await page.locator("#storage-note").waitFor();
-    expect(await page.locator("#storage-note").innerText()).toContain("chỉ được giữ đến khi đóng ngăn tác vụ");
+    expect(await page.locator("#storage-note").textContent()).toContain("chỉ được giữ đến khi đóng ngăn tác vụ");
     await page.locator("#token").fill(seeded.tokens.clerks[UNIT]!);
     await page.locator("#signin-button").click();
     await page.locator("#role").waitFor();
@@ -139,7 +139,7 @@ describe.skipIf(!haveChromium)("the pane on old webviews and without storage", (
     await chrome.context.setOffline(true);
     await page.locator("#push").click();
     await page.locator("#notice", { hasText: "Không có mạng" }).waitFor({ timeout: 60_000 });
-    const notice = await page.locator("#notice").innerText();
+    const notice = (await page.locator("#notice").textContent()) ?? "";
     expect(notice).toContain("Máy này không lưu được hàng chờ");
     expect(notice).not.toContain("Sẽ tự gửi khi có kết nối");
     await chrome.context.setOffline(false);
