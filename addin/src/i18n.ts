@@ -185,6 +185,8 @@ const vi = {
   cellInvalid: "Điểm không hợp lệ: nhập một số từ {min} đến {max}.",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
+  notInExcel:
+    "Đây là ngăn tác vụ của phần bổ trợ Excel «Thi đua»: hãy mở nó trong Excel (nút Chấm điểm thi đua trên thẻ Trang đầu).",
   sheetMissing:
     "Không tìm thấy trang tính “{sheet}” của bảng điểm: có thể trang đã bị xóa. Hãy bấm Tải bảng chấm điểm để tạo lại (điểm đã nộp được điền sẵn).",
   storageMemoryOnly:
@@ -373,6 +375,8 @@ const en: Record<UiKey, string> = {
   cellInvalid: "Invalid score: type a number from {min} to {max}.",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
+  notInExcel:
+    "This is the task pane of the “Thi đua” Excel add-in: open it in Excel (the Emulation scoring button on the Home tab).",
   sheetMissing:
     "The scoring sheet “{sheet}” is not in this workbook: it may have been deleted. Click Pull the scoring sheet to lay it out again (pushed scores are filled in).",
   storageMemoryOnly:
