@@ -112,6 +112,8 @@ export class FakeWorkbook implements WorkbookGateway {
 
   /** A sheet by id or by name (Excel compares names without case), or undefined. */
   findSheet(key: string): FakeSheet | undefined {
+    const exact = this.sheets.get(key);
+    if (exact) return exact;
     for (const s of this.sheets.values()) if (s.id === key || sameSheetName(s.name, key)) return s;
     return undefined;
   }
