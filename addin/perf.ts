@@ -1,7 +1,9 @@
 /**
  * Measures what addin/PERF.md reports: for 50-, 300- and 1,000-criterion templates, the syncs and wall time of laying
- * out the sheet with the real gateway (over office-addin-mock, which counts context.sync()) and on the in-memory
- * workbook, the read-back, and the task pane's bundle size (gzip) when addin/dist exists.
+ * out the sheet with the real gateway (over the office.js double, which runs queued operations at sync and measures
+ * each request) and on the in-memory workbook, the read-back; then the round trips and request sizes of a pull, a push
+ * and the bloc table for a realistic bloc (100 units x 120 criteria) and at the schema caps (2,000 criteria with
+ * 4,000-character evidence and notes; 500 units); and the task pane's bundle size (gzip) when addin/dist exists.
  *
  *   npx tsx addin/perf.ts
  */
@@ -9,10 +11,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { layoutSheet } from "../shared/src/layout.ts";
+import type { Entry } from "../shared/src/schemas.ts";
+import { LIMITS } from "../shared/src/schemas.ts";
+import { blocSheets } from "./src/blocSheets.ts";
+import { excelDouble } from "./src/excel/excelDouble.ts";
 import { FakeWorkbook } from "./src/excel/fakeWorkbook.ts";
 import { ExcelGateway } from "./src/excel/gateway.ts";
-import { mockWorkbook } from "./src/excel/officeMock.ts";
-import { syntheticTemplate } from "./src/excel/synthetic.ts";
+import { syntheticBlocTable, syntheticTemplate } from "./src/excel/synthetic.ts";
 
 const ctx = {
   blocName: "Khối thi đua VIII",
@@ -39,8 +44,10 @@ async function time(fn: () => Promise<unknown>, runs = 7) {
   return median(out);
 }
 
+const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+
 console.log(
-  "| criteria | rows | layout (core) ms | fake: write ms | fake: read ms | gateway syncs (pull) | gateway ms | request bytes |",
+  "| criteria | rows | layout (core) ms | fake: write ms | fake: read ms | gateway syncs (pull) | gateway ms | largest request |",
 );
 console.log("|---|---|---|---|---|---|---|---|");
 for (const n of [50, 300, 1000]) {
@@ -54,18 +61,56 @@ for (const n of [50, 300, 1000]) {
   let syncs = 0;
   let bytes = 0;
   const gwMs = await time(async () => {
-    const mock = mockWorkbook();
-    await new ExcelGateway(caps, mock.run).writeLayout(layout);
-    syncs = mock.syncs();
-    bytes = mock.ranges.reduce(
-      (s, r) => s + JSON.stringify([r.formulas, r.values, r.numberFormat, r.format]).length,
-      0,
-    );
+    const x = excelDouble();
+    await new ExcelGateway(caps, x.run).writeLayout(layout);
+    syncs = x.syncs();
+    bytes = Math.max(...x.requests);
   });
   console.log(
-    `| ${n} | ${layout.rowCount} | ${layoutMs.toFixed(1)} | ${writeMs.toFixed(1)} | ${readMs.toFixed(1)} | ${syncs} | ${gwMs.toFixed(1)} | ${(bytes / 1024).toFixed(0)} KiB |`,
+    `| ${n} | ${layout.rowCount} | ${layoutMs.toFixed(1)} | ${writeMs.toFixed(1)} | ${readMs.toFixed(1)} | ${syncs} | ${gwMs.toFixed(1)} | ${kib(bytes)} |`,
   );
 }
+
+/** Syncs and request sizes of each step of the year for one bloc size. */
+async function steps(label: string, criteria: number, units: number, textLength: number, nameLength: number) {
+  const template = syntheticTemplate(criteria);
+  const bare = layoutSheet(template, ctx);
+  const text = (s: string) => s.padEnd(textLength, "ữ");
+  const entries: Entry[] = bare.inputs.map((i) => ({
+    criterion: i.criterion,
+    score: 100,
+    evidence: text("Báo cáo số 12/BC "),
+    note: text("Ghi chú "),
+  }));
+  const layout = layoutSheet(template, ctx, entries);
+  const x = excelDouble();
+  const gw = new ExcelGateway(caps, x.run);
+  const row = async (step: string, fn: () => Promise<unknown>) => {
+    const from = x.requests.length;
+    await fn();
+    const reqs = x.requests.slice(from);
+    console.log(
+      `| ${label} | ${step} | ${reqs.length} | ${kib(Math.max(...reqs))} | ${kib(reqs.reduce((s, b) => s + b, 0))} |`,
+    );
+  };
+  let meta = await gw.writeLayout(layout);
+  await row("pull (sheet already there)", async () => {
+    meta = await gw.writeLayout({ ...layout, meta });
+  });
+  await row("push (read, then marks + _thidua)", async () => {
+    await gw.readValues(meta, layout.rowCount, layout.colCount);
+    await gw.markErrors(meta, [layout.inputs[0]!.scoreCell], [], [{ ...meta, baseRevision: 1 }]);
+  });
+  const bundle = { bloc: { id: "b", name: "Khối thi đua" }, units: [] } as unknown as Parameters<typeof blocSheets>[1];
+  const sheets = blocSheets(syntheticBlocTable(template, units, nameLength), bundle, "vi");
+  await row("bloc table + matrix (first)", () => gw.writeSheets(sheets));
+  await row("bloc table + matrix (again)", () => gw.writeSheets(sheets));
+}
+
+console.log("\n| bloc | step | syncs | largest request | all requests |");
+console.log("|---|---|---|---|---|");
+await steps("100 units x 120 criteria", 120, 100, 60, 60);
+await steps("caps: 500 units x 2,000 criteria, 4,000-char texts", LIMITS.criteria, LIMITS.units, LIMITS.longText, 500);
 
 try {
   const dir = join(import.meta.dirname, "dist", "assets");

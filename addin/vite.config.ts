@@ -62,6 +62,8 @@ export default defineConfig(({ mode }) => ({
   root: here,
   base: "./",
   plugins: [officeJs(mode !== "production")],
+  // The demo (in-memory workbook and its grid) only in development builds: the bundle Excel loads leaves it out.
+  define: { __THIDUA_DEMO__: JSON.stringify(mode !== "production") },
   build: {
     outDir: process.env.THIDUA_ADDIN_OUT ?? "dist",
     emptyOutDir: true,

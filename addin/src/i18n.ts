@@ -4,6 +4,7 @@
  * (`shared/src/messages.ts`), never from here. Placeholders are `{name}`.
  */
 import { type DomainError, interpolate, type Locale, messageFor } from "../../shared/src/index.ts";
+import { SheetMissingError } from "./excel/gateway.ts";
 
 const vi = {
   appTitle: "Thi đua",
@@ -239,6 +240,14 @@ const vi = {
   problems_one: "{count} lỗi cần sửa (bấm để chọn ô):",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
+  notInExcel:
+    "Đây là ngăn tác vụ của phần bổ trợ Excel «Thi đua»: hãy mở nó trong Excel (nút Chấm điểm thi đua trên thẻ Trang đầu).",
+  sheetMissing:
+    "Không tìm thấy trang tính “{sheet}” của bảng điểm: có thể trang đã bị xóa. Hãy bấm Tải bảng chấm điểm để tạo lại (điểm đã nộp được điền sẵn).",
+  storageMemoryOnly:
+    "Excel không cho phần bổ trợ lưu dữ liệu trên máy này: mã truy cập, ngôn ngữ và bảng điểm chờ gửi chỉ được giữ đến khi đóng ngăn tác vụ.",
+  queuedMemoryOnly:
+    "Không có mạng: chưa gửi được bảng điểm ({count} bảng đang chờ). Máy này không lưu được hàng chờ: nếu đóng ngăn tác vụ hoặc Excel, bảng điểm sẽ không được gửi. Hãy giữ ngăn tác vụ mở và bấm Gửi lại khi có mạng, hoặc lưu sổ tính và nộp sau.",
 } as const;
 
 export type UiKey = keyof typeof vi;
@@ -477,6 +486,14 @@ const en: Record<UiKey, string> = {
   problems_one: "{count} problem to fix (click to select the cell):",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
+  notInExcel:
+    "This is the task pane of the “Thi đua” Excel add-in: open it in Excel (the Emulation scoring button on the Home tab).",
+  sheetMissing:
+    "The scoring sheet “{sheet}” is not in this workbook: it may have been deleted. Click Pull the scoring sheet to lay it out again (pushed scores are filled in).",
+  storageMemoryOnly:
+    "Excel does not let the add-in keep data on this computer: the access code, the language and sheets waiting to be sent last only until the task pane closes.",
+  queuedMemoryOnly:
+    "Offline: the sheet was not sent ({count} waiting). This computer cannot keep the queue: if the task pane or Excel closes, the sheet will not be sent. Keep the pane open and click Retry when the connection returns, or save the workbook and push later.",
 };
 
 export const UI: Record<Locale, Record<UiKey, string>> = { vi, en };
@@ -507,6 +524,12 @@ export function t(key: UiKey, params: Record<string, string | number> = {}): str
 export function plural(key: UiKey, count: number, params: Record<string, string | number> = {}): string {
   const one = `${key}_one` as UiKey;
   return t(count === 1 && one in UI[current] ? one : key, { count, ...params });
+}
+
+/** The text of a failure the Excel gateway reports (a sheet that is gone), or null for any other failure. */
+export function gatewayFailureText(e: unknown): string | null {
+  if (e instanceof SheetMissingError) return t("sheetMissing", { sheet: e.sheetName });
+  return null;
 }
 
 /** A domain error's text in the current language (from the core's catalogue). */

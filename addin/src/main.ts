@@ -1,29 +1,27 @@
 /**
- * Entry point of the task pane. In Excel, the pane talks to the workbook through the office.js gateway; anywhere
- * else (a browser, a training room, a test) it opens in demo mode over the in-memory workbook drawn beside it.
+ * Entry point of the task pane. In Excel, the pane talks to the workbook through the office.js gateway. Anywhere else
+ * (a browser, a training room, a test) a development build opens in demo mode over the in-memory workbook drawn
+ * beside it; the production build leaves the demo out and says the page belongs in Excel.
  */
 import "@fluentui/web-components/button.js";
 import "@fluentui/web-components/badge.js";
 import "@fluentui/web-components/progress-bar.js";
 import { webLightTheme } from "@fluentui/tokens";
 import { setTheme } from "@fluentui/web-components";
-import { DemoGrid } from "./demo/grid.ts";
-import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
-import { memoryStore } from "./outbox.ts";
+import { UI } from "./i18n.ts";
+import { openStorage } from "./storage.ts";
 import { Shell } from "./ui/shell.ts";
 import "./styles.css";
 
+// index.html shows its ES5 explanation at load unless this is set: the bundle was parsed and ran (not IE11, not
+// EdgeHTML).
+(globalThis as { thiduaBooted?: boolean }).thiduaBooted = true;
 setTheme(webLightTheme);
 
-function store() {
-  try {
-    localStorage.setItem("thidua.probe", "1");
-    localStorage.removeItem("thidua.probe");
-    return localStorage;
-  } catch {
-    return memoryStore();
-  }
+/** `localStorage` behind Office's partition key where the host partitions storage (Excel on the web), else memory. */
+function store(partitionKey?: string) {
+  return openStorage(() => globalThis.localStorage, partitionKey);
 }
 
 /** `?server=` wins; else the page's own origin when it serves the API (npm start), else the local worker. */
@@ -39,19 +37,28 @@ async function start() {
   const inExcel = hasOffice && info?.host === Office.HostType.Excel && typeof Excel !== "undefined";
   if (inExcel) {
     const gateway = new ExcelGateway(detectCapabilities((n, v) => Office.context.requirements.isSetSupported(n, v)));
-    const app = new Shell({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
+    const app = new Shell({
+      gateway,
+      store: store(Office.context.partitionKey),
+      demo: false,
+      defaultServer: defaultServer(),
+    });
     host.append(app.root);
     return;
   }
-  document.body.classList.add("demo");
-  // ?excelApi=1.7 shows the demo as Office 2019 would run it (no in-cell validation, no print setup).
-  const api = new URLSearchParams(location.search).get("excelApi");
-  const minor = api && /^1\.\d+$/.test(api) ? Number(api.slice(2)) : 17;
-  const wb = new FakeWorkbook({ host: "demo", apiMinor: minor, dataValidation: minor >= 8, printSetup: minor >= 9 });
-  const app = new Shell({ gateway: wb, store: store(), demo: true, defaultServer: defaultServer() });
-  const grid = new DemoGrid(wb);
-  host.append(app.root, grid.root);
-  (globalThis as { thiduaDemo?: unknown }).thiduaDemo = { workbook: wb };
+  if (__THIDUA_DEMO__) {
+    const { startDemo } = await import("./demo/start.ts");
+    startDemo(host, store(), defaultServer());
+    return;
+  }
+  // Production, outside Excel: no demo in this bundle.
+  for (const lang of ["vi", "en"] as const) {
+    const p = document.createElement("p");
+    p.lang = lang;
+    p.className = "notice warning";
+    p.textContent = UI[lang].notInExcel;
+    host.append(p);
+  }
 }
 
 void start();

@@ -20,11 +20,15 @@ export interface KeyValueStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  /** False when what is stored lives only as long as the pane (memory); absent means it persists. */
+  readonly persistent?: boolean;
 }
 
+/** A store in memory: it ends with the pane (`persistent: false`). */
 export function memoryStore(): KeyValueStore {
   const m = new Map<string, string>();
   return {
+    persistent: false,
     getItem: (k) => m.get(k) ?? null,
     setItem: (k, v) => void m.set(k, v),
     removeItem: (k) => void m.delete(k),
@@ -43,6 +47,11 @@ export class Outbox {
     private readonly key: string,
     private readonly send: (item: PendingPush) => Promise<PushReceipt>,
   ) {}
+
+  /** False when the queue lives only in memory: closing the pane loses it, so nothing may promise a later send. */
+  get persistent(): boolean {
+    return this.store.persistent !== false;
+  }
 
   list(): PendingPush[] {
     try {

@@ -17,6 +17,8 @@ import {
 } from "../../shared/src/index.ts";
 import { ApiClient } from "./api.ts";
 import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
+import { SheetMissingError } from "./excel/gateway.ts";
+import { gatewayFailureText } from "./i18n.ts";
 import { memoryStore, Outbox } from "./outbox.ts";
 import { mergeEntries, Session } from "./session.ts";
 
@@ -126,6 +128,32 @@ describe("Session (clerk)", () => {
     expect(out.kind).toBe("receipt");
     expect(server.revisions).toHaveLength(1);
     expect((await wb.readMeta())[0]?.baseRevision).toBe(1);
+  });
+
+  it("a clerk who renames the sheet still checks, pushes and pulls it (the worksheet id is kept in _thidua)", async () => {
+    const { wb, s, layout, meta, server } = await filledSession();
+    expect(meta.sheetId).toBe(wb.findSheet(layout.sheetName)!.id);
+    wb.rename(layout.sheetName, "VKS 2017 - bản nộp");
+    const i = layout.inputs.find((x) => x.criterion === "I.5")!;
+    wb.edit("VKS 2017 - bản nộp", i.scoreCell, "1,3");
+    expect((await s.check(meta)).errors.map((e) => e.cell)).toEqual([i.scoreCell]);
+    expect(wb.cellAt("VKS 2017 - bản nộp", i.scoreCell)?.format.fill).toBe("#FDE7E9");
+    wb.edit("VKS 2017 - bản nộp", i.scoreCell, "1,5");
+    expect((await s.push(meta)).kind).toBe("receipt");
+    expect(server.revisions).toHaveLength(1);
+    // A new pull re-lays the renamed sheet instead of adding a second one.
+    await s.pull("khoi-viii-2017", "vks-tphcm");
+    expect(wb.visibleSheets().map((x) => x.name)).toEqual(["Sheet1", "VKS 2017 - bản nộp"]);
+    expect(await s.recognise()).toHaveLength(1);
+  });
+
+  it("a deleted sheet is reported as missing, not as an unknown error", async () => {
+    const { wb, s, layout, meta } = await filledSession();
+    wb.deleteSheet(layout.sheetName);
+    await expect(s.check(meta)).rejects.toBeInstanceOf(SheetMissingError);
+    const text = gatewayFailureText(await s.check(meta).catch((e: unknown) => e));
+    expect(text).toContain("Không tìm thấy trang tính “Tự chấm điểm”");
+    expect(gatewayFailureText(new Error("x"))).toBeNull();
   });
 
   it("a push from a stale copy shows the conflict; the merged view keeps the clerk's changes", async () => {

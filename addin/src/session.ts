@@ -26,7 +26,7 @@ import {
   type WireEntry,
 } from "./api.ts";
 import { blocSheets } from "./blocSheets.ts";
-import type { AddinMeta, WorkbookGateway } from "./excel/gateway.ts";
+import { type AddinMeta, upsertMeta, type WorkbookGateway } from "./excel/gateway.ts";
 import { locale } from "./i18n.ts";
 import type { Outbox } from "./outbox.ts";
 
@@ -110,6 +110,12 @@ export class Session {
     return this.metas;
   }
 
+  /** Keeps `meta` as the one metadata block of its sheet (same id, or same name). */
+  private remember(meta: AddinMeta): AddinMeta {
+    this.metas = upsertMeta(this.metas, meta);
+    return meta;
+  }
+
   selfMeta(periodId: string, unitId: string): AddinMeta | undefined {
     return this.metas.find((m) => m.mode === "self" && m.periodId === periodId && m.unitId === unitId && !m.readOnly);
   }
@@ -154,10 +160,15 @@ export class Session {
   async pull(periodId: string, unitId: string): Promise<{ layout: SheetLayout; revision: number | null }> {
     await this.loadBundle(periodId);
     const last = await this.latest(periodId, unitId);
-    const layout = this.layoutFor(unitId, last?.entries ?? []);
-    const meta: AddinMeta = { ...layout.meta, baseRevision: last?.revision ?? null };
-    await this.gw.writeLayout({ ...layout, meta });
-    this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), meta];
+    // The unit's sheet as the workbook knows it: re-laid in place even if the clerk renamed it.
+    const known = this.selfMeta(periodId, unitId);
+    const layout = this.layoutFor(unitId, last?.entries ?? [], known ? { sheetName: known.sheetName } : {});
+    const meta: AddinMeta = {
+      ...layout.meta,
+      baseRevision: last?.revision ?? null,
+      ...(known?.sheetId ? { sheetId: known.sheetId } : {}),
+    };
+    this.remember(await this.gw.writeLayout({ ...layout, meta }));
     this.marked.delete(layout.sheetName);
     return { layout, revision: last?.revision ?? null };
   }
@@ -165,7 +176,7 @@ export class Session {
   /** Reads the sheet back as the core's inputs (1 sync). */
   async readInputs(meta: AddinMeta, which: "self" | "review" = meta.mode): Promise<EntryInput[]> {
     const rows = Math.max(0, ...Object.values(meta.rows)) + 1;
-    const grid = await this.gw.readValues(meta.sheetName, rows, which === "review" ? 8 : 6);
+    const grid = await this.gw.readValues(meta, rows, which === "review" ? 8 : 6);
     return readSheet(meta, grid, which);
   }
 
@@ -175,7 +186,7 @@ export class Session {
     const restore = before
       .filter((c) => !cells.includes(c))
       .map((cell) => ({ cell, style: /^[EFH]/.test(cell) ? ("inputText" as const) : ("input" as const) }));
-    if (cells.length || restore.length || metas) await this.gw.markErrors(meta.sheetName, cells, restore, metas);
+    if (cells.length || restore.length || metas) await this.gw.markErrors(meta, cells, restore, metas);
     this.marked.set(meta.sheetName, cells);
   }
 
@@ -240,8 +251,7 @@ export class Session {
 
   /** After a receipt (direct or from the outbox): clear the marks and keep the new base revision. */
   async accepted(meta: AddinMeta, receipt: PushReceipt) {
-    const updated: AddinMeta = { ...meta, baseRevision: receipt.revision };
-    this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), updated];
+    const updated = this.remember({ ...meta, baseRevision: receipt.revision });
     await this.mark(updated, [], this.metas);
     return updated;
   }
@@ -275,9 +285,16 @@ export class Session {
       : [];
     const merged = mergeEntries(base, latest?.entries ?? [], mine);
     const layout = this.layoutFor(meta.unitId, merged.entries, { sheetName: meta.sheetName });
-    const newMeta: AddinMeta = { ...layout.meta, baseRevision: latest?.revision ?? null };
-    await this.gw.writeLayout({ ...layout, meta: newMeta });
-    this.metas = [...this.metas.filter((m) => m.sheetName !== newMeta.sheetName), newMeta];
+    const newMeta = this.remember(
+      await this.gw.writeLayout({
+        ...layout,
+        meta: {
+          ...layout.meta,
+          baseRevision: latest?.revision ?? null,
+          ...(meta.sheetId ? { sheetId: meta.sheetId } : {}),
+        },
+      }),
+    );
     const bothCells = merged.both.map((c) => layout.inputs.find((i) => i.criterion === c)?.scoreCell).filter(Boolean);
     this.marked.set(layout.sheetName, []);
     if (bothCells.length)
@@ -310,8 +327,7 @@ export class Session {
     const last = await this.latest(periodId, unitId);
     const layout = this.layoutFor(unitId, last?.entries ?? [], { sheetName: this.unitSheetName(unitId, "(xem)") });
     const meta: AddinMeta = { ...layout.meta, baseRevision: last?.revision ?? null, readOnly: true };
-    await this.gw.writeLayout({ ...layout, meta }, { readOnly: true });
-    this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), meta];
+    this.remember(await this.gw.writeLayout({ ...layout, meta }, { readOnly: true }));
     return { layout, revision: last?.revision ?? null };
   }
 
@@ -335,8 +351,7 @@ export class Session {
     });
     // A review sheet's base is the review revision it was laid out from (reviews have their own revisions).
     const meta: AddinMeta = { ...layout.meta, baseRevision: reviewRevision };
-    await this.gw.writeLayout({ ...layout, meta });
-    this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), meta];
+    this.remember(await this.gw.writeLayout({ ...layout, meta }));
     return { layout, revision: last?.revision ?? null };
   }
 
@@ -365,8 +380,7 @@ export class Session {
       }
       throw e;
     }
-    const updated: AddinMeta = { ...meta, baseRevision: revision };
-    this.metas = [...this.metas.filter((m) => m.sheetName !== meta.sheetName), updated];
+    const updated = this.remember({ ...meta, baseRevision: revision });
     await this.mark(updated, [], this.metas);
     return { ok: true as const, errors: [] };
   }

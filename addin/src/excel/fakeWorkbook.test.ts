@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { demoEntries, demoTemplate } from "../../../shared/src/demo.ts";
 import { layoutSheet, readSheet } from "../../../shared/src/layout.ts";
 import { validateEntries } from "../../../shared/src/validate.ts";
+import { excelGeneralValue } from "./coerce.ts";
 import { FakeWorkbook } from "./fakeWorkbook.ts";
 import { evaluate } from "./formula.ts";
 
@@ -29,7 +30,7 @@ describe("FakeWorkbook", () => {
       const wb = new FakeWorkbook();
       await wb.writeLayout(layout);
       const [meta] = await wb.readMeta();
-      expect(meta).toEqual(layout.meta);
+      expect(meta).toEqual({ ...layout.meta, sheetId: wb.findSheet(layout.sheetName)!.id });
       const grid = await wb.readValues(meta!.sheetName, layout.rowCount, layout.colCount);
       const back = validateEntries(demoTemplate, readSheet(meta!, grid));
       expect(back.errors).toEqual([]);
@@ -99,6 +100,33 @@ describe("FakeWorkbook", () => {
     await wb.writeLayout(layoutSheet(demoTemplate, { ...ctx, mode: "review" }));
     await wb.writeLayout(layoutSheet(demoTemplate, ctx));
     expect((await wb.readMeta()).map((m) => m.mode).sort()).toEqual(["review", "self"]);
+  });
+});
+
+describe("Excel's parsing of strings written into General cells (US-English, whatever the locale)", () => {
+  it.each([
+    ["12/05/2024", 45631],
+    ["50%", 0.5],
+    ["1.000", 1],
+    ["TRUE", true],
+    ["false", false],
+    ["001", 1],
+    ["1.10", 1.1],
+    ["1,000", 1000],
+    ["2024-12-05", 45631],
+    ["13/05/2024", "13/05/2024"],
+    ["Báo cáo 12/BC", "Báo cáo 12/BC"],
+    ["1,5", "1,5"],
+  ])("%s becomes %s", async (typed, stored) => {
+    expect(excelGeneralValue(typed)).toBe(stored);
+    const wb = new FakeWorkbook();
+    await wb.writeSheets([{ name: "General", values: [[typed]], columnWidths: [], formats: [] }]);
+    // The in-memory workbook writes text into Text cells, as the gateway does: the value stays what was written.
+    expect(await wb.readValues("General", 1, 1)).toEqual([[typed]]);
+    const s = wb.sheet("General");
+    wb.setNumFmt(s, 1, 0, "General");
+    wb.put(s, 1, 0, typed, false);
+    expect(wb.valueAt("General", 1, 0)).toBe(stored);
   });
 });
 

@@ -2,24 +2,33 @@
  * An in-memory workbook (sổ tính trong bộ nhớ) implementing the same `WorkbookGateway` as Excel, faithfully enough
  * for the pane's tests and the browser demo: A1 addresses, values and formulas (evaluated), number formats, cell
  * formats, Excel's input validation, sheet protection with unlocked input cells, merges, frozen rows, hidden and
- * very hidden sheets, charts and conditional formats as records. It follows Excel's rules where they matter to us: a
- * string written through `values`/`formulas` that starts with "=" becomes a formula unless it has the quote prefix
- * (') or the cell is formatted as Text ("@").
+ * very hidden sheets, charts and conditional formats as records, worksheet ids that survive a rename. It follows
+ * Excel's rules where they matter to us: a string written through `values`/`formulas` that starts with "=" becomes a
+ * formula unless it has the quote prefix (') or the cell is formatted as Text ("@"); any other string written into a
+ * General cell is parsed with US-English rules (`coerce.ts`: "12/05/2024" becomes a date, "1.10" the number 1.1).
+ * Like the gateway, it applies number formats before it writes values.
  */
 import { address, parseAddress } from "../../../shared/src/a1.ts";
 import { META_SHEET_NAME, type SheetLayout } from "../../../shared/src/layout.ts";
+import { excelGeneralValue } from "./coerce.ts";
 import { evaluate, type Scalar } from "./formula.ts";
 import {
   type AddinMeta,
   type Capabilities,
   type CellValue,
   type GridSheet,
+  gridNumberFormats,
   layoutFormatRects,
   layoutFormulasGrid,
-  layoutNumberFormatRects,
+  layoutNumberFormatGrid,
   metaGrid,
+  metaNumberFormats,
   metasFromGrid,
-  toExcelValues,
+  paddedValues,
+  SheetMissingError,
+  type SheetRef,
+  sameSheetName,
+  sheetRef,
   upsertMeta,
   type WorkbookGateway,
   type WriteOptions,
@@ -37,6 +46,8 @@ export interface FakeCell {
 }
 
 export interface FakeSheet {
+  /** Excel's worksheet id: kept when the sheet is renamed. */
+  id: string;
   name: string;
   visibility: "Visible" | "Hidden" | "VeryHidden";
   cells: Map<string, FakeCell>;
@@ -80,6 +91,7 @@ export class FakeWorkbook implements WorkbookGateway {
   activeSheet: string | null = null;
   selection: { sheet: string; cell: string } | null = null;
   readonly stats: FakeStats = { steps: 0, writes: 0 };
+  private nextId = 1;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -98,10 +110,45 @@ export class FakeWorkbook implements WorkbookGateway {
     for (const l of this.listeners) l();
   }
 
+  /** A sheet by id or by name (Excel compares names without case), or undefined. */
+  findSheet(key: string): FakeSheet | undefined {
+    const exact = this.sheets.get(key);
+    if (exact) return exact;
+    for (const s of this.sheets.values()) if (s.id === key || sameSheetName(s.name, key)) return s;
+    return undefined;
+  }
+
+  /** The sheet of `ref`: by its id when it has one, else by name; throws `SheetMissingError` when it is gone. */
+  resolve(ref: string | SheetRef): FakeSheet {
+    const r = sheetRef(ref);
+    const s = (r.sheetId ? this.findSheet(r.sheetId) : undefined) ?? this.findSheet(r.sheetName);
+    if (!s) throw new SheetMissingError(r.sheetName);
+    return s;
+  }
+
+  /** A clerk renames a sheet (its id stays). */
+  rename(oldName: string, newName: string) {
+    const s = this.findSheet(oldName);
+    if (!s) throw new Error(`no sheet ${oldName}`);
+    this.sheets.delete(s.name);
+    s.name = newName;
+    this.sheets.set(newName, s);
+    if (this.activeSheet === oldName) this.activeSheet = newName;
+    this.changed();
+  }
+
+  /** A clerk deletes a sheet. */
+  deleteSheet(name: string) {
+    const s = this.findSheet(name);
+    if (s) this.sheets.delete(s.name);
+    this.changed();
+  }
+
   sheet(name: string): FakeSheet {
-    let s = this.sheets.get(name);
+    let s = this.findSheet(name);
     if (!s) {
       s = {
+        id: `{00000000-000${this.nextId++}-0000-0000-000000000000}`,
         name,
         visibility: "Visible",
         cells: new Map(),
@@ -131,7 +178,7 @@ export class FakeWorkbook implements WorkbookGateway {
   }
 
   /** Excel's rules for a value written by the API into one cell. */
-  private put(s: FakeSheet, row: number, col: number, v: string | number | boolean, asFormula: boolean) {
+  put(s: FakeSheet, row: number, col: number, v: string | number | boolean, asFormula: boolean) {
     const cell = s.cells.get(key(row, col)) ?? { value: null, format: {} };
     delete cell.formula;
     cell.quotePrefix = false;
@@ -144,12 +191,38 @@ export class FakeWorkbook implements WorkbookGateway {
     else if (/^[=+\-@]/.test(v) && (asFormula || v.startsWith("=") || Number.isNaN(Number(v)))) {
       cell.formula = v.startsWith("=") ? v : `=${v}`;
       cell.value = null;
-    } else if (v.trim() !== "" && !Number.isNaN(Number(v))) cell.value = Number(v);
-    else cell.value = v;
+    } else cell.value = excelGeneralValue(v);
     s.cells.set(key(row, col), cell);
   }
 
-  private format(s: FakeSheet, a1: string, f: Partial<CellFormat>, numFmt?: string) {
+  /** Sets the number format of one cell (as `range.numberFormat` does), keeping its value. */
+  setNumFmt(s: FakeSheet, row: number, col: number, numFmt: string) {
+    const cell = s.cells.get(key(row, col)) ?? { value: null, format: {} };
+    if (numFmt === "General") delete cell.numFmt;
+    else cell.numFmt = numFmt;
+    s.cells.set(key(row, col), cell);
+  }
+
+  /** Number formats, then values (or formulas), as the gateway queues them. */
+  private putGrid(
+    s: FakeSheet,
+    grid: readonly (readonly (string | number | boolean)[])[],
+    formats: readonly (readonly string[])[],
+    asFormula: boolean,
+  ) {
+    formats.forEach((row, r) => {
+      row.forEach((f, c) => {
+        if (f !== "General" || s.cells.has(key(r, c))) this.setNumFmt(s, r, c, f);
+      });
+    });
+    grid.forEach((row, r) => {
+      row.forEach((v, c) => {
+        if (v !== "" || s.cells.has(key(r, c))) this.put(s, r, c, v, asFormula);
+      });
+    });
+  }
+
+  format(s: FakeSheet, a1: string, f: Partial<CellFormat>, numFmt?: string) {
     for (const { row, col } of cellsOf(a1)) {
       const cell = s.cells.get(key(row, col)) ?? { value: null, format: {} };
       cell.format = { ...cell.format, ...f };
@@ -160,7 +233,7 @@ export class FakeWorkbook implements WorkbookGateway {
 
   /** The value a cell shows, formulas evaluated against the current cells. */
   valueAt(sheetName: string, row: number, col: number, depth = 0): Scalar {
-    const s = this.sheets.get(sheetName);
+    const s = this.findSheet(sheetName);
     const cell = s?.cells.get(key(row, col));
     if (!cell) return null;
     if (!cell.formula) return cell.value;
@@ -170,14 +243,14 @@ export class FakeWorkbook implements WorkbookGateway {
 
   cellAt(sheetName: string, a1: string): FakeCell | undefined {
     const p = parseAddress(a1);
-    return p ? this.sheets.get(sheetName)?.cells.get(key(p.row, p.col)) : undefined;
+    return p ? this.findSheet(sheetName)?.cells.get(key(p.row, p.col)) : undefined;
   }
 
   /** Size of the used area of a sheet. */
   usedSize(sheetName: string): { rows: number; cols: number } {
     let rows = 0;
     let cols = 0;
-    for (const [k, c] of this.sheets.get(sheetName)?.cells ?? []) {
+    for (const [k, c] of this.findSheet(sheetName)?.cells ?? []) {
       if (c.value === null && !c.formula) continue;
       const [r, col] = k.split(",").map(Number) as [number, number];
       rows = Math.max(rows, r + 1);
@@ -191,7 +264,7 @@ export class FakeWorkbook implements WorkbookGateway {
    * cell's data validation, "95,5" read as a number (vi-VN), "=..." as a formula unless the cell is Text.
    */
   edit(sheetName: string, a1: string, typed: string): EditResult {
-    const s = this.sheets.get(sheetName);
+    const s = this.findSheet(sheetName);
     const p = parseAddress(a1);
     if (!s || !p) throw new Error(`no cell ${sheetName}!${a1}`);
     const cell = s.cells.get(key(p.row, p.col));
@@ -221,20 +294,13 @@ export class FakeWorkbook implements WorkbookGateway {
 
   // ---------------------------------------------------------------------------------------------- WorkbookGateway
 
-  async writeLayout(layout: SheetLayout & { meta: AddinMeta }, options: WriteOptions = {}): Promise<void> {
+  async writeLayout(layout: SheetLayout & { meta: AddinMeta }, options: WriteOptions = {}): Promise<AddinMeta> {
     this.stats.steps++;
-    const s = this.sheet(layout.sheetName);
+    const existing =
+      (layout.meta.sheetId ? this.findSheet(layout.meta.sheetId) : undefined) ?? this.findSheet(layout.sheetName);
+    const s = existing ?? this.sheet(layout.sheetName);
     this.clearSheet(s);
-    // Number formats first, as the real gateway queues them, so "@" cells keep typed text as text.
-    for (const { numFmt, rect } of layoutNumberFormatRects(layout))
-      for (let r = rect.r1; r <= rect.r2; r++)
-        for (let c = rect.c1; c <= rect.c2; c++) this.format(s, address(r, c), {}, numFmt);
-    const grid = layoutFormulasGrid(layout);
-    grid.forEach((row, r) => {
-      row.forEach((v, c) => {
-        if (v !== "" || s.cells.has(key(r, c))) this.put(s, r, c, v, true);
-      });
-    });
+    this.putGrid(s, layoutFormulasGrid(layout), layoutNumberFormatGrid(layout), true);
     for (const { style, rect } of layoutFormatRects(layout)) {
       const f = STYLE_FORMATS[style];
       for (let r = rect.r1; r <= rect.r2; r++)
@@ -248,21 +314,20 @@ export class FakeWorkbook implements WorkbookGateway {
     s.frozenRows = layout.frozenRows;
     s.print = this.capabilities.printSetup ? layout.print : null;
     s.protected = true;
-    const known = this.sheets.has(META_SHEET_NAME) ? metasFromGrid(this.gridOf(META_SHEET_NAME)) : [];
-    this.writeMeta(upsertMeta(known, layout.meta));
+    const written: AddinMeta = { ...layout.meta, sheetName: s.name, sheetId: s.id };
+    const known = this.findSheet(META_SHEET_NAME) ? metasFromGrid(this.gridOf(META_SHEET_NAME)) : [];
+    this.writeMeta(upsertMeta(known, written));
     if (options.activate !== false) this.activeSheet = s.name;
     this.stats.writes += layout.cells.length;
     this.changed();
+    return written;
   }
 
   private writeMeta(metas: readonly AddinMeta[]) {
     const meta = this.sheet(META_SHEET_NAME);
     this.clearSheet(meta);
-    metaGrid(metas).forEach((row, r) => {
-      row.forEach((v, c) => {
-        this.put(meta, r, c, v, false);
-      });
-    });
+    const grid = metaGrid(metas);
+    this.putGrid(meta, grid, metaNumberFormats(grid), false);
     meta.visibility = "VeryHidden";
   }
 
@@ -275,29 +340,29 @@ export class FakeWorkbook implements WorkbookGateway {
 
   async readMeta(): Promise<AddinMeta[]> {
     this.stats.steps++;
-    return this.sheets.has(META_SHEET_NAME) ? metasFromGrid(this.gridOf(META_SHEET_NAME)) : [];
+    return this.findSheet(META_SHEET_NAME) ? metasFromGrid(this.gridOf(META_SHEET_NAME)) : [];
   }
 
-  async readValues(sheetName: string, rows: number, cols: number): Promise<CellValue[][]> {
+  async readValues(sheet: string | SheetRef, rows: number, cols: number): Promise<CellValue[][]> {
     this.stats.steps++;
-    if (!this.sheets.has(sheetName)) throw new Error(`ItemNotFound: ${sheetName}`);
+    const s = this.resolve(sheet);
     return Array.from({ length: rows }, (_, r) =>
       Array.from({ length: cols }, (_, c) => {
-        const v = this.valueAt(sheetName, r, c);
+        const v = this.valueAt(s.name, r, c);
         return v === null ? "" : v;
       }),
     );
   }
 
   async markErrors(
-    sheetName: string,
+    sheet: string | SheetRef,
     cells: readonly string[],
     restore: readonly { cell: string; style: keyof typeof STYLE_FORMATS }[],
     metas?: readonly AddinMeta[],
   ): Promise<void> {
     this.stats.steps++;
+    const s = this.resolve(sheet);
     if (metas) this.writeMeta(metas);
-    const s = this.sheet(sheetName);
     for (const r of restore) {
       const f = STYLE_FORMATS[r.style];
       this.format(s, r.cell, { fill: f.fill ?? "#FFFFFF", fontColor: f.fontColor ?? "#000000", bold: f.bold ?? false });
@@ -306,10 +371,11 @@ export class FakeWorkbook implements WorkbookGateway {
     this.changed();
   }
 
-  async selectCell(sheetName: string, cell: string): Promise<void> {
+  async selectCell(sheet: string | SheetRef, cell: string): Promise<void> {
     this.stats.steps++;
-    this.activeSheet = sheetName;
-    this.selection = { sheet: sheetName, cell };
+    const s = this.resolve(sheet);
+    this.activeSheet = s.name;
+    this.selection = { sheet: s.name, cell };
     this.changed();
   }
 
@@ -318,15 +384,12 @@ export class FakeWorkbook implements WorkbookGateway {
     for (const spec of specs) {
       const s = this.sheet(spec.name);
       this.clearSheet(s);
-      toExcelValues(spec.values).forEach((row, r) => {
-        row.forEach((v, c) => {
-          if (v !== "") this.put(s, r, c, v, false);
-        });
-      });
+      const { values, rows, cols } = paddedValues(spec);
+      this.putGrid(s, values, gridNumberFormats(spec, rows, cols), false);
       for (const f of spec.formulas ?? []) this.put(s, f.row, f.col, f.formula, true);
       for (const f of spec.formats) {
         const a1 = `${address(f.rect.r1, f.rect.c1)}:${address(f.rect.r2, f.rect.c2)}`;
-        this.format(s, a1, f.format, f.numFmt);
+        this.format(s, a1, f.format);
       }
       s.merges = [...(spec.merges ?? [])];
       s.columnWidths = [...spec.columnWidths];

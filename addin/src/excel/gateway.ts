@@ -64,31 +64,62 @@ export interface WriteOptions {
   activate?: boolean;
 }
 
+/**
+ * Which sheet: its worksheet id (ExcelApi 1.1, survives a rename) when known, else its name. `AddinMeta` is one.
+ */
+export interface SheetRef {
+  sheetName: string;
+  sheetId?: string | undefined;
+}
+
+/** The sheet is gone: deleted, or renamed before the add-in kept its id. The pane says so in the clerk's language. */
+export class SheetMissingError extends Error {
+  constructor(readonly sheetName: string) {
+    super(`SheetMissing: ${sheetName}`);
+    this.name = "SheetMissingError";
+  }
+}
+
 export interface WorkbookGateway {
   readonly capabilities: Capabilities;
-  /** Lays out a self-scoring or review sheet and records its metadata in the very hidden `_thidua` sheet. */
-  writeLayout(layout: SheetLayout & { meta: AddinMeta }, options?: WriteOptions): Promise<void>;
+  /**
+   * Lays out a self-scoring or review sheet and records its metadata in the very hidden `_thidua` sheet. Returns the
+   * metadata as recorded (with the worksheet's id and its current name). With `meta.sheetId`, the sheet of that id is
+   * re-laid even if the clerk renamed it.
+   */
+  writeLayout(layout: SheetLayout & { meta: AddinMeta }, options?: WriteOptions): Promise<AddinMeta>;
   /** Every thidua sheet this workbook knows, from `_thidua` (survives save, reopen and e-mail). */
   readMeta(): Promise<AddinMeta[]>;
   /** `range.values` of the top-left `rows` x `cols` of a sheet: numbers, text, "" for empty. */
-  readValues(sheetName: string, rows: number, cols: number): Promise<CellValue[][]>;
+  readValues(sheet: string | SheetRef, rows: number, cols: number): Promise<CellValue[][]>;
   /**
    * Marks `cells` as wrong and puts `restore` back to their layout look; with `metas`, rewrites `_thidua` in the
    * same step (a push records its new base revision without another round trip).
    */
   markErrors(
-    sheetName: string,
+    sheet: string | SheetRef,
     cells: readonly string[],
     restore: readonly { cell: string; style: keyof typeof STYLE_FORMATS }[],
     metas?: readonly AddinMeta[],
   ): Promise<void>;
-  selectCell(sheetName: string, cell: string): Promise<void>;
+  selectCell(sheet: string | SheetRef, cell: string): Promise<void>;
   /** Writes plain sheets (bloc table, matrix) in one step. */
   writeSheets(sheets: readonly GridSheet[]): Promise<void>;
 }
 
-/** Requests below Excel on the web's 5 MB payload limit, with room for the envelope. */
+export const sheetRef = (s: string | SheetRef): SheetRef => (typeof s === "string" ? { sheetName: s } : s);
+
+/** Excel compares sheet names without case. */
+export const sameSheetName = (a: string, b: string) => a.toLocaleLowerCase() === b.toLocaleLowerCase();
+
+/**
+ * Bytes a request may carry. Excel on the web refuses a request over 5 MB ("Resource limits and performance
+ * optimization" on Microsoft Learn); 4 MB leaves room for office.js's envelope and for our estimate being short.
+ */
 export const DEFAULT_CHUNK_BYTES = 4_000_000;
+
+/** What office.js adds for one queued operation (its action and object path records) on top of the arguments. */
+export const OP_BYTES = 200;
 
 /** The ExcelApi minor version and feature flags from `Office.context.requirements.isSetSupported`. */
 export function detectCapabilities(isSetSupported: (name: string, version: string) => boolean): Capabilities {
@@ -117,19 +148,45 @@ export function layoutFormatRects(layout: SheetLayout): { style: keyof typeof ST
   return out;
 }
 
-/** Number formats of a layout as rectangles: points "0.00" on numeric cells, "@" on free-text inputs. */
-export function layoutNumberFormatRects(layout: SheetLayout): { numFmt: string; rect: Rect }[] {
-  const byFmt = new Map<string, { row: number; col: number }[]>();
+/**
+ * The number format of every cell of a layout, as the grid Excel receives before the values: points "0.00" where the
+ * layout says so, Text ("@") on free-text inputs and on every cell that holds text (codes such as "1.10", titles,
+ * evidence and notes: Excel would otherwise read "12/05/2024" as a date, "1.000" as 1), General elsewhere.
+ */
+export function layoutNumberFormatGrid(layout: SheetLayout): string[][] {
+  const grid = Array.from({ length: layout.rowCount }, () => Array<string>(layout.colCount).fill("General"));
   for (const c of layout.cells) {
-    const fmt = c.numFmt ?? (TEXT_STYLES.has(c.style) ? "@" : undefined);
-    if (!fmt) continue;
-    const list = byFmt.get(fmt) ?? [];
-    list.push(c);
-    byFmt.set(fmt, list);
+    const fmt = c.numFmt ?? (TEXT_STYLES.has(c.style) || typeof c.value === "string" ? "@" : undefined);
+    if (fmt) grid[c.row]![c.col] = fmt;
   }
-  const out: { numFmt: string; rect: Rect }[] = [];
-  for (const [numFmt, cells] of byFmt) for (const rect of rectangles(cells)) out.push({ numFmt, rect });
-  return out;
+  return grid;
+}
+
+/**
+ * The number format grid of a plain sheet: General, the sheet's own formats (points), and Text on every cell whose
+ * value is text, so that a criterion code "1.10" or a unit called "2017" stays what it is.
+ */
+export function gridNumberFormats(spec: GridSheet, rows: number, cols: number): string[][] {
+  const grid = Array.from({ length: rows }, () => Array<string>(cols).fill("General"));
+  for (const f of spec.formats) {
+    if (!f.numFmt) continue;
+    for (let r = f.rect.r1; r <= Math.min(f.rect.r2, rows - 1); r++)
+      for (let c = f.rect.c1; c <= Math.min(f.rect.c2, cols - 1); c++) grid[r]![c] = f.numFmt;
+  }
+  spec.values.forEach((row, r) => {
+    row.forEach((v, c) => {
+      if (typeof v === "string" && v !== "") grid[r]![c] = "@";
+    });
+  });
+  return grid;
+}
+
+/** A grid padded to `cols` columns, as Excel's values (null as ""). */
+export function paddedValues(spec: GridSheet): { values: (string | number | boolean)[][]; rows: number; cols: number } {
+  const rows = spec.values.length;
+  const cols = Math.max(1, ...spec.values.map((r) => r.length));
+  const values = toExcelValues(spec.values.map((r) => [...r, ...Array<CellValue>(cols - r.length).fill(null)]));
+  return { values, rows, cols };
 }
 
 /** The grid Excel receives for a layout: formulas where the layout has them, escaped text, numbers. */
@@ -148,7 +205,7 @@ export function layoutFormulasGrid(layout: SheetLayout): (string | number)[][] {
  * The core's sheet metadata plus what the add-in itself keeps with a sheet: the server revision the copy is based
  * on (for the stale-copy check) and the unit's name for a sheet the secretariat opened.
  */
-export type AddinMeta = SheetMeta & { baseRevision?: number | null; readOnly?: boolean };
+export type AddinMeta = SheetMeta & { baseRevision?: number | null; readOnly?: boolean; sheetId?: string };
 
 /** All metadata blocks as one grid: block i in columns 2i and 2i+1. */
 export function metaGrid(metas: readonly AddinMeta[]): (string | number)[][] {
@@ -156,6 +213,7 @@ export function metaGrid(metas: readonly AddinMeta[]): (string | number)[][] {
     const rows = metaToRows(m);
     if (m.baseRevision !== undefined && m.baseRevision !== null) rows.push(["baseRevision", m.baseRevision]);
     if (m.readOnly) rows.push(["readOnly", 1]);
+    if (m.sheetId) rows.push(["sheetId", m.sheetId]);
     return rows;
   });
   const height = Math.max(1, ...blocks.map((b) => b.length));
@@ -169,6 +227,11 @@ export function metaGrid(metas: readonly AddinMeta[]): (string | number)[][] {
   );
 }
 
+/** Text ("@") where the metadata grid holds text (ids such as "001" stay text), General for numbers. */
+export function metaNumberFormats(grid: readonly (readonly (string | number)[])[]): string[][] {
+  return grid.map((r) => r.map((v) => (typeof v === "string" && v !== "" ? "@" : "General")));
+}
+
 /** Reads the `_thidua` grid back into metadata blocks. */
 export function metasFromGrid(grid: readonly (readonly unknown[])[]): AddinMeta[] {
   const width = Math.max(0, ...grid.map((r) => r.length));
@@ -177,26 +240,126 @@ export function metasFromGrid(grid: readonly (readonly unknown[])[]): AddinMeta[
     const rows = grid.map((r) => [r[c], r[c + 1]]);
     const meta: AddinMeta | null = rowsToMeta(rows);
     if (!meta) continue;
+    // Numbers may come back as text if a cell was Text-formatted when they were written: read both.
     const base = rows.find((r) => r[0] === "baseRevision")?.[1];
-    if (typeof base === "number" && Number.isInteger(base)) meta.baseRevision = base;
-    if (rows.some((r) => r[0] === "readOnly" && r[1] === 1)) meta.readOnly = true;
+    const baseNumber = typeof base === "string" && /^\d+$/.test(base) ? Number(base) : base;
+    if (typeof baseNumber === "number" && Number.isInteger(baseNumber)) meta.baseRevision = baseNumber;
+    if (rows.some((r) => r[0] === "readOnly" && (r[1] === 1 || r[1] === "1"))) meta.readOnly = true;
+    const id = rows.find((r) => r[0] === "sheetId")?.[1];
+    if (typeof id === "string" && id !== "") meta.sheetId = id;
     out.push(meta);
   }
   return out;
 }
 
-/** Merges `meta` into the known blocks, replacing the one for the same sheet. */
+/** Merges `meta` into the known blocks, replacing the one for the same sheet (same id, or same name). */
 export function upsertMeta(existing: readonly AddinMeta[], meta: AddinMeta): AddinMeta[] {
-  return [...existing.filter((m) => m.sheetName !== meta.sheetName), meta];
+  const same = (m: AddinMeta) =>
+    (meta.sheetId !== undefined && m.sheetId === meta.sheetId) || sameSheetName(m.sheetName, meta.sheetName);
+  return [...existing.filter((m) => !same(m)), meta];
 }
 
 const rectAddress = (r: Rect) => rangeAddress(r.r1, r.c1, r.r2, r.c2);
 
-/** Estimated bytes of a 2D array in the request: its JSON length plus per-cell overhead. */
-function gridBytes(rows: readonly (readonly unknown[])[]): number {
-  let n = 0;
-  for (const r of rows) for (const v of r) n += (typeof v === "string" ? v.length * 2 : 12) + 4;
-  return n;
+/**
+ * Bytes of `v` as JSON in UTF-8, as office.js sends it: strings with their quotes and escapes, Vietnamese letters at
+ * two or three bytes each.
+ * @example jsonBytes([["Điểm", 1.5]]) // 16
+ */
+export function jsonBytes(v: unknown): number {
+  if (typeof v === "string") {
+    let n = 2;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      n += c < 0x20 ? 6 : c === 34 || c === 92 ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 1 : 3;
+    }
+    return n;
+  }
+  if (typeof v === "number" || typeof v === "boolean") return JSON.stringify(v).length;
+  if (v === null || v === undefined) return 4;
+  if (Array.isArray(v)) {
+    let n = 1 + Math.max(1, v.length);
+    for (const x of v) n += jsonBytes(x);
+    return n;
+  }
+  return new TextEncoder().encode(JSON.stringify(v)).length;
+}
+
+/**
+ * One budget for all the writes of a step: every operation is counted (its arguments plus office.js's envelope)
+ * before it is queued, and the batch is sent (`context.sync()`) when the next one would not fit.
+ */
+class RequestBudget {
+  private pending = 0;
+  constructor(
+    private readonly context: Excel.RequestContext,
+    readonly limit: number,
+  ) {}
+
+  async add(bytes: number) {
+    if (this.pending > 0 && this.pending + bytes > this.limit) {
+      await this.context.sync();
+      this.pending = 0;
+    }
+    this.pending += bytes;
+  }
+}
+
+/**
+ * Writes a grid and its number formats in row chunks under `budget`: formats first, so text lands in Text cells and
+ * is never parsed as a number or a date.
+ */
+async function writeGrid(
+  sheet: Excel.Worksheet,
+  grid: readonly (readonly (string | number | boolean)[])[],
+  formats: readonly (readonly string[])[],
+  kind: "values" | "formulas",
+  budget: RequestBudget,
+) {
+  const cols = grid[0]?.length ?? 0;
+  let start = 0;
+  while (start < grid.length) {
+    let end = start;
+    let bytes = 2 * OP_BYTES;
+    while (end < grid.length) {
+      const row = jsonBytes(grid[end]) + jsonBytes(formats[end]) + 2;
+      if (end > start && bytes + row > budget.limit / 2) break;
+      bytes += row;
+      end++;
+    }
+    await budget.add(bytes);
+    const range = sheet.getRangeByIndexes(start, 0, end - start, cols);
+    range.numberFormat = formats.slice(start, end) as string[][];
+    range[kind] = grid.slice(start, end) as (string | number | boolean)[][];
+    start = end;
+  }
+}
+
+/** Whether an office.js error carries `code` (e.g. `ItemNotFound`: the sheet does not exist). */
+function hasCode(e: unknown, code: string): boolean {
+  return typeof e === "object" && e !== null && "code" in e && (e as { code: unknown }).code === code;
+}
+
+const isItemNotFound = (e: unknown) => hasCode(e, "ItemNotFound");
+
+async function readRows(
+  context: Excel.RequestContext,
+  sheet: Excel.Worksheet,
+  start: number,
+  count: number,
+  cols: number,
+): Promise<CellValue[][]> {
+  const range = sheet.getRangeByIndexes(start, 0, count, cols);
+  range.load("values");
+  try {
+    await context.sync();
+    return range.values as CellValue[][];
+  } catch (e) {
+    if (!hasCode(e, "ResponsePayloadSizeLimitExceeded") || count < 2) throw e;
+    const half = Math.ceil(count / 2);
+    const top = await readRows(context, sheet, start, half, cols);
+    return [...top, ...(await readRows(context, sheet, start + half, count - half, cols))];
+  }
 }
 
 function applyFormat(range: Excel.Range, f: Partial<CellFormat>) {
@@ -222,9 +385,33 @@ const PROTECTION: Excel.WorksheetProtectionOptions = {
 
 type Run = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
+/** The workbook's sheets as the first sync of a step sees them: nothing is loaded from a sheet that may not exist. */
+interface SheetInfo {
+  name: string;
+  id: string;
+}
+
+async function listSheets(context: Excel.RequestContext): Promise<SheetInfo[]> {
+  const sheets = context.workbook.worksheets;
+  sheets.load("items/name,items/id");
+  await context.sync();
+  return sheets.items.map((w) => ({ name: w.name, id: w.id }));
+}
+
+function findSheet(list: readonly SheetInfo[], ref: SheetRef): SheetInfo | undefined {
+  return (
+    (ref.sheetId ? list.find((w) => w.id === ref.sheetId) : undefined) ??
+    list.find((w) => sameSheetName(w.name, ref.sheetName))
+  );
+}
+
 /**
- * The gateway over office.js. `run` is `Excel.run` (tests pass a mock); `capabilities` come from
+ * The gateway over office.js. `run` is `Excel.run` (tests pass a double); `capabilities` come from
  * `detectCapabilities(Office.context.requirements.isSetSupported)`.
+ *
+ * Safe on a workbook that lacks a sheet by construction: a step that needs to know which sheets exist loads the sheet
+ * list first and only then touches them; a step on one known sheet goes straight to `getItem` (by id, which survives
+ * a rename) and, only if Excel answers `ItemNotFound`, looks at the list once to find it by name or to say it is gone.
  */
 export class ExcelGateway implements WorkbookGateway {
   constructor(
@@ -233,70 +420,61 @@ export class ExcelGateway implements WorkbookGateway {
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {}
 
-  /** Two syncs: look at what exists (sheet, protection, metadata), then write everything (more only past 4 MB). */
-  async writeLayout(layout: SheetLayout & { meta: AddinMeta }, options: WriteOptions = {}): Promise<void> {
-    await this.run(async (context) => {
+  /**
+   * Three syncs: the sheet list; the sheet added (for its id) and `_thidua` read, when there is something to do;
+   * then every write under the request budget (more syncs only past 4 MB).
+   */
+  async writeLayout(layout: SheetLayout & { meta: AddinMeta }, options: WriteOptions = {}): Promise<AddinMeta> {
+    return this.run(async (context) => {
       const sheets = context.workbook.worksheets;
-      const existing = sheets.getItemOrNullObject(layout.sheetName);
-      existing.load("isNullObject");
-      const metaSheet = sheets.getItemOrNullObject(META_SHEET_NAME);
-      metaSheet.load("isNullObject");
-      const metaUsed = metaSheet.getUsedRangeOrNullObject(true);
-      metaUsed.load("values");
-      await context.sync();
-
-      let pending = 0;
-      const budget = async (bytes: number) => {
-        pending += bytes;
-        if (pending > this.chunkBytes) {
-          await context.sync();
-          pending = bytes;
-        }
-      };
+      const list = await listSheets(context);
+      const found = findSheet(list, { sheetName: layout.sheetName, sheetId: layout.meta.sheetId });
+      const metaExists = list.some((w) => sameSheetName(w.name, META_SHEET_NAME));
       let sheet: Excel.Worksheet;
-      if (existing.isNullObject) sheet = sheets.add(layout.sheetName);
+      let metaUsed: Excel.Range | null = null;
+      if (metaExists) {
+        metaUsed = sheets.getItem(META_SHEET_NAME).getUsedRangeOrNullObject(true);
+        metaUsed.load("values");
+      }
+      if (found) sheet = sheets.getItem(found.id);
       else {
-        sheet = existing;
+        sheet = sheets.add(layout.sheetName);
+        sheet.load("id,name");
+      }
+      if (metaUsed || !found) await context.sync();
+      const written: AddinMeta = {
+        ...layout.meta,
+        sheetName: found?.name ?? sheet.name,
+        sheetId: found?.id ?? sheet.id,
+      };
+
+      const budget = new RequestBudget(context, this.chunkBytes);
+      if (found) {
         sheet.protection.unprotect();
         const all = sheet.getRange();
         all.clear("All");
         if (this.capabilities.dataValidation) all.dataValidation.clear();
         all.conditionalFormats.clearAll();
         all.unmerge();
+        await budget.add(5 * OP_BYTES);
       }
-      const grid = layoutFormulasGrid(layout);
-      // Rows go in chunks sized by bytes, so a huge template never exceeds the request limit.
-      let start = 0;
-      while (start < grid.length) {
-        let end = start;
-        let bytes = 0;
-        while (end < grid.length && (end === start || bytes + gridBytes([grid[end]!]) < this.chunkBytes / 2)) {
-          bytes += gridBytes([grid[end]!]);
-          end++;
-        }
-        await budget(bytes);
-        sheet.getRangeByIndexes(start, 0, end - start, layout.colCount).formulas = grid.slice(start, end);
-        start = end;
-      }
-      for (const { numFmt, rect } of layoutNumberFormatRects(layout)) {
-        await budget(200);
-        const range = sheet.getRange(rectAddress(rect));
-        range.numberFormat = Array.from({ length: rect.r2 - rect.r1 + 1 }, () =>
-          Array<string>(rect.c2 - rect.c1 + 1).fill(numFmt),
-        );
-      }
+      await writeGrid(sheet, layoutFormulasGrid(layout), layoutNumberFormatGrid(layout), "formulas", budget);
       for (const { style, rect } of layoutFormatRects(layout)) {
-        await budget(300);
+        await budget.add(8 * OP_BYTES);
         const f = STYLE_FORMATS[style];
         applyFormat(sheet.getRange(rectAddress(rect)), options.readOnly ? { ...f, locked: true } : f);
       }
-      for (const m of layout.merges) sheet.getRange(m).merge(false);
-      layout.columns.forEach((c, i) => {
+      for (const m of layout.merges) {
+        await budget.add(OP_BYTES);
+        sheet.getRange(m).merge(false);
+      }
+      for (const [i, c] of layout.columns.entries()) {
+        await budget.add(OP_BYTES);
         sheet.getRange(`${columnLetter(i)}:${columnLetter(i)}`).format.columnWidth = charsToPoints(c.width);
-      });
+      }
       if (this.capabilities.dataValidation && !options.readOnly) {
         for (const v of layout.validations) {
-          await budget(400);
+          await budget.add(3 * OP_BYTES);
           const dv = sheet.getRange(v.range).dataValidation;
           dv.rule = { decimal: { formula1: v.min, formula2: v.max, operator: "Between" } };
           dv.errorAlert = {
@@ -307,6 +485,7 @@ export class ExcelGateway implements WorkbookGateway {
           };
         }
       }
+      await budget.add(8 * OP_BYTES);
       sheet.freezePanes.freezeRows(layout.frozenRows);
       if (this.capabilities.printSetup) {
         sheet.pageLayout.paperSize = "A4";
@@ -316,55 +495,87 @@ export class ExcelGateway implements WorkbookGateway {
       }
       sheet.protection.protect(PROTECTION);
 
-      const known = metaSheet.isNullObject ? [] : metasFromGrid(metaUsed.isNullObject ? [] : metaUsed.values);
-      const metas = upsertMeta(known, layout.meta);
-      const target = metaSheet.isNullObject ? sheets.add(META_SHEET_NAME) : metaSheet;
-      if (!metaSheet.isNullObject) target.getRange().clear("Contents");
-      const mg = metaGrid(metas);
-      target.getRangeByIndexes(0, 0, mg.length, mg[0]!.length).values = mg;
-      target.visibility = "VeryHidden";
+      const known = metaUsed && !metaUsed.isNullObject ? metasFromGrid(metaUsed.values) : [];
+      await this.queueMeta(context, budget, upsertMeta(known, written), metaExists);
       if (options.activate !== false) sheet.activate();
       await context.sync();
+      return written;
     });
   }
 
-  /** One sync. */
+  /** Rewrites `_thidua` (adding it, very hidden, where it is missing): Text where it holds text. */
+  private async queueMeta(
+    context: Excel.RequestContext,
+    budget: RequestBudget,
+    metas: readonly AddinMeta[],
+    exists: boolean,
+  ) {
+    const sheets = context.workbook.worksheets;
+    const target = exists ? sheets.getItem(META_SHEET_NAME) : sheets.add(META_SHEET_NAME);
+    if (exists) target.getRange().clear("Contents");
+    target.visibility = "VeryHidden";
+    const mg = metaGrid(metas);
+    await writeGrid(target, mg, metaNumberFormats(mg), "values", budget);
+  }
+
+  /** One sync (two on a workbook without `_thidua`: Excel answers `ItemNotFound`, and there is nothing to read). */
   async readMeta(): Promise<AddinMeta[]> {
-    return this.run(async (context) => {
-      const used = context.workbook.worksheets.getItemOrNullObject(META_SHEET_NAME).getUsedRangeOrNullObject(true);
-      used.load("values");
-      await context.sync();
-      return used.isNullObject ? [] : metasFromGrid(used.values);
-    });
+    try {
+      return await this.run(async (context) => {
+        const used = context.workbook.worksheets.getItem(META_SHEET_NAME).getUsedRangeOrNullObject(true);
+        used.load("values");
+        await context.sync();
+        return used.isNullObject ? [] : metasFromGrid(used.values);
+      });
+    } catch (e) {
+      if (isItemNotFound(e)) return [];
+      throw e;
+    }
   }
 
-  /** One sync. */
-  async readValues(sheetName: string, rows: number, cols: number): Promise<CellValue[][]> {
-    return this.run(async (context) => {
-      const range = context.workbook.worksheets.getItem(sheetName).getRangeByIndexes(0, 0, rows, cols);
-      range.load("values");
-      await context.sync();
-      return range.values as CellValue[][];
-    });
+  /**
+   * Runs `batch` on one sheet: by id (or by name without one) in one sync; when Excel answers `ItemNotFound`, once
+   * more after looking at the sheet list (a sheet renamed before its id was kept, or `_thidua` missing); throws
+   * `SheetMissingError` when the sheet is gone.
+   */
+  private async onSheet<T>(
+    target: string | SheetRef,
+    batch: (context: Excel.RequestContext, sheet: Excel.Worksheet, list: SheetInfo[] | null) => Promise<T>,
+  ): Promise<T> {
+    const ref = sheetRef(target);
+    try {
+      return await this.run((context) =>
+        batch(context, context.workbook.worksheets.getItem(ref.sheetId ?? ref.sheetName), null),
+      );
+    } catch (e) {
+      if (!isItemNotFound(e)) throw e;
+    }
+    const list = await this.run(listSheets);
+    const found = findSheet(list, ref);
+    if (!found) throw new SheetMissingError(ref.sheetName);
+    return this.run((context) => batch(context, context.workbook.worksheets.getItem(found.id), list));
+  }
+
+  /**
+   * One sync. Excel on the web also refuses a response over 5 MB (`ResponsePayloadSizeLimitExceeded`); only then,
+   * which takes thousands of long texts, the rows are read again in halves.
+   */
+  async readValues(sheet: string | SheetRef, rows: number, cols: number): Promise<CellValue[][]> {
+    return this.onSheet(sheet, (context, ws) => readRows(context, ws, 0, rows, cols));
   }
 
   /** One sync: unprotect, format, protect again, all in the same batch. */
   async markErrors(
-    sheetName: string,
+    target: string | SheetRef,
     cells: readonly string[],
     restore: readonly { cell: string; style: keyof typeof STYLE_FORMATS }[],
     metas?: readonly AddinMeta[],
   ): Promise<void> {
-    await this.run(async (context) => {
-      const sheet = context.workbook.worksheets.getItem(sheetName);
-      if (metas) {
-        const target = context.workbook.worksheets.getItem(META_SHEET_NAME);
-        target.getRange().clear("Contents");
-        const mg = metaGrid(metas);
-        target.getRangeByIndexes(0, 0, mg.length, mg[0]!.length).values = mg;
-      }
+    await this.onSheet(target, async (context, sheet, list) => {
+      const budget = new RequestBudget(context, this.chunkBytes);
       sheet.protection.unprotect();
       for (const r of restore) {
+        await budget.add(3 * OP_BYTES);
         const range = sheet.getRange(r.cell);
         const f = STYLE_FORMATS[r.style];
         range.format.fill.color = f.fill ?? "#FFFFFF";
@@ -372,42 +583,51 @@ export class ExcelGateway implements WorkbookGateway {
         range.format.font.bold = f.bold ?? false;
       }
       for (const c of cells) {
+        await budget.add(3 * OP_BYTES);
         const range = sheet.getRange(c);
         range.format.fill.color = ERROR_FILL;
         range.format.font.color = ERROR_FONT;
         range.format.font.bold = true;
       }
       sheet.protection.protect(PROTECTION);
+      if (metas) {
+        const exists = !list || list.some((w) => sameSheetName(w.name, META_SHEET_NAME));
+        await this.queueMeta(context, budget, metas, exists);
+      }
       await context.sync();
     });
   }
 
   /** One sync. */
-  async selectCell(sheetName: string, cell: string): Promise<void> {
-    await this.run(async (context) => {
-      const sheet = context.workbook.worksheets.getItem(sheetName);
+  async selectCell(target: string | SheetRef, cell: string): Promise<void> {
+    await this.onSheet(target, async (context, sheet) => {
       sheet.activate();
       sheet.getRange(cell).select();
       await context.sync();
     });
   }
 
-  /** Two syncs for any number of sheets: look (existing sheets and their charts), then write. */
+  /**
+   * Three syncs for any number of sheets: the sheet list; the charts of the sheets that exist (skipped when none
+   * does); then every write under the request budget, split into more syncs only past 4 MB.
+   */
   async writeSheets(specs: readonly GridSheet[]): Promise<void> {
     await this.run(async (context) => {
       const sheets = context.workbook.worksheets;
+      const list = await listSheets(context);
       const existing = specs.map((s) => {
-        const ws = sheets.getItemOrNullObject(s.name);
-        ws.load("isNullObject");
+        const info = list.find((w) => sameSheetName(w.name, s.name));
+        if (!info) return null;
+        const ws = sheets.getItem(info.id);
         ws.charts.load("items/name");
         return ws;
       });
-      await context.sync();
-      let pending = 0;
+      if (existing.some((w) => w)) await context.sync();
+      const budget = new RequestBudget(context, this.chunkBytes);
       for (const [i, spec] of specs.entries()) {
-        const old = existing[i]!;
+        const old = existing[i];
         let sheet: Excel.Worksheet;
-        if (old.isNullObject) sheet = sheets.add(spec.name);
+        if (!old) sheet = sheets.add(spec.name);
         else {
           sheet = old;
           sheet.protection.unprotect();
@@ -416,29 +636,27 @@ export class ExcelGateway implements WorkbookGateway {
           all.clear("All");
           all.conditionalFormats.clearAll();
           all.unmerge();
+          await budget.add((4 + old.charts.items.length) * OP_BYTES);
         }
-        const rows = spec.values.length;
-        const cols = Math.max(1, ...spec.values.map((r) => r.length));
-        const values = toExcelValues(spec.values.map((r) => [...r, ...Array<CellValue>(cols - r.length).fill(null)]));
-        pending += gridBytes(values);
-        if (pending > this.chunkBytes) {
-          await context.sync();
-          pending = gridBytes(values);
+        const { values, rows, cols } = paddedValues(spec);
+        if (rows > 0) await writeGrid(sheet, values, gridNumberFormats(spec, rows, cols), "values", budget);
+        for (const f of spec.formulas ?? []) {
+          await budget.add(OP_BYTES + jsonBytes(f.formula));
+          sheet.getRangeByIndexes(f.row, f.col, 1, 1).formulas = [[f.formula]];
         }
-        if (rows > 0) sheet.getRangeByIndexes(0, 0, rows, cols).values = values;
-        for (const f of spec.formulas ?? []) sheet.getRangeByIndexes(f.row, f.col, 1, 1).formulas = [[f.formula]];
         for (const f of spec.formats) {
-          const range = sheet.getRange(rectAddress(f.rect));
-          applyFormat(range, f.format);
-          if (f.numFmt)
-            range.numberFormat = Array.from({ length: f.rect.r2 - f.rect.r1 + 1 }, () =>
-              Array<string>(f.rect.c2 - f.rect.c1 + 1).fill(f.numFmt!),
-            );
+          await budget.add(8 * OP_BYTES);
+          applyFormat(sheet.getRange(rectAddress(f.rect)), f.format);
         }
-        for (const m of spec.merges ?? []) sheet.getRange(m).merge(false);
-        spec.columnWidths.forEach((w, c) => {
+        for (const m of spec.merges ?? []) {
+          await budget.add(OP_BYTES);
+          sheet.getRange(m).merge(false);
+        }
+        for (const [c, w] of spec.columnWidths.entries()) {
+          await budget.add(OP_BYTES);
           sheet.getRange(`${columnLetter(c)}:${columnLetter(c)}`).format.columnWidth = charsToPoints(w);
-        });
+        }
+        await budget.add(12 * OP_BYTES);
         if (spec.frozenRows) sheet.freezePanes.freezeRows(spec.frozenRows);
         if (spec.colorScale) {
           const cf = sheet.getRange(spec.colorScale).conditionalFormats.add("ColorScale");
@@ -461,9 +679,8 @@ export class ExcelGateway implements WorkbookGateway {
           chart.setPosition(spec.chart.anchor);
         }
         if (spec.protect) sheet.protection.protect(PROTECTION);
+        if (i === 0) sheet.activate();
       }
-      const first = specs[0];
-      if (first) sheets.getItem(first.name).activate();
       await context.sync();
     });
   }

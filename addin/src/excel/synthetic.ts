@@ -2,6 +2,7 @@
  * Synthetic templates of any size (mẫu tổng hợp) for sync-count tests and the layout benchmark: parts of groups of
  * leaves, a bonus and a deduction criterion, the titles long enough to look like real ones.
  */
+import type { BlocRow, BlocTable } from "../../../shared/src/blocTable.ts";
 import type { Template } from "../../../shared/src/schemas.ts";
 
 /** A valid template with `criteria` leaf criteria (the last two are a bonus and a deduction). */
@@ -41,4 +42,60 @@ export function syntheticTemplate(criteria: number, id = `synthetic-${criteria}`
     ],
   });
   return { id, version: 1, name: `Mẫu thử ${criteria} tiêu chí`, parts };
+}
+
+/**
+ * A consolidated bloc table of `units` units over `template`, every criterion scored, names and titles as long as
+ * the schema allows: the largest bloc table and matrix the pane may have to write.
+ */
+export function syntheticBlocTable(template: Template, units: number, nameLength = 200): BlocTable {
+  const criteria = template.parts.flatMap((p) =>
+    p.criteria.flatMap((c) => ("children" in c ? c.children : [c]).map((l) => ({ ...l, partCode: p.code }))),
+  );
+  const unitIds = Array.from({ length: units }, (_, i) => `don-vi-${i + 1}`);
+  const rows: BlocRow[] = unitIds.map((unitId, i) => ({
+    stt: i + 1,
+    unitId,
+    name: `Đơn vị thi đua số ${i + 1} `.padEnd(nameLength, "ể"),
+    shortName: `Đơn vị ${i + 1}`,
+    submitted: true,
+    selfTotal: 9_875 - i,
+    reviewedTotal: 9_850 - i,
+    base: 9_500 - i,
+    bonus: 450,
+    deduction: 100,
+    total: 9_850 - i,
+    parts: {},
+    rank: i + 1,
+    separatedBy: "total",
+    band: { key: "xs", label: { vi: "Hoàn thành xuất sắc nhiệm vụ", en: "Outstanding" } },
+    bandWhy: null,
+    votes: units - i,
+    voteBase: units,
+    votePct: 100,
+    votePassed: true,
+    award: i < 10 ? { key: "co", name: { vi: "Cờ thi đua của Chính phủ", en: "Government emulation flag" } } : null,
+    notNominatedReason: null,
+    violation: false,
+    withdrawn: false,
+    missing: [],
+  }));
+  return {
+    periodId: "p1",
+    year: 2026,
+    templateId: template.id,
+    templateVersion: template.version,
+    rulebookId: "r1",
+    rulebookVersion: 1,
+    scoreMax: 100,
+    rows,
+    matrix: {
+      criteria: criteria.map((c) => ({ code: c.code, title: c.title, kind: c.kind, max: c.max, partCode: c.partCode })),
+      unitIds,
+      values: criteria.map((_, ci) => unitIds.map((_, ui) => ((ci + ui) % 8) * 0.25 + 0.25)),
+    },
+    tally: null,
+    nominations: { nominations: [], byAward: {}, leadingUnitId: unitIds[0] ?? null, contested: [] },
+    leadingUnitId: unitIds[0] ?? null,
+  };
 }

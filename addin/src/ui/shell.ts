@@ -7,7 +7,7 @@
 import type { DomainError, Locale, Period } from "../../../shared/src/index.ts";
 import { ApiClient, ApiFailure } from "../api.ts";
 import type { WorkbookGateway } from "../excel/gateway.ts";
-import { errorText, locale, setLocale, t, type UiKey } from "../i18n.ts";
+import { errorText, gatewayFailureText, locale, setLocale, t, type UiKey } from "../i18n.ts";
 import { type KeyValueStore, Outbox } from "../outbox.ts";
 import { Session } from "../session.ts";
 import { h, inputValue } from "./dom.ts";
@@ -145,6 +145,8 @@ export class Shell {
 
   private failureText(e: unknown): string {
     if (e instanceof ApiFailure) return errorText(e.asError());
+    const excel = gatewayFailureText(e);
+    if (excel) return excel;
     return t("unknownError") + (e instanceof Error ? ` (${e.message})` : "");
   }
 
@@ -363,6 +365,9 @@ export class Shell {
       this.header(),
       this.opts.demo ? h("p", { class: "demo-note", role: "note" }, t("demoNote")) : null,
       this.requirementNote(),
+      this.opts.store.persistent === false
+        ? h("p", { class: "notice warning", role: "note", id: "storage-note" }, t("storageMemoryOnly"))
+        : null,
       this.progress(),
       this.signed ? this.signedIn(this.signed) : this.signInForm(),
     ];

@@ -123,7 +123,7 @@ async function push(ctx: PaneContext) {
         ctx.state.conflict = { meta, failure: out.failure, changes: out.changes };
         break;
       case "queued":
-        ctx.notify({ kind: "warning", text: () => t("queued", { count: out.count }) });
+        ctx.notify({ kind: "warning", text: () => t(queuedKey(ctx), { count: out.count }) });
         ctx.scheduleRetry();
         break;
     }
@@ -277,7 +277,7 @@ export const clerkScreen = defineScreen({
         ? h(
             "div",
             { class: "notice warning", role: "status" },
-            t("queued", { count: queued }),
+            t(queuedKey(ctx), { count: queued }),
             " ",
             ctx.button("retry", "retryNow", () => void ctx.flushOutbox()),
           )
@@ -291,3 +291,8 @@ export const clerkScreen = defineScreen({
     );
   },
 });
+
+/** What a waiting push is called: a later send is promised only where the queue outlives the pane. */
+function queuedKey(ctx: PaneContext): "queued" | "queuedMemoryOnly" {
+  return ctx.outbox?.persistent === false ? "queuedMemoryOnly" : "queued";
+}
