@@ -4,7 +4,7 @@
  * with hostile or misdirected files refused with their documented status.
  */
 import { SELF } from "cloudflare:test";
-import { strToU8, zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   demoEntries,
@@ -142,6 +142,24 @@ describe("workbooks", () => {
     expect((await upload("ca-tphcm", sec, docx)).status).toBe(415);
     const tooBig = new Uint8Array(3 * 1024 * 1024);
     expect((await upload("ca-tphcm", sec, tooBig)).status).toBe(413);
+  });
+
+  it("reads an upload whose [Content_Types].xml hides a 120,000-character name in a tag, in bounded time", async () => {
+    // The attack of issue 11: a clerk's own template with `<Default aaaa…(120,000 a)… Extension=…>` held the worker
+    // 8.5 s (the attribute scan backtracked quadratically) before any other request could be answered.
+    const unit = "ca-tphcm";
+    const parts = unzipSync(filled(unit));
+    const types = strFromU8(parts["[Content_Types].xml"]!);
+    expect(types).toContain("<Default ");
+    parts["[Content_Types].xml"] = strToU8(types.replace("<Default ", `<Default ${"a".repeat(120_000)} `));
+    const hostile = zipSync(parts);
+    expect(hostile.length).toBeLessThan(64 * 1024);
+    const t0 = performance.now();
+    const r = await upload(unit, tokens.clerks[unit]!, hostile);
+    const ms = performance.now() - t0;
+    // The file is otherwise the unit's own filled template: it is read and stored like any other.
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(ms, `${ms.toFixed(0)} ms`).toBeLessThan(1000);
   });
 
   it("serves the template workbook, recognised when it comes back", async () => {
