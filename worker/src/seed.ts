@@ -76,6 +76,8 @@ export async function seedDemo(
     tokens.clerks[u.id] = await issue({
       role: "clerk",
       unitId: u.id,
+      // Bound to Khối VIII, as a code the bloc's secretariat issues: it reaches Khối VIII's periods only.
+      blocId: demoBloc.id,
       label: DEMO_LABEL + `Cán bộ thi đua ${u.shortName}`,
     });
   return { periodId: period.id, blocId: demoBloc.id, tokens };

@@ -27,7 +27,8 @@ export const periodRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const year = c.req.query("year");
     const filter = {
-      blocId: me.role === "secretariat" || me.role === "board" ? me.blocId : null,
+      // A clerk token bound to a bloc lists only that bloc's periods (canSeePeriod says the same for each).
+      blocId: me.role === "council" ? null : me.blocId,
       unitId: me.role === "clerk" ? me.unitId : null,
       ...(year && /^[0-9]{4}$/.test(year) ? { year: Number(year) } : {}),
     };
