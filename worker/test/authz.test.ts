@@ -109,6 +109,9 @@ const TABLE: Record<string, Row> = {
   // Workbooks: clerks get the ranking once results are published (403 RESULTS_NOT_PUBLISHED before).
   "GET /api/v1/periods/:periodId/ranking.xlsx": { allowed: ["council", "secA", "boardA"] },
   "POST /api/v1/periods/:periodId/ranking-link": { allowed: ["council", "secA", "boardA"] },
+  "GET /api/v1/periods/:periodId/links": { allowed: ["council", "secA"] },
+  "DELETE /api/v1/periods/:periodId/links": { allowed: ["council", "secA"] },
+  "DELETE /api/v1/periods/:periodId/links/:linkId": { allowed: ["council", "secA"] },
   "GET /api/v1/periods/:periodId/units/:unitId/template.xlsx": { allowed: ["council", "secA", "clerkA1"] },
   "POST /api/v1/periods/:periodId/units/:unitId/upload": { allowed: ["clerkA1", "secA"], body: "not a workbook" },
 };
@@ -127,6 +130,10 @@ beforeAll(async () => {
 
 async function pathFor(route: string): Promise<string> {
   let p = route.replace(/^\S+ \/api\/v1/, "");
+  if (p.includes(":linkId")) {
+    const made = await api("POST", `/periods/${PA}/ranking-link`, BOOT);
+    p = p.replace(":linkId", made.body.id);
+  }
   if (p.includes(":tokenId")) {
     const t = await api("POST", "/tokens", BOOT, { role: "board", blocId: "khoi-viii", label: "to revoke" });
     p = p.replace(":tokenId", t.body.id);

@@ -258,6 +258,14 @@ const targets: Target[] = [
   },
   { method: "DELETE", op: "/tokens/:tokenId", path: "/tokens/no-such-token", valid: undefined, pool: "council" },
   {
+    method: "DELETE",
+    op: "/periods/:periodId/links/:linkId",
+    path: `/periods/${PA}/links/no-such-link`,
+    valid: undefined,
+    pool: "sec",
+  },
+  { method: "DELETE", op: "/periods/:periodId/links", path: `/periods/${PA}/links`, valid: undefined, pool: "sec" },
+  {
     method: "POST",
     op: "/periods/:periodId/units/:unitId/upload",
     path: `/periods/${PA}/units/${UNIT_A1}/upload`,

@@ -204,11 +204,14 @@ describe("the board's download link", () => {
 
     const sig = url.searchParams.get("sig")!;
     const exp = Number(url.searchParams.get("exp"));
+    const link = url.searchParams.get("link")!;
     const tampered = [
-      `?exp=${exp + 86400}&sig=${sig}`, // a longer life is not signed
-      `?exp=${exp}&sig=${sig.slice(0, -2)}AA`,
-      `?exp=${Math.floor(Date.now() / 1000) - 10}&sig=${sig}`, // expired
-      `?exp=${exp}`,
+      `?link=${link}&exp=${exp + 86400}&sig=${sig}`, // a longer life is not signed
+      `?link=${link}&exp=${exp}&sig=${sig.slice(0, -2)}AA`,
+      `?link=${link}&exp=${Math.floor(Date.now() / 1000) - 10}&sig=${sig}`, // expired
+      `?link=${link}&exp=${exp}`,
+      `?link=other&exp=${exp}&sig=${sig}`, // the signature names the link
+      `?exp=${exp}&sig=${sig}`,
     ];
     for (const q of tampered) {
       const r = await SELF.fetch(`http://thidua.test${url.pathname}${q}`);
@@ -220,5 +223,62 @@ describe("the board's download link", () => {
     // A clerk may not make a link before publication.
     const clerk = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.clerks["vks-tphcm"]!);
     expect(clerk.status).toBe(403);
+  });
+
+  /** Opens a link without a token; the status. */
+  const open = async (url: string) => {
+    const u = new URL(url);
+    const r = await SELF.fetch(`http://thidua.test${u.pathname}${u.search}`);
+    await r.arrayBuffer();
+    return r.status;
+  };
+
+  it("dies with the token that made it", async () => {
+    const made = await api("POST", "/tokens", BOOT, { role: "board", blocId: "khoi-viii", label: "Lãnh đạo tạm" });
+    const link = await api("POST", `/periods/${PERIOD}/ranking-link`, made.body.token);
+    expect(link.status).toBe(201);
+    expect(await open(link.body.url)).toBe(200);
+    expect((await api("DELETE", `/tokens/${made.body.id}`, tokens.secretariat)).status).toBe(200);
+    expect(await open(link.body.url)).toBe(401);
+  });
+
+  it("can be revoked by the secretariat, one link or all of a period's, and is listed with who made it", async () => {
+    const a = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.board);
+    const b = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.board);
+    const list = await api("GET", `/periods/${PERIOD}/links`, tokens.secretariat);
+    expect(list.status).toBe(200);
+    expect(list.body.links).toContainEqual(
+      expect.objectContaining({ id: a.body.id, createdBy: expect.stringContaining("Lãnh đạo"), revokedAt: null }),
+    );
+    expect(JSON.stringify(list.body)).not.toContain(new URL(a.body.url).searchParams.get("sig")!);
+    const one = await api("DELETE", `/periods/${PERIOD}/links/${a.body.id}`, tokens.secretariat);
+    expect(one.status).toBe(200);
+    expect(one.body.revokedAt).toEqual(expect.any(String));
+    expect(await open(a.body.url)).toBe(401);
+    expect(await open(b.body.url)).toBe(200);
+    // The board may not revoke; another bloc's link id is unknown here.
+    expect((await api("DELETE", `/periods/${PERIOD}/links/${b.body.id}`, tokens.board)).status).toBe(403);
+    expect((await api("DELETE", `/periods/${PERIOD}/links/no-such-link`, tokens.secretariat)).status).toBe(404);
+    const all = await api("DELETE", `/periods/${PERIOD}/links`, tokens.secretariat);
+    expect(all.status).toBe(200);
+    expect(all.body.revoked).toBeGreaterThanOrEqual(1);
+    expect(await open(b.body.url)).toBe(401);
+    const audit = await api("GET", `/periods/${PERIOD}/audit`, tokens.secretariat);
+    expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain("link.revoke");
+  });
+
+  it("dies when the period is reopened", async () => {
+    const id = `${PERIOD}-links`;
+    expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
+    for (const to of ["open", "review", "voting", "closed"])
+      expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to })).status, to).toBe(200);
+    const link = await api("POST", `/periods/${id}/ranking-link`, tokens.board);
+    expect(await open(link.body.url)).toBe(200);
+    const reopened = await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review", reason: "Sửa điểm" });
+    expect(reopened.status).toBe(200);
+    expect(await open(link.body.url)).toBe(401);
+    // A link made after the reopening works.
+    const fresh = await api("POST", `/periods/${id}/ranking-link`, tokens.board);
+    expect(await open(fresh.body.url)).toBe(200);
   });
 });

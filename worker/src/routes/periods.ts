@@ -18,6 +18,7 @@ import {
 import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
+import { linkStore } from "../links.ts";
 import { readBody } from "../middleware.ts";
 import { createBatch } from "../repository.ts";
 import { periodRules, periodScope, periodTable } from "../service.ts";
@@ -122,6 +123,8 @@ export const periodRoutes = new Hono<AppEnv>()
         undefined,
         true,
       ),
+      // Reopening a closed period kills its download links: what they showed is no longer the result.
+      ...(period.state === "closed" ? [linkStore.revokeIfState(repo.db, period, t.to, at)] : []),
     ]);
     if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
     return c.json(await repo.root.getPeriod(period.id));

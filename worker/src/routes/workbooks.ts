@@ -8,8 +8,8 @@ import { Hono } from "hono";
 import { consolidate, domainError, readSheet, type SubmissionPush } from "../../../shared/src/index.ts";
 import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError } from "../errors.ts";
-import { linkPrincipal, rankingLink } from "../links.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { linkPrincipal, linkStore, rankingLink } from "../links.ts";
 import { entriesOf } from "../repository.ts";
 import { consolidationInput, periodRules, periodScope, pushSubmission } from "../service.ts";
 import {
@@ -57,9 +57,77 @@ async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
 export const workbookRoutes = new Hono<AppEnv>()
   .post("/:periodId/ranking-link", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
-    const { period } = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
     if (me.role === "clerk" && period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
-    return c.json(await rankingLink(c, period.id, new Date()), 201);
+    const now = new Date();
+    const { link, row } = await rankingLink(c, period, me, now);
+    await repo.db.batch([
+      linkStore.insert(repo.db, row),
+      repo.root.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        actor: me,
+        action: "link.create",
+        detail: { linkId: link.id, expiresAt: link.expiresAt },
+        requestId: c.get("requestId"),
+        at: link.createdAt,
+      }),
+    ]);
+    return c.json(link, 201);
+  })
+  .get("/:periodId/links", async (c) => {
+    // The period's download links, so that the secretariat can see who made which and revoke them.
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    return c.json({ periodId: period.id, links: await linkStore.list(repo.db, period) });
+  })
+  .delete("/:periodId/links", async (c) => {
+    // Revokes every live link of the period at once (a link was forwarded too far, and nobody knows which).
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const at = new Date().toISOString();
+    const [done] = await repo.db.batch([
+      linkStore.revoke(repo.db, period, null, at),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "link.revoke",
+          detail: { linkId: null },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+    ]);
+    return c.json({ periodId: period.id, revoked: done?.meta.changes ?? 0 });
+  })
+  .delete("/:periodId/links/:linkId", async (c) => {
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const id = c.req.param("linkId");
+    const link = await linkStore.get(repo.db, period, id);
+    if (!link) throw notFound(`links/${id}`);
+    const at = new Date().toISOString();
+    await repo.db.batch([
+      linkStore.revoke(repo.db, period, id, at),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "link.revoke",
+          detail: { linkId: id },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+    ]);
+    return c.json({ ...link, revokedAt: link.revokedAt ?? at });
   })
   .get("/:periodId/ranking.xlsx", async (c) => {
     // A signed link (no bearer) stands for a read-only board principal of this one period.

@@ -14,3 +14,18 @@ WHERE role = 'clerk' AND bloc_id IS NULL AND EXISTS (
   WHERE a.action = 'token.create' AND a.actor_role = 'secretariat' AND json_extract(a.detail, '$.tokenId') = tokens.id
     AND a.bloc_id IS NOT NULL
 );
+
+-- Signed download links (liên kết tải) of the ranking workbook. The URL carries the id and a signature; the row lets
+-- a link die before its expiry: with the token that made it (token_id; 'bootstrap' for BOOTSTRAP_TOKEN), when its
+-- period is reopened, or when the secretariat revokes it.
+CREATE TABLE links (
+  id TEXT PRIMARY KEY,
+  bloc_id TEXT NOT NULL,
+  period_id TEXT NOT NULL,
+  token_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX links_period ON links (period_id, created_at);
