@@ -37,6 +37,9 @@ export const ERROR_CODES = [
   "SHEET_NOT_RECOGNISED",
   "SHEET_WRONG_PERIOD",
   "SHEET_WRONG_UNIT",
+  "SHEET_CODE_MISSING",
+  "SHEET_CODE_DUPLICATED",
+  "SHEET_CODE_UNKNOWN",
   // payloads and transport (used by the worker and the add-in)
   "INVALID_INPUT",
   "INVALID_JSON",
@@ -66,6 +69,7 @@ export const ERROR_CODES = [
   "UPLOAD_ENCRYPTED",
   "UPLOAD_DTD",
   "UPLOAD_CORRUPT",
+  "UPLOAD_DUPLICATE_PART",
   "NETWORK_ERROR",
   "INTERNAL",
   // worker: lifecycle, reference data, idempotency, voting

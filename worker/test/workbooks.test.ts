@@ -38,6 +38,39 @@ function filled(unitId: string, entries = demoEntries(unitId)): Uint8Array {
   return templateWorkbook(demoTemplate, sheetCtx(unitId), validateEntries(demoTemplate, entries).entries);
 }
 
+/** The workbook with its scoring sheet's XML edited (the sheet that holds the criteria: sheet1.xml). */
+function editScoringSheet(bytes: Uint8Array, edit: (xml: string) => string): Uint8Array {
+  const parts = unzipSync(bytes);
+  parts["xl/worksheets/sheet1.xml"] = strToU8(edit(strFromU8(parts["xl/worksheets/sheet1.xml"]!)));
+  return zipSync(parts);
+}
+
+/** The one-based row of a criterion in a template workbook, from its metadata. */
+function rowOf(bytes: Uint8Array, code: string): number {
+  const up = readUpload(bytes);
+  if (!up.ok) throw new Error(up.detail);
+  return up.meta.rows[code]! + 1;
+}
+
+const rowXml = (xml: string, r: number) => new RegExp(`<row r="${r}"[^>]*>([\\s\\S]*?)</row>`).exec(xml)!;
+
+/** Swaps the cells of two rows, as moving one row above the other in Excel does. */
+function swapRows(xml: string, a: number, b: number): string {
+  const ra = rowXml(xml, a);
+  const rb = rowXml(xml, b);
+  const cellsA = ra[1]!.replaceAll(`r="A${a}"`, `r="A${b}"`);
+  const cellsB = rb[1]!.replaceAll(`r="A${b}"`, `r="A${a}"`);
+  return xml.replace(ra[0], ra[0].replace(ra[1]!, cellsB)).replace(rb[0], rb[0].replace(rb[1]!, cellsA));
+}
+
+/** Writes `code` as the text of column A on row `r`. */
+function setCode(xml: string, r: number, code: string): string {
+  return xml.replace(
+    new RegExp(`<c r="A${r}"([^>]*?) t="s"><v>\\d+</v></c>`),
+    `<c r="A${r}"$1 t="inlineStr"><is><t>${code}</t></is></c>`,
+  );
+}
+
 async function fetchBytes(path: string, token: string) {
   const r = await SELF.fetch(`http://thidua.test/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: r.status, headers: r.headers, bytes: new Uint8Array(await r.arrayBuffer()) };
@@ -113,6 +146,91 @@ describe("workbooks", () => {
         cell: expect.stringMatching(/^D\d+$/),
       }),
     ]);
+  });
+
+  it("reads each score by the criterion code on its own row: rows moved in Excel keep their criteria", async () => {
+    // Issue 11: I.1.b moved above I.1.a was stored as I.1.a = I.1.b's score with I.1.b's evidence.
+    const unit = "cthads-tphcm";
+    const entries = demoEntries(unit).map((e) =>
+      e.criterion === "I.1.a"
+        ? { ...e, score: 4, evidence: "Báo cáo I.1.a" }
+        : e.criterion === "I.1.b"
+          ? { ...e, score: 3, evidence: "Báo cáo I.1.b" }
+          : e,
+    );
+    const original = filled(unit, entries);
+    const swapped = editScoringSheet(original, (xml) =>
+      swapRows(xml, rowOf(original, "I.1.a"), rowOf(original, "I.1.b")),
+    );
+    const r = await upload(unit, tokens.clerks[unit]!, swapped);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const stored = await api(
+      "GET",
+      `/periods/${PERIOD}/units/${unit}/submissions/${r.body.revision}`,
+      tokens.secretariat,
+    );
+    const byCode = Object.fromEntries(
+      stored.body.entries.map((e: { criterion: string; score: number; evidence: string }) => [e.criterion, e]),
+    );
+    expect(byCode["I.1.a"]).toMatchObject({ score: 4, evidence: "Báo cáo I.1.a" });
+    expect(byCode["I.1.b"]).toMatchObject({ score: 3, evidence: "Báo cáo I.1.b" });
+  });
+
+  it("refuses a sheet whose criterion codes are missing, duplicated or unknown, listing the cells", async () => {
+    const unit = "cthads-tphcm";
+    const revisions = async () =>
+      (await api("GET", `/periods/${PERIOD}/units/${unit}/submissions`, tokens.secretariat)).body.revisions.length;
+    const before = await revisions();
+    const bytes = filled(unit);
+    const a = rowOf(bytes, "I.1.a");
+    const b = rowOf(bytes, "I.1.b");
+    // I.1.b's code overwritten with I.1.a: I.1.a twice, I.1.b nowhere.
+    const dup = await upload(
+      unit,
+      tokens.clerks[unit]!,
+      editScoringSheet(bytes, (x) => setCode(x, b, "I.1.a")),
+    );
+    expect(dup.status).toBe(422);
+    expect(dup.body.error.details).toEqual([
+      { code: "SHEET_CODE_DUPLICATED", criterion: "I.1.a", cell: `A${b}`, params: { cells: `A${a}, A${b}` } },
+      { code: "SHEET_CODE_MISSING", criterion: "I.1.b", cell: `A${b}` },
+    ]);
+    expect(dup.body.error.message).toContain(`A${a}, A${b}`);
+    expect(dup.body.error.messageEn).toContain("is on several rows");
+    // A code that is no criterion of the template.
+    const unknown = await upload(
+      unit,
+      tokens.clerks[unit]!,
+      editScoringSheet(bytes, (x) => setCode(x, b, "I.1.z")),
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details).toEqual([
+      { code: "SHEET_CODE_MISSING", criterion: "I.1.b", cell: `A${b}` },
+      { code: "SHEET_CODE_UNKNOWN", cell: `A${b}`, params: { code: "I.1.z" } },
+    ]);
+    // Nothing was stored.
+    expect(await revisions()).toBe(before);
+  });
+
+  it("refuses a zip holding two parts of the same name", async () => {
+    const unit = "cthads-tphcm";
+    const parts = unzipSync(filled(unit));
+    const sheet = parts["xl/worksheets/sheet1.xml"]!;
+    // fflate writes one entry per key: build the archive twice and splice a second copy of the sheet's entry in by
+    // renaming a same-length part name.
+    const twice = zipSync({ ...parts, "xl/worksheets/sheet9.xml": sheet });
+    const bytes = new Uint8Array(twice);
+    const from = strToU8("xl/worksheets/sheet9.xml");
+    const to = strToU8("xl/worksheets/sheet1.xml");
+    for (let i = 0; i + from.length <= bytes.length; i++)
+      if (from.every((c, k) => bytes[i + k] === c)) bytes.set(to, i);
+    const r = await upload(unit, tokens.clerks[unit]!, bytes);
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({
+      code: "UPLOAD_DUPLICATE_PART",
+      params: { reason: "duplicate_part", name: "xl/worksheets/sheet1.xml" },
+    });
+    expect(r.body.error.message).toContain("hai thành phần cùng tên");
   });
 
   it("refuses a file of another unit or period with the reason", async () => {

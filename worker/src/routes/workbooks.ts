@@ -5,7 +5,13 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { consolidate, domainError, readSheet, type SubmissionPush } from "../../../shared/src/index.ts";
+import {
+  consolidate,
+  domainError,
+  readSheet,
+  readSheetByCode,
+  type SubmissionPush,
+} from "../../../shared/src/index.ts";
 import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -206,6 +212,18 @@ export const workbookRoutes = new Hono<AppEnv>()
       throw new ApiError(422, "SHEET_NOT_RECOGNISED", {}, [domainError("SHEET_NOT_RECOGNISED")]);
     const wrong = checkUploadTarget(up.meta, scope.period.id, unitId);
     if (wrong) throw new ApiError(422, wrong.code, wrong.params ?? {}, [wrong]);
+    // Every score is read by the criterion code on its own row; a sheet whose codes are missing, duplicated or
+    // unknown is refused with every such cell, so no score can be stored under another criterion.
+    // (A file of another template or version is read as its metadata says: the push refuses it with that reason.)
+    const { template } = await periodRules(scope);
+    const sameTemplate = up.meta.templateId === template.id && up.meta.templateVersion === template.version;
+    const read = sameTemplate
+      ? readSheetByCode(template, up.meta, up.grid)
+      : { entries: readSheet(up.meta, up.grid), problems: [] };
+    if (read.problems.length) {
+      const first = read.problems[0]!;
+      throw new ApiError(422, first.code, first.params ?? {}, read.problems);
+    }
     // The file is the sheet now: it goes on top of the latest revision. Its id is the hash of its bytes, so sending
     // the same file twice stores it once (the second answer is the first, as for a retried push).
     const latest = await scope.repo.latestSubmission(unitId);
@@ -214,7 +232,7 @@ export const workbookRoutes = new Hono<AppEnv>()
       templateVersion: up.meta.templateVersion,
       baseRevision: latest?.revision ?? null,
       clientId: `xlsx-${(await digestHex(bytes)).slice(0, 40)}`,
-      entries: readSheet(up.meta, up.grid),
+      entries: read.entries,
     };
     const { answer, replay } = await pushSubmission(scope, unitId, push, {
       requestId: c.get("requestId"),
