@@ -4,7 +4,7 @@
  * `routes/<resource>.ts` with the `allow()` guard and `periodScope()` from `service.ts`, mount it here, and add its
  * rows to the authorisation table in `test/authz.test.ts` (the test fails for a route without one).
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -27,6 +27,17 @@ import { ballotRoutes, votingRoutes } from "./routes/voting.ts";
 import { workbookRoutes } from "./routes/workbooks.ts";
 
 export const API_BASE = "/api/v1";
+
+/**
+ * Answers to a request that carries a credential (a bearer token, or a signed link) are never stored by a browser or
+ * a proxy: `Cache-Control: no-store` unless the route set its own (the workbooks say `private, no-store`). Errors
+ * included: a 403 also says something about the caller.
+ */
+const noStoreWhenCredentialed: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const credentialed = c.req.header("authorization") !== undefined || c.req.query("sig") !== undefined;
+  if (credentialed && !c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+};
 
 /** Builds the app; exported so tests can enumerate `app.routes`. */
 export function createApp(): Hono<AppEnv> {
@@ -63,6 +74,7 @@ export function createApp(): Hono<AppEnv> {
     }),
   );
   // 4. authentication (sets the principal; routes decide with allow())
+  app.use(noStoreWhenCredentialed);
   app.use(authenticate);
   // 5. rate limit (per token, else per client address)
   app.use(rateLimit);

@@ -172,6 +172,8 @@ describe("authorisation", () => {
       const r = await api(method, path, tokens[who], row.body, { "cf-connecting-ip": ip });
       const label = `${route} as ${who}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
       expect(r.status, label).not.toBe(500);
+      // Nothing answered to a credentialed request may be stored by a browser or a proxy (errors included).
+      if (tokens[who]) expect(r.headers.get("cache-control") ?? "", label).toContain("no-store");
       if (row.allowed === "public") {
         expect(r.status, label).toBe(200);
       } else if (row.allowed.includes(who)) {

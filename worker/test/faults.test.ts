@@ -238,6 +238,26 @@ describe("access codes (mã truy cập)", () => {
     });
     expect(forever.status).toBe(422);
     expect(forever.body.error.details[0]).toMatchObject({ code: "INVALID_INPUT", path: "/expiresAt" });
+    // Nor the council's: every code lives at most 366 days (a council code expiring in 9999 was accepted).
+    for (const body of [
+      { role: "council", label: "Mãi mãi", expiresAt: "9999-12-31T23:59:59Z" },
+      {
+        role: "board",
+        blocId: "khoi-viii",
+        label: "Hai năm",
+        expiresAt: new Date(Date.now() + 367 * 86400_000).toISOString(),
+      },
+    ]) {
+      const r = await api("POST", "/tokens", BOOT, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.error.details[0]).toMatchObject({ code: "INVALID_INPUT", path: "/expiresAt" });
+    }
+    const year = await api("POST", "/tokens", BOOT, {
+      role: "council",
+      label: "Một năm",
+      expiresAt: new Date(Date.now() + 365 * 86400_000).toISOString(),
+    });
+    expect(year.status).toBe(201);
     // Revoked: the code stops working, and the audit log of the bloc says who did it, once (revoking a revoked code
     // changes nothing and records nothing).
     expect((await api("DELETE", `/tokens/${made.body.id}`, sec)).status).toBe(200);

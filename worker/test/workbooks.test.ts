@@ -317,6 +317,7 @@ describe("the board's download link", () => {
     const opened = await SELF.fetch(`http://thidua.test${url.pathname}${url.search}`);
     expect(opened.status).toBe(200);
     expect(opened.headers.get("content-type")).toBe(XLSX_MIME);
+    expect(opened.headers.get("cache-control")).toBe("private, no-store");
     const bytes = new Uint8Array(await opened.arrayBuffer());
     expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b]); // a zip: PK
 

@@ -12,7 +12,7 @@ import { ApiError, invalid, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import type { Repository, TokenRow } from "../repository.ts";
 
-/** Tokens live a year unless the request says otherwise. */
+/** Tokens live a year unless the request says otherwise, and never longer (the council's included). */
 const DEFAULT_LIFETIME_MS = 366 * 24 * 3600 * 1000;
 
 function tokenView(t: TokenRow) {
@@ -71,13 +71,13 @@ export const tokenRoutes = new Hono<AppEnv>()
       throw invalid([domainError("NOT_FOUND", { path: "/unitId" }, { what: `units/${req.unitId}` })]);
     const now = new Date();
     const at = now.toISOString();
-    // A secretariat's codes live at most the default year; longer ones are the council's to give.
-    if (me.role !== "council" && req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS)
+    // Every code lives at most 366 days, whoever issues it: a code that outlives its holder's post is a standing risk.
+    if (req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS)
       throw invalid([
         domainError(
           "INVALID_INPUT",
           { path: "/expiresAt" },
-          { path: "/expiresAt", detail: "at most 366 days from now for a code issued by a bloc's secretariat" },
+          { path: "/expiresAt", detail: "at most 366 days from now" },
         ),
       ]);
     const expiresAt = req.expiresAt
