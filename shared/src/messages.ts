@@ -47,6 +47,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     UNSUPPORTED_MEDIA_TYPE: "Kiểu nội dung {received} không được hỗ trợ; cần {expected}.",
     PAYLOAD_TOO_LARGE: "Nội dung gửi lên quá lớn (tối đa {max} byte).",
     UNAUTHENTICATED: "Cần đăng nhập bằng mã truy cập hợp lệ.",
+    BOOTSTRAP_TOKEN_TOO_SHORT:
+      "Mã khởi tạo BOOTSTRAP_TOKEN của máy chủ ngắn hơn {min} ký tự nên bị từ chối; người quản trị cần đặt một mã dài hơn.",
     FORBIDDEN: "Vai trò của bạn không được phép thực hiện thao tác này.",
     NOT_FOUND: "Không tìm thấy {what}.",
     CONFLICT_STALE_REVISION:
@@ -124,6 +126,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     UNSUPPORTED_MEDIA_TYPE: "Content type {received} is not supported; expected {expected}.",
     PAYLOAD_TOO_LARGE: "The body is too large (at most {max} bytes).",
     UNAUTHENTICATED: "Sign in with a valid access code.",
+    BOOTSTRAP_TOKEN_TOO_SHORT:
+      "The server's BOOTSTRAP_TOKEN is shorter than {min} characters, so it is refused; the administrator must set a longer one.",
     FORBIDDEN: "Your role may not do this.",
     NOT_FOUND: "{what} was not found.",
     CONFLICT_STALE_REVISION:

@@ -541,6 +541,39 @@ describe("transport", () => {
   });
 });
 
+describe("configuration", () => {
+  it("a BOOTSTRAP_TOKEN shorter than 16 characters is refused loudly: printed, /health 503, and its bearer told why", async () => {
+    const { env } = await import("cloudflare:test");
+    const { createApp } = await import("../src/app.ts");
+    const { configProblems } = await import("../src/config.ts");
+    const short = { ...(env as object), BOOTSTRAP_TOKEN: "tooshort123" };
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+    try {
+      const app = createApp();
+      const health = await app.request("/api/v1/health", {}, short);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ ok: false, misconfigured: ["BOOTSTRAP_TOKEN"] });
+      const me = await app.request("/api/v1/me", { headers: { authorization: "Bearer tooshort123" } }, short);
+      expect(me.status).toBe(401);
+      const err = ((await me.json()) as { error: { code: string; message: string; messageEn: string } }).error;
+      expect(err.code).toBe("BOOTSTRAP_TOKEN_TOO_SHORT");
+      expect(err.message).toContain("ngắn hơn 16 ký tự");
+      expect(err.messageEn).toContain("shorter than 16 characters");
+    } finally {
+      console.error = original;
+    }
+    // Printed once per isolate, in both languages (wrangler dev shows it at start: index.ts reports at load).
+    expect(configProblems(short)).toHaveLength(1);
+    expect(configProblems({ BOOTSTRAP_TOKEN: "x".repeat(16), LINK_SECRET: "short" })[0]!.setting).toBe("LINK_SECRET");
+    expect(configProblems({})).toEqual([]);
+    expect(errors.join("\n")).toMatch(/MISCONFIGURED: BOOTSTRAP_TOKEN có 11 ký tự.*BOOTSTRAP_TOKEN has 11 characters/);
+    // The configured token of this suite is long enough: everything answers as usual.
+    expect((await api("GET", "/health")).status).toBe(200);
+  });
+});
+
 describe("concurrency", () => {
   it("concurrent creates of the same id: one 201, the others 409 ALREADY_EXISTS, never a 500", async () => {
     const unit = { id: "race-unit", name: "Đơn vị thử tranh chấp", shortName: "Tranh chấp" };
