@@ -71,6 +71,7 @@ const REASON_VI: Record<NotNominatedReason, string> = {
   withdrawn: "Đơn vị không tham gia xét (tự rút)",
   band: "Chưa đạt mức xếp loại yêu cầu",
   vote: "Không đạt tỷ lệ phiếu suy tôn",
+  quorum: "Bỏ phiếu không đạt số phiếu tối thiểu (không đủ túc số)",
   violation: "Có vi phạm",
   full: "Đã đủ số lượng đề nghị",
 };
