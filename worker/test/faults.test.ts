@@ -276,6 +276,37 @@ describe("access codes (mã truy cập)", () => {
     ]);
   });
 
+  it("migration 0003 binds the clerk codes a secretariat issued before to its bloc, and leaves the council's unbound", async () => {
+    const { env } = await import("cloudflare:test");
+    const migrations = (env as unknown as { TEST_MIGRATIONS: { name: string; queries: string[] }[] }).TEST_MIGRATIONS;
+    const m = migrations.find((x) => x.name.startsWith("0003_"))!;
+    const backfill = m.queries.find((q) => q.includes("UPDATE tokens"))!;
+    expect(backfill).toBeDefined();
+    const at = "2026-01-01T00:00:00Z";
+    const token = (id: string) =>
+      DB.prepare(
+        "INSERT INTO tokens (id, hash, role, bloc_id, unit_id, period_id, label, created_at, created_by) VALUES (?, ?, 'clerk', NULL, 'vks-tphcm', NULL, 'old', ?, 'old')",
+      ).bind(id, `hash-${id}`, at);
+    const created = (id: string, role: string, bloc: string | null) =>
+      DB.prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) VALUES (?, NULL, 'vks-tphcm', ?, 'x', ?, 'x', 'token.create', ?, 'r')",
+      ).bind(bloc, at, role, JSON.stringify({ tokenId: id, role: "clerk" }));
+    await DB.batch([
+      token("old-by-sec"),
+      created("old-by-sec", "secretariat", "khoi-viii"),
+      token("old-by-council"),
+      created("old-by-council", "council", null),
+    ]);
+    await DB.prepare(backfill).run();
+    const rows = await DB.prepare(
+      "SELECT id, bloc_id FROM tokens WHERE id IN ('old-by-sec', 'old-by-council') ORDER BY id",
+    ).all<{ id: string; bloc_id: string | null }>();
+    expect(rows.results).toEqual([
+      { id: "old-by-council", bloc_id: null },
+      { id: "old-by-sec", bloc_id: "khoi-viii" },
+    ]);
+  });
+
   it("a bloc's past periods give its secretariat no hold on the codes of units that have moved on", async () => {
     // An old bloc whose only period (with vks-tphcm) is published; vks-tphcm is now in khoi-viii's open period.
     await api("POST", "/blocs", BOOT, { id: "khoi-cu", name: "Khối thi đua cũ", kind: "khoi" });
