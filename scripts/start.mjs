@@ -45,10 +45,18 @@ export function stopAll() {
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Worker
 
-/** Reads BOOTSTRAP_TOKEN from worker/.dev.vars, creating the file with a fresh random token when missing. */
+/**
+ * Reads BOOTSTRAP_TOKEN from worker/.dev.vars, creating the file with a fresh random token when missing. A token
+ * shorter than 16 characters is refused here, loudly (the worker would refuse it too, and every call would answer 401).
+ */
 export function ensureBootstrapToken(devVars = path.join(WORKER_DIR, ".dev.vars")) {
   const text = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";
-  const found = /^BOOTSTRAP_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(text);
+  const found = /^BOOTSTRAP_TOKEN\s*=\s*"?([^"\n]*)"?\s*$/m.exec(text);
+  if (found && found[1].length < 16)
+    throw new Error(
+      `BOOTSTRAP_TOKEN trong ${devVars} có ${found[1].length} ký tự, ít hơn 16: máy chủ sẽ từ chối nó. Hãy xóa dòng đó (npm start sẽ tạo mã mới) hoặc đặt mã dài hơn.\n` +
+        `BOOTSTRAP_TOKEN in ${devVars} has ${found[1].length} characters, fewer than 16: the worker would refuse it. Delete that line (npm start makes a new one) or set a longer one.`,
+    );
   if (found) return found[1];
   const token = `boot_${randomBytes(32).toString("base64url")}`;
   writeFileSync(devVars, `${text}${text && !text.endsWith("\n") ? "\n" : ""}BOOTSTRAP_TOKEN="${token}"\n`, {

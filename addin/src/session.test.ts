@@ -156,6 +156,36 @@ describe("Session (clerk)", () => {
     expect(gatewayFailureText(new Error("x"))).toBeNull();
   });
 
+  it("reads each score by the code on its own row: rows moved keep their criteria; a duplicated code refuses the push", async () => {
+    const { wb, s, layout, meta, server } = await filledSession();
+    const a = layout.inputs.find((x) => x.criterion === "I.1.a")!;
+    const b = layout.inputs.find((x) => x.criterion === "I.1.b")!;
+    wb.edit(layout.sheetName, a.scoreCell, "4");
+    wb.edit(layout.sheetName, b.scoreCell, "3");
+    // Row I.1.b moved above I.1.a, with its code, as cutting and inserting the row in Excel does.
+    const cells = wb.sheet(layout.sheetName).cells;
+    for (let col = 0; col < 6; col++) {
+      const ka = `${a.row},${col}`;
+      const kb = `${b.row},${col}`;
+      const ca = cells.get(ka);
+      const cb = cells.get(kb);
+      if (cb) cells.set(ka, cb);
+      else cells.delete(ka);
+      if (ca) cells.set(kb, ca);
+      else cells.delete(kb);
+    }
+    const read = await s.readInputs(meta);
+    expect(read.find((e) => e.criterion === "I.1.a")?.score).toBe(4);
+    expect(read.find((e) => e.criterion === "I.1.b")?.score).toBe(3);
+    // I.1.b's code overwritten with I.1.a: refused with both cells, nothing sent.
+    cells.get(`${a.row},0`)!.value = "I.1.a";
+    const out = await s.push(meta);
+    expect(out.kind).toBe("invalid");
+    if (out.kind !== "invalid") return;
+    expect(out.errors.map((e) => e.code)).toEqual(["SHEET_CODE_DUPLICATED", "SHEET_CODE_MISSING"]);
+    expect(server.revisions).toHaveLength(0);
+  });
+
   it("a push from a stale copy shows the conflict; the merged view keeps the clerk's changes", async () => {
     const { wb, s, layout, meta, server } = await filledSession();
     expect((await s.push(meta)).kind).toBe("receipt");

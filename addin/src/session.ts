@@ -11,7 +11,7 @@ import {
   layoutSheet,
   leafIndex,
   placeOnSheet,
-  readSheet,
+  readSheetByCode,
   type SheetLayout,
   type Template,
   validateEntries,
@@ -175,9 +175,17 @@ export class Session {
 
   /** Reads the sheet back as the core's inputs (1 sync). */
   async readInputs(meta: AddinMeta, which: "self" | "review" = meta.mode): Promise<EntryInput[]> {
+    return (await this.readByCode(meta, which)).entries;
+  }
+
+  /**
+   * Reads each score by the criterion code on its own row (1 sync), as an upload is read: a row moved in Excel keeps
+   * its criterion, and a code missing, duplicated or unknown is a problem at its cell, which refuses the push.
+   */
+  private async readByCode(meta: AddinMeta, which: "self" | "review" = meta.mode) {
     const rows = Math.max(0, ...Object.values(meta.rows)) + 1;
     const grid = await this.gw.readValues(meta, rows, which === "review" ? 8 : 6);
-    return readSheet(meta, grid, which);
+    return readSheetByCode((await this.loadBundle(meta.periodId)).template, meta, grid, which);
   }
 
   private async mark(meta: AddinMeta, errors: readonly DomainError[], metas?: AddinMeta[]) {
@@ -185,7 +193,15 @@ export class Session {
     const before = this.marked.get(meta.sheetName) ?? [];
     const restore = before
       .filter((c) => !cells.includes(c))
-      .map((cell) => ({ cell, style: /^[EFH]/.test(cell) ? ("inputText" as const) : ("input" as const) }));
+      .map((cell) => ({
+        cell,
+        // Column A holds the criterion codes (a code problem marks its cell), E, F and H text inputs, D and G points.
+        style: /^A\d/.test(cell)
+          ? ("criterion" as const)
+          : /^[EFH]/.test(cell)
+            ? ("inputText" as const)
+            : ("input" as const),
+      }));
     if (cells.length || restore.length || metas) await this.gw.markErrors(meta, cells, restore, metas);
     this.marked.set(meta.sheetName, cells);
   }
@@ -193,9 +209,9 @@ export class Session {
   /** Check: the core validates the sheet; wrong cells are marked until fixed (2 syncs). */
   async check(meta: AddinMeta): Promise<{ errors: DomainError[]; entries: Entry[] }> {
     const b = await this.loadBundle(meta.periodId);
-    const inputs = await this.readInputs(meta);
+    const { entries: inputs, problems } = await this.readByCode(meta);
     const result = validateEntries(b.template, inputs, "submission");
-    const errors = placeOnSheet(result.errors);
+    const errors = placeOnSheet([...problems, ...result.errors]);
     await this.mark(meta, errors);
     return { entries: result.entries, errors };
   }
@@ -203,7 +219,11 @@ export class Session {
   /** Push (2 syncs): read, send, then mark errors and record the new base revision in one step. */
   async push(meta: AddinMeta, clientId = newClientId()): Promise<PushOutcome> {
     const b = await this.loadBundle(meta.periodId);
-    const inputs = await this.readInputs(meta);
+    const { entries: inputs, problems } = await this.readByCode(meta);
+    if (problems.length) {
+      await this.mark(meta, problems);
+      return { kind: "invalid", errors: problems };
+    }
     const body = {
       templateId: b.template.id,
       templateVersion: b.template.version,
@@ -358,11 +378,13 @@ export class Session {
   /** Sends the reviewed scores of a review sheet (its base is the latest review revision). */
   async pushReview(meta: AddinMeta, note = "") {
     const b = await this.loadBundle(meta.periodId);
-    const inputs = (await this.readInputs(meta, "review")).filter((e) => e.score !== null && e.score !== undefined);
+    const read = await this.readByCode(meta, "review");
+    const inputs = read.entries.filter((e) => e.score !== null && e.score !== undefined);
     const checked = validateEntries(b.template, inputs, "review");
-    if (checked.errors.length) {
-      await this.mark(meta, checked.errors);
-      return { ok: false as const, errors: checked.errors };
+    const errors = [...read.problems, ...checked.errors];
+    if (errors.length) {
+      await this.mark(meta, errors);
+      return { ok: false as const, errors };
     }
     let revision: number;
     try {

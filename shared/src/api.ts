@@ -56,7 +56,8 @@ export const TokenRequest = z
   .superRefine((t, ctx) => {
     const needsBloc = t.role === "secretariat" || t.role === "board";
     if (needsBloc && !t.blocId) ctx.addIssue({ code: "custom", path: ["blocId"], message: "required for this role" });
-    if (!needsBloc && t.blocId)
+    // A clerk's token may name the bloc whose periods it reaches (a secretariat's always names its own).
+    if (t.role === "council" && t.blocId)
       ctx.addIssue({ code: "custom", path: ["blocId"], message: "not allowed for this role" });
     if (t.role === "clerk" && !t.unitId) ctx.addIssue({ code: "custom", path: ["unitId"], message: "required" });
     if (t.role !== "clerk" && t.unitId) ctx.addIssue({ code: "custom", path: ["unitId"], message: "not allowed" });

@@ -74,12 +74,14 @@ describe("consolidate: Khối thi đua VIII, 2017", () => {
     expect(row("vks-tphcm").award?.name.vi).toBe("Cờ thi đua của UBND Thành phố");
     expect(row("pccc-tphcm").award?.key).toBe("bang-khen-ct-ubnd");
     expect(row("tand-tphcm").award?.key).toBe("bang-khen-ct-ubnd");
-    // the two certificates are given: BĐBP (no vote for a flag) gets nothing
-    expect(row("bdbp-tphcm")).toMatchObject({ award: null, notNominatedReason: "vote" });
+    // the two certificates are given: BĐBP (no vote for a flag) gets nothing. It came closest to a certificate (no
+    // vote needed, band met): the reason that decided is that they were full, not the flags' vote (issue 11).
+    expect(row("bdbp-tphcm")).toMatchObject({ award: null, notNominatedReason: "full" });
   });
 
   it("gives the unit with a violation no flag", () => {
-    expect(row("cthads-tphcm")).toMatchObject({ violation: true, award: null, notNominatedReason: "violation" });
+    // The violation kept it from the flags; a certificate allows a violation, and the certificates were full.
+    expect(row("cthads-tphcm")).toMatchObject({ violation: true, award: null, notNominatedReason: "full" });
     expect(table.nominations.byAward["co-chinh-phu"]).toEqual(["btl-tphcm"]);
     expect(table.nominations.byAward["co-ubnd-tp"]).toEqual(["vks-tphcm"]);
   });

@@ -6,9 +6,11 @@ import {
   EVIDENCE_MARK,
   layoutSheet,
   layoutToGrid,
+  locateCriteria,
   metaToRows,
   placeOnSheet,
   readSheet,
+  readSheetByCode,
   rowsToMeta,
   type SheetContext,
   type SheetLayout,
@@ -245,6 +247,54 @@ describe("readSheet", () => {
     const read = readSheet(l.meta, layoutToGrid(l).values);
     expect(read.find((e) => e.criterion === "II.1")).toMatchObject({ score: 7, cell: "G13" });
     expect(read.find((e) => e.criterion === "I.1")?.score).toBeNull();
+  });
+});
+
+describe("readSheetByCode", () => {
+  const filledLayout = layoutSheet(demoTemplate, ctx, validateEntries(demoTemplate, demoEntries("vks-tphcm")).entries);
+  const { meta } = filledLayout;
+  const leafRows = Object.values(meta.rows);
+
+  it("reads the same entries whatever order the criterion rows were moved into", () => {
+    const { values } = layoutToGrid(filledLayout);
+    const expected = readSheet(meta, values).map(({ cell: _, ...e }) => e);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(leafRows, { minLength: leafRows.length }), (order) => {
+        // Row leafRows[i] now holds what row order[i] held: the rows were moved, each with its code.
+        const grid = values.map((line) => [...line]);
+        leafRows.forEach((to, i) => {
+          grid[to] = [...values[order[i]!]!];
+        });
+        const read = readSheetByCode(demoTemplate, meta, grid);
+        expect(read.problems).toEqual([]);
+        const byCode = new Map(read.entries.map(({ cell: _, ...e }) => [e.criterion, e]));
+        expect(expected.map((e) => byCode.get(e.criterion))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses missing, duplicated and unknown codes with their cells", () => {
+    const { values } = layoutToGrid(filledLayout);
+    const rowA = meta.rows["I.1.a"]!;
+    const rowB = meta.rows["I.1.b"]!;
+    const grid = values.map((line) => [...line]);
+    grid[rowB]![0] = "I.1.a"; // I.1.a twice, I.1.b nowhere
+    const last = grid.length;
+    grid[last] = ["IX.9", "Một tiêu chí tự thêm", 5, 5];
+    grid[last + 1] = ["Ghi chú: số liệu đến 30/11"]; // prose in column A is not a code
+    expect(locateCriteria(demoTemplate, meta, grid).problems).toEqual([
+      {
+        code: "SHEET_CODE_DUPLICATED",
+        criterion: "I.1.a",
+        cell: address(rowB, 0),
+        params: { cells: `${address(rowA, 0)}, ${address(rowB, 0)}` },
+      },
+      { code: "SHEET_CODE_MISSING", criterion: "I.1.b", cell: address(rowB, 0) },
+      { code: "SHEET_CODE_UNKNOWN", cell: address(last, 0), params: { code: "IX.9" } },
+    ]);
+    // The title and header rows above the first code are not codes, whatever they say.
+    expect(locateCriteria(demoTemplate, meta, values).problems).toEqual([]);
   });
 });
 

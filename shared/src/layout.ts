@@ -5,10 +5,11 @@
  * Excel and the workbook writer renders it into an .xlsx; both read sheets back through `readSheet`.
  */
 import { address, columnLetter, rangeAddress } from "./a1.ts";
+import { type DomainError, domainError } from "./errors.ts";
 import { formatPointsVi, toHundredths, toNumber } from "./points.ts";
 import type { Entry, EntryInput, Template, TieBreakKey } from "./schemas.ts";
 import { scoreUnit } from "./scoring.ts";
-import { isGroup } from "./template.ts";
+import { isGroup, leafIndex } from "./template.ts";
 
 export type CellStyle =
   | "title"
@@ -509,11 +510,12 @@ export function readSheet(
   meta: SheetMeta,
   grid: readonly (readonly GridValue[])[],
   which: "self" | "review" = meta.mode,
+  rows: Readonly<Record<string, number>> = meta.rows,
 ): EntryInput[] {
   const scoreCol = which === "review" ? COL.review : COL.self;
   const noteCol = which === "review" ? COL.reviewNote : COL.note;
   const out: EntryInput[] = [];
-  for (const [criterion, row] of Object.entries(meta.rows)) {
+  for (const [criterion, row] of Object.entries(rows)) {
     const line = grid[row] ?? [];
     const raw = line[scoreCol];
     const score = raw === "" || raw === undefined || raw === null ? null : typeof raw === "boolean" ? String(raw) : raw;
@@ -525,6 +527,79 @@ export function readSheet(
     out.push(entry);
   }
   return out;
+}
+
+/** What a criterion code looks like (the template schema's `CriterionCode`). */
+const CODE_SHAPE = /^[A-Za-z0-9]{1,32}(\.[A-Za-z0-9]{1,32}){0,8}$/;
+
+/**
+ * Finds each leaf criterion's row by the code written in column A of a sheet, not by the rows the metadata remembers:
+ * a sheet whose rows were moved (I.1.b above I.1.a) must read each score with its own criterion, never swapped. Every
+ * problem is reported with its cells: a leaf code found on no row (`SHEET_CODE_MISSING`, at the cell the metadata
+ * expected it), on two rows or more (`SHEET_CODE_DUPLICATED`, every cell listed), and a code-shaped text in column A
+ * that names no criterion, group or part of the template (`SHEET_CODE_UNKNOWN`). Rows above the first template code
+ * (title, header block) are not looked at.
+ * @example locateCriteria(template, meta, grid).rows["I.1.a"] // 8
+ */
+export function locateCriteria(
+  template: Template,
+  meta: Pick<SheetMeta, "rows">,
+  grid: readonly (readonly GridValue[])[],
+): { rows: Record<string, number>; problems: DomainError[] } {
+  const { leaves, byCode, groups } = leafIndex(template);
+  const found = new Map<string, number[]>();
+  const unknown: DomainError[] = [];
+  let started = false;
+  for (let r = 0; r < grid.length; r++) {
+    const v = grid[r]?.[0];
+    if (typeof v !== "string" && typeof v !== "number") continue;
+    const text = String(v).trim().normalize("NFC");
+    if (!text) continue;
+    if (byCode.has(text)) {
+      started = true;
+      const at = found.get(text);
+      if (at) at.push(r);
+      else found.set(text, [r]);
+    } else if (groups.has(text)) started = true;
+    else if (started && CODE_SHAPE.test(text))
+      unknown.push(domainError("SHEET_CODE_UNKNOWN", { cell: address(r, COL.code) }, { code: text }));
+  }
+  const rows: Record<string, number> = {};
+  const problems: DomainError[] = [];
+  for (const leaf of leaves) {
+    const at = found.get(leaf.code);
+    if (!at) {
+      const expected = Object.hasOwn(meta.rows, leaf.code) ? meta.rows[leaf.code] : undefined;
+      problems.push(
+        domainError("SHEET_CODE_MISSING", {
+          criterion: leaf.code,
+          ...(expected !== undefined ? { cell: address(expected, COL.code) } : {}),
+        }),
+      );
+    } else if (at.length > 1) {
+      const cells = at.map((r) => address(r, COL.code));
+      problems.push(
+        domainError("SHEET_CODE_DUPLICATED", { criterion: leaf.code, cell: cells[1] }, { cells: cells.join(", ") }),
+      );
+    } else rows[leaf.code] = at[0]!;
+  }
+  problems.push(...unknown);
+  return { rows, problems };
+}
+
+/**
+ * Reads a filled sheet by criterion code (see `locateCriteria`): the entries of the criteria found on exactly one
+ * row each, and the problems that must refuse the sheet (an upload answers 422 listing them).
+ * @example const { entries, problems } = readSheetByCode(template, up.meta, up.grid)
+ */
+export function readSheetByCode(
+  template: Template,
+  meta: SheetMeta,
+  grid: readonly (readonly GridValue[])[],
+  which: "self" | "review" = meta.mode,
+): { entries: EntryInput[]; problems: DomainError[] } {
+  const { rows, problems } = locateCriteria(template, meta, grid);
+  return { entries: readSheet(meta, grid, which, rows), problems };
 }
 
 /** Zero-based columns of a bloc table that the rank formula compares. */

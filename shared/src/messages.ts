@@ -37,11 +37,18 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     SHEET_NOT_RECOGNISED: "Không nhận ra bảng chấm điểm của thidua trong tệp này.",
     SHEET_WRONG_PERIOD: "Tệp thuộc kỳ thi đua {received}, không phải kỳ {expected}.",
     SHEET_WRONG_UNIT: "Tệp là bảng điểm của đơn vị {received}, không phải của đơn vị {expected}.",
+    SHEET_CODE_MISSING:
+      "Không thấy mã tiêu chí {criterion} ở cột A của trang chấm điểm: hàng của tiêu chí đã bị xóa hoặc mã đã bị sửa.",
+    SHEET_CODE_DUPLICATED:
+      "Mã tiêu chí {criterion} có ở nhiều hàng ({cells}); mỗi tiêu chí chỉ có một hàng, điểm không được đọc nhầm.",
+    SHEET_CODE_UNKNOWN: "Mã «{code}» ở cột A không phải là mã tiêu chí của bảng chấm điểm.",
     INVALID_INPUT: "Mục «{field}» không hợp lệ: {detail}.",
     INVALID_JSON: "Nội dung gửi lên không phải JSON hợp lệ.",
     UNSUPPORTED_MEDIA_TYPE: "Kiểu nội dung {received} không được hỗ trợ; cần {expected}.",
     PAYLOAD_TOO_LARGE: "Nội dung gửi lên quá lớn (tối đa {max} byte).",
     UNAUTHENTICATED: "Cần đăng nhập bằng mã truy cập hợp lệ.",
+    BOOTSTRAP_TOKEN_TOO_SHORT:
+      "Mã khởi tạo BOOTSTRAP_TOKEN của máy chủ ngắn hơn {min} ký tự nên bị từ chối; người quản trị cần đặt một mã dài hơn.",
     FORBIDDEN: "Vai trò của bạn không được phép thực hiện thao tác này.",
     NOT_FOUND: "Không tìm thấy {what}.",
     CONFLICT_STALE_REVISION:
@@ -68,6 +75,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     UPLOAD_ENCRYPTED: "Tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.",
     UPLOAD_DTD: "Tệp tải lên bị từ chối: tệp chứa khai báo DTD không được phép.",
     UPLOAD_CORRUPT: "Tệp tải lên bị hỏng hoặc không đọc được.",
+    UPLOAD_DUPLICATE_PART: "Tệp tải lên bị từ chối: tệp nén chứa hai thành phần cùng tên ({name}).",
     NETWORK_ERROR: "Không kết nối được máy chủ; thao tác sẽ được thực hiện lại khi có mạng.",
     INTERNAL: "Lỗi hệ thống (mã yêu cầu {requestId}). Vui lòng thử lại hoặc báo cho quản trị viên.",
     REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
@@ -108,11 +116,18 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     SHEET_NOT_RECOGNISED: "No thidua scoring sheet was recognised in this file.",
     SHEET_WRONG_PERIOD: "The file belongs to period {received}, not {expected}.",
     SHEET_WRONG_UNIT: "The file is the sheet of unit {received}, not of unit {expected}.",
+    SHEET_CODE_MISSING:
+      "Criterion code {criterion} is not in column A of the scoring sheet: its row was deleted or its code changed.",
+    SHEET_CODE_DUPLICATED:
+      "Criterion code {criterion} is on several rows ({cells}); each criterion has exactly one row, so no score is read under the wrong one.",
+    SHEET_CODE_UNKNOWN: "Code “{code}” in column A is not a criterion code of the scoring table.",
     INVALID_INPUT: "“{field}” is not valid: {detail}.",
     INVALID_JSON: "The body is not valid JSON.",
     UNSUPPORTED_MEDIA_TYPE: "Content type {received} is not supported; expected {expected}.",
     PAYLOAD_TOO_LARGE: "The body is too large (at most {max} bytes).",
     UNAUTHENTICATED: "Sign in with a valid access code.",
+    BOOTSTRAP_TOKEN_TOO_SHORT:
+      "The server's BOOTSTRAP_TOKEN is shorter than {min} characters, so it is refused; the administrator must set a longer one.",
     FORBIDDEN: "Your role may not do this.",
     NOT_FOUND: "{what} was not found.",
     CONFLICT_STALE_REVISION:
@@ -139,6 +154,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     UPLOAD_ENCRYPTED: "The file is password-protected; remove the password and upload it again.",
     UPLOAD_DTD: "The upload was refused: the file contains a document type declaration (DTD), which is not allowed.",
     UPLOAD_CORRUPT: "The upload is damaged or cannot be read.",
+    UPLOAD_DUPLICATE_PART: "The upload was refused: the file holds two parts with the same name ({name}).",
     NETWORK_ERROR: "The server cannot be reached; the action will be retried when the connection returns.",
     INTERNAL: "System error (request id {requestId}). Please try again or tell the administrator.",
     REASON_REQUIRED: "A reason is required for this action.",

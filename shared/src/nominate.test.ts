@@ -74,9 +74,28 @@ describe("nominate (DOMAIN.md computation 6)", () => {
     ).toEqual([
       ["u1", "merit"],
       ["u2", "merit"],
-      ["u3", "vote"], // flags need the vote; the merit certificates are gone
+      ["u3", "full"], // flags need the vote; the merit certificates, which do not, are gone: that decided
       ["u4", "flag-gov"],
     ]);
+  });
+
+  it("gives the reason that decided for the award the unit came closest to (DOMAIN.md, Reasons)", () => {
+    // Issue 11: a unit that needs no vote for the merit certificate but finds it full was told "vote not passed"
+    // (the top award's condition). The certificate is the award it came closest to: it was full.
+    const merits = [cand("m1", 1, "tot"), cand("m2", 2, "tot")];
+    expect(awards([...merits, cand("u3", 3, "xs", { votePassed: false })])).toEqual([
+      ["m1", "merit"],
+      ["m2", "merit"],
+      ["u3", "full"],
+    ]);
+    // Violation excludes it from the flags; the certificates allow a violation but are full.
+    expect(awards([...merits, cand("u3", 3, "xs", { violation: true })])[2]).toEqual(["u3", "full"]);
+    // Tốt: below the flags' band; the certificates (Tốt) are full.
+    expect(awards([...merits, cand("u3", 3, "tot")])[2]).toEqual(["u3", "full"]);
+    // With a certificate free, the same units get it: no reason at all.
+    expect(awards([cand("m1", 1, "tot"), cand("u3", 3, "xs", { votePassed: false })])[1]).toEqual(["u3", "merit"]);
+    // Below every band: the band decided.
+    expect(awards([cand("u1", 1, "ht")])).toEqual([["u1", "band"]]);
   });
 
   it("excludes a unit with a violation from the awards that say so", () => {
@@ -116,10 +135,12 @@ describe("nominate (DOMAIN.md computation 6)", () => {
 
   it("nominates nothing when the vote failed its quorum, not even awards without a vote", () => {
     expect(awards([cand("u1", 1), cand("u2", 2, "tot"), cand("u3", 3, "xs", { withdrawn: true })], true)).toEqual([
-      ["u1", "vote"],
-      ["u2", "vote"],
+      ["u1", "quorum"],
+      ["u2", "quorum"],
       ["u3", "withdrawn"],
     ]);
+    // A unit below every award's band was not stopped by the failed vote.
+    expect(awards([cand("u1", 1, "ht")], true)).toEqual([["u1", "band"]]);
     expect(nominate(tinyRulebook, [cand("u1", 1)], { quorumFailed: true }).leadingUnitId).toBeNull();
   });
 });

@@ -18,14 +18,34 @@ export interface NominationCandidate {
   votePassed: boolean;
 }
 
-export type NotNominatedReason = "withdrawn" | "band" | "vote" | "violation" | "full";
+/**
+ * Why a unit got no award (DOMAIN.md, "Reasons"): withdrawn, band below the award's minimum, violation, vote not
+ * passed, vote failed for want of quorum (`quorum`), or the award already full.
+ */
+export type NotNominatedReason = "withdrawn" | "band" | "vote" | "violation" | "quorum" | "full";
 
 export interface Nomination {
   unitId: string;
   award: string | null;
-  /** When no award: why not for the highest award the unit could otherwise have reached. */
+  /**
+   * When no award: the reason that decided for the award the unit came closest to (the one whose conditions it met
+   * furthest: band, then violation, then vote, then room), the highest such award on a tie.
+   */
   reason: NotNominatedReason | null;
 }
+
+/**
+ * How far a unit got through an award's conditions, checked in this order: band, violation, vote (or the quorum),
+ * room. A unit that met every condition but found the award full came closest of all.
+ */
+const STAGE: Record<NotNominatedReason, number> = {
+  withdrawn: 0,
+  band: 1,
+  violation: 2,
+  vote: 3,
+  quorum: 3,
+  full: 4,
+};
 
 /**
  * Units sharing a rank that qualified for an award with room for only some of them. The rules do not say who goes
@@ -52,7 +72,8 @@ export interface NominationResult {
 
 /**
  * Walks the candidates in rank order. When the vote was held and failed its quorum (`quorumFailed`), nothing is
- * nominated at all (DOMAIN.md, computation 5), not even awards that need no vote: every unit gets reason `vote`.
+ * nominated at all (DOMAIN.md, computation 5), not even awards that need no vote: a unit that met an award's band
+ * and violation conditions gets reason `quorum` (the failed vote decided), one that did not gets that reason.
  * @example nominate(rulebook, candidates).leadingUnitId
  */
 export function nominate(
@@ -80,16 +101,13 @@ export function nominate(
       nominations.push({ unitId: c.unitId, award: null, reason: "withdrawn" });
       continue;
     }
-    if (options.quorumFailed) {
-      nominations.push({ unitId: c.unitId, award: null, reason: "vote" });
-      continue;
-    }
     let given: string | null = null;
-    let firstReason: NotNominatedReason | null = null;
+    let closest: NotNominatedReason | null = null;
     for (const award of rulebook.awards) {
       let reason: NotNominatedReason | null = null;
       if (bandRank(rulebook as Rulebook, c.bandKey) > bandRank(rulebook as Rulebook, award.minBand)) reason = "band";
       else if (award.violationExcludes && c.violation) reason = "violation";
+      else if (options.quorumFailed) reason = "quorum";
       else if (award.requiresVote && !c.votePassed) reason = "vote";
       else if ((byAward[award.key]?.length ?? 0) >= award.maxCount) {
         reason = "full";
@@ -101,9 +119,10 @@ export function nominate(
         rankOf.set(c.unitId, c.rank);
         break;
       }
-      firstReason ??= reason;
+      // The award the unit came closest to decides its reason; on a tie, the higher award (met first) keeps it.
+      if (closest === null || STAGE[reason] > STAGE[closest]) closest = reason;
     }
-    nominations.push({ unitId: c.unitId, award: given, reason: given ? null : (firstReason ?? "band") });
+    nominations.push({ unitId: c.unitId, award: given, reason: given ? null : (closest ?? "band") });
   }
   const top = rulebook.awards[0];
   const leadingUnitId = top ? (byAward[top.key]?.[0] ?? null) : null;

@@ -169,3 +169,54 @@ export function toXls(bytes: Uint8Array): Uint8Array {
     w.cleanup();
   }
 }
+
+/** A word printed on a PDF page and its box, in points from the page's top left corner. */
+export interface PdfWord {
+  text: string;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  pageWidth: number;
+}
+
+/**
+ * Converts to PDF and returns the words LibreOffice printed on page `page`, with their boxes (`pdftotext -bbox`):
+ * a word clipped off the page or out of its cell is missing or lies outside where it belongs.
+ */
+export function pdfWords(bytes: Uint8Array, page = 1): PdfWord[] {
+  const w = workDir();
+  try {
+    const file = path.join(w.dir, "book.xlsx");
+    writeFileSync(file, bytes);
+    soffice(w.profile, ["--convert-to", "pdf", "--outdir", w.dir, file]);
+    const html = execFileSync(
+      "pdftotext",
+      ["-bbox", "-f", String(page), "-l", String(page), path.join(w.dir, "book.pdf"), "-"],
+      {
+        encoding: "utf8",
+      },
+    );
+    const width = Number(/<page width="([\d.]+)"/.exec(html)?.[1] ?? 0);
+    const words: PdfWord[] = [];
+    for (const m of html.matchAll(
+      /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g,
+    ))
+      words.push({
+        text: m[5]!
+          .replace(/&amp;/g, "&")
+          .replace(/&lt;/g, "<")
+          .replace(/&gt;/g, ">")
+          .replace(/&quot;/g, '"')
+          .normalize("NFC"),
+        xMin: Number(m[1]),
+        yMin: Number(m[2]),
+        xMax: Number(m[3]),
+        yMax: Number(m[4]),
+        pageWidth: width,
+      });
+    return words;
+  } finally {
+    w.cleanup();
+  }
+}

@@ -21,7 +21,7 @@ import {
 } from "../../worker/src/workbook/index.ts";
 
 import { demoInput, generatedInput, INJECTIONS, rankingContext } from "./fixtures.ts";
-import { firstPagePng, recalcCsv, resaveXlsx, SOFFICE } from "./libreoffice.ts";
+import { firstPagePng, pdfWords, recalcCsv, resaveXlsx, SOFFICE } from "./libreoffice.ts";
 
 /** Runs scripts/verify-ranking.mjs on a workbook; returns its exit code and output. */
 function verifyScript(bytes: Uint8Array): { status: number | null; out: string } {
@@ -274,5 +274,34 @@ describe("ranking workbook", () => {
     writeFileSync(path.join(ARTIFACTS, "ranking-demo.xlsx"), bytes);
     const pages = firstPagePng(bytes, path.join(ARTIFACTS, "ranking-page1.png"));
     expect(pages).toBeGreaterThanOrEqual(5);
+  });
+
+  it.skipIf(!SOFFICE)("prints a 90-character bloc name whole in the administrative header (LibreOffice PDF)", () => {
+    // Issue 11: a name longer than about 35 characters was clipped on both sides ("HỐI … ĐỘC LẬ").
+    const name = "Khối thi đua các cơ quan nội chính, tư pháp và bảo vệ pháp luật Thành phố Hồ Chí Minh số VI";
+    expect(name.length).toBeGreaterThanOrEqual(90);
+    const input = demoInput();
+    const issuing = `KHỐI TRƯỞNG ${name.toUpperCase()}`;
+    const ctx = {
+      ...rankingContext(input, "closed"),
+      blocName: name,
+      issuingBody: ["CÔNG AN THÀNH PHỐ HỒ CHÍ MINH", issuing],
+    };
+    const words = pdfWords(rankingWorkbook(consolidate(input), ctx));
+    const nation = words.find((w) => w.text === "CỘNG")!;
+    expect(nation).toBeDefined();
+    // The left block: everything printed left of the national motto, above the title.
+    const title = words.find((w) => w.text === "BẢNG")!;
+    const left = words.filter((w) => w.xMax < nation.xMin && w.yMax < title.yMin);
+    const printed = left.map((w) => w.text);
+    // Every word of the issuing line is printed, on the page, inside the block, in reading order.
+    const expected = issuing.split(" ");
+    let at = 0;
+    for (const word of printed) if (word === expected[at]) at++;
+    expect(at, `printed: ${printed.join(" ")}`).toBe(expected.length);
+    for (const w of left) {
+      expect(w.xMin, w.text).toBeGreaterThanOrEqual(0);
+      expect(w.xMax, w.text).toBeLessThan(nation.xMin);
+    }
   });
 });

@@ -4,11 +4,12 @@
  * `routes/<resource>.ts` with the `allow()` guard and `periodScope()` from `service.ts`, mount it here, and add its
  * rows to the authorisation table in `test/authz.test.ts` (the test fails for a route without one).
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { MIN_SECRET_LENGTH, reportConfigProblems } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError, handleError } from "./errors.ts";
 import { authenticate, MAX_BODY_BYTES, rateLimit } from "./middleware.ts";
@@ -27,6 +28,33 @@ import { ballotRoutes, votingRoutes } from "./routes/voting.ts";
 import { workbookRoutes } from "./routes/workbooks.ts";
 
 export const API_BASE = "/api/v1";
+
+/**
+ * Answers to a request that carries a credential (a bearer token, or a signed link) are never stored by a browser or
+ * a proxy: `Cache-Control: no-store` unless the route set its own (the workbooks say `private, no-store`). Errors
+ * included: a 403 also says something about the caller.
+ */
+/**
+ * A secret set too short is refused loudly, never silently (config.ts): printed once, `GET /health` answers 503 with
+ * the settings at fault, and a bearer equal to a too-short `BOOTSTRAP_TOKEN` is told why it is refused.
+ */
+const refuseMisconfiguration: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const problems = reportConfigProblems(c.env);
+  if (problems.length === 0) return next();
+  if (c.req.path === `${API_BASE}/health`)
+    return c.json({ ok: false, misconfigured: problems.map((p) => p.setting) }, 503);
+  const bootstrap = c.env.BOOTSTRAP_TOKEN;
+  const bearer = /^Bearer\s+(\S+)$/i.exec((c.req.header("authorization") ?? "").trim())?.[1];
+  if (bootstrap && bearer === bootstrap && problems.some((p) => p.setting === "BOOTSTRAP_TOKEN"))
+    throw new ApiError(401, "BOOTSTRAP_TOKEN_TOO_SHORT", { min: MIN_SECRET_LENGTH });
+  return next();
+};
+
+const noStoreWhenCredentialed: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const credentialed = c.req.header("authorization") !== undefined || c.req.query("sig") !== undefined;
+  if (credentialed && !c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+};
 
 /** Builds the app; exported so tests can enumerate `app.routes`. */
 export function createApp(): Hono<AppEnv> {
@@ -62,7 +90,9 @@ export function createApp(): Hono<AppEnv> {
       },
     }),
   );
-  // 4. authentication (sets the principal; routes decide with allow())
+  // 4. authentication (sets the principal; routes decide with allow()), after the configuration check
+  app.use(noStoreWhenCredentialed);
+  app.use(refuseMisconfiguration);
   app.use(authenticate);
   // 5. rate limit (per token, else per client address)
   app.use(rateLimit);

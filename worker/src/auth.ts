@@ -1,7 +1,8 @@
 /**
  * Tokens and who may see what. Tokens are random, shown once and stored only as SHA-256 hashes, with expiry and
- * revocation. Scope: council sees everything; secretariat and board one bloc; a clerk one unit; a voter code one unit
- * in one period, once. A period outside the caller's scope is answered 404, so other blocs' existence stays hidden.
+ * revocation. Scope: council sees everything; secretariat and board one bloc; a clerk one unit (in the periods of the
+ * bloc whose secretariat issued its token, or of every bloc for a council token without a bloc); a voter code one
+ * unit in one period, once. A period outside the caller's scope is answered 404, so other blocs' existence stays hidden.
  */
 import type { Context } from "hono";
 import type { Period, Role } from "../../shared/src/index.ts";
@@ -79,7 +80,11 @@ export function canSeePeriod(p: Principal, period: Pick<Period, "id" | "blocId" 
     case "board":
       return p.blocId === period.blocId;
     case "clerk":
-      return p.unitId !== null && period.members.includes(p.unitId);
+      // A clerk token issued by a bloc's secretariat carries that bloc: it reaches only that bloc's periods, even
+      // when its unit is also a member of another bloc's period. The council's tokens may carry none (every bloc).
+      return (
+        p.unitId !== null && period.members.includes(p.unitId) && (p.blocId === null || p.blocId === period.blocId)
+      );
     case "voter":
       return p.periodId === period.id;
   }

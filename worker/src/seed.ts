@@ -89,6 +89,8 @@ export async function seedDemo(
     tokens.clerks[u.id] = await issue({
       role: "clerk",
       unitId: u.id,
+      // Bound to Khối VIII, as a code the bloc's secretariat issues: it reaches Khối VIII's periods only.
+      blocId: demoBloc.id,
       label: demoLabels.clerk(u.shortName),
     });
   return { periodId: period.id, blocId: demoBloc.id, tokens };

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { demoEntries, demoTemplate } from "../../shared/src/index.ts";
 import { createApp } from "../src/app.ts";
 import { OPERATIONS } from "../src/openapi.ts";
-import { PA, type PrincipalName, twoBlocs, UNIT_A1 } from "./fixture.ts";
+import { PA, PB_SHARED, type PrincipalName, twoBlocs, UNIT_A1 } from "./fixture.ts";
 import { api, BOOT } from "./helpers.ts";
 
 type Row = {
@@ -19,7 +19,17 @@ type Row = {
   query?: string;
 };
 
-const READERS: PrincipalName[] = ["council", "secA", "secB", "boardA", "boardB", "clerkA1", "clerkA2", "clerkB"];
+const READERS: PrincipalName[] = [
+  "council",
+  "secA",
+  "secB",
+  "boardA",
+  "boardB",
+  "clerkA1",
+  "clerkA2",
+  "clerkB",
+  "clerkB2",
+];
 const AUTHENTICATED: PrincipalName[] = [...READERS, "voterA"];
 const IN_BLOC_A: PrincipalName[] = ["council", "secA", "boardA", "clerkA1", "clerkA2"];
 const UNIT_A1_READERS: PrincipalName[] = ["council", "secA", "boardA", "clerkA1"];
@@ -99,6 +109,9 @@ const TABLE: Record<string, Row> = {
   // Workbooks: clerks get the ranking once results are published (403 RESULTS_NOT_PUBLISHED before).
   "GET /api/v1/periods/:periodId/ranking.xlsx": { allowed: ["council", "secA", "boardA"] },
   "POST /api/v1/periods/:periodId/ranking-link": { allowed: ["council", "secA", "boardA"] },
+  "GET /api/v1/periods/:periodId/links": { allowed: ["council", "secA"] },
+  "DELETE /api/v1/periods/:periodId/links": { allowed: ["council", "secA"] },
+  "DELETE /api/v1/periods/:periodId/links/:linkId": { allowed: ["council", "secA"] },
   "GET /api/v1/periods/:periodId/units/:unitId/template.xlsx": { allowed: ["council", "secA", "clerkA1"] },
   "POST /api/v1/periods/:periodId/units/:unitId/upload": { allowed: ["clerkA1", "secA"], body: "not a workbook" },
 };
@@ -117,6 +130,10 @@ beforeAll(async () => {
 
 async function pathFor(route: string): Promise<string> {
   let p = route.replace(/^\S+ \/api\/v1/, "");
+  if (p.includes(":linkId")) {
+    const made = await api("POST", `/periods/${PA}/ranking-link`, BOOT);
+    p = p.replace(":linkId", made.body.id);
+  }
   if (p.includes(":tokenId")) {
     const t = await api("POST", "/tokens", BOOT, { role: "board", blocId: "khoi-viii", label: "to revoke" });
     p = p.replace(":tokenId", t.body.id);
@@ -155,6 +172,8 @@ describe("authorisation", () => {
       const r = await api(method, path, tokens[who], row.body, { "cf-connecting-ip": ip });
       const label = `${route} as ${who}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
       expect(r.status, label).not.toBe(500);
+      // Nothing answered to a credentialed request may be stored by a browser or a proxy (errors included).
+      if (tokens[who]) expect(r.headers.get("cache-control") ?? "", label).toContain("no-store");
       if (row.allowed === "public") {
         expect(r.status, label).toBe(200);
       } else if (row.allowed.includes(who)) {
@@ -165,7 +184,9 @@ describe("authorisation", () => {
       } else {
         expect([403, 404], label).toContain(r.status);
         // Another bloc's principal that holds an allowed role is told the period does not exist, never "forbidden".
-        const crossBloc = who === "secB" || who === "boardB" || who === "clerkB";
+        // clerkB2 is bloc X's clerk code for Khối VIII's own unit: bloc X's secretariat issued it, so Khối VIII's
+        // periods do not exist for it either.
+        const crossBloc = who === "secB" || who === "boardB" || who === "clerkB" || who === "clerkB2";
         const roleAllowed = row.allowed.some((a) => a.replace(/[AB]\d?$/, "") === who.replace(/[AB]\d?$/, ""));
         if (crossBloc && roleAllowed && route.includes(":periodId")) expect(r.status, label).toBe(404);
       }
@@ -189,5 +210,49 @@ describe("authorisation", () => {
     expect(w.status).toBe(403);
     const sheet = await api("GET", `/periods/${PA}/sheet`, tokens.clerkA2);
     expect(Object.keys(sheet.body.revisions)).toEqual([]);
+  });
+
+  it("a clerk code issued by a bloc's secretariat reaches only that bloc's periods, even for a shared unit", async () => {
+    // Bloc X's draft period lists Khối VIII's unit; bloc X's secretariat issued a clerk code for it (clerkB2).
+    const me = await api("GET", "/me", tokens.clerkB2);
+    expect(me.body).toMatchObject({ role: "clerk", unitId: UNIT_A1, blocId: "khoi-x" });
+    const pushed = await api("POST", `/periods/${PA}/units/${UNIT_A1}/submissions`, tokens.clerkB2, {
+      ...push,
+      clientId: "authz-shared-unit-push",
+    });
+    expect(pushed.status).toBe(404);
+    const sheet = await api("GET", `/periods/${PA}/sheet`, tokens.clerkB2);
+    expect(sheet.status).toBe(404);
+    const listed = await api("GET", "/periods", tokens.clerkB2);
+    expect(listed.body.periods.map((p: { id: string }) => p.id)).toEqual([PB_SHARED]);
+    expect((await api("GET", `/periods/${PB_SHARED}`, tokens.clerkB2)).status).toBe(200);
+    expect((await api("GET", "/blocs/khoi-viii", tokens.clerkB2)).status).toBe(404);
+    // The council's and Khối VIII's code for the same unit still reach Khối VIII's period.
+    expect((await api("GET", `/periods/${PA}/sheet`, tokens.clerkA1)).status).toBe(200);
+    // A secretariat cannot issue a code bound to another bloc.
+    const foreign = await api("POST", "/tokens", tokens.secB, {
+      role: "clerk",
+      unitId: UNIT_A1,
+      blocId: "khoi-viii",
+      label: "Thử",
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it("a secretariat lists and revokes only the tokens it could have issued", async () => {
+    const idOf = async (t: string | null) => (await api("GET", "/me", t)).body.tokenId as string;
+    const clerkA1 = await idOf(tokens.clerkA1);
+    const clerkB2 = await idOf(tokens.clerkB2);
+    const listB = (await api("GET", "/tokens", tokens.secB)).body.tokens.map((t: { id: string }) => t.id);
+    expect(listB).toContain(clerkB2);
+    expect(listB).not.toContain(clerkA1);
+    const listA = (await api("GET", "/tokens", tokens.secA)).body.tokens.map((t: { id: string }) => t.id);
+    expect(listA).toContain(clerkA1);
+    expect(listA).not.toContain(clerkB2);
+    // Bloc X's secretariat cannot revoke Khối VIII's clerk code for the unit they share, nor the other way round.
+    expect((await api("DELETE", `/tokens/${clerkA1}`, tokens.secB)).status).toBe(404);
+    expect((await api("DELETE", `/tokens/${clerkB2}`, tokens.secA)).status).toBe(404);
+    expect((await api("GET", "/me", tokens.clerkA1)).status).toBe(200);
+    expect((await api("GET", "/me", tokens.clerkB2)).status).toBe(200);
   });
 });

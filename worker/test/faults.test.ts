@@ -238,6 +238,26 @@ describe("access codes (mã truy cập)", () => {
     });
     expect(forever.status).toBe(422);
     expect(forever.body.error.details[0]).toMatchObject({ code: "INVALID_INPUT", path: "/expiresAt" });
+    // Nor the council's: every code lives at most 366 days (a council code expiring in 9999 was accepted).
+    for (const body of [
+      { role: "council", label: "Mãi mãi", expiresAt: "9999-12-31T23:59:59Z" },
+      {
+        role: "board",
+        blocId: "khoi-viii",
+        label: "Hai năm",
+        expiresAt: new Date(Date.now() + 367 * 86400_000).toISOString(),
+      },
+    ]) {
+      const r = await api("POST", "/tokens", BOOT, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.error.details[0]).toMatchObject({ code: "INVALID_INPUT", path: "/expiresAt" });
+    }
+    const year = await api("POST", "/tokens", BOOT, {
+      role: "council",
+      label: "Một năm",
+      expiresAt: new Date(Date.now() + 365 * 86400_000).toISOString(),
+    });
+    expect(year.status).toBe(201);
     // Revoked: the code stops working, and the audit log of the bloc says who did it, once (revoking a revoked code
     // changes nothing and records nothing).
     expect((await api("DELETE", `/tokens/${made.body.id}`, sec)).status).toBe(200);
@@ -253,6 +273,37 @@ describe("access codes (mã truy cập)", () => {
     expect(audited.results).toEqual([
       { action: "token.create", actor_role: "secretariat" },
       { action: "token.revoke", actor_role: "secretariat" },
+    ]);
+  });
+
+  it("migration 0003 binds the clerk codes a secretariat issued before to its bloc, and leaves the council's unbound", async () => {
+    const { env } = await import("cloudflare:test");
+    const migrations = (env as unknown as { TEST_MIGRATIONS: { name: string; queries: string[] }[] }).TEST_MIGRATIONS;
+    const m = migrations.find((x) => x.name.startsWith("0003_"))!;
+    const backfill = m.queries.find((q) => q.includes("UPDATE tokens"))!;
+    expect(backfill).toBeDefined();
+    const at = "2026-01-01T00:00:00Z";
+    const token = (id: string) =>
+      DB.prepare(
+        "INSERT INTO tokens (id, hash, role, bloc_id, unit_id, period_id, label, created_at, created_by) VALUES (?, ?, 'clerk', NULL, 'vks-tphcm', NULL, 'old', ?, 'old')",
+      ).bind(id, `hash-${id}`, at);
+    const created = (id: string, role: string, bloc: string | null) =>
+      DB.prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) VALUES (?, NULL, 'vks-tphcm', ?, 'x', ?, 'x', 'token.create', ?, 'r')",
+      ).bind(bloc, at, role, JSON.stringify({ tokenId: id, role: "clerk" }));
+    await DB.batch([
+      token("old-by-sec"),
+      created("old-by-sec", "secretariat", "khoi-viii"),
+      token("old-by-council"),
+      created("old-by-council", "council", null),
+    ]);
+    await DB.prepare(backfill).run();
+    const rows = await DB.prepare(
+      "SELECT id, bloc_id FROM tokens WHERE id IN ('old-by-sec', 'old-by-council') ORDER BY id",
+    ).all<{ id: string; bloc_id: string | null }>();
+    expect(rows.results).toEqual([
+      { id: "old-by-council", bloc_id: null },
+      { id: "old-by-sec", bloc_id: "khoi-viii" },
     ]);
   });
 
@@ -518,6 +569,39 @@ describe("transport", () => {
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(String(page.body)).toContain("/api/v1/periods/{periodId}/units/{unitId}/submissions");
     expect(String(page.body)).not.toContain("<script");
+  });
+});
+
+describe("configuration", () => {
+  it("a BOOTSTRAP_TOKEN shorter than 16 characters is refused loudly: printed, /health 503, and its bearer told why", async () => {
+    const { env } = await import("cloudflare:test");
+    const { createApp } = await import("../src/app.ts");
+    const { configProblems } = await import("../src/config.ts");
+    const short = { ...(env as object), BOOTSTRAP_TOKEN: "tooshort123" };
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+    try {
+      const app = createApp();
+      const health = await app.request("/api/v1/health", {}, short);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ ok: false, misconfigured: ["BOOTSTRAP_TOKEN"] });
+      const me = await app.request("/api/v1/me", { headers: { authorization: "Bearer tooshort123" } }, short);
+      expect(me.status).toBe(401);
+      const err = ((await me.json()) as { error: { code: string; message: string; messageEn: string } }).error;
+      expect(err.code).toBe("BOOTSTRAP_TOKEN_TOO_SHORT");
+      expect(err.message).toContain("ngắn hơn 16 ký tự");
+      expect(err.messageEn).toContain("shorter than 16 characters");
+    } finally {
+      console.error = original;
+    }
+    // Printed once per isolate, in both languages (wrangler dev shows it at start: index.ts reports at load).
+    expect(configProblems(short)).toHaveLength(1);
+    expect(configProblems({ BOOTSTRAP_TOKEN: "x".repeat(16), LINK_SECRET: "short" })[0]!.setting).toBe("LINK_SECRET");
+    expect(configProblems({})).toEqual([]);
+    expect(errors.join("\n")).toMatch(/MISCONFIGURED: BOOTSTRAP_TOKEN có 11 ký tự.*BOOTSTRAP_TOKEN has 11 characters/);
+    // The configured token of this suite is long enough: everything answers as usual.
+    expect((await api("GET", "/health")).status).toBe(200);
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * Two blocs for authorisation and fuzz tests: Khối VIII (the demo, period open, one sheet pushed) and a second bloc
- * with its own period, and one token per role and scope, plus revoked, expired and voter credentials.
+ * with its own period, and one token per role and scope, plus revoked, expired and voter credentials. The second
+ * bloc also has next year's draft period listing Khối VIII's unit ca-tphcm, and its secretariat's clerk token for
+ * that unit (`clerkB2`): a unit shared by two blocs must give neither bloc a reach into the other's periods.
  */
 import { demoEntries, demoPeriod, demoTemplate } from "../../shared/src/index.ts";
 import { normaliseCredential, randomId, sha256Hex } from "../src/auth.ts";
@@ -9,6 +11,8 @@ import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
 
 export const PA = "khoi-viii-2017";
 export const PB = "khoi-x-2017";
+/** Bloc X's draft period of the next year, which lists Khối VIII's unit UNIT_A1 too. */
+export const PB_SHARED = "khoi-x-2018";
 export const UNIT_A1 = "ca-tphcm";
 
 export type PrincipalName =
@@ -23,6 +27,7 @@ export type PrincipalName =
   | "clerkA1"
   | "clerkA2"
   | "clerkB"
+  | "clerkB2"
   | "voterA";
 
 export async function twoBlocs(): Promise<Record<PrincipalName, string | null>> {
@@ -49,6 +54,17 @@ export async function twoBlocs(): Promise<Record<PrincipalName, string | null>> 
   const secB = await token({ role: "secretariat", blocId: "khoi-x", label: "Thư ký cụm X" });
   const boardB = await token({ role: "board", blocId: "khoi-x", label: "Lãnh đạo cụm X" });
   const clerkB = await token({ role: "clerk", unitId: "ubnd-q1", label: "Cán bộ UBND Q1" });
+  await ok("POST", "/periods", {
+    ...demoPeriod(futureDeadline()),
+    id: PB_SHARED,
+    year: 2018,
+    blocId: "khoi-x",
+    members: ["ubnd-q1", UNIT_A1],
+    leaderUnitId: "ubnd-q1",
+    deputyUnitId: null,
+  });
+  const clerkB2 = await api("POST", "/tokens", secB, { role: "clerk", unitId: UNIT_A1, label: "Cán bộ CA (cụm X)" });
+  if (clerkB2.status !== 201) throw new Error(`clerkB2: ${clerkB2.status} ${JSON.stringify(clerkB2.body)}`);
   const revoked = await token({ role: "council", label: "revoked" });
   const list = (await ok("GET", "/tokens")) as { tokens: { id: string; label: string }[] };
   await ok("DELETE", `/tokens/${list.tokens.find((t) => t.label === "revoked")!.id}`);
@@ -80,6 +96,7 @@ export async function twoBlocs(): Promise<Record<PrincipalName, string | null>> 
     clerkA1: seed.tokens.clerks[UNIT_A1]!,
     clerkA2: seed.tokens.clerks["vks-tphcm"]!,
     clerkB,
+    clerkB2: clerkB2.body.token as string,
     voterA,
   };
 }

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { demoBloc, demoEntries, demoPeriod, demoRulebook, demoTemplate } from "../../shared/src/index.ts";
 import { OPERATIONS } from "../src/openapi.ts";
+import { hasDoctype, walkXml } from "../src/workbook/xml.ts";
 import { PA, twoBlocs, UNIT_A1 } from "./fixture.ts";
 import { api, BOOT, futureDeadline } from "./helpers.ts";
 
@@ -257,6 +258,14 @@ const targets: Target[] = [
   },
   { method: "DELETE", op: "/tokens/:tokenId", path: "/tokens/no-such-token", valid: undefined, pool: "council" },
   {
+    method: "DELETE",
+    op: "/periods/:periodId/links/:linkId",
+    path: `/periods/${PA}/links/no-such-link`,
+    valid: undefined,
+    pool: "sec",
+  },
+  { method: "DELETE", op: "/periods/:periodId/links", path: `/periods/${PA}/links`, valid: undefined, pool: "sec" },
+  {
     method: "POST",
     op: "/periods/:periodId/units/:unitId/upload",
     path: `/periods/${PA}/units/${UNIT_A1}/upload`,
@@ -318,4 +327,99 @@ describe("fuzz", () => {
     },
     60_000,
   );
+});
+
+/** A piece repeated to (at least) one mebibyte. */
+const MIB = 1024 * 1024;
+const fill = (head: string, piece: string, tail = "") =>
+  head + piece.repeat(Math.ceil((MIB - head.length - tail.length) / piece.length)) + tail;
+
+/**
+ * Hostile XML shapes, each one mebibyte: what a clerk can put in any part of its own upload. The reader must stay
+ * linear in its input whatever the shape (a tag name of 120,000 characters with no `=` once held the worker 8.5 s).
+ */
+const ADVERSARIAL: Record<string, string> = {
+  "a long attribute name with no '='": fill("<Types><Default ", "a", ' Extension="xml"/></Types>'),
+  "a long prefixed name with no '='": fill("<Default x:", "a.b-c_1:", "/>"),
+  "a long name then spaces, no '='": fill(`<Default ${"a".repeat(MIB / 2)}`, " ", ">"),
+  "many attributes": fill("<Default ", "a=\"1\" b='2' ", "/>"),
+  "names and '=' without values": fill("<Default ", "a=", ">"),
+  "an unclosed double quote": fill('<Default a="', "x"),
+  "unclosed quotes of both kinds": fill("<Default ", "a=\"b a='c ", ">"),
+  "an unclosed quote closed by the document's end": fill("<Default a='x\" ", 'b="c" '),
+  "a flood of '<'": fill("", "<"),
+  "a flood of '<a '": fill("", "<a "),
+  "a flood of '</'": fill("", "</"),
+  "a flood of '<!'": fill("", "<!"),
+  "a flood of '<?'": fill("", "<?"),
+  "a flood of '<!--'": fill("", "<!--"),
+  "a flood of '<![CDATA['": fill("", "<![CDATA["),
+  "deep nesting": fill("", "<a>") + "</a>".repeat(MIB / 3),
+  "deep nesting with attributes": fill("", '<a b="c">'),
+  "a flood of references": fill("<t>", "&#x1EC7;&amp;&bogus;&", "</t>"),
+  "a flood of references in an attribute": fill('<t a="', "&#233;&lt;&", '"/>'),
+  "a name of name characters only": fill("<", "a"),
+};
+
+describe("the upload XML reader", () => {
+  /** Fastest of three runs, in milliseconds: the machine is shared, and the bound is about the algorithm. */
+  function parseMs(xml: string): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 3; run++) {
+      const t0 = performance.now();
+      let events = 0;
+      if (!hasDoctype(xml))
+        walkXml(xml, () => {
+          events++;
+          return undefined;
+        });
+      best = Math.min(best, performance.now() - t0);
+      expect(events).toBeGreaterThanOrEqual(0);
+    }
+    return best;
+  }
+
+  // 100 ms per mebibyte on an idle machine; this one is shared by seven engineers, hence the slack. The former
+  // scan took minutes on the first shape (quadratic: 8.5 s for 120,000 characters).
+  const BUDGET_MS = 250;
+
+  it.each(Object.entries(ADVERSARIAL))("reads or refuses one mebibyte of %s in bounded time", (_, xml) => {
+    expect(xml.length).toBeGreaterThanOrEqual(MIB);
+    const ms = parseMs(xml);
+    expect(ms, `${ms.toFixed(1)} ms`).toBeLessThan(BUDGET_MS);
+  });
+
+  it("reads generated mixtures of hostile pieces in time linear in their length", () => {
+    const piece = fc.constantFrom(
+      "<",
+      ">",
+      "/",
+      "a",
+      "x:",
+      " ",
+      "=",
+      '"',
+      "'",
+      "&",
+      "&amp;",
+      "<!--",
+      "-->",
+      "<![CDATA[",
+      "]]>",
+      "<?",
+      "?>",
+      "<a ",
+      "</a>",
+      'b="c"',
+      "\u00a0",
+      "ệ",
+    );
+    const samples = fc.sample(fc.array(piece, { minLength: 1, maxLength: 24 }), { numRuns: 40, seed: 20171215 });
+    for (const pieces of samples) {
+      const unit = pieces.join("");
+      const xml = fill("<Types><Default ", unit);
+      const ms = parseMs(xml);
+      expect(ms, `${ms.toFixed(1)} ms for ${JSON.stringify(unit)} repeated`).toBeLessThan(BUDGET_MS);
+    }
+  });
 });

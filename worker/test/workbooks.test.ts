@@ -4,7 +4,7 @@
  * with hostile or misdirected files refused with their documented status.
  */
 import { SELF } from "cloudflare:test";
-import { strToU8, zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   demoEntries,
@@ -36,6 +36,39 @@ function sheetCtx(unitId: string): SheetContext {
 /** A template workbook filled as a clerk would fill it (the writer prefilled with the entries). */
 function filled(unitId: string, entries = demoEntries(unitId)): Uint8Array {
   return templateWorkbook(demoTemplate, sheetCtx(unitId), validateEntries(demoTemplate, entries).entries);
+}
+
+/** The workbook with its scoring sheet's XML edited (the sheet that holds the criteria: sheet1.xml). */
+function editScoringSheet(bytes: Uint8Array, edit: (xml: string) => string): Uint8Array {
+  const parts = unzipSync(bytes);
+  parts["xl/worksheets/sheet1.xml"] = strToU8(edit(strFromU8(parts["xl/worksheets/sheet1.xml"]!)));
+  return zipSync(parts);
+}
+
+/** The one-based row of a criterion in a template workbook, from its metadata. */
+function rowOf(bytes: Uint8Array, code: string): number {
+  const up = readUpload(bytes);
+  if (!up.ok) throw new Error(up.detail);
+  return up.meta.rows[code]! + 1;
+}
+
+const rowXml = (xml: string, r: number) => new RegExp(`<row r="${r}"[^>]*>([\\s\\S]*?)</row>`).exec(xml)!;
+
+/** Swaps the cells of two rows, as moving one row above the other in Excel does. */
+function swapRows(xml: string, a: number, b: number): string {
+  const ra = rowXml(xml, a);
+  const rb = rowXml(xml, b);
+  const cellsA = ra[1]!.replaceAll(`r="A${a}"`, `r="A${b}"`);
+  const cellsB = rb[1]!.replaceAll(`r="A${b}"`, `r="A${a}"`);
+  return xml.replace(ra[0], ra[0].replace(ra[1]!, cellsB)).replace(rb[0], rb[0].replace(rb[1]!, cellsA));
+}
+
+/** Writes `code` as the text of column A on row `r`. */
+function setCode(xml: string, r: number, code: string): string {
+  return xml.replace(
+    new RegExp(`<c r="A${r}"([^>]*?) t="s"><v>\\d+</v></c>`),
+    `<c r="A${r}"$1 t="inlineStr"><is><t>${code}</t></is></c>`,
+  );
 }
 
 async function fetchBytes(path: string, token: string) {
@@ -115,6 +148,91 @@ describe("workbooks", () => {
     ]);
   });
 
+  it("reads each score by the criterion code on its own row: rows moved in Excel keep their criteria", async () => {
+    // Issue 11: I.1.b moved above I.1.a was stored as I.1.a = I.1.b's score with I.1.b's evidence.
+    const unit = "cthads-tphcm";
+    const entries = demoEntries(unit).map((e) =>
+      e.criterion === "I.1.a"
+        ? { ...e, score: 4, evidence: "Báo cáo I.1.a" }
+        : e.criterion === "I.1.b"
+          ? { ...e, score: 3, evidence: "Báo cáo I.1.b" }
+          : e,
+    );
+    const original = filled(unit, entries);
+    const swapped = editScoringSheet(original, (xml) =>
+      swapRows(xml, rowOf(original, "I.1.a"), rowOf(original, "I.1.b")),
+    );
+    const r = await upload(unit, tokens.clerks[unit]!, swapped);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const stored = await api(
+      "GET",
+      `/periods/${PERIOD}/units/${unit}/submissions/${r.body.revision}`,
+      tokens.secretariat,
+    );
+    const byCode = Object.fromEntries(
+      stored.body.entries.map((e: { criterion: string; score: number; evidence: string }) => [e.criterion, e]),
+    );
+    expect(byCode["I.1.a"]).toMatchObject({ score: 4, evidence: "Báo cáo I.1.a" });
+    expect(byCode["I.1.b"]).toMatchObject({ score: 3, evidence: "Báo cáo I.1.b" });
+  });
+
+  it("refuses a sheet whose criterion codes are missing, duplicated or unknown, listing the cells", async () => {
+    const unit = "cthads-tphcm";
+    const revisions = async () =>
+      (await api("GET", `/periods/${PERIOD}/units/${unit}/submissions`, tokens.secretariat)).body.revisions.length;
+    const before = await revisions();
+    const bytes = filled(unit);
+    const a = rowOf(bytes, "I.1.a");
+    const b = rowOf(bytes, "I.1.b");
+    // I.1.b's code overwritten with I.1.a: I.1.a twice, I.1.b nowhere.
+    const dup = await upload(
+      unit,
+      tokens.clerks[unit]!,
+      editScoringSheet(bytes, (x) => setCode(x, b, "I.1.a")),
+    );
+    expect(dup.status).toBe(422);
+    expect(dup.body.error.details).toEqual([
+      { code: "SHEET_CODE_DUPLICATED", criterion: "I.1.a", cell: `A${b}`, params: { cells: `A${a}, A${b}` } },
+      { code: "SHEET_CODE_MISSING", criterion: "I.1.b", cell: `A${b}` },
+    ]);
+    expect(dup.body.error.message).toContain(`A${a}, A${b}`);
+    expect(dup.body.error.messageEn).toContain("is on several rows");
+    // A code that is no criterion of the template.
+    const unknown = await upload(
+      unit,
+      tokens.clerks[unit]!,
+      editScoringSheet(bytes, (x) => setCode(x, b, "I.1.z")),
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details).toEqual([
+      { code: "SHEET_CODE_MISSING", criterion: "I.1.b", cell: `A${b}` },
+      { code: "SHEET_CODE_UNKNOWN", cell: `A${b}`, params: { code: "I.1.z" } },
+    ]);
+    // Nothing was stored.
+    expect(await revisions()).toBe(before);
+  });
+
+  it("refuses a zip holding two parts of the same name", async () => {
+    const unit = "cthads-tphcm";
+    const parts = unzipSync(filled(unit));
+    const sheet = parts["xl/worksheets/sheet1.xml"]!;
+    // fflate writes one entry per key: build the archive twice and splice a second copy of the sheet's entry in by
+    // renaming a same-length part name.
+    const twice = zipSync({ ...parts, "xl/worksheets/sheet9.xml": sheet });
+    const bytes = new Uint8Array(twice);
+    const from = strToU8("xl/worksheets/sheet9.xml");
+    const to = strToU8("xl/worksheets/sheet1.xml");
+    for (let i = 0; i + from.length <= bytes.length; i++)
+      if (from.every((c, k) => bytes[i + k] === c)) bytes.set(to, i);
+    const r = await upload(unit, tokens.clerks[unit]!, bytes);
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({
+      code: "UPLOAD_DUPLICATE_PART",
+      params: { reason: "duplicate_part", name: "xl/worksheets/sheet1.xml" },
+    });
+    expect(r.body.error.message).toContain("hai thành phần cùng tên");
+  });
+
   it("refuses a file of another unit or period with the reason", async () => {
     const r = await upload("ca-tphcm", tokens.secretariat, filled("vks-tphcm"));
     expect(r.status).toBe(422);
@@ -142,6 +260,24 @@ describe("workbooks", () => {
     expect((await upload("ca-tphcm", sec, docx)).status).toBe(415);
     const tooBig = new Uint8Array(3 * 1024 * 1024);
     expect((await upload("ca-tphcm", sec, tooBig)).status).toBe(413);
+  });
+
+  it("reads an upload whose [Content_Types].xml hides a 120,000-character name in a tag, in bounded time", async () => {
+    // The attack of issue 11: a clerk's own template with `<Default aaaa…(120,000 a)… Extension=…>` held the worker
+    // 8.5 s (the attribute scan backtracked quadratically) before any other request could be answered.
+    const unit = "ca-tphcm";
+    const parts = unzipSync(filled(unit));
+    const types = strFromU8(parts["[Content_Types].xml"]!);
+    expect(types).toContain("<Default ");
+    parts["[Content_Types].xml"] = strToU8(types.replace("<Default ", `<Default ${"a".repeat(120_000)} `));
+    const hostile = zipSync(parts);
+    expect(hostile.length).toBeLessThan(64 * 1024);
+    const t0 = performance.now();
+    const r = await upload(unit, tokens.clerks[unit]!, hostile);
+    const ms = performance.now() - t0;
+    // The file is otherwise the unit's own filled template: it is read and stored like any other.
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(ms, `${ms.toFixed(0)} ms`).toBeLessThan(1000);
   });
 
   it("serves the template workbook, recognised when it comes back", async () => {
@@ -181,16 +317,20 @@ describe("the board's download link", () => {
     const opened = await SELF.fetch(`http://thidua.test${url.pathname}${url.search}`);
     expect(opened.status).toBe(200);
     expect(opened.headers.get("content-type")).toBe(XLSX_MIME);
+    expect(opened.headers.get("cache-control")).toBe("private, no-store");
     const bytes = new Uint8Array(await opened.arrayBuffer());
     expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b]); // a zip: PK
 
     const sig = url.searchParams.get("sig")!;
     const exp = Number(url.searchParams.get("exp"));
+    const link = url.searchParams.get("link")!;
     const tampered = [
-      `?exp=${exp + 86400}&sig=${sig}`, // a longer life is not signed
-      `?exp=${exp}&sig=${sig.slice(0, -2)}AA`,
-      `?exp=${Math.floor(Date.now() / 1000) - 10}&sig=${sig}`, // expired
-      `?exp=${exp}`,
+      `?link=${link}&exp=${exp + 86400}&sig=${sig}`, // a longer life is not signed
+      `?link=${link}&exp=${exp}&sig=${sig.slice(0, -2)}AA`,
+      `?link=${link}&exp=${Math.floor(Date.now() / 1000) - 10}&sig=${sig}`, // expired
+      `?link=${link}&exp=${exp}`,
+      `?link=other&exp=${exp}&sig=${sig}`, // the signature names the link
+      `?exp=${exp}&sig=${sig}`,
     ];
     for (const q of tampered) {
       const r = await SELF.fetch(`http://thidua.test${url.pathname}${q}`);
@@ -202,5 +342,62 @@ describe("the board's download link", () => {
     // A clerk may not make a link before publication.
     const clerk = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.clerks["vks-tphcm"]!);
     expect(clerk.status).toBe(403);
+  });
+
+  /** Opens a link without a token; the status. */
+  const open = async (url: string) => {
+    const u = new URL(url);
+    const r = await SELF.fetch(`http://thidua.test${u.pathname}${u.search}`);
+    await r.arrayBuffer();
+    return r.status;
+  };
+
+  it("dies with the token that made it", async () => {
+    const made = await api("POST", "/tokens", BOOT, { role: "board", blocId: "khoi-viii", label: "Lãnh đạo tạm" });
+    const link = await api("POST", `/periods/${PERIOD}/ranking-link`, made.body.token);
+    expect(link.status).toBe(201);
+    expect(await open(link.body.url)).toBe(200);
+    expect((await api("DELETE", `/tokens/${made.body.id}`, tokens.secretariat)).status).toBe(200);
+    expect(await open(link.body.url)).toBe(401);
+  });
+
+  it("can be revoked by the secretariat, one link or all of a period's, and is listed with who made it", async () => {
+    const a = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.board);
+    const b = await api("POST", `/periods/${PERIOD}/ranking-link`, tokens.board);
+    const list = await api("GET", `/periods/${PERIOD}/links`, tokens.secretariat);
+    expect(list.status).toBe(200);
+    expect(list.body.links).toContainEqual(
+      expect.objectContaining({ id: a.body.id, createdBy: expect.stringContaining("Lãnh đạo"), revokedAt: null }),
+    );
+    expect(JSON.stringify(list.body)).not.toContain(new URL(a.body.url).searchParams.get("sig")!);
+    const one = await api("DELETE", `/periods/${PERIOD}/links/${a.body.id}`, tokens.secretariat);
+    expect(one.status).toBe(200);
+    expect(one.body.revokedAt).toEqual(expect.any(String));
+    expect(await open(a.body.url)).toBe(401);
+    expect(await open(b.body.url)).toBe(200);
+    // The board may not revoke; another bloc's link id is unknown here.
+    expect((await api("DELETE", `/periods/${PERIOD}/links/${b.body.id}`, tokens.board)).status).toBe(403);
+    expect((await api("DELETE", `/periods/${PERIOD}/links/no-such-link`, tokens.secretariat)).status).toBe(404);
+    const all = await api("DELETE", `/periods/${PERIOD}/links`, tokens.secretariat);
+    expect(all.status).toBe(200);
+    expect(all.body.revoked).toBeGreaterThanOrEqual(1);
+    expect(await open(b.body.url)).toBe(401);
+    const audit = await api("GET", `/periods/${PERIOD}/audit`, tokens.secretariat);
+    expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain("link.revoke");
+  });
+
+  it("dies when the period is reopened", async () => {
+    const id = `${PERIOD}-links`;
+    expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
+    for (const to of ["open", "review", "voting", "closed"])
+      expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to })).status, to).toBe(200);
+    const link = await api("POST", `/periods/${id}/ranking-link`, tokens.board);
+    expect(await open(link.body.url)).toBe(200);
+    const reopened = await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review", reason: "Sửa điểm" });
+    expect(reopened.status).toBe(200);
+    expect(await open(link.body.url)).toBe(401);
+    // A link made after the reopening works.
+    const fresh = await api("POST", `/periods/${id}/ranking-link`, tokens.board);
+    expect(await open(fresh.body.url)).toBe(200);
   });
 });

@@ -13,7 +13,8 @@ import { createBatch } from "../repository.ts";
 
 async function visibleBlocIds(repo: Repository, p: Principal): Promise<Set<string> | null> {
   if (p.role === "council") return null;
-  if (p.role === "clerk") return new Set((await repo.listPeriods({ unitId: p.unitId })).map((x) => x.blocId));
+  if (p.role === "clerk")
+    return new Set((await repo.listPeriods({ unitId: p.unitId, blocId: p.blocId })).map((x) => x.blocId));
   return new Set(p.blocId ? [p.blocId] : []);
 }
 

@@ -18,6 +18,7 @@ import {
 import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
+import { linkStore } from "../links.ts";
 import { readBody } from "../middleware.ts";
 import { createBatch } from "../repository.ts";
 import { periodRules, periodScope, periodTable } from "../service.ts";
@@ -27,7 +28,8 @@ export const periodRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const year = c.req.query("year");
     const filter = {
-      blocId: me.role === "secretariat" || me.role === "board" ? me.blocId : null,
+      // A clerk token bound to a bloc lists only that bloc's periods (canSeePeriod says the same for each).
+      blocId: me.role === "council" ? null : me.blocId,
       unitId: me.role === "clerk" ? me.unitId : null,
       ...(year && /^[0-9]{4}$/.test(year) ? { year: Number(year) } : {}),
     };
@@ -121,6 +123,8 @@ export const periodRoutes = new Hono<AppEnv>()
         undefined,
         true,
       ),
+      // Reopening a closed period kills its download links: what they showed is no longer the result.
+      ...(period.state === "closed" ? [linkStore.revokeIfState(repo.db, period, t.to, at)] : []),
     ]);
     if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
     return c.json(await repo.root.getPeriod(period.id));

@@ -1,8 +1,8 @@
 /**
  * Mã truy cập: tokens per role (shown once, stored as SHA-256 hashes), listed (never their values) and revoked. The
  * council secretariat manages every token; a bloc's secretariat manages the codes of its own people: the board's
- * tokens of its bloc and the clerks' tokens of the units that are members of its periods, so that it can hand a new
- * clerk a code without the council. Voter codes come from /periods/:periodId/voting/codes instead.
+ * tokens of its bloc and the clerks' tokens it issued (bound to its bloc) of the units that are members of its
+ * periods, so that it can hand a new clerk a code without the council. Voter codes come from /periods/:periodId/voting/codes instead.
  */
 import { Hono } from "hono";
 import { domainError, TokenRequest } from "../../../shared/src/index.ts";
@@ -12,7 +12,7 @@ import { ApiError, invalid, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import type { Repository, TokenRow } from "../repository.ts";
 
-/** Tokens live a year unless the request says otherwise. */
+/** Tokens live a year unless the request says otherwise, and never longer (the council's included). */
 const DEFAULT_LIFETIME_MS = 366 * 24 * 3600 * 1000;
 
 function tokenView(t: TokenRow) {
@@ -30,9 +30,11 @@ function tokenView(t: TokenRow) {
 }
 
 /**
- * Which tokens the caller manages: every one for the council; for a bloc's secretariat, its bloc's board tokens and
- * the clerk tokens of the units in the periods it runs now (not published). Units move between blocs from one year to
- * the next: a bloc's past periods give it no hold on their clerks' codes.
+ * Which tokens the caller manages: every one for the council; for a bloc's secretariat, exactly the tokens it could
+ * have issued: its bloc's board tokens, and the clerk tokens bound to its bloc of the units in the periods it runs
+ * now (not published). A clerk token a secretariat issues is bound to its bloc (it reaches that bloc's periods only),
+ * so a unit that sits in two blocs' periods gives neither secretariat a hold on the other's codes, nor on the
+ * council's. Units move between blocs from one year to the next: a bloc's past periods give it no hold either.
  */
 async function tokenScope(me: Principal, repo: Repository) {
   if (me.role === "council") return () => true;
@@ -41,7 +43,7 @@ async function tokenScope(me: Principal, repo: Repository) {
   const units = new Set(current.flatMap((p) => p.members));
   return (t: { role: string; bloc_id: string | null; unit_id: string | null }) =>
     (t.role === "board" && blocId !== null && t.bloc_id === blocId) ||
-    (t.role === "clerk" && t.unit_id !== null && units.has(t.unit_id));
+    (t.role === "clerk" && blocId !== null && t.bloc_id === blocId && t.unit_id !== null && units.has(t.unit_id));
 }
 
 export const tokenRoutes = new Hono<AppEnv>()
@@ -56,6 +58,9 @@ export const tokenRoutes = new Hono<AppEnv>()
     const req = await readBody(c, TokenRequest);
     const repo = c.get("repo");
     const mine = await tokenScope(me, repo);
+    // A secretariat's clerk code is bound to its own bloc; naming another bloc is refused below.
+    if (me.role === "secretariat" && req.role === "clerk" && req.blocId === undefined && me.blocId)
+      req.blocId = me.blocId;
     if (!mine({ role: req.role, bloc_id: req.blocId ?? null, unit_id: req.unitId ?? null }))
       throw new ApiError(403, "FORBIDDEN", {}, [
         domainError("FORBIDDEN", { path: req.role === "clerk" ? "/unitId" : "/role" }),
@@ -66,13 +71,13 @@ export const tokenRoutes = new Hono<AppEnv>()
       throw invalid([domainError("NOT_FOUND", { path: "/unitId" }, { what: `units/${req.unitId}` })]);
     const now = new Date();
     const at = now.toISOString();
-    // A secretariat's codes live at most the default year; longer ones are the council's to give.
-    if (me.role !== "council" && req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS)
+    // Every code lives at most 366 days, whoever issues it: a code that outlives its holder's post is a standing risk.
+    if (req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS)
       throw invalid([
         domainError(
           "INVALID_INPUT",
           { path: "/expiresAt" },
-          { path: "/expiresAt", detail: "at most 366 days from now for a code issued by a bloc's secretariat" },
+          { path: "/expiresAt", detail: "at most 366 days from now" },
         ),
       ]);
     const expiresAt = req.expiresAt

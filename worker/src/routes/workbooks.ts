@@ -5,11 +5,17 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { consolidate, domainError, readSheet, type SubmissionPush } from "../../../shared/src/index.ts";
+import {
+  consolidate,
+  domainError,
+  readSheet,
+  readSheetByCode,
+  type SubmissionPush,
+} from "../../../shared/src/index.ts";
 import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError } from "../errors.ts";
-import { linkPrincipal, rankingLink } from "../links.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { linkPrincipal, linkStore, rankingLink } from "../links.ts";
 import { entriesOf } from "../repository.ts";
 import { consolidationInput, periodRules, periodScope, pushSubmission } from "../service.ts";
 import {
@@ -57,9 +63,77 @@ async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
 export const workbookRoutes = new Hono<AppEnv>()
   .post("/:periodId/ranking-link", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
-    const { period } = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
     if (me.role === "clerk" && period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
-    return c.json(await rankingLink(c, period.id, new Date()), 201);
+    const now = new Date();
+    const { link, row } = await rankingLink(c, period, me, now);
+    await repo.db.batch([
+      linkStore.insert(repo.db, row),
+      repo.root.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        actor: me,
+        action: "link.create",
+        detail: { linkId: link.id, expiresAt: link.expiresAt },
+        requestId: c.get("requestId"),
+        at: link.createdAt,
+      }),
+    ]);
+    return c.json(link, 201);
+  })
+  .get("/:periodId/links", async (c) => {
+    // The period's download links, so that the secretariat can see who made which and revoke them.
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    return c.json({ periodId: period.id, links: await linkStore.list(repo.db, period) });
+  })
+  .delete("/:periodId/links", async (c) => {
+    // Revokes every live link of the period at once (a link was forwarded too far, and nobody knows which).
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const at = new Date().toISOString();
+    const [done] = await repo.db.batch([
+      linkStore.revoke(repo.db, period, null, at),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "link.revoke",
+          detail: { linkId: null },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+    ]);
+    return c.json({ periodId: period.id, revoked: done?.meta.changes ?? 0 });
+  })
+  .delete("/:periodId/links/:linkId", async (c) => {
+    const me = allow(c, "council", "secretariat");
+    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const id = c.req.param("linkId");
+    const link = await linkStore.get(repo.db, period, id);
+    if (!link) throw notFound(`links/${id}`);
+    const at = new Date().toISOString();
+    await repo.db.batch([
+      linkStore.revoke(repo.db, period, id, at),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "link.revoke",
+          detail: { linkId: id },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+    ]);
+    return c.json({ ...link, revokedAt: link.revokedAt ?? at });
   })
   .get("/:periodId/ranking.xlsx", async (c) => {
     // A signed link (no bearer) stands for a read-only board principal of this one period.
@@ -138,6 +212,18 @@ export const workbookRoutes = new Hono<AppEnv>()
       throw new ApiError(422, "SHEET_NOT_RECOGNISED", {}, [domainError("SHEET_NOT_RECOGNISED")]);
     const wrong = checkUploadTarget(up.meta, scope.period.id, unitId);
     if (wrong) throw new ApiError(422, wrong.code, wrong.params ?? {}, [wrong]);
+    // Every score is read by the criterion code on its own row; a sheet whose codes are missing, duplicated or
+    // unknown is refused with every such cell, so no score can be stored under another criterion.
+    // (A file of another template or version is read as its metadata says: the push refuses it with that reason.)
+    const { template } = await periodRules(scope);
+    const sameTemplate = up.meta.templateId === template.id && up.meta.templateVersion === template.version;
+    const read = sameTemplate
+      ? readSheetByCode(template, up.meta, up.grid)
+      : { entries: readSheet(up.meta, up.grid), problems: [] };
+    if (read.problems.length) {
+      const first = read.problems[0]!;
+      throw new ApiError(422, first.code, first.params ?? {}, read.problems);
+    }
     // The file is the sheet now: it goes on top of the latest revision. Its id is the hash of its bytes, so sending
     // the same file twice stores it once (the second answer is the first, as for a retried push).
     const latest = await scope.repo.latestSubmission(unitId);
@@ -146,7 +232,7 @@ export const workbookRoutes = new Hono<AppEnv>()
       templateVersion: up.meta.templateVersion,
       baseRevision: latest?.revision ?? null,
       clientId: `xlsx-${(await digestHex(bytes)).slice(0, 40)}`,
-      entries: readSheet(up.meta, up.grid),
+      entries: read.entries,
     };
     const { answer, replay } = await pushSubmission(scope, unitId, push, {
       requestId: c.get("requestId"),

@@ -71,6 +71,7 @@ const REASON_VI: Record<NotNominatedReason, string> = {
   withdrawn: "Đơn vị không tham gia xét (tự rút)",
   band: "Chưa đạt mức xếp loại yêu cầu",
   vote: "Không đạt tỷ lệ phiếu suy tôn",
+  quorum: "Bỏ phiếu không đạt số phiếu tối thiểu (không đủ túc số)",
   violation: "Có vi phạm",
   full: "Đã đủ số lượng đề nghị",
 };
@@ -90,8 +91,9 @@ function rankingStyles(wb: Workbook) {
   const s = (spec: StyleSpec) => wb.styles.add(spec);
   const center = { h: "center", v: "center", wrap: true } as const;
   return {
-    body: s({ font: { size: 13, bold: true }, align: { h: "center", v: "center" } }),
-    bodyPlain: s({ font: { size: 13 }, align: { h: "center", v: "center" } }),
+    // The issuing body wraps inside its block (a bloc's name can be 90 characters): never clipped, never spilling.
+    body: s({ font: { size: 13, bold: true }, align: { h: "center", v: "center", wrap: true } }),
+    bodyPlain: s({ font: { size: 13 }, align: { h: "center", v: "center", wrap: true } }),
     nation: s({ font: { size: 13, bold: true }, align: { h: "center", v: "center" } }),
     motto: s({ font: { size: 13, bold: true, underline: true }, align: { h: "center", v: "center" } }),
     dateLine: s({ font: { size: 13, italic: true }, align: { h: "center", v: "center" } }),
@@ -144,8 +146,15 @@ function adminHeader(
     ...issuing.map((t, i) => ({ t, s: i === issuing.length - 1 ? st.body : st.bodyPlain })),
     { t: `Số: ${ctx.documentNumber ?? "……/BC-KTĐ"}`, s: st.bodyPlain },
   ];
+  // Neither Excel nor LibreOffice grows a row on open: give each line of the left block the height its wrapped text
+  // needs, from the block's width (13-point capitals: about 0.9 character per unit of column width, rounded down).
+  let leftWidth = 0;
+  for (let c = 0; c < leftCols; c++) leftWidth += sh.cols[c]?.width ?? 9;
+  const perLine = Math.max(8, Math.floor(leftWidth * 0.9));
   lines.forEach((l, i) => {
     sh.set(i, 0, l.t, l.s).merge(i, 0, i, leftCols - 1);
+    const wrapped = Math.ceil(l.t.length / perLine);
+    if (wrapped > 1) sh.height(i, wrapped * 18 + 2);
   });
   sh.set(0, right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st.nation).merge(0, right, 0, lastCol);
   sh.set(1, right, "Độc lập - Tự do - Hạnh phúc", st.motto).merge(1, right, 1, lastCol);

@@ -52,6 +52,7 @@ export type UploadRefusal =
   | "wrong_content_type"
   | "encrypted"
   | "dtd"
+  | "duplicate_part"
   | "corrupt"
   | "not_recognised";
 
@@ -67,6 +68,7 @@ export const REFUSAL_STATUS: Record<UploadRefusal, 413 | 415 | 422> = {
   wrong_content_type: 415,
   encrypted: 422,
   dtd: 422,
+  duplicate_part: 422,
   corrupt: 422,
   not_recognised: 422,
 };
@@ -82,6 +84,7 @@ const REFUSAL_CODE: Record<Exclude<UploadRefusal, "too_large" | "not_recognised"
   wrong_content_type: "UPLOAD_NOT_XLSX",
   encrypted: "UPLOAD_ENCRYPTED",
   dtd: "UPLOAD_DTD",
+  duplicate_part: "UPLOAD_DUPLICATE_PART",
   corrupt: "UPLOAD_CORRUPT",
 };
 
@@ -100,6 +103,9 @@ function refuse(reason: UploadRefusal, detail: string, limits?: UploadLimits): R
   if (reason === "too_large")
     error = domainError("PAYLOAD_TOO_LARGE", {}, { max: limits?.maxCompressed ?? DEFAULT_UPLOAD_LIMITS.maxCompressed });
   else if (reason === "not_recognised") error = domainError("SHEET_NOT_RECOGNISED");
+  // A duplicated part is named (the name is the zip's own, at most 64 KiB: cut for the message).
+  else if (reason === "duplicate_part")
+    error = domainError(REFUSAL_CODE[reason], {}, { reason, name: detail.slice(0, 200) });
   else error = domainError(REFUSAL_CODE[reason], {}, { reason });
   return { ok: false, reason, status: REFUSAL_STATUS[reason], error, detail };
 }
@@ -433,6 +439,7 @@ export function readWorkbook(
         zip_bomb: "zip_bomb",
         encrypted_zip: "encrypted",
         unsupported_compression: "corrupt",
+        duplicate_entry: "duplicate_part",
         corrupt: "corrupt",
       };
       return refuse(map[err.reason], err.message, limits);
@@ -451,13 +458,18 @@ export interface Upload {
   metaSheetName: string;
 }
 
-/** How many of the metadata's criterion rows carry their code in column A of a grid. */
+/**
+ * How many of the metadata's criterion codes a grid carries in column A, on any row: rows may have been moved, and
+ * the scores are then read by code (`readSheetByCode`), never by the rows the metadata remembers.
+ */
 function codeMatches(meta: SheetMeta, grid: readonly (readonly GridValue[])[]): number {
-  let n = 0;
-  for (const [code, row] of Object.entries(meta.rows)) {
-    const v = grid[row]?.[0];
-    if (v !== null && v !== undefined && String(v).trim() === code) n++;
+  const inColumnA = new Set<string>();
+  for (const line of grid) {
+    const v = line?.[0];
+    if (v !== null && v !== undefined) inColumnA.add(String(v).trim());
   }
+  let n = 0;
+  for (const code of Object.keys(meta.rows)) if (inColumnA.has(code)) n++;
   return n;
 }
 

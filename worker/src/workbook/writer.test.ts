@@ -1,6 +1,10 @@
+import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
+import { demoEntries, demoTemplate, validateEntries } from "../../../shared/src/index.ts";
 import { readWorkbook } from "./reader.ts";
+import { templateWorkbook } from "./template.ts";
 import { Workbook } from "./writer.ts";
+import { walkXml } from "./xml.ts";
 import { crc32, crc32Js, NATIVE_DEFLATE } from "./zipwrite.ts";
 
 /** A small book with the kinds of cells the writer emits, a gap in a row and a bulk sheet. */
@@ -48,5 +52,69 @@ describe("zip writer", () => {
     for (const n of [0, 1, 7, 8, 9, 63, 64, 1000, data.length])
       expect(crc32Js(data.subarray(0, n))).toBe(crc32(data.subarray(0, n)));
     expect(crc32Js(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+  });
+});
+
+/** Every text cell of every sheet with whether its style carries `quotePrefix="1"`. */
+function textCells(bytes: Uint8Array): { text: string; quoted: boolean }[] {
+  const parts = unzipSync(bytes);
+  const quoted: boolean[] = [];
+  let inXfs = false;
+  walkXml(strFromU8(parts["xl/styles.xml"]!), (e) => {
+    if (e.type === "open" && e.name === "cellXfs") inXfs = true;
+    else if (e.type === "close" && e.name === "cellXfs") inXfs = false;
+    else if (e.type === "open" && e.name === "xf" && inXfs) quoted.push(e.attrs.quotePrefix === "1");
+    return undefined;
+  });
+  const sst: string[] = [];
+  walkXml(strFromU8(parts["xl/sharedStrings.xml"]!), (e) => {
+    if (e.type === "open" && e.name === "si") sst.push("");
+    else if (e.type === "text") sst[sst.length - 1] += e.text;
+    return undefined;
+  });
+  const out: { text: string; quoted: boolean }[] = [];
+  for (const [name, part] of Object.entries(parts)) {
+    if (!name.startsWith("xl/worksheets/")) continue;
+    let cell: { s: number; t: string } | null = null;
+    let text = "";
+    walkXml(strFromU8(part), (e) => {
+      if (e.type === "open" && e.name === "c") {
+        cell = { s: Number(e.attrs.s ?? 0), t: e.attrs.t ?? "n" };
+        text = "";
+      } else if (e.type === "text" && cell) text += e.text;
+      else if (e.type === "close" && e.name === "c" && cell) {
+        const c = cell as { s: number; t: string };
+        if (c.t === "s") out.push({ text: sst[Number(text)]!, quoted: quoted[c.s]! });
+        else if (c.t === "inlineStr") out.push({ text, quoted: quoted[c.s]! });
+        cell = null;
+      }
+      return undefined;
+    });
+  }
+  return out;
+}
+
+describe("template workbook", () => {
+  it("gives every prefilled text cell that looks like a formula the quote prefix, so editing it keeps it text", () => {
+    const looks = ['=HYPERLINK("http://x","x")', "+84 28 3829 0000", "-5 do vi phạm", "@ban-tdkt", "=1+1"];
+    const entries = demoEntries("vks-tphcm").map((e, i) => ({
+      ...e,
+      evidence: looks[i % 5]!,
+      note: looks[(i + 2) % 5]!,
+    }));
+    const ctx = {
+      blocName: "Khối thi đua VIII",
+      unitName: "Viện KSND",
+      unitId: "vks-tphcm",
+      periodId: "khoi-viii-2017",
+      year: 2017,
+      bonusCap: 5,
+    };
+    const cells = textCells(templateWorkbook(demoTemplate, ctx, validateEntries(demoTemplate, entries).entries));
+    const formulaLike = cells.filter((c) => /^[=+\-@\t\r]/.test(c.text));
+    expect(formulaLike.length).toBeGreaterThanOrEqual(2 * entries.length);
+    expect(formulaLike.filter((c) => !c.quoted)).toEqual([]);
+    // Other text keeps its plain style.
+    expect(cells.find((c) => c.text.startsWith("Khối thi đua"))?.quoted).toBe(false);
   });
 });

@@ -372,10 +372,16 @@ export class Sheet {
     return this;
   }
 
-  /** Styles an empty cell (borders of a table, a fill). Keeps a value already there. */
+  /**
+   * Styles an empty cell (borders of a table, a fill). Keeps a value already there, and the quote prefix of text
+   * that looks like a formula: restyling a prefilled `=HYPERLINK(...)` must not let Excel turn it into a formula
+   * when the cell is edited.
+   */
   style(row: number, col: number, style: StyleId): this {
     const c = this.rows[row]?.[col];
-    if (c) c.s = style;
+    if (c)
+      c.s =
+        c.f === undefined && typeof c.v === "string" && DANGEROUS_START.test(c.v) ? this.styles.quotedOf(style) : style;
     else this.put(row, col, { v: null, s: style });
     return this;
   }

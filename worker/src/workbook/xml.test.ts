@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ByteSink, decodeEntities, escapeAttr, escapeJsonText, escapeText, unescapeOoxml, walkXml } from "./xml.ts";
+import {
+  ByteSink,
+  decodeEntities,
+  escapeAttr,
+  escapeJsonText,
+  escapeText,
+  parseAttrs,
+  unescapeOoxml,
+  walkXml,
+} from "./xml.ts";
 
 /** Text written by the writer and read back by the reader's tokenizer. */
 function roundTrip(s: string): string {
@@ -53,6 +62,32 @@ describe("xml", () => {
       return undefined;
     });
     expect(seen).toEqual(["c:a>b", "<raw>", "/c"]);
+  });
+
+  it("reads attributes exactly as the former regular expression did, on any tag body", () => {
+    // The former attribute scan, kept as the oracle: same answers, without its quadratic backtracking.
+    const ATTR = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+    const oracle = (body: string) => {
+      const out: Record<string, string> = {};
+      for (const m of body.matchAll(ATTR)) {
+        const name = m[1]!;
+        out[name.slice(name.indexOf(":") + 1)] = decodeEntities(m[2] ?? m[3] ?? "");
+      }
+      return out;
+    };
+    const attrsOf = (body: string) => ({ ...parseAttrs(body) });
+    const piece = fc.constantFrom("a", "x:b", "_c1", "9", ".", "-", "=", " ", "\t", '"', "'", "v", "&amp;", "\u00a0");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const body = pieces.join("");
+        expect(attrsOf(body)).toEqual(oracle(body));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(attrsOf(`Extension="xml" ${"a".repeat(50)} ContentType='t'`)).toEqual({
+      Extension: "xml",
+      ContentType: "t",
+    });
   });
 
   it("ByteSink writes text as UTF-8 and numbers exactly as String() does", () => {

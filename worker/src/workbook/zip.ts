@@ -24,6 +24,7 @@ export type ZipFailure =
   | "zip_bomb"
   | "encrypted_zip"
   | "unsupported_compression"
+  | "duplicate_entry"
   | "corrupt";
 
 export class ZipError extends Error {
@@ -70,6 +71,8 @@ export function listZip(bytes: Uint8Array, limits: ZipLimits): Map<string, ZipEn
   if (count > limits.maxEntries) throw new ZipError("too_many_entries", `${count} entries`);
   if (cdOffset + cdSize > eocd) throw new ZipError("corrupt", "central directory out of bounds");
   const entries = new Map<string, ZipEntry>();
+  // Part names are compared without case, as OPC does: two entries of one name are refused, whichever a reader picks.
+  const seen = new Set<string>();
   const dec = new TextDecoder();
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
@@ -84,7 +87,10 @@ export function listZip(bytes: Uint8Array, limits: ZipLimits): Map<string, ZipEn
     const localOffset = dv.getUint32(p + 42, true);
     if (p + 46 + nameLen > eocd) throw new ZipError("corrupt", "entry name out of bounds");
     const name = dec.decode(bytes.subarray(p + 46, p + 46 + nameLen));
-    if (!entries.has(name)) entries.set(name, { name, method, flags, compressedSize, declaredSize, localOffset });
+    const key = name.replace(/^\//, "").toLowerCase();
+    if (seen.has(key)) throw new ZipError("duplicate_entry", name);
+    seen.add(key);
+    entries.set(name, { name, method, flags, compressedSize, declaredSize, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
