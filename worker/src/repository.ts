@@ -138,6 +138,18 @@ const allRows =
   (rows: unknown[]): T[] =>
     rows as T[];
 
+type WithPeriod<T> = T & { period_id: string };
+
+/** A year's periods and the rows of its published ones (see `Repository.yearData`). */
+export interface YearData {
+  periods: PeriodRecord[];
+  subs: WithPeriod<SubmissionRow>[];
+  reviews: WithPeriod<ReviewRow>[];
+  flags: WithPeriod<{ unit_id: string; violation: number; withdrawn: number; reason: string }>[];
+  ballots: { period_id: string; choices: string }[];
+  units: Unit[];
+}
+
 /** What the authentication step read in its single batch. */
 export interface AuthRead {
   token: TokenRow | null;
@@ -287,6 +299,27 @@ export class Repository {
       .bind(u.id, u.name, u.shortName, at, at);
   }
 
+  /** The audit record of a unit's update, with the unit as it was read from its row (nothing when there is none). */
+  auditUnitUpdate(a: AuditInput, after: Unit): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+          "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, json_object('before', json_object('id', id, 'name', name, 'shortName', short_name), 'after', json(?9)), ?10 FROM units WHERE id = ?3",
+      )
+      .bind(
+        a.blocId,
+        a.periodId,
+        after.id,
+        a.at,
+        a.actor.tokenId,
+        a.actor.role,
+        a.actor.label,
+        a.action,
+        JSON.stringify(after),
+        a.requestId,
+      );
+  }
+
   updateUnit(u: Unit, at: string): D1PreparedStatement {
     return this.db
       .prepare("UPDATE units SET name = ?, short_name = ?, updated_at = ? WHERE id = ?")
@@ -348,10 +381,7 @@ export class Repository {
   }
 
   async getPeriod(id: string): Promise<PeriodRecord | null> {
-    const r = await this.db
-      .prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE id = ?`)
-      .bind(id)
-      .first<PeriodDb>();
+    const r = await this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE id = ?`).bind(id).first<PeriodDb>();
     return r ? parsePeriod(r) : null;
   }
 
@@ -360,6 +390,76 @@ export class Repository {
       stmt: this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE id = ?`).bind(id),
       parse: (rows) => (rows[0] ? parsePeriod(rows[0] as PeriodDb) : null),
     };
+  }
+
+  /**
+   * A year across blocs for the council, in one batch: its periods, and for the published ones the latest revisions,
+   * reviews, flags, ballots and member units, with the templates and rulebooks this isolate has not parsed yet.
+   * Every read goes through the year's index and each period's keys; rows carry their `period_id`.
+   */
+  async yearData(year: number): Promise<YearData> {
+    const closed = "SELECT id FROM periods WHERE year = ?1 AND state = 'closed'";
+    const inBloc = (t: string) =>
+      `EXISTS (SELECT 1 FROM periods p WHERE p.id = ${t}.period_id AND p.bloc_id = ${t}.bloc_id)`;
+    const latest = (table: string, cols: string) =>
+      `SELECT s.period_id, ${cols
+        .split(",")
+        .map((c) => `s.${c.trim()}`)
+        .join(
+          ", ",
+        )} FROM (SELECT period_id, unit_id, MAX(revision) AS revision FROM ${table} WHERE period_id IN (${closed}) GROUP BY period_id, unit_id) m ` +
+      `JOIN ${table} s ON s.period_id = m.period_id AND s.unit_id = m.unit_id AND s.revision = m.revision WHERE ${inBloc("s")}`;
+    const versionOf = (table: string, kind: string) =>
+      `SELECT DISTINCT '${table}' AS kind, v.id, v.version, v.body FROM periods p JOIN ${table} v ` +
+      `ON v.id = json_extract(p.body, '$.${kind}Id') AND v.version = json_extract(p.body, '$.${kind}Version') ` +
+      `WHERE p.year = ?1 AND p.state = 'closed' AND ('${table}/' || v.id || '/' || v.version) NOT IN (SELECT value FROM json_each(?2))`;
+    const cached = JSON.stringify([...versionCache.keys()]);
+    const r = await readAll(this.db, {
+      periods: {
+        stmt: this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE year = ? ORDER BY id`).bind(year),
+        parse: (rows) => (rows as PeriodDb[]).map(parsePeriod),
+      },
+      subs: {
+        stmt: this.db.prepare(latest("submissions", SUBMISSION_COLS)).bind(year),
+        parse: allRows<WithPeriod<SubmissionRow>>(),
+      },
+      reviews: {
+        stmt: this.db.prepare(latest("reviews", REVIEW_COLS)).bind(year),
+        parse: allRows<WithPeriod<ReviewRow>>(),
+      },
+      flags: {
+        stmt: this.db
+          .prepare(
+            `SELECT f.period_id, f.unit_id, f.violation, f.withdrawn, f.reason FROM flags f WHERE f.period_id IN (${closed}) AND ${inBloc("f")}`,
+          )
+          .bind(year),
+        parse: allRows<WithPeriod<{ unit_id: string; violation: number; withdrawn: number; reason: string }>>(),
+      },
+      ballots: {
+        stmt: this.db
+          .prepare(
+            `SELECT b.period_id, b.choices FROM ballots b WHERE b.period_id IN (${closed}) AND ${inBloc("b")} ORDER BY b.period_id, b.id`,
+          )
+          .bind(year),
+        parse: allRows<{ period_id: string; choices: string }>(),
+      },
+      units: {
+        stmt: this.db
+          .prepare(
+            `SELECT id, name, short_name FROM units WHERE id IN (SELECT unit_id FROM period_members WHERE period_id IN (${closed}))`,
+          )
+          .bind(year),
+        parse: (rows) => (rows as UnitDb[]).map(unitOf),
+      },
+      rules: {
+        stmt: this.db
+          .prepare(`${versionOf("templates", "template")} UNION ALL ${versionOf("rulebooks", "rulebook")}`)
+          .bind(year, cached),
+        parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
+      },
+    });
+    for (const v of r.rules) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
+    return r;
   }
 
   /** Periods filtered by scope: a bloc, a member unit, a year; all when no filter is given. */
@@ -371,7 +471,8 @@ export class Repository {
       args.push(f.blocId);
     }
     if (f.unitId) {
-      where.push("EXISTS (SELECT 1 FROM json_each(periods.body, '$.members') WHERE value = ?)");
+      // The member index (migration 0005), not every period's JSON.
+      where.push("id IN (SELECT period_id FROM period_members WHERE unit_id = ?)");
       args.push(f.unitId);
     }
     if (f.year !== undefined) {
@@ -456,8 +557,7 @@ interface PeriodDb {
   updated_at: string;
 }
 
-const TOKEN_COLS =
-  "id, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at, revoked_at, used";
+const TOKEN_COLS = "id, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at, revoked_at, used";
 const PERIOD_COLS = "body, state, created_at, updated_at";
 /** The period of the voter code whose hash is ?1 (a ballot's path names no period). */
 const PERIOD_OF_VOTER_CODE = "(SELECT period_id FROM tokens WHERE hash = ?1 AND role = 'voter')";
@@ -644,7 +744,10 @@ export class PeriodRepository {
     return this.latestQ<Omit<SubmissionRow, "entries">>("submissions", META_COLS);
   }
 
-  private latestQ<T extends { unit_id: string }>(table: "submissions" | "reviews", cols: string): Query<Map<string, T>> {
+  private latestQ<T extends { unit_id: string }>(
+    table: "submissions" | "reviews",
+    cols: string,
+  ): Query<Map<string, T>> {
     const prefixed = cols
       .split(",")
       .map((c) => `s.${c.trim()}`)
@@ -924,6 +1027,60 @@ export class PeriodRepository {
       .bind(this.periodId, this.blocId)
       .all<{ id: string; unit_id: string; used: number; revoked_at: string | null }>();
     return r.results;
+  }
+
+  /** The units whose voter code of this period was used (they have voted). */
+  votedUnitsQ(): Query<string[]> {
+    return {
+      stmt: this.db
+        .prepare(
+          "SELECT unit_id FROM tokens WHERE period_id = ? AND bloc_id = ? AND role = 'voter' AND used = 1 ORDER BY unit_id",
+        )
+        .bind(this.periodId, this.blocId),
+      parse: (rows) => (rows as { unit_id: string }[]).map((r) => r.unit_id),
+    };
+  }
+
+  /** A new voter code for a unit, stored only if the unit has not voted yet (its change count says which). */
+  insertVoterCodeUnlessVoted(t: Omit<TokenRow, "revoked_at" | "used">, hash: string): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "INSERT INTO tokens (id, hash, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at) " +
+          "SELECT ?1, ?2, 'voter', ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM tokens WHERE period_id = ?5 AND bloc_id = ?3 AND role = 'voter' AND unit_id = ?4 AND used = 1)",
+      )
+      .bind(t.id, hash, t.bloc_id, t.unit_id, t.period_id, t.label, t.created_at, t.created_by, t.expires_at);
+  }
+
+  /** The audit record of an issue of voter codes: which units got one and which had voted, as the database has it. */
+  auditVoterCodes(a: AuditInput, members: readonly string[]): D1PreparedStatement {
+    const voted = "SELECT unit_id FROM tokens WHERE period_id = ?11 AND bloc_id = ?1 AND role = 'voter' AND used = 1";
+    return this.db
+      .prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+          `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, json_object('issued', (SELECT json_group_array(value) FROM json_each(?9) WHERE value NOT IN (${voted})), 'alreadyVoted', (SELECT json_group_array(unit_id) FROM (${voted} ORDER BY unit_id))), ?10`,
+      )
+      .bind(
+        a.blocId,
+        a.periodId,
+        a.unitId ?? null,
+        a.at,
+        a.actor.tokenId,
+        a.actor.role,
+        a.actor.label,
+        a.action,
+        JSON.stringify(members),
+        a.requestId,
+        this.periodId,
+      );
+  }
+
+  ballotCountQ(): Query<number> {
+    return {
+      stmt: this.db
+        .prepare("SELECT COUNT(*) AS n FROM ballots WHERE bloc_id = ? AND period_id = ?")
+        .bind(this.blocId, this.periodId),
+      parse: (rows) => (rows[0] as { n: number } | undefined)?.n ?? 0,
+    };
   }
 
   revokeUnusedVoterCodes(at: string): D1PreparedStatement {

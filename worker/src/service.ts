@@ -14,6 +14,7 @@ import {
   consolidate,
   domainError,
   type Entry,
+  type Flags,
   type Rulebook,
   scoreUnit,
   type Tally,
@@ -21,6 +22,7 @@ import {
   type Totals,
   tallyBallots,
   toNumber,
+  type Unit,
   validateReview,
   validateSubmission,
 } from "../../shared/src/index.ts";
@@ -31,6 +33,7 @@ import {
   entriesOf,
   type PeriodRecord,
   type PeriodRepository,
+  type Repository,
   type ReviewRow,
   readAll,
   type SubmissionRow,
@@ -284,7 +287,8 @@ export async function pushReview(
     if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
     return { answer: reviewAnswer(replay, totalsWith(entriesOf(replay))), replay: true };
   }
-  if (inserted !== null) return { answer: reviewAnswer({ ...row, revision: inserted }, totalsWith(v.entries)), replay: false };
+  if (inserted !== null)
+    return { answer: reviewAnswer({ ...row, revision: inserted }, totalsWith(v.entries)), replay: false };
   if (period.state !== "review")
     throw new ApiError(423, "PERIOD_NOT_OPEN", { state: period.state }, [
       domainError("PERIOD_NOT_OPEN", {}, { state: period.state }),
@@ -332,7 +336,6 @@ export async function periodTally(
  */
 export async function periodData(scope: PeriodScope): Promise<{ input: ConsolidateInput; bloc: Bloc | null }> {
   const { period, repo } = scope;
-  const { template, rulebook } = await periodRules(scope);
   const r = await readAll(repo.db, {
     units: repo.root.unitsQ(period.members),
     subs: repo.latestSubmissionsQ(),
@@ -341,24 +344,73 @@ export async function periodData(scope: PeriodScope): Promise<{ input: Consolida
     ballots: repo.ballotsQ(),
     bloc: repo.root.blocQ(period.blocId),
   });
+  return { input: await inputOf(scope, r), bloc: r.bloc };
+}
+
+/** The consolidation input of a period from its rows, however they were read (one period, or a council's year). */
+async function inputOf(
+  scope: PeriodScope,
+  r: {
+    units: Unit[];
+    subs: Map<string, SubmissionRow>;
+    reviews: Map<string, ReviewRow>;
+    flags: Record<string, Flags>;
+    ballots: Ballot[];
+  },
+): Promise<ConsolidateInput> {
+  const { period } = scope;
+  const { template, rulebook } = await periodRules(scope);
   const tally = await periodTally(scope, rulebook, r.ballots);
   const submissions: Record<string, Entry[]> = {};
   for (const [u, row] of r.subs) submissions[u] = entriesOf(row);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);
+  const members = new Set(period.members);
   return {
-    input: {
-      period: { id: period.id, year: period.year, members: period.members },
-      template,
-      rulebook,
-      units: r.units,
-      submissions,
-      reviews: reviewed,
-      flags: r.flags,
-      ballots: tally.tally ? tally.ballots : null,
-    },
-    bloc: r.bloc,
+    period: { id: period.id, year: period.year, members: period.members },
+    template,
+    rulebook,
+    units: r.units.filter((u) => members.has(u.id)),
+    submissions,
+    reviews: reviewed,
+    flags: r.flags,
+    ballots: tally.tally ? tally.ballots : null,
   };
+}
+
+/**
+ * The bloc tables of a year's published periods for the council, from one batch (`Repository.yearData`), with the
+ * year's periods (published or not).
+ */
+export async function yearTables(
+  root: Repository,
+  year: number,
+  principal: Principal,
+): Promise<{ periods: PeriodRecord[]; scopes: PeriodScope[]; tables: BlocTable[] }> {
+  const d = await root.yearData(year);
+  const byPeriod = <T extends { period_id: string }>(rows: T[], id: string) => rows.filter((x) => x.period_id === id);
+  const scopes = d.periods
+    .filter((p) => p.state === "closed")
+    .map((period) => ({ period, repo: root.forPeriod(period), principal }));
+  const tables = await Promise.all(
+    scopes.map(async (scope) => {
+      const id = scope.period.id;
+      const input = await inputOf(scope, {
+        units: d.units,
+        subs: new Map(byPeriod(d.subs, id).map((row) => [row.unit_id, row])),
+        reviews: new Map(byPeriod(d.reviews, id).map((row) => [row.unit_id, row])),
+        flags: Object.fromEntries(
+          byPeriod(d.flags, id).map((f) => [
+            f.unit_id,
+            { violation: f.violation === 1, withdrawn: f.withdrawn === 1, reason: f.reason },
+          ]),
+        ),
+        ballots: byPeriod(d.ballots, id).map((b) => ({ choices: JSON.parse(b.choices) as string[] })),
+      });
+      return consolidate(input);
+    }),
+  );
+  return { periods: d.periods, scopes, tables };
 }
 
 /** The inputs of the bloc table (see `periodData`). */

@@ -75,7 +75,12 @@ interface Budget {
   status: number;
   calls: number;
   steps: number;
+  /** Why this route may take a third step (named here so that nobody adds one silently). */
+  thirdStep?: string;
 }
+
+const TOKEN_SCOPE =
+  "a bloc's secretariat: the periods it runs decide which codes it manages (issue 11 reworks that rule), read before the write";
 
 /** Every route of the app, in the order of a year (the period moves from open to closed along the way). */
 const BUDGET: [string, Budget][] = [
@@ -89,33 +94,36 @@ const BUDGET: [string, Budget][] = [
     {
       run: (t) => metered("POST", "/units", t.council, { id: "budget-unit", name: "Đơn vị đo", shortName: "Đo" }),
       status: 201,
-      calls: 1,
-      steps: 1,
+      calls: 2,
+      steps: 2,
     },
   ],
-  ["GET /api/v1/units/:unitId", { run: (t) => metered("GET", `/units/${U}`, t.board), status: 200, calls: 2, steps: 2 }],
+  [
+    "GET /api/v1/units/:unitId",
+    { run: (t) => metered("GET", `/units/${U}`, t.board), status: 200, calls: 2, steps: 2 },
+  ],
   [
     "PUT /api/v1/units/:unitId",
     {
       run: (t) => metered("PUT", "/units/budget-unit", t.council, { name: "Đơn vị đo lường", shortName: "Đo" }),
       status: 200,
-      calls: 1,
-      steps: 1,
+      calls: 2,
+      steps: 2,
     },
   ],
-  ["GET /api/v1/blocs", { run: (t) => metered("GET", "/blocs", t.clerks[U]!), status: 200, calls: 2, steps: 2 }],
+  ["GET /api/v1/blocs", { run: (t) => metered("GET", "/blocs", t.clerks[U]!), status: 200, calls: 3, steps: 2 }],
   [
     "POST /api/v1/blocs",
     {
       run: (t) => metered("POST", "/blocs", t.council, { id: "budget-bloc", name: "Khối đo", kind: "khoi" }),
       status: 201,
-      calls: 1,
-      steps: 1,
+      calls: 2,
+      steps: 2,
     },
   ],
   [
     "GET /api/v1/blocs/:blocId",
-    { run: (t) => metered("GET", "/blocs/khoi-viii", t.clerks[U]!), status: 200, calls: 2, steps: 2 },
+    { run: (t) => metered("GET", "/blocs/khoi-viii", t.clerks[U]!), status: 200, calls: 3, steps: 2 },
   ],
   ["GET /api/v1/templates", { run: (t) => metered("GET", "/templates", t.board), status: 200, calls: 2, steps: 2 }],
   [
@@ -123,8 +131,8 @@ const BUDGET: [string, Budget][] = [
     {
       run: (t) => metered("POST", "/templates", t.council, { ...demoTemplate, version: 99 }),
       status: 201,
-      calls: 1,
-      steps: 1,
+      calls: 2,
+      steps: 2,
     },
   ],
   [
@@ -132,28 +140,31 @@ const BUDGET: [string, Budget][] = [
     {
       run: (t) => metered("GET", `/templates/${demoTemplate.id}/versions/1`, t.board),
       status: 200,
-      calls: 2,
-      steps: 2,
+      calls: 1,
+      steps: 1,
     },
   ],
   ["GET /api/v1/rulebooks", { run: (t) => metered("GET", "/rulebooks", t.board), status: 200, calls: 2, steps: 2 }],
   [
     "POST /api/v1/rulebooks",
-    { run: (t) => metered("POST", "/rulebooks", t.council, {}), status: 422, calls: 0, steps: 0 },
+    { run: (t) => metered("POST", "/rulebooks", t.council, {}), status: 422, calls: 1, steps: 1 },
   ],
   [
     "GET /api/v1/rulebooks/:rulebookId/versions/:version",
     {
       run: (t) => metered("GET", "/rulebooks/khoi-viii-qc/versions/1", t.board),
       status: 200,
-      calls: 2,
-      steps: 2,
+      calls: 1,
+      steps: 1,
     },
   ],
   // The period list of each kind of caller (a clerk's goes through the member index).
   ["GET /api/v1/periods", { run: (t) => metered("GET", "/periods", t.clerks[U]!), status: 200, calls: 2, steps: 2 }],
-  ["POST /api/v1/periods", { run: (t) => metered("POST", "/periods", t.council, {}), status: 422, calls: 0, steps: 0 }],
-  ["GET /api/v1/periods/:periodId", { run: (t) => metered("GET", `/periods/${P}`, t.clerks[U]!), status: 200, calls: 1, steps: 1 }],
+  ["POST /api/v1/periods", { run: (t) => metered("POST", "/periods", t.council, {}), status: 422, calls: 1, steps: 1 }],
+  [
+    "GET /api/v1/periods/:periodId",
+    { run: (t) => metered("GET", `/periods/${P}`, t.clerks[U]!), status: 200, calls: 1, steps: 1 },
+  ],
   // A clerk's pull: one request, two steps (token + period + rules; the bundle and the unit's latest revision).
   [
     "GET /api/v1/periods/:periodId/sheet",
@@ -231,8 +242,14 @@ const BUDGET: [string, Budget][] = [
       steps: 2,
     },
   ],
-  ["GET /api/v1/periods/:periodId/status", { run: (t) => metered("GET", `/periods/${P}/status`, t.secretariat), status: 200, calls: 2, steps: 2 }],
-  ["GET /api/v1/periods/:periodId/audit", { run: (t) => metered("GET", `/periods/${P}/audit`, t.secretariat), status: 200, calls: 2, steps: 2 }],
+  [
+    "GET /api/v1/periods/:periodId/status",
+    { run: (t) => metered("GET", `/periods/${P}/status`, t.secretariat), status: 200, calls: 2, steps: 2 },
+  ],
+  [
+    "GET /api/v1/periods/:periodId/audit",
+    { run: (t) => metered("GET", `/periods/${P}/audit`, t.secretariat), status: 200, calls: 2, steps: 2 },
+  ],
   [
     "POST /api/v1/periods/:periodId/transitions",
     {
@@ -280,7 +297,10 @@ const BUDGET: [string, Budget][] = [
       steps: 2,
     },
   ],
-  ["GET /api/v1/periods/:periodId/table", { run: (t) => metered("GET", `/periods/${P}/table`, t.secretariat), status: 200, calls: 2, steps: 2 }],
+  [
+    "GET /api/v1/periods/:periodId/table",
+    { run: (t) => metered("GET", `/periods/${P}/table`, t.secretariat), status: 200, calls: 2, steps: 2 },
+  ],
   [
     "POST /api/v1/periods/:periodId/voting/codes",
     {
@@ -314,8 +334,14 @@ const BUDGET: [string, Budget][] = [
       steps: 2,
     },
   ],
-  ["GET /api/v1/periods/:periodId/voting/tally", { run: (t) => metered("GET", `/periods/${P}/voting/tally`, t.board), status: 200, calls: 2, steps: 2 }],
-  ["GET /api/v1/periods/:periodId/ranking.xlsx", { run: (t) => metered("GET", `/periods/${P}/ranking.xlsx`, t.board), status: 200, calls: 2, steps: 2 }],
+  [
+    "GET /api/v1/periods/:periodId/voting/tally",
+    { run: (t) => metered("GET", `/periods/${P}/voting/tally`, t.board), status: 200, calls: 2, steps: 2 },
+  ],
+  [
+    "GET /api/v1/periods/:periodId/ranking.xlsx",
+    { run: (t) => metered("GET", `/periods/${P}/ranking.xlsx`, t.board), status: 200, calls: 2, steps: 2 },
+  ],
   [
     "POST /api/v1/periods/:periodId/ranking-link",
     { run: (t) => metered("POST", `/periods/${P}/ranking-link`, t.board), status: 201, calls: 1, steps: 1 },
@@ -332,14 +358,15 @@ const BUDGET: [string, Budget][] = [
       steps: 2,
     },
   ],
-  ["GET /api/v1/tokens", { run: (t) => metered("GET", "/tokens", t.secretariat), status: 200, calls: 2, steps: 2 }],
+  ["GET /api/v1/tokens", { run: (t) => metered("GET", "/tokens", t.secretariat), status: 200, calls: 3, steps: 2 }],
   [
     "POST /api/v1/tokens",
     {
       run: (t) => metered("POST", "/tokens", t.secretariat, { role: "board", blocId: "khoi-viii", label: "Đo" }),
+      thirdStep: TOKEN_SCOPE,
       status: 201,
-      calls: 2,
-      steps: 2,
+      calls: 4,
+      steps: 3,
     },
   ],
   [
@@ -349,9 +376,10 @@ const BUDGET: [string, Budget][] = [
         const made = await api("POST", "/tokens", t.secretariat, { role: "board", blocId: "khoi-viii", label: "Hủy" });
         return metered("DELETE", `/tokens/${made.body.id}`, t.secretariat);
       },
+      thirdStep: TOKEN_SCOPE,
       status: 200,
-      calls: 2,
-      steps: 2,
+      calls: 4,
+      steps: 3,
     },
   ],
 ];
@@ -388,7 +416,7 @@ describe("D1 round trips per route", () => {
     expect(routes.filter((r) => !BUDGET.some(([k]) => k === r))).toEqual([]);
   });
 
-  it("each route stays within its calls and sequential steps (at most 2)", async () => {
+  it("each route stays within its calls and sequential steps (at most 2, a named exception 3)", async () => {
     const rows: string[] = [];
     const over: string[] = [];
     const t = { ...seed.tokens, ...extra };
@@ -398,7 +426,7 @@ describe("D1 round trips per route", () => {
         t.voter = (m.body as { codes: { unitId: string; code: string }[] }).codes[0]!.code;
       rows.push(`| ${route} | ${m.calls} | ${m.steps} | ${m.status} |`);
       if (m.status !== b.status) over.push(`${route}: status ${m.status} ${JSON.stringify(m.body).slice(0, 200)}`);
-      if (m.steps > 2 || m.steps > b.steps) over.push(`${route}: ${m.steps} steps > ${b.steps}`);
+      if (m.steps > (b.thirdStep ? 3 : 2) || m.steps > b.steps) over.push(`${route}: ${m.steps} steps > ${b.steps}`);
       if (m.calls > b.calls) over.push(`${route}: ${m.calls} calls > ${b.calls}`);
     }
     console.log(rows.join("\n"));

@@ -208,9 +208,7 @@ export const periodRoutes = new Hono<AppEnv>()
       returned,
       ...(unitId !== undefined
         ? {
-            latest: last
-              ? { unitId, revision: last.revision, entries: entriesOf(last).map(toWireEntry) }
-              : null,
+            latest: last ? { unitId, revision: last.revision, entries: entriesOf(last).map(toWireEntry) } : null,
           }
         : {}),
     });
