@@ -115,10 +115,12 @@ function makeSender(url, stats, latencies, stopAt) {
           body: JSON.stringify(body),
         });
         status = r.status;
+        if (status >= 500) stats.serverErrors++;
         json = await r.json();
         replay = r.headers.get("x-idempotent-replay") === "true";
         if (replay) stats.replays++;
       } catch (e) {
+        // A connection reset, or a body cut short (its status, if any, was counted above): resend.
         status = 0;
         const kind = e?.cause?.code ?? e?.name ?? "error";
         stats.transportErrors[kind] = (stats.transportErrors[kind] ?? 0) + 1;
@@ -126,7 +128,6 @@ function makeSender(url, stats, latencies, stopAt) {
       latencies.push(performance.now() - t0);
       stats.requests++;
       stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
-      if (status >= 500) stats.serverErrors++;
       if (status === 201) return { ...json, replay };
       if (status === 0 || status >= 500 || status === 429) {
         stats.retries++;
@@ -192,6 +193,8 @@ async function runRaces(url, clients, bases, accepted) {
   const send = makeSender(url, stats, latencies, Date.now() + TIMEOUT_MS);
   let firstAnswers = 0;
   let disagreements = 0;
+  /** Pushes that more than one sender was told were stored for the first time (must be none). */
+  let doubleFirsts = 0;
   const perClient = Math.ceil(RACE_PUSHES / clients.length);
   const t0 = performance.now();
   await Promise.all(
@@ -201,7 +204,9 @@ async function runRaces(url, clients, bases, accepted) {
         const clientId = `race-${unitId}-${n}-${Math.random().toString(36).slice(2, 10)}`;
         const body = sheetFor(1000 + n, base, clientId);
         const answers = await Promise.all(Array.from({ length: RACE_SENDERS }, () => send(unitId, token, body)));
-        firstAnswers += answers.filter((a) => !a.replay).length;
+        const firsts = answers.filter((a) => !a.replay).length;
+        firstAnswers += firsts;
+        if (firsts > 1) doubleFirsts++;
         const first = answers[0];
         if (answers.some((a) => a.revision !== first.revision || a.contentHash !== first.contentHash)) disagreements++;
         accepted.set(clientId, { unitId, revision: first.revision });
@@ -216,7 +221,10 @@ async function runRaces(url, clients, bases, accepted) {
     sendersPerPush: RACE_SENDERS,
     requests: stats.requests,
     wallSeconds: +(wallMs / 1000).toFixed(2),
+    // At most one per push: fewer when the sender that got the first answer lost it to a reset and was answered
+    // again from the stored push.
     firstAnswers,
+    doubleFirsts,
     idempotentReplays: stats.replays,
     disagreements,
     serverErrors: stats.serverErrors,
@@ -349,7 +357,7 @@ async function main() {
     report.cpu = await cpuRatio();
     report.bundle = bundleSize();
     console.log(JSON.stringify(report, null, 2));
-    const racedOnce = race.firstAnswers === RACE_PUSHES && race.disagreements === 0;
+    const racedOnce = race.doubleFirsts === 0 && race.disagreements === 0;
     if (
       check.lost !== 0 ||
       check.duplicates !== 0 ||
