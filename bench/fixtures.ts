@@ -83,4 +83,3 @@ export function makeBody(template: Template, seed: number): string {
     entries,
   });
 }
-

@@ -4,6 +4,8 @@
  * code after its D1 reads, starting from the rows as D1 returns them (entries as stored JSON text):
  *   /table    the bloc table: entries parsed, `consolidate`, the JSON answer (GET /periods/:id/table)
  *   /ranking  the ranking workbook: entries parsed, `consolidate`, provenance hashes, the .xlsx bytes
+ *   /pull     a clerk's pull: the bundle (period, template, rulebook, units, revisions) and its unit's latest revision
+ *             (parsed from the stored text, in wire form) as the JSON answer (GET /periods/:id/sheet?unit=)
  *   /push     a push body: JSON.parse, validation, canonical SHA-256, scoring, the stored JSON (POST .../submissions)
  *   /parse    JSON.parse of the same push body alone (the floor the push is compared with)
  *   /noop     nothing (the request's own cost)
@@ -18,6 +20,7 @@ import {
   type Flags,
   scoreUnit,
   type Template,
+  toWireEntry,
   type Unit,
   validateSubmission,
 } from "../../shared/src/index.ts";
@@ -108,6 +111,18 @@ export default {
           periodState: "closed",
         });
         size = bytes.length;
+      } else if (what === "pull") {
+        const latest = (JSON.parse(b.stored[0]!) as Entry[]).map(toWireEntry);
+        size = JSON.stringify({
+          period: { id: "khoi-bench-2017", members: b.members },
+          bloc: { id: "khoi-bench", name: "Khối thi đua thử" },
+          units: b.units,
+          template: b.template,
+          rulebook: demoRulebook,
+          revisions: { [b.members[0]!]: 3 },
+          returned: {},
+          latest: { unitId: b.members[0], revision: 3, entries: latest },
+        }).length;
       } else if (what === "push") {
         const v = validateSubmission(b.template, JSON.parse(b.body));
         const hash = await sha256Hex(canonicalEntries(v.entries));
