@@ -226,27 +226,6 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   };
 }
 
-/**
- * Points for hundredths 0..MAX_SHARED, made once: a score with cents (1.75) is a boxed number in V8, and a matrix of
- * 1,000 units x 120 criteria would allocate one per cell; copied from this table it is the same object every time.
- * The table holds a `null` so that it stays an array of references, never one of raw doubles (which would box anew
- * on every read).
- */
-const MAX_SHARED = 10_000;
-const SHARED_POINTS: (number | null)[] = [null];
-
-function pointsOf(v: number): number {
-  if (v >= 0 && v <= MAX_SHARED && Number.isInteger(v)) {
-    let p = SHARED_POINTS[v + 1];
-    if (p === undefined) {
-      for (let i = SHARED_POINTS.length - 1; i <= v; i++) SHARED_POINTS.push(i / 100);
-      p = SHARED_POINTS[v + 1]!;
-    }
-    return p as number;
-  }
-  return v / 100;
-}
-
 /** values[c][u] in points, each row made at its final length. */
 function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[])[]): (number | null)[][] {
   const out = new Array<(number | null)[]>(leafCount);
@@ -255,7 +234,7 @@ function matrixValues(leafCount: number, byUnit: readonly (readonly (number | nu
     const row = new Array<number | null>(units);
     for (let j = 0; j < units; j++) {
       const v = byUnit[j]![c];
-      row[j] = v === null || v === undefined ? null : pointsOf(v);
+      row[j] = v === null || v === undefined ? null : v / 100;
     }
     out[c] = row;
   }
