@@ -6,6 +6,7 @@
  *   npm run bench:core            # both sizes, plus a linearity sweep
  *   npm run bench:core -- --quick # fewer rounds
  *   npm run bench:core -- --no-sweep # the two sizes only
+ *   npm run bench:core -- --units=100,1000 # the sweep at these unit counts only (50 and 120 criteria each)
  *   node --cpu-prof bench/core.bench.ts --loop [--bloc] [--consolidate]   # a loop to profile, no output
  *
  * It runs on Node's own TypeScript support (type stripping), i.e. the core's code as a bundler ships it; tsx would
@@ -24,94 +25,14 @@ import {
   consolidate,
   demoRulebook,
   type Entry,
-  type EntryInput,
   type Flags,
   type Rulebook,
   type Template,
   validateSubmission,
 } from "../shared/src/index.ts";
+import { makeBody, makeTemplate } from "./fixtures.ts";
 
 const QUICK = process.argv.includes("--quick");
-
-/** A template of `n` leaf criteria: n - 6 score criteria in 5 parts, then a part of 3 bonus and 3 deduction ones. */
-function makeTemplate(n: number): Template {
-  const scoreCount = n - 6;
-  const parts: Template["parts"] = [];
-  const perPart = Math.ceil(scoreCount / 5);
-  let made = 0;
-  for (let p = 1; made < scoreCount; p++) {
-    const code = ["I", "II", "III", "IV", "V", "VI"][p - 1]!;
-    const criteria: Template["parts"][number]["criteria"] = [];
-    const count = Math.min(perPart, scoreCount - made);
-    for (let i = 1; i <= count; i++) {
-      const leaf = {
-        code: `${code}.${i}`,
-        title: `Tiêu chí ${code}.${i}: hoàn thành nhiệm vụ được giao`,
-        kind: "score" as const,
-        max: (i % 3) + 1,
-        step: 0.25,
-        evidenceRequired: i % 4 === 0,
-        guidance: "",
-      };
-      criteria.push(leaf);
-    }
-    made += count;
-    parts.push({ code, title: `Phần ${code}`, criteria });
-  }
-  const kinds = ["bonus", "deduction"] as const;
-  parts.push({
-    code: "X",
-    title: "Điểm thưởng và điểm trừ",
-    criteria: kinds.map((kind, k) => ({
-      code: `X.${k + 1}`,
-      title: kind === "bonus" ? "Điểm thưởng" : "Điểm trừ",
-      guidance: "",
-      children: [1, 2, 3].map((i) => ({
-        code: `X.${k + 1}.${i}`,
-        title: `${kind} ${i}`,
-        kind,
-        max: 2,
-        step: 0.5,
-        evidenceRequired: kind === "bonus",
-        guidance: "",
-      })),
-    })),
-  });
-  return { id: `tpl-${n}`, version: 1, name: `Bảng chấm điểm ${n} tiêu chí`, parts };
-}
-
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** A push body for one unit, as the add-in sends it (scores as numbers, Vietnamese evidence on some lines). */
-function makeBody(template: Template, seed: number): string {
-  const rand = lcg(seed);
-  const entries: EntryInput[] = [];
-  let row = 8;
-  for (const part of template.parts)
-    for (const c of part.criteria)
-      for (const l of "children" in c ? c.children : [c]) {
-        const steps = Math.round(l.max / l.step);
-        const lost = l.kind === "score" ? Math.floor(rand() * 3) : Math.floor(rand() * (steps + 1));
-        const score = l.kind === "score" ? (steps - lost) * l.step : lost * l.step;
-        const e: EntryInput = { criterion: l.code, score, cell: `D${row++}` };
-        if (l.evidenceRequired) e.evidence = `Báo cáo số ${row}/BC-ĐV ngày 30/11/2017`;
-        if (rand() < 0.1) e.note = "Đã đối chiếu với số liệu thống kê";
-        entries.push(e);
-      }
-  return JSON.stringify({
-    templateId: template.id,
-    templateVersion: template.version,
-    baseRevision: null,
-    clientId: `client-${seed.toString(16).padStart(8, "0")}`,
-    entries,
-  });
-}
 
 interface Bloc {
   periodId: string;
@@ -323,19 +244,19 @@ for (const [name, b, u, c] of [
   );
 }
 
-// Linearity: one bloc per size, growing units x criteria; the cost per cell should stay flat.
+// Linearity: one bloc per size, units and criteria swept separately; the cost per cell and the ratio should stay flat.
 if (process.argv.includes("--no-sweep")) process.exit(0);
-console.log("\nLinearity (one bloc per size; CPU per unit x criterion cell):");
-console.log("| units x criteria | cells | parse + validate + consolidate | per cell | ratio to JSON.parse |");
-console.log("|---|---:|---:|---:|---:|");
-for (const [u, c] of [
-  [7, 50],
-  [12, 120],
-  [24, 240],
-  [48, 480],
-] as const) {
-  const r = measure(`${u} x ${c}`, 1, u, c);
-  console.log(
-    `| ${u} x ${c} | ${r.cells} | ${fmt(r.pipe)} | ${((r.pipe * 1e6) / r.cells).toFixed(0)} ns | ${r.ratio.toFixed(2)} |`,
-  );
-}
+const only = process.argv.find((a) => a.startsWith("--units="));
+const unitSizes = only ? only.slice(8).split(",").map(Number) : [7, 100, 500, 1000];
+console.log("\nLinearity (one bloc per size; units and criteria swept separately; CPU per unit x criterion cell):");
+console.log(
+  "| units x criteria | cells | JSON.parse | validate | consolidate | parse + validate + consolidate | per cell | ratio to JSON.parse |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const c of [50, 120])
+  for (const u of unitSizes) {
+    const r = measure(`${u} x ${c}`, 1, u, c);
+    console.log(
+      `| ${u} x ${c} | ${r.cells} | ${fmt(r.parse)} | ${fmt(r.validate)} | ${fmt(r.consolidate)} | ${fmt(r.pipe)} | ${((r.pipe * 1e6) / r.cells).toFixed(0)} ns | ${r.ratio.toFixed(2)} |`,
+    );
+  }

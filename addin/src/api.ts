@@ -30,6 +30,8 @@ export interface SheetBundle {
   units: Unit[];
   template: Template;
   rulebook: Rulebook;
+  /** With `sheet(periodId, unitId)`: that unit's latest revision (null before its first push), in the same answer. */
+  latest?: { unitId: string; revision: number; entries: WireEntry[] } | null;
 }
 
 export interface WireTotals {
@@ -197,7 +199,12 @@ export class ApiClient {
   me = () => this.request<Me>("GET", "/me");
   periods = async () => asList<Period>(await this.request("GET", "/periods"), "periods", "items");
   period = (id: string) => this.request<Period>("GET", `/periods/${enc(id)}`);
-  sheet = (periodId: string) => this.request<SheetBundle>("GET", `/periods/${enc(periodId)}/sheet`);
+  /** The period's bundle; with a unit, its latest revision too (a clerk's pull is this one request). */
+  sheet = (periodId: string, unitId?: string) =>
+    this.request<SheetBundle>(
+      "GET",
+      `/periods/${enc(periodId)}/sheet${unitId === undefined ? "" : `?unit=${enc(unitId)}`}`,
+    );
   revisions = async (periodId: string, unitId: string) =>
     asList<{ revision: number }>(
       await this.request("GET", `/periods/${enc(periodId)}/units/${enc(unitId)}/submissions`),

@@ -28,11 +28,12 @@ type Stored = { revision: number; clientId: string; entries: unknown[]; by: stri
 function fakeServer() {
   const revisions: Stored[] = [];
   const receipts = new Map<string, unknown>();
-  const state = { offline: false, posts: 0 };
+  const state = { offline: false, posts: 0, requests: 0 };
   const json = (body: unknown, status = 200) =>
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   const doFetch = async (input: string | URL | Request, init?: RequestInit) => {
     if (state.offline) throw new TypeError("Failed to fetch");
+    state.requests++;
     const url = new URL(String(input));
     const path = url.pathname.replace("/api/v1", "");
     const method = init?.method ?? "GET";
@@ -43,6 +44,11 @@ function fakeServer() {
         units: demoUnits,
         template: demoTemplate,
         rulebook: demoRulebook,
+        ...(url.searchParams.has("unit")
+          ? {
+              latest: revisions.length ? { unitId: url.searchParams.get("unit"), ...revisions.at(-1)! } : null,
+            }
+          : {}),
       });
     if (path.endsWith("/submissions") && method === "GET")
       return json({ revisions: revisions.map((r) => ({ revision: r.revision })) });
@@ -114,6 +120,16 @@ async function filledSession(unitId = "vks-tphcm") {
 }
 
 describe("Session (clerk)", () => {
+  it("a pull is one request to the Worker, prefilled with the latest revision", async () => {
+    const { s, server, meta } = await filledSession();
+    await s.push(meta);
+    server.state.requests = 0;
+    const again = await s.pull("khoi-viii-2017", "vks-tphcm");
+    expect(server.state.requests).toBe(1);
+    expect(again.revision).toBe(1);
+    expect(again.layout.inputs.length).toBeGreaterThan(0);
+  });
+
   it("pull, fill, check finds an error and marks its cell, fixing clears the mark, push gives a receipt", async () => {
     const { wb, s, layout, meta, server } = await filledSession();
     const i = layout.inputs.find((x) => x.criterion === "I.5")!;

@@ -147,18 +147,25 @@ export class Session {
     );
   }
 
-  /** The latest revision of a unit and its entries, or null before the first push. */
+  /**
+   * The latest revision of a unit and its entries, or null before the first push. One request: the bundle comes back
+   * with it (and is refreshed), so a pull costs one round trip to the Worker and two to its database.
+   */
   async latest(periodId: string, unitId: string): Promise<{ revision: number; entries: Entry[] } | null> {
+    const b = await this.api.sheet(periodId, unitId);
+    this.bundle = b;
+    if (b.latest !== undefined)
+      return b.latest ? { revision: b.latest.revision, entries: fromWire(b.template, b.latest.entries) } : null;
+    // A Worker from before the one-request pull: the revision list, then the latest revision.
     const list = await this.api.revisions(periodId, unitId);
     if (!list.length) return null;
     const revision = Math.max(...list.map((r) => r.revision));
     const rev = await this.api.revision(periodId, unitId, revision);
-    return { revision, entries: fromWire(this.bundle!.template, rev.entries) };
+    return { revision, entries: fromWire(b.template, rev.entries) };
   }
 
   /** Pull: lays out the unit's sheet, prefilled with its latest revision. */
   async pull(periodId: string, unitId: string): Promise<{ layout: SheetLayout; revision: number | null }> {
-    await this.loadBundle(periodId);
     const last = await this.latest(periodId, unitId);
     // The unit's sheet as the workbook knows it: re-laid in place even if the clerk renamed it.
     const known = this.selfMeta(periodId, unitId);
@@ -343,7 +350,6 @@ export class Session {
 
   /** Opens a unit's latest sheet read-only. */
   async openReadOnly(periodId: string, unitId: string) {
-    await this.loadBundle(periodId);
     const last = await this.latest(periodId, unitId);
     const layout = this.layoutFor(unitId, last?.entries ?? [], { sheetName: this.unitSheetName(unitId, "(xem)") });
     const meta: AddinMeta = { ...layout.meta, baseRevision: last?.revision ?? null, readOnly: true };
@@ -353,7 +359,6 @@ export class Session {
 
   /** Lays out the review sheet: self-scores read-only, reviewed scores beside them. */
   async openReview(periodId: string, unitId: string) {
-    await this.loadBundle(periodId);
     const last = await this.latest(periodId, unitId);
     let reviewed: Entry[] = [];
     let reviewRevision: number | null = null;

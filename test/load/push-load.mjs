@@ -9,7 +9,14 @@
  * worker's per-push computation (the domain core's validation, canonical hash and scoring) as a ratio to JSON.parse
  * of the same body, and the gzip size of the `wrangler deploy --dry-run` bundle.
  *
- * Options (env): LOAD_CLIENTS (50), LOAD_PUSHES (2000), LOAD_TIMEOUT_S (300).
+ * Then the race: each unit sends further pushes, and every one of them is sent by several senders at the same
+ * moment (the same body and clientId, as an add-in retrying on one connection while its first attempt is still in
+ * flight on another), each sender retrying as above. Exactly one of each must be stored; every sender must get the
+ * same revision and content hash (one 201 first answer, the others replays); no 5xx. The check afterwards covers both
+ * phases: lost, duplicated, unexpected.
+ *
+ * Options (env): LOAD_CLIENTS (50), LOAD_PUSHES (2000), LOAD_TIMEOUT_S (300), LOAD_RACE_PUSHES (200),
+ * LOAD_RACE_SENDERS (5).
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -26,6 +33,8 @@ const PUSHES = Number(process.env.LOAD_PUSHES ?? 2000);
 const TIMEOUT_MS = Number(process.env.LOAD_TIMEOUT_S ?? 300) * 1000;
 const PER_CLIENT = Math.ceil(PUSHES / CLIENTS);
 const PERIOD = "load-2017";
+const RACE_PUSHES = Number(process.env.LOAD_RACE_PUSHES ?? 200);
+const RACE_SENDERS = Number(process.env.LOAD_RACE_SENDERS ?? 5);
 
 const core = await import(pathToFileURL(path.join(ROOT, "shared", "src", "index.ts")).href);
 
@@ -90,25 +99,15 @@ async function seedLoad(url, bootstrap) {
   return tokens;
 }
 
-async function runClients(url, clients) {
-  const latencies = [];
-  const accepted = new Map(); // clientId -> { unitId, revision }
-  const stats = {
-    requests: 0,
-    retries: 0,
-    replays: 0,
-    deliberateRepeats: 0,
-    errors: 0,
-    statuses: {},
-    transportErrors: {},
-  };
-  const stopAt = Date.now() + TIMEOUT_MS;
-  const send = async (unitId, token, body) => {
+/** Sends one push, retrying like the add-in on a network error, a 5xx or a 429 (same body, same clientId). */
+function makeSender(url, stats, latencies, stopAt) {
+  return async (unitId, token, body) => {
     for (let attempt = 0; attempt < 20; attempt++) {
       if (Date.now() > stopAt) throw new Error("load run timed out");
       const t0 = performance.now();
       let status = 0;
       let json = null;
+      let replay = false;
       try {
         const r = await fetch(`${url}/api/v1/periods/${PERIOD}/units/${unitId}/submissions`, {
           method: "POST",
@@ -116,9 +115,12 @@ async function runClients(url, clients) {
           body: JSON.stringify(body),
         });
         status = r.status;
+        if (status >= 500) stats.serverErrors++;
         json = await r.json();
-        if (r.headers.get("x-idempotent-replay")) stats.replays++;
+        replay = r.headers.get("x-idempotent-replay") === "true";
+        if (replay) stats.replays++;
       } catch (e) {
+        // A connection reset, or a body cut short (its status, if any, was counted above): resend.
         status = 0;
         const kind = e?.cause?.code ?? e?.name ?? "error";
         stats.transportErrors[kind] = (stats.transportErrors[kind] ?? 0) + 1;
@@ -126,7 +128,7 @@ async function runClients(url, clients) {
       latencies.push(performance.now() - t0);
       stats.requests++;
       stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
-      if (status === 201) return json;
+      if (status === 201) return { ...json, replay };
       if (status === 0 || status >= 500 || status === 429) {
         stats.retries++;
         await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
@@ -137,6 +139,25 @@ async function runClients(url, clients) {
     }
     throw new Error(`${unitId}: gave up after 20 attempts`);
   };
+}
+
+const newStats = () => ({
+  requests: 0,
+  retries: 0,
+  replays: 0,
+  deliberateRepeats: 0,
+  errors: 0,
+  serverErrors: 0,
+  statuses: {},
+  transportErrors: {},
+});
+
+async function runClients(url, clients) {
+  const latencies = [];
+  const accepted = new Map(); // clientId -> { unitId, revision }
+  const bases = new Map(); // unitId -> latest revision
+  const stats = newStats();
+  const send = makeSender(url, stats, latencies, Date.now() + TIMEOUT_MS);
   const t0 = performance.now();
   await Promise.all(
     clients.map(async ({ unitId, token }, ci) => {
@@ -155,10 +176,63 @@ async function runClients(url, clients) {
         }
         base = answer.revision;
       }
+      bases.set(unitId, base);
     }),
   );
   const wallMs = performance.now() - t0;
-  return { latencies, accepted, stats, wallMs };
+  return { latencies, accepted, stats, wallMs, bases };
+}
+
+/**
+ * The idempotent retry path under real concurrency: each push is sent by RACE_SENDERS senders at once. Returns the
+ * race's own figures; its accepted pushes join `accepted` for the final check.
+ */
+async function runRaces(url, clients, bases, accepted) {
+  const latencies = [];
+  const stats = newStats();
+  const send = makeSender(url, stats, latencies, Date.now() + TIMEOUT_MS);
+  let firstAnswers = 0;
+  let disagreements = 0;
+  /** Pushes that more than one sender was told were stored for the first time (must be none). */
+  let doubleFirsts = 0;
+  const perClient = Math.ceil(RACE_PUSHES / clients.length);
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async ({ unitId, token }, ci) => {
+      let base = bases.get(unitId) ?? null;
+      for (let n = 1; n <= perClient && ci * perClient + n <= RACE_PUSHES; n++) {
+        const clientId = `race-${unitId}-${n}-${Math.random().toString(36).slice(2, 10)}`;
+        const body = sheetFor(1000 + n, base, clientId);
+        const answers = await Promise.all(Array.from({ length: RACE_SENDERS }, () => send(unitId, token, body)));
+        const firsts = answers.filter((a) => !a.replay).length;
+        firstAnswers += firsts;
+        if (firsts > 1) doubleFirsts++;
+        const first = answers[0];
+        if (answers.some((a) => a.revision !== first.revision || a.contentHash !== first.contentHash)) disagreements++;
+        accepted.set(clientId, { unitId, revision: first.revision });
+        base = first.revision;
+      }
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    pushes: RACE_PUSHES,
+    sendersPerPush: RACE_SENDERS,
+    requests: stats.requests,
+    wallSeconds: +(wallMs / 1000).toFixed(2),
+    // At most one per push: fewer when the sender that got the first answer lost it to a reset and was answered
+    // again from the stored push.
+    firstAnswers,
+    doubleFirsts,
+    idempotentReplays: stats.replays,
+    disagreements,
+    serverErrors: stats.serverErrors,
+    retries: stats.retries,
+    statuses: stats.statuses,
+    transportErrors: stats.transportErrors,
+    latencyMs: { p50: +percentile(sorted, 50).toFixed(1), p99: +percentile(sorted, 99).toFixed(1) },
+  };
 }
 
 async function verify(url, clients, accepted) {
@@ -251,12 +325,15 @@ async function main() {
     console.log(`worker on ${url}, state in ${stateDir}`);
     const clients = await seedLoad(url, bootstrap);
     console.log(`${clients.length} clients, ${PUSHES} pushes (${PER_CLIENT} each), with retries and 10% repeats…`);
-    const { latencies, accepted, stats, wallMs } = await runClients(url, clients);
+    const { latencies, accepted, stats, wallMs, bases } = await runClients(url, clients);
+    const mainAccepted = accepted.size;
+    console.log(`race: ${RACE_PUSHES} pushes, each sent by ${RACE_SENDERS} senders at once…`);
+    const race = await runRaces(url, clients, bases, accepted);
     const check = await verify(url, clients, accepted);
     const sorted = [...latencies].sort((a, b) => a - b);
     const report = {
       clients: clients.length,
-      acceptedPushes: accepted.size,
+      acceptedPushes: mainAccepted,
       requests: stats.requests,
       wallSeconds: +(wallMs / 1000).toFixed(2),
       throughputPushesPerSecond: +(accepted.size / (wallMs / 1000)).toFixed(1),
@@ -272,14 +349,25 @@ async function main() {
       deliberateRepeats: stats.deliberateRepeats,
       idempotentReplays: stats.replays,
       errors: stats.errors,
+      serverErrors: stats.serverErrors,
+      race,
       ...check,
     };
     stopAll();
     report.cpu = await cpuRatio();
     report.bundle = bundleSize();
     console.log(JSON.stringify(report, null, 2));
-    if (check.lost !== 0 || check.duplicates !== 0 || check.unexpected !== 0 || accepted.size !== PUSHES) {
-      console.error("FAILED: lost, duplicated or unexpected pushes");
+    const racedOnce = race.doubleFirsts === 0 && race.disagreements === 0;
+    if (
+      check.lost !== 0 ||
+      check.duplicates !== 0 ||
+      check.unexpected !== 0 ||
+      mainAccepted !== PUSHES ||
+      accepted.size !== PUSHES + RACE_PUSHES ||
+      stats.serverErrors + race.serverErrors !== 0 ||
+      !racedOnce
+    ) {
+      console.error("FAILED: lost, duplicated or unexpected pushes, a 5xx, or racing senders that disagreed");
       process.exitCode = 1;
     }
   } finally {

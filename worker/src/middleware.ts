@@ -21,9 +21,24 @@ function sameDigest(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** The period a request's path is about (`/api/v1/periods/:periodId/...`), or null. */
+export function pathPeriodId(path: string): string | null {
+  const m = /^\/api\/v1\/periods\/([^/]+)/.exec(path);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Resolves `Authorization: Bearer <token>` to a principal, or null. It never rejects by itself: routes decide with
  * `allow()`, so public routes (the OpenAPI document) stay public and an unknown token is a plain 401 there.
+ *
+ * On Cloudflare every D1 call is a round trip to the database's primary, so this is the request's one read before
+ * the route: the token, the period the path names (or a voter code's own period) and that period's template and
+ * rulebook go in one batch (`Repository.authRead`). `periodScope` then finds the period without another call.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const repo = new Repository(c.env.DB);
@@ -32,8 +47,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("usedVoterCode", false);
   const header = c.req.header("authorization") ?? "";
   const m = /^Bearer\s+(\S{8,200})$/i.exec(header.trim());
+  let hash: string | null = null;
   if (m) {
-    const hash = await sha256Hex(normaliseCredential(m[1]!));
+    hash = await sha256Hex(normaliseCredential(m[1]!));
     const bootstrap = c.env.BOOTSTRAP_TOKEN;
     if (bootstrap && bootstrap.length >= 16 && sameDigest(hash, await sha256Hex(bootstrap))) {
       c.set("principal", {
@@ -44,27 +60,30 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
         periodId: null,
         label: "Bootstrap (BOOTSTRAP_TOKEN)",
       });
-    } else {
-      const row = await repo.tokenByHash(hash);
-      const now = Date.now();
-      const live =
-        row &&
-        row.revoked_at === null &&
-        (row.expires_at === null || Date.parse(row.expires_at) > now) &&
-        !(row.role === "voter" && row.used === 1);
-      if (live) {
-        const p: Principal = {
-          tokenId: row.id,
-          role: row.role,
-          blocId: row.bloc_id,
-          unitId: row.unit_id,
-          periodId: row.period_id,
-          label: row.label,
-        };
-        c.set("principal", p);
-      } else if (row && row.role === "voter" && row.used === 1 && row.revoked_at === null) {
-        c.set("usedVoterCode", true);
-      }
+      hash = null;
+    }
+  }
+  const periodId = pathPeriodId(c.req.path);
+  const voterPeriod = periodId === null && hash !== null && c.req.path === "/api/v1/ballots" ? hash : null;
+  const { token: row } = await repo.authRead(hash, periodId, voterPeriod);
+  if (row) {
+    const now = Date.now();
+    const live =
+      row.revoked_at === null &&
+      (row.expires_at === null || Date.parse(row.expires_at) > now) &&
+      !(row.role === "voter" && row.used === 1);
+    if (live) {
+      const p: Principal = {
+        tokenId: row.id,
+        role: row.role,
+        blocId: row.bloc_id,
+        unitId: row.unit_id,
+        periodId: row.period_id,
+        label: row.label,
+      };
+      c.set("principal", p);
+    } else if (row.role === "voter" && row.used === 1 && row.revoked_at === null) {
+      c.set("usedVoterCode", true);
     }
   }
   await next();

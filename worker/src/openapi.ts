@@ -149,10 +149,11 @@ export const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/periods/:periodId/sheet",
-    summary: "What a clerk pulls: period, bloc, units, template, rulebook",
+    summary:
+      "What a clerk pulls: period, bloc, units, template, rulebook; with ?unit=, that unit's latest revision (one request)",
     roles: [...ALL, "voter"],
     status: 200,
-    errors: [404],
+    errors: [403, 404],
   },
   {
     method: "get",

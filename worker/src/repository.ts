@@ -97,9 +97,117 @@ function parsePeriod(row: { body: string; state: string; created_at: string; upd
 /** Parsed published templates and rulebooks, per isolate (they are immutable once written). */
 const versionCache = new Map<string, Template | Rulebook>();
 
+function cacheVersion(key: string, parsed: Template | Rulebook): void {
+  if (versionCache.size > 200) versionCache.clear();
+  versionCache.set(key, parsed);
+}
+
+/**
+ * A read that can go to D1 alone or inside a batch with others: the statement and what its rows become. Reads that
+ * do not depend on each other are sent together with `readAll`, which is one round trip to the database.
+ */
+export interface Query<R> {
+  stmt: D1PreparedStatement;
+  parse(rows: unknown[]): R;
+}
+
+type Results<Q> = { [K in keyof Q]: Q[K] extends Query<infer R> ? R : never };
+
+/**
+ * Runs independent reads (and, in order, writes) in one D1 batch: one round trip, one transaction.
+ * @example const { units, latest } = await readAll(db, { units: root.unitsQ(ids), latest: repo.latestRevisionsQ() })
+ */
+export async function readAll<Q extends Record<string, Query<unknown>>>(db: D1Database, qs: Q): Promise<Results<Q>> {
+  const keys = Object.keys(qs);
+  const out = {} as Record<string, unknown>;
+  if (keys.length === 0) return out as Results<Q>;
+  const results = await db.batch(keys.map((k) => qs[k]!.stmt));
+  keys.forEach((k, i) => {
+    out[k] = qs[k]!.parse(results[i]?.results ?? []);
+  });
+  return out as Results<Q>;
+}
+
+/** The first row, or null. */
+const firstRow =
+  <T>() =>
+  (rows: unknown[]): T | null =>
+    (rows[0] as T | undefined) ?? null;
+const allRows =
+  <T>() =>
+  (rows: unknown[]): T[] =>
+    rows as T[];
+
+type WithPeriod<T> = T & { period_id: string };
+
+/** A year's periods and the rows of its published ones (see `Repository.yearData`). */
+export interface YearData {
+  periods: PeriodRecord[];
+  subs: WithPeriod<SubmissionRow>[];
+  reviews: WithPeriod<ReviewRow>[];
+  flags: WithPeriod<{ unit_id: string; violation: number; withdrawn: number; reason: string }>[];
+  ballots: { period_id: string; choices: string }[];
+  units: Unit[];
+}
+
+/** What the authentication step read in its single batch. */
+export interface AuthRead {
+  token: TokenRow | null;
+  period: PeriodRecord | null;
+}
+
 /** Council-wide data: units, blocs, templates, rulebooks, periods, tokens. */
 export class Repository {
+  /** The period this request is about, read with the token (see `authRead`); null when none was read. */
+  private prefetched: PeriodRecord | null = null;
+
   constructor(readonly db: D1Database) {}
+
+  /**
+   * The first and only read before a route runs, in one round trip: the token by its hash, the period the request
+   * is about (`periodId`, else `voterPeriodOf`: the period of the voter code with that hash), and that period's
+   * template and rulebook unless this isolate has them parsed already. Nothing is sent when there is nothing to read.
+   */
+  async authRead(tokenHash: string | null, periodId: string | null, voterPeriodOf: string | null): Promise<AuthRead> {
+    const periodRef = periodId !== null ? "?1" : voterPeriodOf !== null ? PERIOD_OF_VOTER_CODE : null;
+    const periodArg = periodId ?? voterPeriodOf;
+    const qs: Record<string, Query<unknown>> = {};
+    if (tokenHash !== null)
+      qs.token = {
+        stmt: this.db.prepare(`SELECT ${TOKEN_COLS} FROM tokens WHERE hash = ?`).bind(tokenHash),
+        parse: firstRow<TokenRow>(),
+      };
+    if (periodRef !== null) {
+      qs.period = {
+        stmt: this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE id = ${periodRef}`).bind(periodArg),
+        parse: (rows) => (rows[0] ? parsePeriod(rows[0] as PeriodDb) : null),
+      };
+      const versionOf = (table: string, kind: string) =>
+        `SELECT '${table}' AS kind, v.id, v.version, v.body FROM periods p JOIN ${table} v ` +
+        `ON v.id = json_extract(p.body, '$.${kind}Id') AND v.version = json_extract(p.body, '$.${kind}Version') ` +
+        `WHERE p.id = ${periodRef} AND ('${table}/' || v.id || '/' || v.version) NOT IN (SELECT value FROM json_each(?2))`;
+      qs.rules = {
+        stmt: this.db
+          .prepare(`${versionOf("templates", "template")} UNION ALL ${versionOf("rulebooks", "rulebook")}`)
+          .bind(periodArg, JSON.stringify([...versionCache.keys()])),
+        parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
+      };
+    }
+    const r = (await readAll(this.db, qs)) as {
+      token?: TokenRow | null;
+      period?: PeriodRecord | null;
+      rules?: { kind: string; id: string; version: number; body: string }[];
+    };
+    for (const v of r.rules ?? []) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
+    this.prefetched = r.period ?? null;
+    return { token: r.token ?? null, period: this.prefetched };
+  }
+
+  /** The period read with the token, if it is this one; else read now. */
+  async scopedPeriod(id: string): Promise<PeriodRecord | null> {
+    if (this.prefetched?.id === id) return this.prefetched;
+    return this.getPeriod(id);
+  }
 
   /** The audit record of a change, as a statement to batch with the change itself. */
   /**
@@ -131,6 +239,32 @@ export class Repository {
     return this.db.prepare(sql).bind(...args);
   }
 
+  /**
+   * The audit record of a new revision, written only if the statement before it in the batch changed a row; its
+   * detail gets the revision the database gave (`revision` in `detail` is set from the unit's latest).
+   */
+  auditWithRevision(a: AuditInput, periodId: string, unitId: string, table: "submissions" | "reviews" = "submissions") {
+    return this.db
+      .prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+          `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, json_set(?9, '$.revision', (SELECT MAX(revision) FROM ${table} WHERE period_id = ?11 AND unit_id = ?12)), ?10 WHERE changes() > 0`,
+      )
+      .bind(
+        a.blocId,
+        a.periodId,
+        a.unitId ?? null,
+        a.at,
+        a.actor.tokenId,
+        a.actor.role,
+        a.actor.label,
+        a.action,
+        JSON.stringify(a.detail ?? {}),
+        a.requestId,
+        periodId,
+        unitId,
+      );
+  }
+
   async listUnits(): Promise<Unit[]> {
     const r = await this.db.prepare("SELECT id, name, short_name FROM units ORDER BY id").all<UnitDb>();
     return r.results.map(unitOf);
@@ -143,17 +277,47 @@ export class Repository {
 
   async getUnits(ids: readonly string[]): Promise<Unit[]> {
     if (ids.length === 0) return [];
-    const r = await this.db
-      .prepare("SELECT id, name, short_name FROM units WHERE id IN (SELECT value FROM json_each(?))")
-      .bind(JSON.stringify(ids))
-      .all<UnitDb>();
-    return r.results.map(unitOf);
+    return (await readAll(this.db, { u: this.unitsQ(ids) })).u;
+  }
+
+  unitsQ(ids: readonly string[]): Query<Unit[]> {
+    return {
+      stmt: this.db
+        .prepare("SELECT id, name, short_name FROM units WHERE id IN (SELECT value FROM json_each(?))")
+        .bind(JSON.stringify(ids)),
+      parse: (rows) => (rows as UnitDb[]).map(unitOf),
+    };
+  }
+
+  blocQ(id: string): Query<Bloc | null> {
+    return { stmt: this.db.prepare("SELECT id, name, kind FROM blocs WHERE id = ?").bind(id), parse: firstRow<Bloc>() };
   }
 
   insertUnit(u: Unit, at: string): D1PreparedStatement {
     return this.db
       .prepare("INSERT INTO units (id, name, short_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
       .bind(u.id, u.name, u.shortName, at, at);
+  }
+
+  /** The audit record of a unit's update, with the unit as it was read from its row (nothing when there is none). */
+  auditUnitUpdate(a: AuditInput, after: Unit): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+          "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, json_object('before', json_object('id', id, 'name', name, 'shortName', short_name), 'after', json(?9)), ?10 FROM units WHERE id = ?3",
+      )
+      .bind(
+        a.blocId,
+        a.periodId,
+        after.id,
+        a.at,
+        a.actor.tokenId,
+        a.actor.role,
+        a.actor.label,
+        a.action,
+        JSON.stringify(after),
+        a.requestId,
+      );
   }
 
   updateUnit(u: Unit, at: string): D1PreparedStatement {
@@ -206,8 +370,7 @@ export class Repository {
       .first<{ body: string }>();
     if (!r) return null;
     const parsed = JSON.parse(r.body) as Template | Rulebook;
-    if (versionCache.size > 200) versionCache.clear();
-    versionCache.set(key, parsed);
+    cacheVersion(key, parsed);
     return parsed;
   }
 
@@ -218,11 +381,85 @@ export class Repository {
   }
 
   async getPeriod(id: string): Promise<PeriodRecord | null> {
-    const r = await this.db
-      .prepare("SELECT body, state, created_at, updated_at FROM periods WHERE id = ?")
-      .bind(id)
-      .first<PeriodDb>();
+    const r = await this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE id = ?`).bind(id).first<PeriodDb>();
     return r ? parsePeriod(r) : null;
+  }
+
+  periodQ(id: string): Query<PeriodRecord | null> {
+    return {
+      stmt: this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE id = ?`).bind(id),
+      parse: (rows) => (rows[0] ? parsePeriod(rows[0] as PeriodDb) : null),
+    };
+  }
+
+  /**
+   * A year across blocs for the council, in one batch: its periods, and for the published ones the latest revisions,
+   * reviews, flags, ballots and member units, with the templates and rulebooks this isolate has not parsed yet.
+   * Every read goes through the year's index and each period's keys; rows carry their `period_id`.
+   */
+  async yearData(year: number): Promise<YearData> {
+    const closed = "SELECT id FROM periods WHERE year = ?1 AND state = 'closed'";
+    const inBloc = (t: string) =>
+      `EXISTS (SELECT 1 FROM periods p WHERE p.id = ${t}.period_id AND p.bloc_id = ${t}.bloc_id)`;
+    const latest = (table: string, cols: string) =>
+      `SELECT s.period_id, ${cols
+        .split(",")
+        .map((c) => `s.${c.trim()}`)
+        .join(
+          ", ",
+        )} FROM (SELECT period_id, unit_id, MAX(revision) AS revision FROM ${table} WHERE period_id IN (${closed}) GROUP BY period_id, unit_id) m ` +
+      `JOIN ${table} s ON s.period_id = m.period_id AND s.unit_id = m.unit_id AND s.revision = m.revision WHERE ${inBloc("s")}`;
+    const versionOf = (table: string, kind: string) =>
+      `SELECT DISTINCT '${table}' AS kind, v.id, v.version, v.body FROM periods p JOIN ${table} v ` +
+      `ON v.id = json_extract(p.body, '$.${kind}Id') AND v.version = json_extract(p.body, '$.${kind}Version') ` +
+      `WHERE p.year = ?1 AND p.state = 'closed' AND ('${table}/' || v.id || '/' || v.version) NOT IN (SELECT value FROM json_each(?2))`;
+    const cached = JSON.stringify([...versionCache.keys()]);
+    const r = await readAll(this.db, {
+      periods: {
+        stmt: this.db.prepare(`SELECT ${PERIOD_COLS} FROM periods WHERE year = ? ORDER BY id`).bind(year),
+        parse: (rows) => (rows as PeriodDb[]).map(parsePeriod),
+      },
+      subs: {
+        stmt: this.db.prepare(latest("submissions", SUBMISSION_COLS)).bind(year),
+        parse: allRows<WithPeriod<SubmissionRow>>(),
+      },
+      reviews: {
+        stmt: this.db.prepare(latest("reviews", REVIEW_COLS)).bind(year),
+        parse: allRows<WithPeriod<ReviewRow>>(),
+      },
+      flags: {
+        stmt: this.db
+          .prepare(
+            `SELECT f.period_id, f.unit_id, f.violation, f.withdrawn, f.reason FROM flags f WHERE f.period_id IN (${closed}) AND ${inBloc("f")}`,
+          )
+          .bind(year),
+        parse: allRows<WithPeriod<{ unit_id: string; violation: number; withdrawn: number; reason: string }>>(),
+      },
+      ballots: {
+        stmt: this.db
+          .prepare(
+            `SELECT b.period_id, b.choices FROM ballots b WHERE b.period_id IN (${closed}) AND ${inBloc("b")} ORDER BY b.period_id, b.id`,
+          )
+          .bind(year),
+        parse: allRows<{ period_id: string; choices: string }>(),
+      },
+      units: {
+        stmt: this.db
+          .prepare(
+            `SELECT id, name, short_name FROM units WHERE id IN (SELECT unit_id FROM period_members WHERE period_id IN (${closed}))`,
+          )
+          .bind(year),
+        parse: (rows) => (rows as UnitDb[]).map(unitOf),
+      },
+      rules: {
+        stmt: this.db
+          .prepare(`${versionOf("templates", "template")} UNION ALL ${versionOf("rulebooks", "rulebook")}`)
+          .bind(year, cached),
+        parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
+      },
+    });
+    for (const v of r.rules) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
+    return r;
   }
 
   /** Periods filtered by scope: a bloc, a member unit, a year; all when no filter is given. */
@@ -234,7 +471,8 @@ export class Repository {
       args.push(f.blocId);
     }
     if (f.unitId) {
-      where.push("EXISTS (SELECT 1 FROM json_each(periods.body, '$.members') WHERE value = ?)");
+      // The member index (migration 0005), not every period's JSON.
+      where.push("id IN (SELECT period_id FROM period_members WHERE unit_id = ?)");
       args.push(f.unitId);
     }
     if (f.year !== undefined) {
@@ -319,8 +557,16 @@ interface PeriodDb {
   updated_at: string;
 }
 
+const TOKEN_COLS = "id, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at, revoked_at, used";
+const PERIOD_COLS = "body, state, created_at, updated_at";
+/** The period of the voter code whose hash is ?1 (a ballot's path names no period). */
+const PERIOD_OF_VOTER_CODE = "(SELECT period_id FROM tokens WHERE hash = ?1 AND role = 'voter')";
+
 const SUBMISSION_COLS =
   "unit_id, revision, template_id, template_version, entries, content_hash, client_id, totals, actor_token, actor_label, received_at, late";
+/** A revision without its entries. */
+const META_COLS =
+  "unit_id, revision, template_id, template_version, content_hash, client_id, totals, actor_token, actor_label, received_at, late";
 const REVIEW_COLS = "unit_id, revision, entries, note, content_hash, client_id, actor_token, actor_label, received_at";
 
 /** Everything inside one period. Every query is filtered by `bloc_id` and `period_id`. */
@@ -345,18 +591,32 @@ export class PeriodRepository {
   // --- submissions ---------------------------------------------------------------------------------------------
 
   async latestSubmission(unitId: string): Promise<SubmissionRow | null> {
-    return this.q(
-      `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? ORDER BY revision DESC LIMIT 1`,
-      unitId,
-    ).first<SubmissionRow>();
+    return (await readAll(this.db, { r: this.latestSubmissionQ(unitId) })).r;
+  }
+
+  latestSubmissionQ(unitId: string): Query<SubmissionRow | null> {
+    return {
+      stmt: this.q(
+        `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? ORDER BY revision DESC LIMIT 1`,
+        unitId,
+      ),
+      parse: firstRow<SubmissionRow>(),
+    };
   }
 
   async submission(unitId: string, revision: number): Promise<SubmissionRow | null> {
-    return this.q(
-      `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND revision = ?`,
-      unitId,
-      revision,
-    ).first<SubmissionRow>();
+    return (await readAll(this.db, { r: this.submissionQ(unitId, revision) })).r;
+  }
+
+  submissionQ(unitId: string, revision: number): Query<SubmissionRow | null> {
+    return {
+      stmt: this.q(
+        `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND revision = ?`,
+        unitId,
+        revision,
+      ),
+      parse: firstRow<SubmissionRow>(),
+    };
   }
 
   async submissionByClientId(unitId: string, clientId: string): Promise<SubmissionRow | null> {
@@ -368,14 +628,26 @@ export class PeriodRepository {
   }
 
   /**
-   * What a push needs to know, in one round trip: the revision already stored under this clientId (a retry), the
-   * unit's open return, and its latest revision.
+   * A push as one batch (one round trip, one transaction): what the answer needs to know (the revision already
+   * stored under this clientId, the unit's open return, the revisions after `base` and the latest), then, when
+   * `insert` is given, the new revision, its audit record and the closing of the return, each only if the one
+   * before it happened. The revision goes in only if no revision has this clientId, the latest is still `base`
+   * (`base` null: on top of whatever is latest) and, with `needsOpenReturn`, the unit has an open return; so two
+   * racing pushes can never both land on the same base.
    */
-  async pushState(
-    unitId: string,
-    clientId: string,
-  ): Promise<{ replay: SubmissionRow | null; openReturn: ReturnRow | null; latest: SubmissionRow | null }> {
-    const [replay, ret, latest] = await this.db.batch([
+  async pushBatch(args: {
+    unitId: string;
+    clientId: string;
+    base: number | null;
+    insert: null | { row: Omit<SubmissionRow, "revision">; needsOpenReturn: boolean; audit: AuditInput };
+  }): Promise<{
+    replay: SubmissionRow | null;
+    openReturn: ReturnRow | null;
+    newer: Omit<SubmissionRow, "entries">[];
+    inserted: number | null;
+  }> {
+    const { unitId, clientId, base } = args;
+    const statements = [
       this.q(
         `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND client_id = ?`,
         unitId,
@@ -386,33 +658,107 @@ export class PeriodRepository {
         unitId,
       ),
       this.q(
-        `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? ORDER BY revision DESC LIMIT 1`,
+        `SELECT ${META_COLS} FROM submissions WHERE bloc_id = ?1 AND period_id = ?2 AND unit_id = ?3 AND (revision > ?4 OR revision = (SELECT MAX(revision) FROM submissions WHERE period_id = ?2 AND unit_id = ?3)) ORDER BY revision`,
         unitId,
+        base ?? Number.MAX_SAFE_INTEGER,
       ),
-    ]);
+    ];
+    const ins = args.insert;
+    if (ins) {
+      const r = ins.row;
+      const latest = "COALESCE((SELECT MAX(revision) FROM submissions WHERE period_id = ?2 AND unit_id = ?3), 0)";
+      statements.push(
+        this.db
+          .prepare(
+            `INSERT INTO submissions (bloc_id, period_id, ${SUBMISSION_COLS}) SELECT ?1, ?2, ?3, ${latest} + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ` +
+              "WHERE NOT EXISTS (SELECT 1 FROM submissions WHERE period_id = ?2 AND unit_id = ?3 AND client_id = ?8)" +
+              (base === null ? "" : ` AND ${latest} = ?14`) +
+              (ins.needsOpenReturn
+                ? " AND EXISTS (SELECT 1 FROM returns WHERE period_id = ?2 AND unit_id = ?3 AND open = 1)"
+                : "") +
+              " RETURNING revision",
+          )
+          .bind(
+            this.blocId,
+            this.periodId,
+            unitId,
+            r.template_id,
+            r.template_version,
+            r.entries,
+            r.content_hash,
+            clientId,
+            r.totals,
+            r.actor_token,
+            r.actor_label,
+            r.received_at,
+            r.late,
+            ...(base === null ? [] : [base]),
+          ),
+        this.root.auditWithRevision(ins.audit, this.periodId, unitId),
+        this.db
+          .prepare("UPDATE returns SET open = 0 WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND changes() > 0")
+          .bind(this.blocId, this.periodId, unitId),
+      );
+    }
+    const res = await this.db.batch(statements);
+    const inserted = (res[3]?.results[0] as { revision: number } | undefined)?.revision ?? null;
     return {
-      replay: (replay?.results[0] as SubmissionRow | undefined) ?? null,
-      openReturn: (ret?.results[0] as ReturnRow | undefined) ?? null,
-      latest: (latest?.results[0] as SubmissionRow | undefined) ?? null,
+      replay: (res[0]?.results[0] as SubmissionRow | undefined) ?? null,
+      openReturn: (res[1]?.results[0] as ReturnRow | undefined) ?? null,
+      newer: (res[2]?.results ?? []) as Omit<SubmissionRow, "entries">[],
+      inserted,
     };
   }
 
   /** Revisions of a unit without their entries, oldest first; `after` limits to those newer than a revision. */
   async submissionList(unitId: string, after = 0): Promise<Omit<SubmissionRow, "entries">[]> {
-    const r = await this.q(
-      "SELECT unit_id, revision, template_id, template_version, content_hash, client_id, totals, actor_token, actor_label, received_at, late FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND revision > ? ORDER BY revision",
-      unitId,
-      after,
-    ).all<Omit<SubmissionRow, "entries">>();
-    return r.results;
+    return (await readAll(this.db, { r: this.submissionListQ(unitId, after) })).r;
+  }
+
+  submissionListQ(unitId: string, after = 0): Query<Omit<SubmissionRow, "entries">[]> {
+    return {
+      stmt: this.q(
+        `SELECT ${META_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND revision > ? ORDER BY revision`,
+        unitId,
+        after,
+      ),
+      parse: allRows<Omit<SubmissionRow, "entries">>(),
+    };
   }
 
   /** The latest revision of every unit of the period. */
   async latestSubmissions(): Promise<Map<string, SubmissionRow>> {
-    const r = await this.q(
-      `SELECT ${SUBMISSION_COLS} FROM submissions s WHERE bloc_id = ? AND period_id = ? AND revision = (SELECT MAX(revision) FROM submissions t WHERE t.period_id = s.period_id AND t.unit_id = s.unit_id)`,
-    ).all<SubmissionRow>();
-    return new Map(r.results.map((row) => [row.unit_id, row]));
+    return (await readAll(this.db, { r: this.latestSubmissionsQ() })).r;
+  }
+
+  /**
+   * The latest revision of every unit: the newest revision numbers from the primary key's index alone, then one
+   * row each (never every revision's entries).
+   */
+  latestSubmissionsQ(): Query<Map<string, SubmissionRow>> {
+    return this.latestQ<SubmissionRow>("submissions", SUBMISSION_COLS);
+  }
+
+  /** Like `latestSubmissionsQ` without the entries: for the status board and the pull's revision numbers. */
+  latestRevisionsQ(): Query<Map<string, Omit<SubmissionRow, "entries">>> {
+    return this.latestQ<Omit<SubmissionRow, "entries">>("submissions", META_COLS);
+  }
+
+  private latestQ<T extends { unit_id: string }>(
+    table: "submissions" | "reviews",
+    cols: string,
+  ): Query<Map<string, T>> {
+    const prefixed = cols
+      .split(",")
+      .map((c) => `s.${c.trim()}`)
+      .join(", ");
+    return {
+      stmt: this.q(
+        `SELECT ${prefixed} FROM (SELECT unit_id, MAX(revision) AS revision FROM ${table} WHERE period_id = ?2 GROUP BY unit_id) m ` +
+          `JOIN ${table} s ON s.period_id = ?2 AND s.unit_id = m.unit_id AND s.revision = m.revision WHERE s.bloc_id = ?1`,
+      ),
+      parse: (rows) => new Map((rows as T[]).map((row) => [row.unit_id, row])),
+    };
   }
 
   insertSubmission(row: SubmissionRow): D1PreparedStatement {
@@ -441,10 +787,17 @@ export class PeriodRepository {
   // --- reviews ---------------------------------------------------------------------------------------------------
 
   async latestReview(unitId: string): Promise<ReviewRow | null> {
-    return this.q(
-      `SELECT ${REVIEW_COLS} FROM reviews WHERE bloc_id = ? AND period_id = ? AND unit_id = ? ORDER BY revision DESC LIMIT 1`,
-      unitId,
-    ).first<ReviewRow>();
+    return (await readAll(this.db, { r: this.latestReviewQ(unitId) })).r;
+  }
+
+  latestReviewQ(unitId: string): Query<ReviewRow | null> {
+    return {
+      stmt: this.q(
+        `SELECT ${REVIEW_COLS} FROM reviews WHERE bloc_id = ? AND period_id = ? AND unit_id = ? ORDER BY revision DESC LIMIT 1`,
+        unitId,
+      ),
+      parse: firstRow<ReviewRow>(),
+    };
   }
 
   async reviewByClientId(unitId: string, clientId: string): Promise<ReviewRow | null> {
@@ -464,11 +817,84 @@ export class PeriodRepository {
     return r.results;
   }
 
+  /**
+   * A review push as one batch, like `pushBatch`: the unit's latest sheet, the review already stored under this
+   * clientId, the reviews after `base` and the latest; then, with `insert`, the review (only if no review has this
+   * clientId, the unit has a sheet and the latest review is still `base`) and its audit record.
+   */
+  async reviewBatch(args: {
+    unitId: string;
+    clientId: string;
+    base: number;
+    insert: null | { row: Omit<ReviewRow, "revision">; audit: AuditInput };
+  }): Promise<{
+    self: SubmissionRow | null;
+    replay: ReviewRow | null;
+    newer: Omit<ReviewRow, "entries">[];
+    inserted: number | null;
+  }> {
+    const { unitId, clientId, base } = args;
+    const statements = [
+      this.latestSubmissionQ(unitId).stmt,
+      this.q(
+        `SELECT ${REVIEW_COLS} FROM reviews WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND client_id = ?`,
+        unitId,
+        clientId,
+      ),
+      this.q(
+        "SELECT unit_id, revision, note, content_hash, client_id, actor_token, actor_label, received_at FROM reviews WHERE bloc_id = ?1 AND period_id = ?2 AND unit_id = ?3 AND (revision > ?4 OR revision = (SELECT MAX(revision) FROM reviews WHERE period_id = ?2 AND unit_id = ?3)) ORDER BY revision",
+        unitId,
+        base,
+      ),
+    ];
+    const ins = args.insert;
+    if (ins) {
+      const r = ins.row;
+      const latest = "COALESCE((SELECT MAX(revision) FROM reviews WHERE period_id = ?2 AND unit_id = ?3), 0)";
+      statements.push(
+        this.db
+          .prepare(
+            `INSERT INTO reviews (bloc_id, period_id, ${REVIEW_COLS}) SELECT ?1, ?2, ?3, ${latest} + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10 ` +
+              "WHERE NOT EXISTS (SELECT 1 FROM reviews WHERE period_id = ?2 AND unit_id = ?3 AND client_id = ?7)" +
+              " AND EXISTS (SELECT 1 FROM submissions WHERE period_id = ?2 AND unit_id = ?3)" +
+              ` AND ${latest} = ?11 RETURNING revision`,
+          )
+          .bind(
+            this.blocId,
+            this.periodId,
+            unitId,
+            r.entries,
+            r.note,
+            r.content_hash,
+            clientId,
+            r.actor_token,
+            r.actor_label,
+            r.received_at,
+            base,
+          ),
+        this.root.auditWithRevision(ins.audit, this.periodId, unitId, "reviews"),
+      );
+    }
+    const res = await this.db.batch(statements);
+    return {
+      self: (res[0]?.results[0] as SubmissionRow | undefined) ?? null,
+      replay: (res[1]?.results[0] as ReviewRow | undefined) ?? null,
+      newer: (res[2]?.results ?? []) as Omit<ReviewRow, "entries">[],
+      inserted: (res[3]?.results[0] as { revision: number } | undefined)?.revision ?? null,
+    };
+  }
+
   async latestReviews(): Promise<Map<string, ReviewRow>> {
-    const r = await this.q(
-      `SELECT ${REVIEW_COLS} FROM reviews s WHERE bloc_id = ? AND period_id = ? AND revision = (SELECT MAX(revision) FROM reviews t WHERE t.period_id = s.period_id AND t.unit_id = s.unit_id)`,
-    ).all<ReviewRow>();
-    return new Map(r.results.map((row) => [row.unit_id, row]));
+    return (await readAll(this.db, { r: this.latestReviewsQ() })).r;
+  }
+
+  latestReviewsQ(): Query<Map<string, ReviewRow>> {
+    return this.latestQ<ReviewRow>("reviews", REVIEW_COLS);
+  }
+
+  /** The latest review revision number of every unit (the status board). */
+  latestReviewRevisionsQ(): Query<Map<string, { unit_id: string; revision: number }>> {
+    return this.latestQ<{ unit_id: string; revision: number }>("reviews", "unit_id, revision");
   }
 
   insertReview(row: ReviewRow): D1PreparedStatement {
@@ -492,10 +918,16 @@ export class PeriodRepository {
   // --- returns and flags -------------------------------------------------------------------------------------------
 
   async returns(): Promise<Map<string, ReturnRow>> {
-    const r = await this.q(
-      "SELECT unit_id, reason, returned_at, actor_label, open FROM returns WHERE bloc_id = ? AND period_id = ?",
-    ).all<ReturnRow>();
-    return new Map(r.results.map((row) => [row.unit_id, row]));
+    return (await readAll(this.db, { r: this.returnsQ() })).r;
+  }
+
+  returnsQ(): Query<Map<string, ReturnRow>> {
+    return {
+      stmt: this.q(
+        "SELECT unit_id, reason, returned_at, actor_label, open FROM returns WHERE bloc_id = ? AND period_id = ?",
+      ),
+      parse: (rows) => new Map((rows as ReturnRow[]).map((row) => [row.unit_id, row])),
+    };
   }
 
   async openReturn(unitId: string): Promise<ReturnRow | null> {
@@ -518,15 +950,20 @@ export class PeriodRepository {
   }
 
   async flags(): Promise<Record<string, Flags>> {
-    const r = await this.q(
-      "SELECT unit_id, violation, withdrawn, reason FROM flags WHERE bloc_id = ? AND period_id = ?",
-    ).all<{ unit_id: string; violation: number; withdrawn: number; reason: string }>();
-    return Object.fromEntries(
-      r.results.map((f) => [
-        f.unit_id,
-        { violation: f.violation === 1, withdrawn: f.withdrawn === 1, reason: f.reason },
-      ]),
-    );
+    return (await readAll(this.db, { r: this.flagsQ() })).r;
+  }
+
+  flagsQ(): Query<Record<string, Flags>> {
+    return {
+      stmt: this.q("SELECT unit_id, violation, withdrawn, reason FROM flags WHERE bloc_id = ? AND period_id = ?"),
+      parse: (rows) =>
+        Object.fromEntries(
+          (rows as { unit_id: string; violation: number; withdrawn: number; reason: string }[]).map((f) => [
+            f.unit_id,
+            { violation: f.violation === 1, withdrawn: f.withdrawn === 1, reason: f.reason },
+          ]),
+        ),
+    };
   }
 
   setFlags(unitId: string, f: Flags, at: string, by: string): D1PreparedStatement {
@@ -541,11 +978,16 @@ export class PeriodRepository {
 
   /** The counted ballots, in random-id order (never arrival order). */
   async ballots(): Promise<{ choices: string[] }[]> {
-    const r = await this.db
-      .prepare("SELECT choices FROM ballots WHERE bloc_id = ? AND period_id = ? ORDER BY id")
-      .bind(this.blocId, this.periodId)
-      .all<{ choices: string }>();
-    return r.results.map((b) => ({ choices: JSON.parse(b.choices) as string[] }));
+    return (await readAll(this.db, { r: this.ballotsQ() })).r;
+  }
+
+  ballotsQ(): Query<{ choices: string[] }[]> {
+    return {
+      stmt: this.db
+        .prepare("SELECT choices FROM ballots WHERE bloc_id = ? AND period_id = ? ORDER BY id")
+        .bind(this.blocId, this.periodId),
+      parse: (rows) => (rows as { choices: string }[]).map((b) => ({ choices: JSON.parse(b.choices) as string[] })),
+    };
   }
 
   async ballotCount(): Promise<number> {
@@ -585,6 +1027,60 @@ export class PeriodRepository {
       .bind(this.periodId, this.blocId)
       .all<{ id: string; unit_id: string; used: number; revoked_at: string | null }>();
     return r.results;
+  }
+
+  /** The units whose voter code of this period was used (they have voted). */
+  votedUnitsQ(): Query<string[]> {
+    return {
+      stmt: this.db
+        .prepare(
+          "SELECT unit_id FROM tokens WHERE period_id = ? AND bloc_id = ? AND role = 'voter' AND used = 1 ORDER BY unit_id",
+        )
+        .bind(this.periodId, this.blocId),
+      parse: (rows) => (rows as { unit_id: string }[]).map((r) => r.unit_id),
+    };
+  }
+
+  /** A new voter code for a unit, stored only if the unit has not voted yet (its change count says which). */
+  insertVoterCodeUnlessVoted(t: Omit<TokenRow, "revoked_at" | "used">, hash: string): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "INSERT INTO tokens (id, hash, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at) " +
+          "SELECT ?1, ?2, 'voter', ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM tokens WHERE period_id = ?5 AND bloc_id = ?3 AND role = 'voter' AND unit_id = ?4 AND used = 1)",
+      )
+      .bind(t.id, hash, t.bloc_id, t.unit_id, t.period_id, t.label, t.created_at, t.created_by, t.expires_at);
+  }
+
+  /** The audit record of an issue of voter codes: which units got one and which had voted, as the database has it. */
+  auditVoterCodes(a: AuditInput, members: readonly string[]): D1PreparedStatement {
+    const voted = "SELECT unit_id FROM tokens WHERE period_id = ?11 AND bloc_id = ?1 AND role = 'voter' AND used = 1";
+    return this.db
+      .prepare(
+        "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+          `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, json_object('issued', (SELECT json_group_array(value) FROM json_each(?9) WHERE value NOT IN (${voted})), 'alreadyVoted', (SELECT json_group_array(unit_id) FROM (${voted} ORDER BY unit_id))), ?10`,
+      )
+      .bind(
+        a.blocId,
+        a.periodId,
+        a.unitId ?? null,
+        a.at,
+        a.actor.tokenId,
+        a.actor.role,
+        a.actor.label,
+        a.action,
+        JSON.stringify(members),
+        a.requestId,
+        this.periodId,
+      );
+  }
+
+  ballotCountQ(): Query<number> {
+    return {
+      stmt: this.db
+        .prepare("SELECT COUNT(*) AS n FROM ballots WHERE bloc_id = ? AND period_id = ?")
+        .bind(this.blocId, this.periodId),
+      parse: (rows) => (rows[0] as { n: number } | undefined)?.n ?? 0,
+    };
   }
 
   revokeUnusedVoterCodes(at: string): D1PreparedStatement {

@@ -7,12 +7,14 @@ import type { Context } from "hono";
 import {
   acceptsSubmission,
   type Ballot,
+  type Bloc,
   type BlocTable,
   type ConsolidateInput,
   canonicalEntries,
   consolidate,
   domainError,
   type Entry,
+  type Flags,
   type Rulebook,
   scoreUnit,
   type Tally,
@@ -20,6 +22,7 @@ import {
   type Totals,
   tallyBallots,
   toNumber,
+  type Unit,
   validateReview,
   validateSubmission,
 } from "../../shared/src/index.ts";
@@ -28,10 +31,11 @@ import type { AppEnv } from "./env.ts";
 import { ApiError, invalid, notFound } from "./errors.ts";
 import {
   entriesOf,
-  isUniqueViolation,
   type PeriodRecord,
   type PeriodRepository,
+  type Repository,
   type ReviewRow,
+  readAll,
   type SubmissionRow,
 } from "./repository.ts";
 
@@ -48,7 +52,7 @@ export interface PeriodScope {
  */
 export async function periodScope(c: Context<AppEnv>, periodId: string, principal: Principal): Promise<PeriodScope> {
   const root = c.get("repo");
-  const period = await root.getPeriod(periodId);
+  const period = await root.scopedPeriod(periodId);
   if (!period || !canSeePeriod(principal, period)) throw notFound(`periods/${periodId}`);
   return { period, repo: root.forPeriod(period), principal };
 }
@@ -131,13 +135,18 @@ export interface PushResult {
  * Stores a self-scoring sheet push (nộp bảng tự chấm điểm) as a new revision. In order: the body is validated by the
  * domain core (schema); a known clientId returns the first answer (nothing stored); the period must accept the
  * unit's sheet (state, deadline, or a returned sheet); every entry problem gives 422; a stale baseRevision gives
- * 409; then the revision, the closing of a return and the audit record go to D1 in one batch.
+ * 409; else the revision, its audit record and the closing of a return are stored.
+ *
+ * All of that is one D1 batch after the authentication's (`PeriodRepository.pushBatch`): the reads that decide the
+ * answer and the guarded insert go together, and the insert's own conditions (no revision with this clientId, the
+ * latest still the base, an open return where only a return lets the sheet in) make the answer the same as if the
+ * reads had come first. `onTopOfLatest` (a workbook upload) stores the sheet on whatever revision is latest.
  */
 export async function pushSubmission(
   scope: PeriodScope,
   unitId: string,
   body: unknown,
-  ctx: { requestId: string; now: Date; source?: string },
+  ctx: { requestId: string; now: Date; source?: string; onTopOfLatest?: boolean },
 ): Promise<PushResult> {
   const { period, repo, principal } = scope;
   const { template, rulebook } = await periodRules(scope);
@@ -145,62 +154,63 @@ export async function pushSubmission(
   if (!v.push) throw invalid(v.errors);
   const push = v.push;
   const hash = await sha256Hex(canonicalEntries(v.entries));
+  const base = ctx.onTopOfLatest ? null : (push.baseRevision ?? 0);
 
-  const { replay, openReturn, latest } = await repo.pushState(unitId, push.clientId);
-  if (replay) {
-    if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
-    return { answer: pushAnswer(replay), replay: true };
-  }
-
-  const refusal = acceptsSubmission(period.state, openReturn !== null, period.submissionDeadline, ctx.now);
-  if (refusal) throw new ApiError(423, refusal.code, refusal.params ?? {}, [refusal]);
-  if (!v.ok) throw invalid(v.errors);
-
-  const latestRev = latest?.revision ?? 0;
-  const base = push.baseRevision ?? 0;
-  if (base !== latestRev) throw staleRevision(base, await repo.submissionList(unitId, Math.min(base, latestRev - 1)));
-
-  const score = scoreUnit(template, rulebook, v.entries);
+  // Whether the period takes the sheet without a return, and with one; the batch learns whether there is one.
+  const refusedAlone = acceptsSubmission(period.state, false, period.submissionDeadline, ctx.now);
+  const refusedWithReturn = acceptsSubmission(period.state, true, period.submissionDeadline, ctx.now);
   const receivedAt = ctx.now.toISOString();
-  const row: SubmissionRow = {
+  const late = ctx.now.getTime() > Date.parse(period.submissionDeadline) ? 1 : 0;
+  let totals = "";
+  if (v.ok && refusedWithReturn === null)
+    totals = JSON.stringify(totalsToNumbers(scoreUnit(template, rulebook, v.entries).self));
+  const row: Omit<SubmissionRow, "revision"> = {
     unit_id: unitId,
-    revision: latestRev + 1,
     template_id: template.id,
     template_version: template.version,
     entries: JSON.stringify(v.entries),
     content_hash: hash,
     client_id: push.clientId,
-    totals: JSON.stringify(totalsToNumbers(score.self)),
+    totals,
     actor_token: principal.tokenId,
     actor_label: principal.label,
     received_at: receivedAt,
-    late: ctx.now.getTime() > Date.parse(period.submissionDeadline) ? 1 : 0,
+    late,
   };
-  const statements = [repo.insertSubmission(row)];
-  if (openReturn) statements.push(repo.closeReturn(unitId));
-  statements.push(
-    repo.root.audit({
-      blocId: period.blocId,
-      periodId: period.id,
-      unitId,
-      actor: principal,
-      action: "submission.push",
-      detail: { revision: row.revision, contentHash: hash, clientId: push.clientId, source: ctx.source ?? "api" },
-      requestId: ctx.requestId,
-      at: receivedAt,
-    }),
-  );
-  try {
-    await repo.db.batch(statements);
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    // Another push won the race: a concurrent retry of this one, or somebody else's revision.
-    const again = await repo.submissionByClientId(unitId, push.clientId);
-    if (again && again.content_hash === hash) return { answer: pushAnswer(again), replay: true };
-    if (again) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
-    throw staleRevision(base, await repo.submissionList(unitId, base));
+  const state = await repo.pushBatch({
+    unitId,
+    clientId: push.clientId,
+    base,
+    insert:
+      v.ok && refusedWithReturn === null
+        ? {
+            row,
+            needsOpenReturn: refusedAlone !== null,
+            audit: {
+              blocId: period.blocId,
+              periodId: period.id,
+              unitId,
+              actor: principal,
+              action: "submission.push",
+              detail: { revision: 0, contentHash: hash, clientId: push.clientId, source: ctx.source ?? "api" },
+              requestId: ctx.requestId,
+              at: receivedAt,
+            },
+          }
+        : null,
+  });
+  const { replay, openReturn, newer, inserted } = state;
+  if (replay) {
+    if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
+    return { answer: pushAnswer(replay), replay: true };
   }
-  return { answer: pushAnswer(row), replay: false };
+  if (inserted !== null) return { answer: pushAnswer({ ...row, revision: inserted }), replay: false };
+
+  const refusal = acceptsSubmission(period.state, openReturn !== null, period.submissionDeadline, ctx.now);
+  if (refusal) throw new ApiError(423, refusal.code, refusal.params ?? {}, [refusal]);
+  if (!v.ok) throw invalid(v.errors);
+  // The insert's guard failed on the base: the answer names who pushed what since.
+  throw staleRevision(base ?? 0, newer);
 }
 
 export interface ReviewAnswer {
@@ -222,7 +232,10 @@ function reviewAnswer(row: ReviewRow, totals: WireTotals): ReviewAnswer {
   };
 }
 
-/** Stores reviewed scores (điểm thẩm định) for a unit as a new review revision; same idempotency and 409 as pushes. */
+/**
+ * Stores reviewed scores (điểm thẩm định) for a unit as a new review revision; same idempotency and 409 as pushes,
+ * and likewise one D1 batch (`PeriodRepository.reviewBatch`) after the authentication's.
+ */
 export async function pushReview(
   scope: PeriodScope,
   unitId: string,
@@ -235,29 +248,10 @@ export async function pushReview(
   if (!v.push) throw invalid(v.errors);
   const push = v.push;
   const hash = await sha256Hex(canonicalEntries(v.entries) + "\n" + push.note);
-  const self = await repo.latestSubmission(unitId);
-  const totalsWith = (entries: Entry[]) =>
-    totalsToNumbers(scoreUnit(template, rulebook, self ? entriesOf(self) : [], entries).totals);
-
-  const replay = await repo.reviewByClientId(unitId, push.clientId);
-  if (replay) {
-    if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
-    return { answer: reviewAnswer(replay, totalsWith(entriesOf(replay))), replay: true };
-  }
-  if (period.state !== "review")
-    throw new ApiError(423, "PERIOD_NOT_OPEN", { state: period.state }, [
-      domainError("PERIOD_NOT_OPEN", {}, { state: period.state }),
-    ]);
-  if (!self) throw new ApiError(409, "NOTHING_SUBMITTED", { unit: unitId });
-  if (!v.ok) throw invalid(v.errors);
-  const latest = await repo.latestReview(unitId);
-  const latestRev = latest?.revision ?? 0;
   const base = push.baseRevision ?? 0;
-  if (base !== latestRev) throw staleRevision(base, await repo.reviewList(unitId, Math.min(base, latestRev - 1)));
   const receivedAt = ctx.now.toISOString();
-  const row: ReviewRow = {
+  const row: Omit<ReviewRow, "revision"> = {
     unit_id: unitId,
-    revision: latestRev + 1,
     entries: JSON.stringify(v.entries),
     note: push.note,
     content_hash: hash,
@@ -266,28 +260,42 @@ export async function pushReview(
     actor_label: principal.label,
     received_at: receivedAt,
   };
-  try {
-    await repo.db.batch([
-      repo.insertReview(row),
-      repo.root.audit({
-        blocId: period.blocId,
-        periodId: period.id,
-        unitId,
-        actor: principal,
-        action: "review.push",
-        detail: { revision: row.revision, contentHash: hash, criteria: v.entries.length },
-        requestId: ctx.requestId,
-        at: receivedAt,
-      }),
-    ]);
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const again = await repo.reviewByClientId(unitId, push.clientId);
-    if (again && again.content_hash === hash)
-      return { answer: reviewAnswer(again, totalsWith(v.entries)), replay: true };
-    throw staleRevision(base, await repo.reviewList(unitId, base));
+  const { self, replay, newer, inserted } = await repo.reviewBatch({
+    unitId,
+    clientId: push.clientId,
+    base,
+    insert:
+      v.ok && period.state === "review"
+        ? {
+            row,
+            audit: {
+              blocId: period.blocId,
+              periodId: period.id,
+              unitId,
+              actor: principal,
+              action: "review.push",
+              detail: { revision: 0, contentHash: hash, criteria: v.entries.length },
+              requestId: ctx.requestId,
+              at: receivedAt,
+            },
+          }
+        : null,
+  });
+  const totalsWith = (entries: Entry[]) =>
+    totalsToNumbers(scoreUnit(template, rulebook, self ? entriesOf(self) : [], entries).totals);
+  if (replay) {
+    if (replay.content_hash !== hash || !v.ok) throw new ApiError(409, "CLIENT_ID_REUSED", { clientId: push.clientId });
+    return { answer: reviewAnswer(replay, totalsWith(entriesOf(replay))), replay: true };
   }
-  return { answer: reviewAnswer(row, totalsWith(v.entries)), replay: false };
+  if (inserted !== null)
+    return { answer: reviewAnswer({ ...row, revision: inserted }, totalsWith(v.entries)), replay: false };
+  if (period.state !== "review")
+    throw new ApiError(423, "PERIOD_NOT_OPEN", { state: period.state }, [
+      domainError("PERIOD_NOT_OPEN", {}, { state: period.state }),
+    ]);
+  if (!self) throw new ApiError(409, "NOTHING_SUBMITTED", { unit: unitId });
+  if (!v.ok) throw invalid(v.errors);
+  throw staleRevision(base, newer);
 }
 
 /**
@@ -302,9 +310,10 @@ export function votesVisible(state: string, returned: number, issued: number): b
 export async function periodTally(
   scope: PeriodScope,
   rulebook: Rulebook,
+  read?: Ballot[],
 ): Promise<{ visible: boolean; issued: number; returned: number; tally: Tally | null; ballots: Ballot[] }> {
   const { period, repo } = scope;
-  const ballots = await repo.ballots();
+  const ballots = read ?? (await repo.ballots());
   const issued = period.members.length;
   const visible = votesVisible(period.state, ballots.length, issued);
   // Before publication an empty box means "not voted yet"; once the period is closed it is a vote that failed its
@@ -321,33 +330,92 @@ export async function periodTally(
 }
 
 /**
- * Everything the bloc table is computed from: the latest revisions, reviews, flags and the visible ballots. The table
- * and the ranking workbook's provenance sheet both start here, so they can never be computed from different inputs.
+ * Everything the bloc table is computed from: the latest revisions, reviews, flags and the visible ballots, read in
+ * one D1 batch (with the bloc, for the ranking workbook). The table and the ranking workbook's provenance sheet both
+ * start here, so they can never be computed from different inputs.
  */
-export async function consolidationInput(scope: PeriodScope): Promise<ConsolidateInput> {
+export async function periodData(scope: PeriodScope): Promise<{ input: ConsolidateInput; bloc: Bloc | null }> {
   const { period, repo } = scope;
+  const r = await readAll(repo.db, {
+    units: repo.root.unitsQ(period.members),
+    subs: repo.latestSubmissionsQ(),
+    reviews: repo.latestReviewsQ(),
+    flags: repo.flagsQ(),
+    ballots: repo.ballotsQ(),
+    bloc: repo.root.blocQ(period.blocId),
+  });
+  return { input: await inputOf(scope, r), bloc: r.bloc };
+}
+
+/** The consolidation input of a period from its rows, however they were read (one period, or a council's year). */
+async function inputOf(
+  scope: PeriodScope,
+  r: {
+    units: Unit[];
+    subs: Map<string, SubmissionRow>;
+    reviews: Map<string, ReviewRow>;
+    flags: Record<string, Flags>;
+    ballots: Ballot[];
+  },
+): Promise<ConsolidateInput> {
+  const { period } = scope;
   const { template, rulebook } = await periodRules(scope);
-  const [units, subs, reviews, flags, tally] = await Promise.all([
-    repo.root.getUnits(period.members),
-    repo.latestSubmissions(),
-    repo.latestReviews(),
-    repo.flags(),
-    periodTally(scope, rulebook),
-  ]);
+  const tally = await periodTally(scope, rulebook, r.ballots);
   const submissions: Record<string, Entry[]> = {};
-  for (const [u, row] of subs) submissions[u] = entriesOf(row);
+  for (const [u, row] of r.subs) submissions[u] = entriesOf(row);
   const reviewed: Record<string, Entry[]> = {};
-  for (const [u, row] of reviews) reviewed[u] = entriesOf(row);
+  for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);
+  const members = new Set(period.members);
   return {
     period: { id: period.id, year: period.year, members: period.members },
     template,
     rulebook,
-    units,
+    units: r.units.filter((u) => members.has(u.id)),
     submissions,
     reviews: reviewed,
-    flags,
+    flags: r.flags,
     ballots: tally.tally ? tally.ballots : null,
   };
+}
+
+/**
+ * The bloc tables of a year's published periods for the council, from one batch (`Repository.yearData`), with the
+ * year's periods (published or not).
+ */
+export async function yearTables(
+  root: Repository,
+  year: number,
+  principal: Principal,
+): Promise<{ periods: PeriodRecord[]; scopes: PeriodScope[]; tables: BlocTable[] }> {
+  const d = await root.yearData(year);
+  const byPeriod = <T extends { period_id: string }>(rows: T[], id: string) => rows.filter((x) => x.period_id === id);
+  const scopes = d.periods
+    .filter((p) => p.state === "closed")
+    .map((period) => ({ period, repo: root.forPeriod(period), principal }));
+  const tables = await Promise.all(
+    scopes.map(async (scope) => {
+      const id = scope.period.id;
+      const input = await inputOf(scope, {
+        units: d.units,
+        subs: new Map(byPeriod(d.subs, id).map((row) => [row.unit_id, row])),
+        reviews: new Map(byPeriod(d.reviews, id).map((row) => [row.unit_id, row])),
+        flags: Object.fromEntries(
+          byPeriod(d.flags, id).map((f) => [
+            f.unit_id,
+            { violation: f.violation === 1, withdrawn: f.withdrawn === 1, reason: f.reason },
+          ]),
+        ),
+        ballots: byPeriod(d.ballots, id).map((b) => ({ choices: JSON.parse(b.choices) as string[] })),
+      });
+      return consolidate(input);
+    }),
+  );
+  return { periods: d.periods, scopes, tables };
+}
+
+/** The inputs of the bloc table (see `periodData`). */
+export async function consolidationInput(scope: PeriodScope): Promise<ConsolidateInput> {
+  return (await periodData(scope)).input;
 }
 
 /** The consolidated bloc table (bảng tổng hợp) of a period. */

@@ -647,7 +647,7 @@ describe("repository scoping", () => {
     expect(await wrong.voterCodes()).toEqual([]);
     expect(await wrong.auditLog(100)).toEqual([]);
     expect((await right.auditLog(100)).length).toBeGreaterThan(0);
-    const state = await wrong.pushState("pccc-tphcm", "x");
-    expect(state).toEqual({ replay: null, openReturn: null, latest: null });
+    const state = await wrong.pushBatch({ unitId: "pccc-tphcm", clientId: "x", base: 0, insert: null });
+    expect(state).toEqual({ replay: null, openReturn: null, newer: [], inserted: null });
   });
 });

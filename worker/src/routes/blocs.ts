@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { Bloc } from "../../../shared/src/index.ts";
 import { allow, type Principal } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import type { Repository } from "../repository.ts";
 import { createBatch } from "../repository.ts";
@@ -22,15 +22,16 @@ export const blocRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const repo = c.get("repo");
-    const visible = await visibleBlocIds(repo, me);
-    const blocs = (await repo.listBlocs()).filter((b) => !visible || visible.has(b.id));
+    // Both reads at once: one round trip.
+    const [visible, all] = await Promise.all([visibleBlocIds(repo, me), repo.listBlocs()]);
+    const blocs = all.filter((b) => !visible || visible.has(b.id));
     return c.json({ blocs });
   })
   .post("/", async (c) => {
     const me = allow(c, "council");
     const bloc = await readBody(c, Bloc);
     const repo = c.get("repo");
-    if (await repo.getBloc(bloc.id)) throw new ApiError(409, "ALREADY_EXISTS", { what: `blocs/${bloc.id}` });
+    // An existing id is refused by the primary key (createBatch answers 409 ALREADY_EXISTS): no read first.
     const at = new Date().toISOString();
     await createBatch(
       repo.db,
@@ -54,8 +55,8 @@ export const blocRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const id = c.req.param("blocId");
     const repo = c.get("repo");
-    const visible = await visibleBlocIds(repo, me);
-    const bloc = visible && !visible.has(id) ? null : await repo.getBloc(id);
+    const [visible, found] = await Promise.all([visibleBlocIds(repo, me), repo.getBloc(id)]);
+    const bloc = visible && !visible.has(id) ? null : found;
     if (!bloc) throw notFound(`blocs/${id}`);
     return c.json(bloc);
   });

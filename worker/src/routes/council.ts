@@ -7,16 +7,15 @@ import { councilView } from "../../../shared/src/index.ts";
 import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../errors.ts";
-import { periodRules, periodScope, periodTable } from "../service.ts";
+import { periodRules, yearTables } from "../service.ts";
 
 export const councilRoutes = new Hono<AppEnv>().get("/:year", async (c) => {
   const me = allow(c, "council");
   const yearText = c.req.param("year");
   if (!/^[0-9]{4}$/.test(yearText)) throw notFound(`council/${yearText}`);
-  const periods = await c.get("repo").listPeriods({ year: Number(yearText) });
-  const published = periods.filter((p) => p.state === "closed");
-  const scopes = await Promise.all(published.map((p) => periodScope(c, p.id, me)));
-  const tables = await Promise.all(scopes.map((s) => periodTable(s)));
+  // The year's periods and every published one's rows in one round trip.
+  const { periods, scopes, tables } = await yearTables(c.get("repo"), Number(yearText), me);
+  const published = scopes.map((s) => s.period);
   // The Government-flag share is the council's rule for the year; every bloc's rulebook carries it. Use the first
   // published period's (they agree in practice); report which one was used.
   const rules = scopes[0] ? await periodRules(scopes[0]) : null;

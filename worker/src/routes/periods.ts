@@ -14,13 +14,14 @@ import {
   domainError,
   Period,
   PeriodTransition,
+  toWireEntry,
 } from "../../../shared/src/index.ts";
-import { allow } from "../auth.ts";
+import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { linkStore } from "../links.ts";
 import { readBody } from "../middleware.ts";
-import { createBatch } from "../repository.ts";
+import { createBatch, entriesOf, readAll, type SubmissionRow } from "../repository.ts";
 import { periodRules, periodScope, periodTable } from "../service.ts";
 
 export const periodRoutes = new Hono<AppEnv>()
@@ -106,7 +107,8 @@ export const periodRoutes = new Hono<AppEnv>()
       throw new ApiError(status, problem.code, problem.params ?? {}, [problem]);
     }
     const at = new Date().toISOString();
-    const [update] = await repo.db.batch([
+    const after = repo.root.periodQ(period.id);
+    const [update, , now] = await repo.db.batch([
       repo.db
         .prepare("UPDATE periods SET state = ?, updated_at = ? WHERE bloc_id = ? AND id = ? AND state = ?")
         .bind(t.to, at, period.blocId, period.id, period.state),
@@ -123,11 +125,12 @@ export const periodRoutes = new Hono<AppEnv>()
         undefined,
         true,
       ),
+      after.stmt,
       // Reopening a closed period kills its download links: what they showed is no longer the result.
       ...(period.state === "closed" ? [linkStore.revokeIfState(repo.db, period, t.to, at)] : []),
     ]);
     if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
-    return c.json(await repo.root.getPeriod(period.id));
+    return c.json(after.parse(now?.results ?? []));
   })
   .post("/:periodId/deadline", async (c) => {
     // Gia hạn nộp: a new submission deadline, while the period is a draft or open, with its reason in the audit log.
@@ -141,7 +144,8 @@ export const periodRoutes = new Hono<AppEnv>()
       throw new ApiError(status, problem.code, problem.params ?? {}, [problem]);
     }
     const at = now.toISOString();
-    const [update] = await repo.db.batch([
+    const after = repo.root.periodQ(period.id);
+    const [update, , read] = await repo.db.batch([
       repo.db
         .prepare(
           "UPDATE periods SET body = json_set(body, '$.submissionDeadline', ?), updated_at = ? " +
@@ -162,47 +166,67 @@ export const periodRoutes = new Hono<AppEnv>()
         undefined,
         true,
       ),
+      after.stmt,
     ]);
+    const current = after.parse(read?.results ?? []) ?? period;
     if (!update?.meta.changes) {
       // Between the read and the write the period moved on, or somebody else moved the deadline: the audit row
       // above was not written, and the caller learns which.
-      const now = (await repo.root.getPeriod(period.id)) ?? period;
-      if (now.state !== "draft" && now.state !== "open")
-        throw new ApiError(409, "DEADLINE_NOT_CHANGEABLE", { state: now.state });
-      throw new ApiError(409, "DEADLINE_CHANGED_MEANWHILE", { deadline: now.submissionDeadline });
+      if (current.state !== "draft" && current.state !== "open")
+        throw new ApiError(409, "DEADLINE_NOT_CHANGEABLE", { state: current.state });
+      throw new ApiError(409, "DEADLINE_CHANGED_MEANWHILE", { deadline: current.submissionDeadline });
     }
-    return c.json(await repo.root.getPeriod(period.id));
+    return c.json(current);
   })
   .get("/:periodId/sheet", async (c) => {
+    // A clerk's pull in one request: with `?unit=`, the unit's latest revision comes with the bundle.
     const me = allow(c, "council", "secretariat", "board", "clerk", "voter");
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period, repo } = scope;
-    const [{ template, rulebook }, bloc, units, latest, returns] = await Promise.all([
-      periodRules(scope),
-      repo.root.getBloc(period.blocId),
-      repo.root.getUnits(period.members),
-      repo.latestSubmissions(),
-      repo.returns(),
-    ]);
+    const unitId = c.req.query("unit");
+    if (unitId !== undefined) requireUnit(me, period, unitId);
+    const { template, rulebook } = await periodRules(scope);
+    const r = await readAll(repo.db, {
+      bloc: repo.root.blocQ(period.blocId),
+      units: repo.root.unitsQ(period.members),
+      latest: repo.latestRevisionsQ(),
+      returns: repo.returnsQ(),
+      ...(unitId !== undefined ? { mine: repo.latestSubmissionQ(unitId) } : {}),
+    });
+    const { bloc, units, latest, returns } = r;
     const mine = (u: string) => (me.role !== "clerk" && me.role !== "voter") || me.unitId === u;
-    const revisions = Object.fromEntries([...latest].filter(([u]) => mine(u)).map(([u, r]) => [u, r.revision]));
+    const revisions = Object.fromEntries([...latest].filter(([u]) => mine(u)).map(([u, row]) => [u, row.revision]));
     const returned = Object.fromEntries(
       [...returns]
-        .filter(([u, r]) => mine(u) && r.open === 1)
-        .map(([u, r]) => [u, { reason: r.reason, at: r.returned_at, by: r.actor_label }]),
+        .filter(([u, row]) => mine(u) && row.open === 1)
+        .map(([u, row]) => [u, { reason: row.reason, at: row.returned_at, by: row.actor_label }]),
     );
-    return c.json({ period, bloc, units, template, rulebook, revisions, returned });
+    const last = (r as { mine?: SubmissionRow | null }).mine ?? null;
+    return c.json({
+      period,
+      bloc,
+      units,
+      template,
+      rulebook,
+      revisions,
+      returned,
+      ...(unitId !== undefined
+        ? {
+            latest: last ? { unitId, revision: last.revision, entries: entriesOf(last).map(toWireEntry) } : null,
+          }
+        : {}),
+    });
   })
   .get("/:periodId/status", async (c) => {
     const me = allow(c, "council", "secretariat", "board");
     const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
-    const [units, latest, returns, reviews, flags] = await Promise.all([
-      repo.root.getUnits(period.members),
-      repo.latestSubmissions(),
-      repo.returns(),
-      repo.latestReviews(),
-      repo.flags(),
-    ]);
+    const { units, latest, returns, reviews, flags } = await readAll(repo.db, {
+      units: repo.root.unitsQ(period.members),
+      latest: repo.latestRevisionsQ(),
+      returns: repo.returnsQ(),
+      reviews: repo.latestReviewRevisionsQ(),
+      flags: repo.flagsQ(),
+    });
     const byId = new Map(units.map((u) => [u.id, u]));
     const rows = period.members.map((unitId) => {
       const s = latest.get(unitId);

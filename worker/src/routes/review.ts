@@ -54,22 +54,29 @@ export const reviewRoutes = new Hono<AppEnv>()
     const { reason } = await readBody(c, ReturnSheet);
     if (!(period.state === "open" || REVIEW_STATES.includes(period.state))) throw notInState(period.state);
     // A unit with nothing submitted may be reopened too: that is how the secretariat lets a late sheet in.
-    const latest = await repo.latestSubmission(unitId);
     const at = new Date().toISOString();
-    await repo.db.batch([
+    const latest = repo.latestSubmissionQ(unitId);
+    const [read] = await repo.db.batch([
+      latest.stmt,
       repo.setReturn(unitId, reason, at, me.label),
-      repo.root.audit({
-        blocId: period.blocId,
-        periodId: period.id,
+      // The revision returned is the latest, as the database has it when the return is written.
+      repo.root.auditWithRevision(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          unitId,
+          actor: me,
+          action: "submission.return",
+          detail: { revision: null, reason },
+          requestId: c.get("requestId"),
+          at,
+        },
+        period.id,
         unitId,
-        actor: me,
-        action: "submission.return",
-        detail: { revision: latest?.revision ?? null, reason },
-        requestId: c.get("requestId"),
-        at,
-      }),
+      ),
     ]);
-    return c.json({ unitId, returned: true, revision: latest?.revision ?? null, reason, at });
+    const revision = latest.parse(read?.results ?? [])?.revision ?? null;
+    return c.json({ unitId, returned: true, revision, reason, at });
   })
   .put("/:periodId/units/:unitId/flags", async (c) => {
     const me = allow(c, "secretariat");

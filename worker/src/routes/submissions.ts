@@ -9,7 +9,7 @@ import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../errors.ts";
 import { intParam, readJson } from "../middleware.ts";
-import { entriesOf, type SubmissionRow } from "../repository.ts";
+import { entriesOf, readAll, type SubmissionRow } from "../repository.ts";
 import { periodRules, periodScope, pushSubmission } from "../service.ts";
 
 const READERS = ["council", "secretariat", "board", "clerk"] as const;
@@ -56,11 +56,11 @@ export const submissionRoutes = new Hono<AppEnv>()
     requireUnit(me, scope.period, unitId);
     const from = intParam(c.req.query("from"), `submissions/${c.req.query("from") ?? "?"}`);
     const to = intParam(c.req.query("to"), `submissions/${c.req.query("to") ?? "?"}`);
-    const [a, b, { template }] = await Promise.all([
-      scope.repo.submission(unitId, from),
-      scope.repo.submission(unitId, to),
-      periodRules(scope),
-    ]);
+    const { template } = await periodRules(scope);
+    const { a, b } = await readAll(scope.repo.db, {
+      a: scope.repo.submissionQ(unitId, from),
+      b: scope.repo.submissionQ(unitId, to),
+    });
     if (!a) throw notFound(`submissions/${from}`);
     if (!b) throw notFound(`submissions/${to}`);
     const order = leafIndex(template).leaves.map((l) => l.code);

@@ -50,24 +50,29 @@ export const tokenRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const me = allow(c, "council", "secretariat");
     const repo = c.get("repo");
-    const mine = await tokenScope(me, repo);
-    return c.json({ tokens: (await repo.listTokens()).filter(mine).map(tokenView) });
+    const [mine, all] = await Promise.all([tokenScope(me, repo), repo.listTokens()]);
+    return c.json({ tokens: all.filter(mine).map(tokenView) });
   })
   .post("/", async (c) => {
     const me = allow(c, "council", "secretariat");
     const req = await readBody(c, TokenRequest);
     const repo = c.get("repo");
-    const mine = await tokenScope(me, repo);
     // A secretariat's clerk code is bound to its own bloc; naming another bloc is refused below.
     if (me.role === "secretariat" && req.role === "clerk" && req.blocId === undefined && me.blocId)
       req.blocId = me.blocId;
+    // The scope and the named bloc and unit in one round trip.
+    const [mine, bloc, unit] = await Promise.all([
+      tokenScope(me, repo),
+      req.blocId ? repo.getBloc(req.blocId) : null,
+      req.unitId ? repo.getUnit(req.unitId) : null,
+    ]);
     if (!mine({ role: req.role, bloc_id: req.blocId ?? null, unit_id: req.unitId ?? null }))
       throw new ApiError(403, "FORBIDDEN", {}, [
         domainError("FORBIDDEN", { path: req.role === "clerk" ? "/unitId" : "/role" }),
       ]);
-    if (req.blocId && !(await repo.getBloc(req.blocId)))
+    if (req.blocId && !bloc)
       throw invalid([domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${req.blocId}` })]);
-    if (req.unitId && !(await repo.getUnit(req.unitId)))
+    if (req.unitId && !unit)
       throw invalid([domainError("NOT_FOUND", { path: "/unitId" }, { what: `units/${req.unitId}` })]);
     const now = new Date();
     const at = now.toISOString();
@@ -116,9 +121,9 @@ export const tokenRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat");
     const id = c.req.param("tokenId");
     const repo = c.get("repo");
-    const row = await repo.getToken(id);
+    const [row, mine] = await Promise.all([repo.getToken(id), tokenScope(me, repo)]);
     // A token outside the caller's scope does not exist for it.
-    if (!row || !(await tokenScope(me, repo))(row)) throw notFound(`tokens/${id}`);
+    if (!row || !mine(row)) throw notFound(`tokens/${id}`);
     const at = new Date().toISOString();
     await repo.db.batch([
       repo.revokeToken(id, at),

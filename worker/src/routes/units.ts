@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { Unit, UnitUpdate } from "../../../shared/src/index.ts";
 import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import { createBatch } from "../repository.ts";
 
@@ -20,7 +20,7 @@ export const unitRoutes = new Hono<AppEnv>()
     const me = allow(c, "council");
     const unit = await readBody(c, Unit);
     const repo = c.get("repo");
-    if (await repo.getUnit(unit.id)) throw new ApiError(409, "ALREADY_EXISTS", { what: `units/${unit.id}` });
+    // An existing id is refused by the primary key (createBatch answers 409 ALREADY_EXISTS): no read first.
     const at = new Date().toISOString();
     await createBatch(
       repo.db,
@@ -51,23 +51,25 @@ export const unitRoutes = new Hono<AppEnv>()
     const me = allow(c, "council");
     const id = c.req.param("unitId");
     const repo = c.get("repo");
-    const before = await repo.getUnit(id);
-    if (!before) throw notFound(`units/${id}`);
     const upd = await readBody(c, UnitUpdate);
     const unit = { id, ...upd };
     const at = new Date().toISOString();
-    await repo.db.batch([
+    // The audit record takes the unit as it was from the row itself, in the same batch as the update: no read first.
+    const [, update] = await repo.db.batch([
+      repo.auditUnitUpdate(
+        {
+          blocId: null,
+          periodId: null,
+          unitId: id,
+          actor: me,
+          action: "unit.update",
+          requestId: c.get("requestId"),
+          at,
+        },
+        unit,
+      ),
       repo.updateUnit(unit, at),
-      repo.audit({
-        blocId: null,
-        periodId: null,
-        unitId: id,
-        actor: me,
-        action: "unit.update",
-        detail: { before, after: unit },
-        requestId: c.get("requestId"),
-        at,
-      }),
     ]);
+    if (!update?.meta.changes) throw notFound(`units/${id}`);
     return c.json(unit);
   });

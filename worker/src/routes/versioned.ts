@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { checkRulebook, checkTemplate, type DomainError, Rulebook, Template } from "../../../shared/src/index.ts";
 import { allow } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError, invalid, notFound } from "../errors.ts";
+import { invalid, notFound } from "../errors.ts";
 import { intParam, readBody } from "../middleware.ts";
 import { createBatch } from "../repository.ts";
 
@@ -28,11 +28,7 @@ function versionedRoutes(kind: "templates" | "rulebooks") {
       const problems = check(body);
       if (problems.length) throw invalid(problems);
       const repo = c.get("repo");
-      const existing =
-        kind === "templates"
-          ? await repo.getTemplate(body.id, body.version)
-          : await repo.getRulebook(body.id, body.version);
-      if (existing) throw new ApiError(409, "ALREADY_EXISTS", { what: `${kind}/${body.id}/versions/${body.version}` });
+      // A published version is refused by the primary key (createBatch answers 409 ALREADY_EXISTS): no read first.
       const at = new Date().toISOString();
       await createBatch(
         repo.db,

@@ -21,8 +21,9 @@ function tooMany(returned: number, issued: number): ApiError {
 }
 
 /**
- * Runs a batch that inserts ballots. The routes check the count first, for a clear answer; when two casts race past
- * that check, the database's trigger (migration 0002) aborts the whole batch, answered the same way.
+ * Runs a batch that inserts ballots. The database's trigger (migration 0002) aborts the whole batch when the box
+ * would hold more ballots than were issued, and that is answered 409 BALLOTS_EXCEED_ISSUED: no count is read first,
+ * which would cost a round trip and still race.
  */
 async function insertingBallots<T>(batch: () => Promise<T>, issued: number): Promise<T> {
   try {
@@ -38,17 +39,17 @@ export const votingRoutes = new Hono<AppEnv>()
     const me = allow(c, "secretariat");
     const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
     if (period.state !== "voting") throw votingNotOpen(period.state);
-    const existing = await repo.voterCodes();
-    const voted = new Set(existing.filter((t) => t.used === 1).map((t) => t.unit_id));
+    // One batch: the units that voted, the revocation of unused codes, a new code per unit that has not voted (the
+    // insert itself checks), and the audit record.
     const at = new Date().toISOString();
-    const codes: { unitId: string; code: string }[] = [];
-    const statements = [repo.revokeUnusedVoterCodes(at)];
+    const votedQ = repo.votedUnitsQ();
+    const issued: { unitId: string; code: string }[] = [];
+    const statements = [votedQ.stmt, repo.revokeUnusedVoterCodes(at)];
     for (const unitId of period.members) {
-      if (voted.has(unitId)) continue;
       const code = newVoterCode();
-      codes.push({ unitId, code });
+      issued.push({ unitId, code });
       statements.push(
-        repo.root.insertToken(
+        repo.insertVoterCodeUnlessVoted(
           {
             id: randomId(),
             role: "voter",
@@ -65,17 +66,21 @@ export const votingRoutes = new Hono<AppEnv>()
       );
     }
     statements.push(
-      repo.root.audit({
-        blocId: period.blocId,
-        periodId: period.id,
-        actor: me,
-        action: "voting.codes",
-        detail: { issued: codes.map((x) => x.unitId), alreadyVoted: [...voted] },
-        requestId: c.get("requestId"),
-        at,
-      }),
+      repo.auditVoterCodes(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "voting.codes",
+          requestId: c.get("requestId"),
+          at,
+        },
+        period.members,
+      ),
     );
-    await repo.db.batch(statements);
+    const results = await repo.db.batch(statements);
+    const voted = votedQ.parse(results[0]?.results ?? []);
+    const codes = issued.filter((_, i) => (results[i + 2]?.meta.changes ?? 0) === 1);
     return c.json({ periodId: period.id, codes, alreadyVoted: [...voted] }, 201);
   })
   .post("/:periodId/voting/paper", async (c) => {
@@ -84,8 +89,6 @@ export const votingRoutes = new Hono<AppEnv>()
     const { period, repo } = scope;
     const { ballots } = await readBody(c, PaperBallots);
     if (period.state !== "voting") throw votingNotOpen(period.state);
-    const returned = (await repo.ballotCount()) + ballots.length;
-    if (returned > period.members.length) throw tooMany(returned, period.members.length);
     const at = new Date().toISOString();
     // Ids are random, so the stored order says nothing about the order the ballots were counted in.
     const statements = ballots.map((b) => repo.insertBallot(randomId(), b.choices));
@@ -100,7 +103,18 @@ export const votingRoutes = new Hono<AppEnv>()
         at,
       }),
     );
-    await insertingBallots(() => repo.db.batch(statements), period.members.length);
+    // The count comes back in the same batch; too many ballots abort it (the trigger), and only then is it read again.
+    const count = repo.ballotCountQ();
+    statements.push(count.stmt);
+    let returned: number;
+    try {
+      const results = await repo.db.batch(statements);
+      returned = count.parse(results[results.length - 1]?.results ?? []);
+    } catch (e) {
+      if (e instanceof Error && e.message.includes("BALLOTS_EXCEED_ISSUED"))
+        throw tooMany((await repo.ballotCount()) + ballots.length, period.members.length);
+      throw e;
+    }
     return c.json({ periodId: period.id, recorded: ballots.length, returned }, 201);
   })
   .get("/:periodId/voting/tally", async (c) => {
@@ -154,8 +168,7 @@ export const ballotRoutes = new Hono<AppEnv>().post("/", async (c) => {
   // An electronic ballot that the count would void is refused with the reason, and the code stays usable.
   const problem = checkBallot(ballot, scope.period.members, rulebook.choicesPerBallot);
   if (problem) throw invalid([{ ...problem, path: "/choices" }]);
-  const returned = await scope.repo.ballotCount();
-  if (returned >= scope.period.members.length) throw tooMany(returned + 1, scope.period.members.length);
+  // A full box is refused by the database's trigger inside the cast's batch (answered as before, no count first).
   if (!(await castBallot(scope, ballot.choices, c.get("requestId")))) throw new ApiError(409, "VOTER_CODE_USED");
   return c.json({ periodId: scope.period.id, cast: true }, 201);
 });

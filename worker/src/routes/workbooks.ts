@@ -16,8 +16,8 @@ import { allow, requireUnit } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { linkPrincipal, linkStore, rankingLink } from "../links.ts";
-import { entriesOf } from "../repository.ts";
-import { consolidationInput, periodRules, periodScope, pushSubmission } from "../service.ts";
+import { entriesOf, readAll } from "../repository.ts";
+import { periodData, periodRules, periodScope, pushSubmission } from "../service.ts";
 import {
   checkUploadTarget,
   hashInputsAsync,
@@ -143,7 +143,7 @@ export const workbookRoutes = new Hono<AppEnv>()
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period } = scope;
     if (me.role === "clerk" && period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
-    const [input, bloc] = await Promise.all([consolidationInput(scope), scope.repo.root.getBloc(period.blocId)]);
+    const { input, bloc } = await periodData(scope);
     const table = consolidate(input);
     const inputs = rankingInputs(input);
     const hashes = await hashInputsAsync(inputs);
@@ -170,12 +170,12 @@ export const workbookRoutes = new Hono<AppEnv>()
     const { period, repo } = scope;
     const unitId = c.req.param("unitId");
     requireUnit(me, period, unitId);
-    const [{ template, rulebook }, bloc, units, latest] = await Promise.all([
-      periodRules(scope),
-      repo.root.getBloc(period.blocId),
-      repo.root.getUnits([unitId]),
-      repo.latestSubmission(unitId),
-    ]);
+    const { template, rulebook } = await periodRules(scope);
+    const { bloc, units, latest } = await readAll(repo.db, {
+      bloc: repo.root.blocQ(period.blocId),
+      units: repo.root.unitsQ([unitId]),
+      latest: repo.latestSubmissionQ(unitId),
+    });
     const unit = units[0];
     // Prefilled with the latest revision, so that a returned sheet comes back with what was sent.
     const bytes = templateWorkbook(
@@ -224,13 +224,12 @@ export const workbookRoutes = new Hono<AppEnv>()
       const first = read.problems[0]!;
       throw new ApiError(422, first.code, first.params ?? {}, read.problems);
     }
-    // The file is the sheet now: it goes on top of the latest revision. Its id is the hash of its bytes, so sending
-    // the same file twice stores it once (the second answer is the first, as for a retried push).
-    const latest = await scope.repo.latestSubmission(unitId);
+    // The file is the sheet now: it goes on top of the latest revision (`onTopOfLatest`). Its id is the hash of its
+    // bytes, so sending the same file twice stores it once (the second answer is the first, as for a retried push).
     const push: SubmissionPush = {
       templateId: up.meta.templateId,
       templateVersion: up.meta.templateVersion,
-      baseRevision: latest?.revision ?? null,
+      baseRevision: null,
       clientId: `xlsx-${(await digestHex(bytes)).slice(0, 40)}`,
       entries: read.entries,
     };
@@ -238,6 +237,7 @@ export const workbookRoutes = new Hono<AppEnv>()
       requestId: c.get("requestId"),
       now: new Date(),
       source: "upload",
+      onTopOfLatest: true,
     });
     return c.json({ ...answer, sheet: { name: up.sheetName, templateId: up.meta.templateId } }, 201, {
       ...(replay ? { "X-Idempotent-Replay": "true" } : {}),

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * CPU of the worker's heavy routes inside workerd (`npm run bench:cloudflare`), against the Workers Free plan's 10 ms
+ * of CPU per request. `wrangler dev` serves bench/workerd/routes.ts (the routes' own code after their D1 reads);
+ * each request repeats the work `reps` times. Workerd freezes its clocks during a request, so CPU is read from
+ * outside: the workerd processes' user + system time in /proc/<pid>/stat before and after each request (all its
+ * threads, the collector's included), minus an empty request's, divided by `reps`. Wall time of the same requests is
+ * reported beside it. Medians over rounds.
+ *
+ *   npm run bench:cloudflare              # pull, table and ranking at 100, 500, 1,000 units x 120 criteria; push ratio
+ *   npm run bench:cloudflare -- --quick   # fewer rounds
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const QUICK = process.argv.includes("--quick");
+const TICK_MS = 1000 / 100; // USER_HZ: 100 on Linux
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The processes under `pid` (wrangler starts workerd as a grandchild). */
+function descendants(pid) {
+  const parent = new Map();
+  const comm = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      comm.set(Number(d), stat.slice(stat.indexOf("(") + 1, close));
+      parent.set(Number(d), Number(stat.slice(close + 2).split(" ")[1]));
+    } catch {
+      // gone
+    }
+  }
+  const out = [];
+  for (const [p] of parent) {
+    let q = p;
+    while (q > 1 && q !== pid) q = parent.get(q) ?? 0;
+    if (q === pid) out.push({ pid: p, comm: comm.get(p) });
+  }
+  return out;
+}
+
+/** user + system CPU of a process in ms. */
+function cpuOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
+async function main() {
+  const port = 8000 + Math.floor(Math.random() * 900);
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
+      "dev",
+      "--config",
+      "bench/workerd/routes.jsonc",
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  try {
+    await new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("wrangler dev did not start")), 90_000);
+      child.stdout.on("data", (d) => {
+        if (String(d).includes("Ready on")) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.on("exit", () => reject(new Error("wrangler dev exited")));
+    });
+    // wrangler dev runs two workerd processes (its proxy and the runtime that runs the worker): both are counted.
+    const pids = descendants(child.pid)
+      .filter((p) => /workerd/.test(p.comm))
+      .map((p) => p.pid);
+    if (pids.length === 0) throw new Error("workerd process not found");
+    const cpuNow = () => pids.reduce((s, pid) => s + cpuOf(pid), 0);
+    const hit = async (what, units, criteria, reps) => {
+      const c0 = cpuNow();
+      const t0 = performance.now();
+      const r = await fetch(`http://127.0.0.1:${port}/${what}?units=${units}&criteria=${criteria}&reps=${reps}`);
+      const size = Number(await r.text());
+      return { wall: performance.now() - t0, cpu: cpuNow() - c0, size };
+    };
+    /** CPU and wall per repetition of `what`, net of an empty request, medians of `rounds`. */
+    const measure = async (what, units, criteria, reps, rounds) => {
+      await hit(what, units, criteria, Math.max(1, reps >> 1)); // warm-up (and the bloc's generation)
+      const cpu = [];
+      const wall = [];
+      for (let i = 0; i < rounds; i++) {
+        const empty = await hit("noop", units, criteria, 1);
+        const a = await hit(what, units, criteria, reps);
+        cpu.push((a.cpu - empty.cpu) / reps);
+        wall.push((a.wall - empty.wall) / reps);
+      }
+      return { cpu: median(cpu), wall: median(wall), cpuMin: Math.min(...cpu) };
+    };
+    const rounds = QUICK ? 5 : 9;
+    console.log(
+      `workerd (wrangler dev), ${os.cpus()[0]?.model ?? "cpu"} x ${os.cpus().length}, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}; CPU of the workerd process per request, medians of ${rounds} rounds`,
+    );
+    console.log("\n| route work | units x criteria | CPU per request | (min) | wall per request |");
+    console.log("|---|---|---:|---:|---:|");
+    const rows = [];
+    for (const [units, reps] of [
+      [100, 40],
+      [500, 8],
+      [1000, 4],
+    ])
+      for (const what of ["pull", "table", "ranking"]) {
+        const r = await measure(what, units, 120, what === "pull" ? reps * 5 : reps, rounds);
+        rows.push({ what, units, ...r });
+        const name = {
+          pull: "a clerk's pull (GET /sheet?unit=)",
+          table: "bloc table (GET /table)",
+          ranking: "ranking workbook (GET /ranking.xlsx)",
+        }[what];
+        console.log(
+          `| ${name} | ${units} x 120 | ${r.cpu.toFixed(2)} ms | ${r.cpuMin.toFixed(2)} | ${r.wall.toFixed(2)} ms |`,
+        );
+      }
+    console.log("\n| push body | JSON.parse | validation + hashing + scoring + stored JSON (with the parse) | ratio |");
+    console.log("|---|---:|---:|---:|");
+    for (const criteria of [50, 120]) {
+      const ratios = [];
+      const parse = [];
+      const push = [];
+      for (let i = 0; i < rounds; i++) {
+        const p = await measure("parse", 1, criteria, 4000, 1);
+        const q = await measure("push", 1, criteria, 1000, 1);
+        parse.push(p.cpu);
+        push.push(q.cpu);
+        ratios.push(q.cpu / p.cpu);
+      }
+      console.log(
+        `| ${criteria} criteria | ${(median(parse) * 1000).toFixed(1)} µs | ${(median(push) * 1000).toFixed(1)} µs | ${median(ratios).toFixed(2)} |`,
+      );
+    }
+  } finally {
+    process.kill(-child.pid, "SIGTERM");
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

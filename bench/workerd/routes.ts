@@ -1,0 +1,137 @@
+/**
+ * A worker for `npm run bench:cloudflare`: the CPU work of the worker's heavy routes inside workerd, on a generated
+ * bloc of `units` x `criteria`, `reps` times per request (local only, never deployed). Each step is the route's own
+ * code after its D1 reads, starting from the rows as D1 returns them (entries as stored JSON text):
+ *   /table    the bloc table: entries parsed, `consolidate`, the JSON answer (GET /periods/:id/table)
+ *   /ranking  the ranking workbook: entries parsed, `consolidate`, provenance hashes, the .xlsx bytes
+ *   /pull     a clerk's pull: the bundle (period, template, rulebook, units, revisions) and its unit's latest revision
+ *             (parsed from the stored text, in wire form) as the JSON answer (GET /periods/:id/sheet?unit=)
+ *   /push     a push body: JSON.parse, validation, canonical SHA-256, scoring, the stored JSON (POST .../submissions)
+ *   /parse    JSON.parse of the same push body alone (the floor the push is compared with)
+ *   /noop     nothing (the request's own cost)
+ */
+import {
+  type Ballot,
+  type ConsolidateInput,
+  canonicalEntries,
+  consolidate,
+  demoRulebook,
+  type Entry,
+  type Flags,
+  scoreUnit,
+  type Template,
+  toWireEntry,
+  type Unit,
+  validateSubmission,
+} from "../../shared/src/index.ts";
+import { hashInputsAsync, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
+import { makeBody, makeTemplate } from "../fixtures.ts";
+
+interface Bloc {
+  template: Template;
+  members: string[];
+  units: Unit[];
+  /** Stored entries per unit, as the submissions table holds them. */
+  stored: string[];
+  ballots: Ballot[];
+  flags: Record<string, Flags>;
+  body: string;
+}
+
+const blocs = new Map<string, Bloc>();
+
+function blocOf(units: number, criteria: number): Bloc {
+  const key = `${units}x${criteria}`;
+  const hit = blocs.get(key);
+  if (hit) return hit;
+  const template = makeTemplate(criteria);
+  const members = Array.from({ length: units }, (_, i) => `dv-${String(i + 1).padStart(4, "0")}`);
+  const stored = members.map((_, i) => {
+    const v = validateSubmission(template, JSON.parse(makeBody(template, i + 1)));
+    if (!v.ok) throw new Error("generated body invalid");
+    return JSON.stringify(v.entries);
+  });
+  const bloc: Bloc = {
+    template,
+    members,
+    units: members.map((id, i) => ({ id, name: `Đơn vị số ${i + 1} – Khối thi đua thử`, shortName: `ĐV ${i + 1}` })),
+    stored,
+    ballots: members.map((_, u) => ({ choices: [members[u % 3]!, members[(u % 3) + 1] ?? members[0]!] })),
+    flags: { [members[0]!]: { violation: false, withdrawn: true, reason: "Không tham gia xét" } },
+    body: makeBody(template, 4242),
+  };
+  blocs.set(key, bloc);
+  return bloc;
+}
+
+function inputOf(b: Bloc): ConsolidateInput {
+  const submissions: Record<string, Entry[]> = {};
+  for (let i = 0; i < b.members.length; i++) submissions[b.members[i]!] = JSON.parse(b.stored[i]!) as Entry[];
+  return {
+    period: { id: "khoi-bench-2017", year: 2017, members: b.members },
+    template: b.template,
+    rulebook: demoRulebook,
+    units: b.units,
+    submissions,
+    reviews: {},
+    flags: b.flags,
+    ballots: b.ballots,
+  };
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  let s = "";
+  for (const x of d) s += x.toString(16).padStart(2, "0");
+  return s;
+}
+
+export default {
+  async fetch(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const units = Number(url.searchParams.get("units") ?? 100);
+    const criteria = Number(url.searchParams.get("criteria") ?? 120);
+    const reps = Number(url.searchParams.get("reps") ?? 1);
+    const what = url.pathname.slice(1);
+    const b = blocOf(units, criteria);
+    let size = 0;
+    for (let i = 0; i < reps; i++) {
+      if (what === "table") {
+        size = JSON.stringify(consolidate(inputOf(b))).length;
+      } else if (what === "ranking") {
+        const input = inputOf(b);
+        const table = consolidate(input);
+        const inputs = rankingInputs(input);
+        const bytes = rankingWorkbook(table, {
+          inputs,
+          hashes: await hashInputsAsync(inputs),
+          blocName: "Khối thi đua thử",
+          issuingBody: ["KHỐI THI ĐUA THỬ"],
+          generatedAt: "2017-12-31T00:00:00.000Z",
+          periodState: "closed",
+        });
+        size = bytes.length;
+      } else if (what === "pull") {
+        const latest = (JSON.parse(b.stored[0]!) as Entry[]).map(toWireEntry);
+        size = JSON.stringify({
+          period: { id: "khoi-bench-2017", members: b.members },
+          bloc: { id: "khoi-bench", name: "Khối thi đua thử" },
+          units: b.units,
+          template: b.template,
+          rulebook: demoRulebook,
+          revisions: { [b.members[0]!]: 3 },
+          returned: {},
+          latest: { unitId: b.members[0], revision: 3, entries: latest },
+        }).length;
+      } else if (what === "push") {
+        const v = validateSubmission(b.template, JSON.parse(b.body));
+        const hash = await sha256Hex(canonicalEntries(v.entries));
+        const score = scoreUnit(b.template, demoRulebook, v.entries);
+        size = JSON.stringify(v.entries).length + JSON.stringify(score.self).length + hash.length;
+      } else if (what === "parse") {
+        size = (JSON.parse(b.body) as { entries: unknown[] }).entries.length;
+      }
+    }
+    return new Response(String(size));
+  },
+};
