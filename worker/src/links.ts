@@ -89,11 +89,15 @@ export const linkStore = {
     return r.results.map(view);
   },
 
-  async get(db: D1Database, period: { id: string; blocId: string }, id: string): Promise<LinkView | null> {
-    const r = await db
+  /** One link of the period, to batch after a revoke (its row as it is then); `viewOf` reads the batch's answer. */
+  getQ(db: D1Database, period: { id: string; blocId: string }, id: string): D1PreparedStatement {
+    return db
       .prepare(`SELECT ${LINK_COLS} FROM links WHERE bloc_id = ? AND period_id = ? AND id = ?`)
-      .bind(period.blocId, period.id, id)
-      .first<LinkRow>();
+      .bind(period.blocId, period.id, id);
+  },
+
+  viewOf(result: D1Result | undefined): LinkView | null {
+    const r = (result?.results as LinkRow[] | undefined)?.[0];
     return r ? view(r) : null;
   },
 

@@ -344,7 +344,29 @@ const BUDGET: [string, Budget][] = [
   ],
   [
     "POST /api/v1/periods/:periodId/ranking-link",
-    { run: (t) => metered("POST", `/periods/${P}/ranking-link`, t.board), status: 201, calls: 1, steps: 1 },
+    // The link is a row (so that it can die with its token) written with its audit in one batch.
+    { run: (t) => metered("POST", `/periods/${P}/ranking-link`, t.board), status: 201, calls: 2, steps: 2 },
+  ],
+  [
+    "GET /api/v1/periods/:periodId/links",
+    { run: (t) => metered("GET", `/periods/${P}/links`, t.secretariat), status: 200, calls: 2, steps: 2 },
+  ],
+  [
+    "DELETE /api/v1/periods/:periodId/links/:linkId",
+    {
+      run: async (t) => {
+        const made = await api("POST", `/periods/${P}/ranking-link`, t.board);
+        const id = (made.body as { id: string }).id;
+        return metered("DELETE", `/periods/${P}/links/${id}`, t.secretariat);
+      },
+      status: 200,
+      calls: 2,
+      steps: 2,
+    },
+  ],
+  [
+    "DELETE /api/v1/periods/:periodId/links",
+    { run: (t) => metered("DELETE", `/periods/${P}/links`, t.secretariat), status: 200, calls: 2, steps: 2 },
   ],
   [
     "GET /api/v1/council/:year",

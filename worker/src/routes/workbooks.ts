@@ -114,10 +114,9 @@ export const workbookRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat");
     const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
     const id = c.req.param("linkId");
-    const link = await linkStore.get(repo.db, period, id);
-    if (!link) throw notFound(`links/${id}`);
     const at = new Date().toISOString();
-    await repo.db.batch([
+    // One round trip: the revoke, its audit (only if it changed a row: a second revoke is not audited), the row.
+    const [, , read] = await repo.db.batch([
       linkStore.revoke(repo.db, period, id, at),
       repo.root.audit(
         {
@@ -132,8 +131,11 @@ export const workbookRoutes = new Hono<AppEnv>()
         undefined,
         true,
       ),
+      linkStore.getQ(repo.db, period, id),
     ]);
-    return c.json({ ...link, revokedAt: link.revokedAt ?? at });
+    const link = linkStore.viewOf(read);
+    if (!link) throw notFound(`links/${id}`);
+    return c.json(link);
   })
   .get("/:periodId/ranking.xlsx", async (c) => {
     // A signed link (no bearer) stands for a read-only board principal of this one period.
