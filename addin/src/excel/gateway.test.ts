@@ -212,10 +212,12 @@ describe("ExcelGateway: round trips and request sizes", () => {
     await gw.markErrors(meta!, [layout.inputs[0]!.scoreCell], [], [{ ...meta!, baseRevision: 2 }]);
     expect(x.syncs() - readStart).toBe(2);
     expect(readStart - pushStart).toBe(1);
-    const tableStart = x.syncs();
-    await gw.writeSheets(tableSheets(100, realistic));
-    await gw.writeSheets(tableSheets(100, realistic));
-    expect(x.syncs() - tableStart).toBeLessThanOrEqual(6);
+    // The bloc table and matrix: into a workbook without them, then again over them (their charts replaced).
+    for (let i = 0; i < 2; i++) {
+      const tableStart = x.syncs();
+      await gw.writeSheets(tableSheets(100, realistic));
+      expect(x.syncs() - tableStart).toBeLessThanOrEqual(3);
+    }
     expect(Math.max(...x.requests)).toBeLessThan(1_000_000);
   });
 

@@ -353,7 +353,9 @@ export class Shell {
 
   private async select(p: Problem) {
     if (!p.cell || !p.sheet) return;
-    await this.opts.gateway.selectCell(p.sheet, p.cell);
+    // By the sheet's id when the pane laid it out, so a clerk's rename does not lose the cell.
+    const meta = this.signed?.session.metas.find((m) => m.sheetName === p.sheet);
+    await this.opts.gateway.selectCell(meta ?? p.sheet, p.cell);
   }
 
   // ------------------------------------------------------------------------------------------------ rendering
