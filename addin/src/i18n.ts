@@ -238,6 +238,7 @@ const vi = {
   statusFlags: "Cờ: {flags}",
   flagReasonMissing: "Cần ghi lý do của cờ (vi phạm hoặc xin rút).",
   problems_one: "{count} lỗi cần sửa (bấm để chọn ô):",
+  letInLate: "Thường trực khối cho phép đơn vị nộp bảng điểm ({at}): {reason}. Hãy tải bảng điểm, chấm và nộp.",
   close: "Đóng",
   unknownError: "Đã xảy ra lỗi không mong đợi.",
   notInExcel:
@@ -484,6 +485,7 @@ const en: Record<UiKey, string> = {
   statusFlags: "Flags: {flags}",
   flagReasonMissing: "A flag needs its reason (violation or withdrawal).",
   problems_one: "{count} problem to fix (click to select the cell):",
+  letInLate: "The secretariat lets your unit submit ({at}): {reason}. Pull the sheet, score it and push it.",
   close: "Close",
   unknownError: "Something unexpected went wrong.",
   notInExcel:

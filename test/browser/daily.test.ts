@@ -360,13 +360,12 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
     // Item 8: the self total and the effective total side by side.
     await seen('[data-explain="vks-tphcm"]', "sau thẩm định");
     // Item 5: an empty return reason, in the catalogue's words.
-    expect(await page.locator('#return-unit option[value="cthads-tphcm"]').count()).toBe(0);
     await tabTo("return");
     await page.keyboard.press("Enter");
     await seen("#notice", "Mục «Lý do» không hợp lệ: cần nhập.");
     // A flag needs its reason; then the status list shows it.
     await tabTo("flag-unit", true);
-    await page.keyboard.type("Bộ Tư");
+    await page.keyboard.type("Bộ"); // type-ahead: the first unit whose name starts so
     await tabTo("flag-violation");
     await page.keyboard.press("Space");
     await tabTo("save-flags");
@@ -382,6 +381,7 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
     const clerk = await chrome.context.newPage();
     await clerk.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
     await clerk.locator("#token").focus();
+    await clerk.keyboard.press("Control+A"); // the field may hold a remembered code
     await clerk.keyboard.type(seeded.tokens.clerks["cthads-tphcm"]!);
     await clerk.keyboard.press("Enter");
     await clerk.locator("#push-closed", { hasText: "Đang thẩm định" }).waitFor({ timeout: 60_000 });
@@ -395,6 +395,23 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
       .first()
       .waitFor({ timeout: 60_000 });
     shown.push((await clerk.locator(".pane").textContent()) ?? "");
+    // Let in late (a return of a unit that never submitted): its clerk is told to push, not to "fix and push again".
+    await tabTo("return-unit", true);
+    await page.keyboard.press("End"); // Cục THADS TP, the last unit
+    await tabTo("return-reason");
+    await page.keyboard.type("Cho phép nộp muộn");
+    await tabTo("return");
+    await page.keyboard.press("Enter");
+    await seen("#notice", "Cục THADS TP");
+    await clerk.reload();
+    await clerk.locator("#token").focus();
+    await clerk.keyboard.press("Control+A"); // the field may hold a remembered code
+    await clerk.keyboard.type(seeded.tokens.clerks["cthads-tphcm"]!);
+    await clerk.keyboard.press("Enter");
+    const letIn = clerk.locator("#returned", { hasText: "Cho phép nộp muộn" });
+    await letIn.waitFor({ timeout: 60_000 });
+    expect(await letIn.textContent()).not.toContain("sửa và nộp lại");
+    expect(await clerk.locator("#push-closed").count()).toBe(0);
     await clerk.close();
   });
 

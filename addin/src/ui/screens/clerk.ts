@@ -260,7 +260,11 @@ export const clerkScreen = defineScreen({
         ? h(
             "p",
             { class: "notice warning", role: "status", id: "returned" },
-            t("returnedToYou", { at: dateTime(returned.at), reason: returned.reason }),
+            // A unit that never submitted was let in late: it has nothing to fix, only a sheet to push.
+            t(ctx.session.bundle?.revisions?.[ctx.state.me.unitId ?? ""] ? "returnedToYou" : "letInLate", {
+              at: dateTime(returned.at),
+              reason: returned.reason,
+            }),
           )
         : null,
       h("p", { class: "hint" }, t("pullHint", { sheet: "Tự chấm điểm" })),

@@ -11,6 +11,8 @@ interface ReviewDrafts {
   returnReason: string;
   flagUnit: string;
   flagReason: string;
+  /** The boxes as ticked, kept across redraws; null shows what the server holds for the chosen unit. */
+  flagTicks: { violation: boolean; withdrawn: boolean } | null;
 }
 
 function reviewMetas(ctx: PaneContext) {
@@ -22,15 +24,15 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
   roles: ["secretariat", "council"],
   label: "reviewSheet",
   shows: (ctx) => ctx.period?.state === "review" || ctx.period?.state === "voting",
-  initial: () => ({ returnUnit: "", returnReason: "", flagUnit: "", flagReason: "" }),
+  initial: () => ({ returnUnit: "", returnReason: "", flagUnit: "", flagReason: "", flagTicks: null }),
   render(ctx, d) {
     const status = ctx.state.status;
     // The chosen units survive redraws; the flag boxes show what the server holds for the chosen unit.
-    const unitSelect = (id: string, selected: string, onChange: (v: string) => void, units = status) => {
+    const unitSelect = (id: string, selected: string, onChange: (v: string) => void) => {
       const sel = h(
         "select",
         { id, class: "input", "aria-label": t("colUnit") },
-        units.map((u) => h("option", { value: u.unitId, selected: u.unitId === selected }, ctx.unitName(u.unitId))),
+        status.map((u) => h("option", { value: u.unitId, selected: u.unitId === selected }, ctx.unitName(u.unitId))),
       ) as HTMLSelectElement;
       sel.addEventListener("change", () => {
         onChange(sel.value);
@@ -38,23 +40,18 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
       });
       return sel;
     };
-    // Only a sheet that was sent can be returned (a unit that never submitted has nothing to fix).
-    const returnable = status.filter((u) => u.latestRevision);
-    if (!returnable.some((u) => u.unitId === d.returnUnit)) d.returnUnit = returnable[0]?.unitId ?? "";
+    // A unit that never submitted can be "returned" too: that lets it push late, alone.
+    d.returnUnit ||= status[0]?.unitId ?? "";
     d.flagUnit ||= status[0]?.unitId ?? "";
-    const retUnit = unitSelect(
-      "return-unit",
-      d.returnUnit,
-      (v) => {
-        d.returnUnit = v;
-      },
-      returnable,
-    );
+    const retUnit = unitSelect("return-unit", d.returnUnit, (v) => {
+      d.returnUnit = v;
+    });
     const flagUnit = unitSelect("flag-unit", d.flagUnit, (v) => {
       d.flagUnit = v;
       d.flagReason = status.find((u) => u.unitId === v)?.flags?.reason ?? "";
+      d.flagTicks = null;
     });
-    const current = status.find((u) => u.unitId === d.flagUnit)?.flags;
+    const current = d.flagTicks ?? status.find((u) => u.unitId === d.flagUnit)?.flags;
     const reason = h("textarea", { id: "return-reason", class: "input", rows: 2 }) as HTMLTextAreaElement;
     reason.value = d.returnReason;
     reason.addEventListener("input", () => {
@@ -70,6 +67,11 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
       id: "flag-withdrawn",
       checked: current?.withdrawn,
     }) as HTMLInputElement;
+    const tick = () => {
+      d.flagTicks = { violation: violation.checked, withdrawn: withdrawn.checked };
+    };
+    violation.addEventListener("change", tick);
+    withdrawn.addEventListener("change", tick);
     const flagReason = h("input", { id: "flag-reason", class: "input", value: d.flagReason }) as HTMLInputElement;
     flagReason.addEventListener("input", () => {
       d.flagReason = flagReason.value;
@@ -149,6 +151,7 @@ export const reviewScreen = defineScreen<ReviewDrafts>({
                 reason: d.flagReason,
               });
               const unit = flagUnit.value;
+              d.flagTicks = null;
               ctx.notify({ kind: "success", text: () => t("flagsSaved", { unit: ctx.unitName(unit) }) });
               await ctx.refreshPeriod();
             });

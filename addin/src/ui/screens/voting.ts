@@ -45,7 +45,8 @@ function paperRows(ctx: PaneContext, d: VotingDrafts) {
             checked: choices.includes(unitId),
           }) as HTMLInputElement;
           cb.addEventListener("change", () => {
-            d.paper[i] = cb.checked ? [...choices, unitId] : choices.filter((c) => c !== unitId);
+            const now = d.paper[i] ?? [];
+            d.paper[i] = cb.checked ? [...now, unitId] : now.filter((c) => c !== unitId);
             ctx.render();
           });
           return h("label", { class: "check" }, cb, ctx.unitName(unitId));

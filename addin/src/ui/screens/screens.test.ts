@@ -1,0 +1,161 @@
+// @vitest-environment happy-dom
+/**
+ * Screens rendered alone, from a plain state and a stub API: no shell, no server, no workbook. What a screen draws
+ * is a function of the state it is given and of what its actions fetched.
+ */
+import { describe, expect, it } from "vitest";
+import { demoPeriod, demoRulebook, demoUnits } from "../../../../shared/src/index.ts";
+import type { ApiClient } from "../../api.ts";
+import { setLocale, t, type UiKey } from "../../i18n.ts";
+import type { Session } from "../../session.ts";
+import { h } from "../dom.ts";
+import { type PaneContext, type PaneState, type Role, screensFor } from "../screen.ts";
+import { historyScreen } from "./history.ts";
+import { SCREENS } from "./index.ts";
+import { votingScreen } from "./voting.ts";
+
+function context(role: Role, api: Partial<ApiClient>, state: Partial<PaneState> = {}, periodState = "open") {
+  const period = { ...demoPeriod(), state: periodState } as PaneContext["period"] & object;
+  const root = document.createElement("div");
+  document.body.replaceChildren(root);
+  let draw: () => void = () => undefined;
+  const ctx: PaneContext = {
+    state: {
+      me: { role, unitId: role === "clerk" ? "vks-tphcm" : null },
+      periods: [period],
+      periodId: period.id,
+      status: demoUnits.map((u) => ({
+        unitId: u.id,
+        name: u.name,
+        shortName: u.shortName,
+        status: "submitted",
+        latestRevision: 1,
+        at: null,
+        by: null,
+        late: false,
+        total: 90,
+        returned: null,
+        reviewRevision: null,
+      })),
+      table: null,
+      receipt: null,
+      conflict: null,
+      voterMembers: [],
+      ...state,
+    },
+    period,
+    running: false,
+    api: api as ApiClient,
+    session: { bundle: { units: demoUnits, rulebook: demoRulebook }, metas: [] } as unknown as Session,
+    gateway: {} as PaneContext["gateway"],
+    outbox: null,
+    copy: async () => undefined,
+    run: async (_label, fn) => {
+      await fn();
+      draw();
+    },
+    notify: () => undefined,
+    render: () => draw(),
+    refreshPeriod: async () => undefined,
+    flushOutbox: async () => undefined,
+    scheduleRetry: () => undefined,
+    unitName: (id) => demoUnits.find((u) => u.id === id)?.shortName ?? id,
+    periodName: (p) => `Khối VIII ${p.year}`,
+    problems: () => [],
+    failureText: () => "",
+    chosenInstant: () => null,
+    confirm: async () => "confirm",
+    noticeHere: () => null,
+    focus: () => undefined,
+    button: (id: string, label: UiKey, onclick: () => void) => h("fluent-button", { id, onclick }, t(label)),
+  };
+  return {
+    ctx,
+    root,
+    mount(screen: (typeof SCREENS)[number]) {
+      const local = screen.initial();
+      draw = () => {
+        const drawn = screen.render(ctx, local);
+        root.replaceChildren(...(drawn === null ? [] : Array.isArray(drawn) ? drawn : [drawn]));
+      };
+      draw();
+    },
+  };
+}
+
+const click = async (id: string) => {
+  (document.getElementById(id) as HTMLElement).click();
+  await new Promise((r) => setTimeout(r, 0));
+};
+
+describe("screens, each on its own", () => {
+  setLocale("vi");
+
+  it("the registry shows each role its screens for the period's state", () => {
+    const ids = (role: Role, state: string) => screensFor(SCREENS, context(role, {}, {}, state).ctx).map((s) => s.id);
+    expect(ids("clerk", "open")).toEqual(["clerk", "history"]);
+    expect(ids("voter", "voting")).toEqual(["ballot"]);
+    expect(ids("board", "closed")).toEqual(["board"]);
+    expect(ids("secretariat", "review")).toEqual(["status", "review", "access", "history"]);
+    expect(ids("secretariat", "closed")).toEqual(["status", "voting", "board", "history"]);
+  });
+
+  it("history: lists a unit's revisions, then what changed between two, with signed changes", async () => {
+    const asked: unknown[] = [];
+    const { mount, root } = context("clerk", {
+      revisions: async () => [
+        { revision: 1, by: "Cán bộ A", at: "2026-11-29T07:05:00Z", late: false, totals: { total: 92 } },
+        { revision: 2, by: "Cán bộ B", at: "2026-11-30T07:05:00Z", late: true, totals: { total: 92.5 } },
+      ],
+      compare: async (...a: unknown[]) => {
+        asked.push(a);
+        return [{ criterion: "I.4", from: null, to: null, delta: 0.5 }].map((c) => ({
+          ...c,
+          from: { criterion: "I.4", score: 3, evidence: "", note: "" },
+          to: { criterion: "I.4", score: 3.5, evidence: "", note: "" },
+        }));
+      },
+    });
+    mount(historyScreen);
+    expect(root.querySelector("#history-list")).toBeNull();
+    await click("history-load");
+    const rows = [...root.querySelectorAll("#history-list li")].map((li) => li.textContent);
+    expect(rows[0]).toContain("Lần nộp 2");
+    expect(rows[0]).toContain("Cán bộ B · tổng 92,50 · trễ hạn");
+    expect(rows[1]).toContain("tổng 92,00");
+    await click("history-compare");
+    expect(asked).toEqual([["khoi-viii-2017", "vks-tphcm", 1, 2]]);
+    const cells = [...root.querySelectorAll('#history-changes tr[data-criterion="I.4"] td')].map((c) => c.textContent);
+    expect(cells).toEqual(["3,00", "3,50", "+0,50"]);
+  });
+
+  it("voting: paper ballots are ticks against names, counted valid and invalid before saving", async () => {
+    const saved: unknown[] = [];
+    const { mount, root } = context(
+      "secretariat",
+      { paperBallots: async (_p: string, b: unknown) => saved.push(b) },
+      {},
+      "voting",
+    );
+    mount(votingScreen);
+    await click("paper-add");
+    const names = [...root.querySelectorAll<HTMLInputElement>("#paper-0 input[type=checkbox]")].map(
+      (c) => c.parentElement?.textContent,
+    );
+    expect(names).toContain("Công an TP");
+    // Each tick redraws the screen: the next one is looked up afresh, as a user's click would find it.
+    for (const j of [0, 1, 2]) {
+      const c = root.querySelector<HTMLInputElement>(`#paper-0-${j}`)!;
+      c.checked = true;
+      c.dispatchEvent(new Event("change"));
+    }
+    expect(root.querySelector("#paper-count")?.textContent).toBe("1 phiếu: 0 hợp lệ, 1 không hợp lệ.");
+    expect(root.querySelector("#paper-0 .ballot-invalid")?.textContent).toContain("tối đa 2");
+    const first = root.querySelector<HTMLInputElement>("#paper-0-0")!;
+    first.checked = false;
+    first.dispatchEvent(new Event("change"));
+    expect(root.querySelector("#paper-count")?.textContent).toBe("1 phiếu: 1 hợp lệ, 0 không hợp lệ.");
+    await click("save-paper");
+    expect(saved).toEqual([[{ choices: [demoPeriod().members[1], demoPeriod().members[2]] }]]);
+  });
+});
