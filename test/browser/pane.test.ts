@@ -348,9 +348,9 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await seen("table.grid", "Viện Kiểm sát nhân dân Thành phố");
     await shot("bloc-table");
     await act("#copy-link");
-    await seen("#notice", "ranking.xlsx?exp=");
+    await seen("#notice", "ranking.xlsx?link=");
     // The copied link is what the board opens from an e-mail: no token, and it gives the workbook.
-    const link = /(https?:\/\/\S+ranking\.xlsx\?exp=\S+)/.exec(
+    const link = /(https?:\/\/\S+ranking\.xlsx\?link=\S+)/.exec(
       (await page.locator("#notice").textContent()) ?? "",
     )?.[1];
     expect(link).toBeTruthy();
