@@ -63,7 +63,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       hash = null;
     }
   }
-  const periodId = pathPeriodId(c.req.path);
+  // An anonymous request reads nothing, unless it carries a signed download link (links.ts), which names its period.
+  const periodId = m !== null || c.req.query("sig") !== undefined ? pathPeriodId(c.req.path) : null;
   const voterPeriod = periodId === null && hash !== null && c.req.path === "/api/v1/ballots" ? hash : null;
   const { token: row } = await repo.authRead(hash, periodId, voterPeriod);
   if (row) {

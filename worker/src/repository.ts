@@ -619,14 +619,6 @@ export class PeriodRepository {
     };
   }
 
-  async submissionByClientId(unitId: string, clientId: string): Promise<SubmissionRow | null> {
-    return this.q(
-      `SELECT ${SUBMISSION_COLS} FROM submissions WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND client_id = ?`,
-      unitId,
-      clientId,
-    ).first<SubmissionRow>();
-  }
-
   /**
    * A push as one batch (one round trip, one transaction): what the answer needs to know (the revision already
    * stored under this clientId, the unit's open return, the revisions after `base` and the latest), then, when
@@ -761,29 +753,6 @@ export class PeriodRepository {
     };
   }
 
-  insertSubmission(row: SubmissionRow): D1PreparedStatement {
-    return this.db
-      .prepare(
-        `INSERT INTO submissions (bloc_id, period_id, ${SUBMISSION_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(
-        this.blocId,
-        this.periodId,
-        row.unit_id,
-        row.revision,
-        row.template_id,
-        row.template_version,
-        row.entries,
-        row.content_hash,
-        row.client_id,
-        row.totals,
-        row.actor_token,
-        row.actor_label,
-        row.received_at,
-        row.late,
-      );
-  }
-
   // --- reviews ---------------------------------------------------------------------------------------------------
 
   async latestReview(unitId: string): Promise<ReviewRow | null> {
@@ -798,23 +767,6 @@ export class PeriodRepository {
       ),
       parse: firstRow<ReviewRow>(),
     };
-  }
-
-  async reviewByClientId(unitId: string, clientId: string): Promise<ReviewRow | null> {
-    return this.q(
-      `SELECT ${REVIEW_COLS} FROM reviews WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND client_id = ?`,
-      unitId,
-      clientId,
-    ).first<ReviewRow>();
-  }
-
-  async reviewList(unitId: string, after = 0): Promise<Omit<ReviewRow, "entries">[]> {
-    const r = await this.q(
-      "SELECT unit_id, revision, note, content_hash, client_id, actor_token, actor_label, received_at FROM reviews WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND revision > ? ORDER BY revision",
-      unitId,
-      after,
-    ).all<Omit<ReviewRow, "entries">>();
-    return r.results;
   }
 
   /**
@@ -897,24 +849,6 @@ export class PeriodRepository {
     return this.latestQ<{ unit_id: string; revision: number }>("reviews", "unit_id, revision");
   }
 
-  insertReview(row: ReviewRow): D1PreparedStatement {
-    return this.db
-      .prepare(`INSERT INTO reviews (bloc_id, period_id, ${REVIEW_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .bind(
-        this.blocId,
-        this.periodId,
-        row.unit_id,
-        row.revision,
-        row.entries,
-        row.note,
-        row.content_hash,
-        row.client_id,
-        row.actor_token,
-        row.actor_label,
-        row.received_at,
-      );
-  }
-
   // --- returns and flags -------------------------------------------------------------------------------------------
 
   async returns(): Promise<Map<string, ReturnRow>> {
@@ -930,23 +864,12 @@ export class PeriodRepository {
     };
   }
 
-  async openReturn(unitId: string): Promise<ReturnRow | null> {
-    return this.q(
-      "SELECT unit_id, reason, returned_at, actor_label, open FROM returns WHERE bloc_id = ? AND period_id = ? AND unit_id = ? AND open = 1",
-      unitId,
-    ).first<ReturnRow>();
-  }
-
   setReturn(unitId: string, reason: string, at: string, by: string): D1PreparedStatement {
     return this.db
       .prepare(
         "INSERT INTO returns (bloc_id, period_id, unit_id, reason, returned_at, actor_label, open) VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (period_id, unit_id) DO UPDATE SET reason = excluded.reason, returned_at = excluded.returned_at, actor_label = excluded.actor_label, open = 1",
       )
       .bind(this.blocId, this.periodId, unitId, reason, at, by);
-  }
-
-  closeReturn(unitId: string): D1PreparedStatement {
-    return this.q("UPDATE returns SET open = 0 WHERE bloc_id = ? AND period_id = ? AND unit_id = ?", unitId);
   }
 
   async flags(): Promise<Record<string, Flags>> {

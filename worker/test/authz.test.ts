@@ -203,6 +203,16 @@ describe("authorisation", () => {
     expect(status.status).toBe(404);
   });
 
+  it("the pull's latest revision goes only to those who may read the unit's revisions", async () => {
+    const own = await api("GET", `/periods/${PA}/sheet?unit=${UNIT_A1}`, tokens.clerkA1);
+    expect(own.status).toBe(200);
+    expect(own.body.latest.unitId).toBe(UNIT_A1);
+    expect((await api("GET", `/periods/${PA}/sheet?unit=${UNIT_A1}`, tokens.clerkA2)).status).toBe(403);
+    expect((await api("GET", `/periods/${PA}/sheet?unit=${UNIT_A1}`, tokens.voterA)).status).toBe(403);
+    expect((await api("GET", `/periods/${PA}/sheet?unit=ubnd-q1`, tokens.secA)).status).toBe(404);
+    expect((await api("GET", `/periods/${PA}/sheet?unit=${UNIT_A1}`, tokens.boardA)).status).toBe(200);
+  });
+
   it("a clerk reads and writes only its own unit's sheet", async () => {
     const r = await api("GET", `/periods/${PA}/units/${UNIT_A1}/submissions/1`, tokens.clerkA2);
     expect(r.status).toBe(403);

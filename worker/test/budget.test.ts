@@ -455,6 +455,13 @@ describe("D1 round trips per route", () => {
     expect(over).toEqual([]);
   });
 
+  it("a board member's signed download link costs the same two steps as a bearer", async () => {
+    const link = await metered("POST", `/periods/${P}/ranking-link`, seed.tokens.board);
+    const m = await metered("GET", (link.body as { url: string }).url, null);
+    expect(m.status).toBe(200);
+    expect(m.steps).toBeLessThanOrEqual(2);
+  });
+
   it("a clerk's pull is one request whose answer holds the unit's latest revision", async () => {
     const m = await metered("GET", `/periods/${P}/sheet?unit=${U}`, seed.tokens.clerks[U]!);
     expect(m.status).toBe(200);

@@ -184,7 +184,11 @@ export const periodRoutes = new Hono<AppEnv>()
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period, repo } = scope;
     const unitId = c.req.query("unit");
-    if (unitId !== undefined) requireUnit(me, period, unitId);
+    if (unitId !== undefined) {
+      // The unit's entries are for those who may read its revisions: never a voter code.
+      if (me.role === "voter") throw new ApiError(403, "FORBIDDEN");
+      requireUnit(me, period, unitId);
+    }
     const { template, rulebook } = await periodRules(scope);
     const r = await readAll(repo.db, {
       bloc: repo.root.blocQ(period.blocId),

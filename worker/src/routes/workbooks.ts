@@ -139,7 +139,7 @@ export const workbookRoutes = new Hono<AppEnv>()
   })
   .get("/:periodId/ranking.xlsx", async (c) => {
     // A signed link (no bearer) stands for a read-only board principal of this one period.
-    const linked = c.get("principal") ? null : await c.get("repo").getPeriod(c.req.param("periodId"));
+    const linked = c.get("principal") ? null : await c.get("repo").scopedPeriod(c.req.param("periodId"));
     const viaLink = linked ? await linkPrincipal(c, linked, new Date()) : null;
     const me = viaLink ?? allow(c, "council", "secretariat", "board", "clerk");
     const scope = await periodScope(c, c.req.param("periodId"), me);
