@@ -7,6 +7,7 @@ export * from "./api.ts";
 export * from "./ballot.ts";
 export * from "./blocTable.ts";
 export * from "./classify.ts";
+export * from "./criteriaTable.ts";
 export * from "./demo.ts";
 export * from "./errors.ts";
 export * from "./layout.ts";
