@@ -14,6 +14,7 @@ export * from "./layout.ts";
 export * from "./messages.ts";
 export * from "./nominate.ts";
 export * from "./points.ts";
+export * from "./presets.ts";
 export * from "./rank.ts";
 export * from "./schemas.ts";
 export * from "./scoring.ts";
