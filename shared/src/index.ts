@@ -18,5 +18,6 @@ export * from "./presets.ts";
 export * from "./rank.ts";
 export * from "./schemas.ts";
 export * from "./scoring.ts";
+export * from "./setup.ts";
 export * from "./template.ts";
 export * from "./validate.ts";

@@ -26,8 +26,10 @@ export const periodRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const year = c.req.query("year");
+    // The council may ask for one bloc's periods (the setup screens read last year's rulebook from them).
+    const blocQuery = me.role === "council" ? (c.req.query("blocId") ?? null) : null;
     const filter = {
-      blocId: me.role === "secretariat" || me.role === "board" ? me.blocId : null,
+      blocId: me.role === "secretariat" || me.role === "board" ? me.blocId : blocQuery,
       unitId: me.role === "clerk" ? me.unitId : null,
       ...(year && /^[0-9]{4}$/.test(year) ? { year: Number(year) } : {}),
     };
