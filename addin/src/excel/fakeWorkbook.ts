@@ -79,6 +79,8 @@ export class FakeWorkbook implements WorkbookGateway {
   readonly sheets = new Map<string, FakeSheet>();
   activeSheet: string | null = null;
   selection: { sheet: string; cell: string } | null = null;
+  /** The cell the person last picked in the demo grid (what Excel calls the selection; read by `authoring.ts`). */
+  picked: { sheet: string; cell: string } | null = null;
   readonly stats: FakeStats = { steps: 0, writes: 0 };
   private readonly listeners = new Set<() => void>();
 
