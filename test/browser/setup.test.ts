@@ -34,9 +34,12 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
   let page: Page;
   let paneDir = "";
   let step = 0;
-  const shot = async (name: string) => {
+  /** A screenshot of the page, or of one card (the guides' pictures: docs/images/setup-*.png come from these). */
+  const shot = async (name: string, card?: string) => {
     step++;
-    await page.screenshot({ path: artifactPath(`setup-${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
+    const path = artifactPath(`setup-${String(step).padStart(2, "0")}-${name}.png`);
+    if (card) await page.locator(card).screenshot({ path });
+    else await page.screenshot({ path });
   };
 
   beforeAll(async () => {
@@ -106,7 +109,7 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
   let secretariatCode = "";
 
   it("the council sets up units, bloc, template, rulebook, period and codes in the pane", async () => {
-    await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await signIn(worker.bootstrap);
     // The workbook the council has open: the list of units and the bloc's own criteria table, as the bloc sent them.
     await page.evaluate(
       ([units, table, tableName]) => {
@@ -119,12 +122,14 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
         ]);
       },
       [
-        [["Mã đơn vị", "Tên đơn vị", "Tên viết tắt"], ...demoUnits.map((u) => [u.id, u.name, u.shortName])] as unknown[][],
+        [
+          ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt"],
+          ...demoUnits.map((u) => [u.id, u.name, u.shortName]),
+        ] as unknown[][],
         tableSheet(),
         TABLE_SHEET,
       ] as const,
     );
-    await signIn(worker.bootstrap);
     await seen("#role", "Ban Thi đua");
     await seen("#unit-list", "Chưa có đơn vị");
     await shot("empty");
@@ -160,7 +165,7 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await pick(TABLE_SHEET, "C8");
     await act("#read-range");
     await seen("#template-problems button.problem", "mười điểm");
-    await shot("template-problem");
+    await shot("template-problem", "#setup-template");
     await act(`#template-problems button.problem[data-cell="${maxCell}"]`);
     await seen(`td.selected[data-cell="${maxCell}"]`);
     await typeIntoCell(maxCell, "10,0");
@@ -169,7 +174,7 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await seen("#template-clean");
     await seen('#template-preview tr[data-part="IV"]', "điểm thưởng, điểm trừ");
     await seen("#template-totals", "Tổng điểm chấm: 100");
-    await shot("template-preview");
+    await shot("template-preview", "#setup-template");
     await act("#publish-template");
     await seen("#notice", "Đã công bố mẫu khoi-viii-2026, phiên bản 1");
     await seen("#template-versions", "Phiên bản 1");
@@ -181,7 +186,7 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await type("#rb-band-1-min", "95");
     await act("#publish-rulebook");
     await seen("#rb-band-1-min-error", "từ cao xuống thấp");
-    await shot("rulebook-problem");
+    await shot("rulebook-problem", "#setup-rulebook");
     await type("#rb-band-1-min", "80");
     await act("#publish-rulebook");
     await seen("#notice", "Đã công bố quy chế");
@@ -202,7 +207,7 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
       globalThis.print = () => undefined;
     });
     await act("#print-slips-button");
-    await shot("slips");
+    await shot("slips", "#issued-codes");
     clerkCode = (
       (await page.locator('#slips .slip[data-role="clerk"][data-unit="Viện KSND TP"] .slip-code').textContent()) ?? ""
     ).trim();

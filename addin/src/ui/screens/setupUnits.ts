@@ -72,9 +72,10 @@ export const setupUnitsScreen = defineScreen<UnitsDrafts>({
 
     const saveUnit = () =>
       void ctx.run("stepSending", async () => {
-        if (d.editing) {
-          await setupApi.renameUnit(ctx.api, d.editing, { name: d.name, shortName: d.shortName });
-          ctx.notify({ kind: "success", text: () => t("setupUnitRenamed", { id: d.editing ?? "" }) });
+        const renamed = d.editing;
+        if (renamed) {
+          await setupApi.renameUnit(ctx.api, renamed, { name: d.name, shortName: d.shortName });
+          ctx.notify({ kind: "success", text: () => t("setupUnitRenamed", { id: renamed }) });
         } else {
           const made = await setupApi.createUnit(ctx.api, {
             id: d.id.trim(),
