@@ -16,7 +16,10 @@ export interface SetupData {
 
 const cache = new WeakMap<ApiClient, { data: SetupData | null; pending: boolean }>();
 
-/** The loaded lists, or null while they load (the load is started here, after the current action). */
+/**
+ * The loaded lists, or null while they load. The first call starts the load in the background, outside `ctx.run`:
+ * it neither blocks the person's first click nor clears a notice; the pane redraws when the lists are there.
+ */
 export function setupData(ctx: PaneContext): SetupData | null {
   let entry = cache.get(ctx.api);
   if (!entry) {
@@ -24,21 +27,16 @@ export function setupData(ctx: PaneContext): SetupData | null {
     cache.set(ctx.api, entry);
   }
   if (!entry.data && !entry.pending) {
-    entry.pending = true;
-    const start = () => {
-      if (ctx.running) {
-        setTimeout(start, 100);
-        return;
-      }
-      void ctx
-        .run("stepLoading", async () => {
-          await reloadSetup(ctx);
-        })
-        .finally(() => {
-          entry.pending = false;
-        });
-    };
-    setTimeout(start, 0);
+    const e = entry;
+    e.pending = true;
+    reloadSetup(ctx).then(
+      () => ctx.render(),
+      (failure: unknown) => {
+        // Not retried by itself: the next action that changes something reloads the lists.
+        ctx.notify({ kind: "error", text: () => ctx.failureText(failure) });
+        ctx.render();
+      },
+    );
   }
   return entry.data;
 }
@@ -52,7 +50,7 @@ export async function reloadSetup(ctx: PaneContext): Promise<SetupData> {
     setupApi.rulebooks(ctx.api),
   ]);
   const data = { units, blocs, templates, rulebooks };
-  const entry = cache.get(ctx.api) ?? { data: null, pending: false };
+  const entry = cache.get(ctx.api) ?? { data: null, pending: true };
   entry.data = data;
   cache.set(ctx.api, entry);
   return data;
