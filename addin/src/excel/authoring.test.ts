@@ -4,8 +4,9 @@ import { blocTable2026 } from "../../../shared/src/criteriaTable.fixtures.ts";
 import { authoringRows } from "../../../shared/src/criteriaTable.ts";
 import { demoTemplate, importCriteriaTable } from "../../../shared/src/index.ts";
 import { unitsFromRange } from "../ui/screens/setupUnits.ts";
-import { AUTHORING_SHEET, authoringFor } from "./authoring.ts";
+import { AUTHORING_SHEET, authoringFor, OfficeAuthoring } from "./authoring.ts";
 import { FakeWorkbook } from "./fakeWorkbook.ts";
+import { mockWorkbook } from "./officeMock.ts";
 
 describe("authoring in the workbook", () => {
   it("reads the table around the picked cell, with its top-left address, in one step", async () => {
@@ -61,5 +62,25 @@ describe("authoring in the workbook", () => {
       ["tand-tphcm", "Tòa án nhân dân Thành phố", "B8"],
     ]);
     expect(problems.map((p) => p.cell)).toEqual(["C7"]);
+  });
+
+  it("in Excel, lays out the authoring sheet in two syncs with the kind list and decimal maxima validated", async () => {
+    const wb = mockWorkbook();
+    await new OfficeAuthoring(17, wb.run).writeAuthoringSheet(authoringRows(demoTemplate));
+    expect(wb.syncs()).toBe(2);
+    expect(wb.calls).toContain(`add(${AUTHORING_SHEET})`);
+    expect(wb.calls).toContain(`${AUTHORING_SHEET}.freezeRows(1)`);
+    const kind = wb.ranges.find((r) => r.address.startsWith("C2:C"))!;
+    expect(kind.dataValidation.rule).toEqual({
+      list: { inCellDropDown: true, source: "chấm điểm,điểm thưởng,điểm trừ" },
+    });
+    const values = wb.ranges.find((r) => r.values && r.address.startsWith("R0C0"))!.values!;
+    expect(values[0]![0]).toBe("Mã");
+    expect(values).toHaveLength(authoringRows(demoTemplate).length);
+    // Office 2019 (ExcelApi 1.7): no validation, the sheet still laid out.
+    const old = mockWorkbook();
+    await new OfficeAuthoring(7, old.run).writeAuthoringSheet(authoringRows(null));
+    expect(old.ranges.some((r) => r.dataValidation.rule)).toBe(false);
+    expect(old.syncs()).toBe(2);
   });
 });

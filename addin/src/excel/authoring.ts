@@ -121,12 +121,18 @@ class FakeAuthoring implements AuthoringGateway {
   }
 }
 
-class OfficeAuthoring implements AuthoringGateway {
-  constructor(private readonly apiMinor: number) {}
+type Run = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
+
+/** The office.js implementation; `run` is `Excel.run` (tests pass the office mock's). */
+export class OfficeAuthoring implements AuthoringGateway {
+  constructor(
+    private readonly apiMinor: number,
+    private readonly run: Run = (batch) => Excel.run(batch),
+  ) {}
 
   /** One sync: the selection, the region around it, their values and (ExcelApi 1.9) their indent levels. */
   async readSelection(): Promise<SelectedRange | null> {
-    return Excel.run(async (context) => {
+    return this.run(async (context) => {
       const selected = context.workbook.getSelectedRange();
       selected.load(["address", "values", "cellCount"]);
       const sheet = selected.worksheet;
@@ -158,7 +164,7 @@ class OfficeAuthoring implements AuthoringGateway {
   /** Two syncs: whether the sheet exists; then the sheet (made or cleared), values, formats, validation. */
   async writeAuthoringSheet(rows: readonly (readonly (string | number)[])[]): Promise<string> {
     const grid = authoringGrid(rows);
-    return Excel.run(async (context) => {
+    return this.run(async (context) => {
       const sheets = context.workbook.worksheets;
       const existing = sheets.getItemOrNullObject(AUTHORING_SHEET);
       existing.load("isNullObject");
@@ -188,7 +194,7 @@ class OfficeAuthoring implements AuthoringGateway {
           const dv = sheet.getRange(r).dataValidation;
           dv.clear();
           dv.rule = {
-            decimal: { formula1: 0, operator: Excel.DataValidationOperator.greaterThanOrEqualTo },
+            decimal: { formula1: 0, operator: "GreaterThanOrEqualTo" },
           };
         }
       }
