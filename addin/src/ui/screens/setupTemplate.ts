@@ -9,7 +9,6 @@ import {
   type CriteriaTableImport,
   type CriterionKind,
   columnLetter,
-  formatPointsVi,
   importCriteriaTable,
   type TableColumnRole,
   type TableColumns,
@@ -280,27 +279,17 @@ function preview(ctx: PaneContext, d: TemplateDrafts, r: CriteriaTableImport) {
               "td",
               {},
               points(p.max / 100),
-              p.stated !== null && p.stated !== p.max ? ` (${formatPointsVi(p.stated)})` : "",
+              p.stated !== null && p.stated !== p.max ? ` (${points(p.stated / 100)})` : "",
             ),
             h(
               "td",
               {},
-              selectField(
-                `kind-${p.code}`,
-                t("setupPartKind"),
-                [
-                  { value: "", text: p.kinds.map((k) => t(KIND_LABEL[k])).join(", ") || "—" },
-                  ...(Object.keys(KIND_LABEL) as CriterionKind[]).map((k) => ({ value: k, text: t(KIND_LABEL[k]) })),
-                ],
-                d.kinds[p.code] ?? "",
-                (v) => {
-                  if (v) d.kinds[p.code] = v as CriterionKind;
-                  else delete d.kinds[p.code];
-                  reimport(d);
-                  ctx.render();
-                },
-                { labelText: true },
-              ),
+              kindSelect(p.code, p.kinds, d.kinds[p.code] ?? "", (v) => {
+                if (v) d.kinds[p.code] = v as CriterionKind;
+                else delete d.kinds[p.code];
+                reimport(d);
+                ctx.render();
+              }),
             ),
           ),
         ),
@@ -314,6 +303,20 @@ function preview(ctx: PaneContext, d: TemplateDrafts, r: CriteriaTableImport) {
       r.bonusCap !== null ? ` · ${t("setupBonusCapSeen", { cap: points(r.bonusCap / 100) })}` : "",
     ),
   );
+}
+
+/** The kind of a part: as its heading says (the first option) or chosen. */
+function kindSelect(code: string, kinds: CriterionKind[], value: string, onChange: (v: string) => void) {
+  const sel = h(
+    "select",
+    { id: `kind-${code}`, class: "input", "aria-label": `${t("setupPartKind")} ${code}` },
+    [
+      { value: "", text: kinds.map((k) => t(KIND_LABEL[k])).join(", ") || "—" },
+      ...(Object.keys(KIND_LABEL) as CriterionKind[]).map((k) => ({ value: k, text: t(KIND_LABEL[k]) })),
+    ].map((o) => h("option", { value: o.value, selected: o.value === value }, o.text)),
+  ) as HTMLSelectElement;
+  sel.addEventListener("change", () => onChange(sel.value));
+  return sel;
 }
 
 function notifyProblems(ctx: PaneContext, d: TemplateDrafts) {
