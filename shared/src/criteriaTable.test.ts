@@ -378,11 +378,11 @@ describe("importCriteriaTable: bad input, each problem on its cell", () => {
 });
 
 describe("importCriteriaTable: size", () => {
-  /** 20 parts x 10 criteria x 10 sub-criteria = 2,000 leaves, each with a ladder line: 4,220 rows. */
-  function bigTable(): CellValue[][] {
+  /** `parts` parts x 10 criteria x 10 sub-criteria, each with a ladder line: 100 leaves and 211 rows a part. */
+  function bigTable(parts: number): CellValue[][] {
     const rows: CellValue[][] = [["STT", "Nội dung tiêu chí", "Điểm chuẩn", "Hướng dẫn chấm"]];
     const roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
-    for (let p = 0; p < 20; p++) {
+    for (let p = 0; p < parts; p++) {
       rows.push([p < 10 ? roman[p]! : `X${roman[p - 10]!}`, `Phần ${p + 1}`, 50, null]);
       for (let c = 1; c <= 10; c++) {
         rows.push([String(c), `Tiêu chí ${p + 1}.${c}`, 5, null]);
@@ -395,8 +395,7 @@ describe("importCriteriaTable: size", () => {
     return rows;
   }
 
-  it("reads 2,000 criteria in well under the sync budget", () => {
-    const values = bigTable();
+  const median = (values: CellValue[][]) => {
     const times: number[] = [];
     let result: ReturnType<typeof importCriteriaTable> | null = null;
     for (let i = 0; i < 5; i++) {
@@ -404,10 +403,19 @@ describe("importCriteriaTable: size", () => {
       result = importCriteriaTable(values, { origin: "A1", ...meta });
       times.push(Date.now() - t0);
     }
-    expect(result!.problems).toEqual([]);
-    expect(leavesOf(result!.template!)).toHaveLength(2000);
-    times.sort((a, b) => a - b);
-    // Measured here: a median of 30-60 ms on the loaded 2-core machine; the bound leaves room for noise.
-    expect(times[2]!).toBeLessThan(1000);
-  });
+    return { result: result!, ms: times.sort((a, b) => a - b)[2]! };
+  };
+
+  it("reads 2,000 criteria (4,221 rows) fast, and four times the criteria take about four times as long", () => {
+    median(bigTable(5)); // warm-up
+    const small = median(bigTable(5));
+    const big = median(bigTable(20));
+    expect(big.result.problems).toEqual([]);
+    expect(leavesOf(big.result.template!)).toHaveLength(2000);
+    // Measured here: a median of 66 ms on a quiet moment, 140-560 ms at a load average of 21 on the 2 cores. The
+    // bound catches a gross regression; the ratio, measured in one run, catches work growing with the square of the
+    // rows (16x for 4x the rows) whatever the load.
+    expect(big.ms).toBeLessThan(2000);
+    expect(big.ms / Math.max(small.ms, 1)).toBeLessThan(10);
+  }, 60_000);
 });
