@@ -107,13 +107,29 @@ export const Unit = z.strictObject({
 });
 export type Unit = z.output<typeof Unit>;
 
-/** Khối or cụm thi đua. */
+/**
+ * Khối or cụm thi đua. Its members, leader (khối trưởng) and deputy (khối phó) are its current composition: the
+ * default for its next period. A period keeps its own list, so a unit may move between blocs from one year to the next.
+ */
 export const Bloc = z.strictObject({
   id: Id,
   name: requiredText(LIMITS.shortText),
   kind: z.enum(["khoi", "cum"]),
+  members: z.array(Id).max(LIMITS.units).optional(),
+  leaderUnitId: Id.nullable().optional(),
+  deputyUnitId: Id.nullable().optional(),
 });
 export type Bloc = z.output<typeof Bloc>;
+
+/** A change of a bloc: its name, kind and composition (the id never changes). */
+export const BlocUpdate = z.strictObject({
+  name: requiredText(LIMITS.shortText),
+  kind: z.enum(["khoi", "cum"]),
+  members: z.array(Id).max(LIMITS.units).default([]),
+  leaderUnitId: Id.nullable().default(null),
+  deputyUnitId: Id.nullable().default(null),
+});
+export type BlocUpdate = z.output<typeof BlocUpdate>;
 
 export const CRITERION_KINDS = ["score", "bonus", "deduction"] as const;
 export type CriterionKind = (typeof CRITERION_KINDS)[number];

@@ -7,6 +7,7 @@ import type { Role } from "../../shared/src/index.ts";
 import {
   Ballot,
   Bloc,
+  BlocUpdate,
   DeadlineChange,
   ERROR_CODES,
   Flags,
@@ -74,6 +75,15 @@ export const OPERATIONS: Operation[] = [
     errors: [...W, 409],
   },
   { method: "get", path: "/blocs/:blocId", summary: "A bloc", roles: ALL, status: 200, errors: [404] },
+  {
+    method: "put",
+    path: "/blocs/:blocId",
+    summary: "Rename a bloc, set its members, leader and deputy (the default for its next period)",
+    roles: ["council"],
+    body: BlocUpdate,
+    status: 200,
+    errors: [...W, 404],
+  },
   { method: "get", path: "/templates", summary: "List template versions", roles: ALL, status: 200 },
   {
     method: "post",
@@ -83,6 +93,14 @@ export const OPERATIONS: Operation[] = [
     body: Template,
     status: 201,
     errors: [...W, 409],
+  },
+  {
+    method: "get",
+    path: "/templates/:templateId/versions",
+    summary: "A template's published versions, with who published each and when",
+    roles: ALL,
+    status: 200,
+    errors: [404],
   },
   {
     method: "get",
@@ -104,13 +122,27 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/rulebooks/:rulebookId/versions",
+    summary: "A rulebook's published versions, with who published each and when",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
     path: "/rulebooks/:rulebookId/versions/:version",
     summary: "A rulebook version",
     roles: ALL,
     status: 200,
     errors: [404],
   },
-  { method: "get", path: "/periods", summary: "Periods in the caller's scope (?year=)", roles: ALL, status: 200 },
+  {
+    method: "get",
+    path: "/periods",
+    summary: "Periods in the caller's scope (?year=; the council also ?blocId=)",
+    roles: ALL,
+    status: 200,
+  },
   {
     method: "post",
     path: "/periods",

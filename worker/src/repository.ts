@@ -341,9 +341,67 @@ export class Repository {
       .bind(b.id, b.name, b.kind, at);
   }
 
+  /** A bloc's current composition (members, leader, deputy), by bloc id; blocs never given one are absent. */
+  async blocCompositions(
+    ids?: string[],
+  ): Promise<Map<string, { members: string[]; leaderUnitId: string | null; deputyUnitId: string | null }>> {
+    const sql =
+      "SELECT id, members, leader_unit_id, deputy_unit_id FROM blocs WHERE updated_at IS NOT NULL" +
+      (ids ? ` AND id IN (${ids.map(() => "?").join(", ")})` : "");
+    const r = await this.db
+      .prepare(sql)
+      .bind(...(ids ?? []))
+      .all<{ id: string; members: string; leader_unit_id: string | null; deputy_unit_id: string | null }>();
+    return new Map(
+      r.results.map((b) => [
+        b.id,
+        {
+          members: JSON.parse(b.members) as string[],
+          leaderUnitId: b.leader_unit_id,
+          deputyUnitId: b.deputy_unit_id,
+        },
+      ]),
+    );
+  }
+
+  /** Writes a bloc's name, kind and composition. */
+  updateBloc(
+    b: {
+      id: string;
+      name: string;
+      kind: string;
+      members: string[];
+      leaderUnitId: string | null;
+      deputyUnitId: string | null;
+    },
+    at: string,
+  ): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "UPDATE blocs SET name = ?, kind = ?, members = ?, leader_unit_id = ?, deputy_unit_id = ?, updated_at = ? WHERE id = ?",
+      )
+      .bind(b.name, b.kind, JSON.stringify(b.members), b.leaderUnitId, b.deputyUnitId, at, b.id);
+  }
+
+  /** The published versions of one template or rulebook, with who published each and when. */
+  async versionsOf(
+    table: "templates" | "rulebooks",
+    id: string,
+  ): Promise<{ id: string; version: number; name: string; createdAt: string; createdBy: string }[]> {
+    const r = await this.db
+      .prepare(
+        `SELECT id, version, name, created_at AS createdAt, created_by AS createdBy FROM ${table} WHERE id = ? ORDER BY version`,
+      )
+      .bind(id)
+      .all<{ id: string; version: number; name: string; createdAt: string; createdBy: string }>();
+    return r.results;
+  }
+
   async listVersions(table: "templates" | "rulebooks"): Promise<{ id: string; version: number; name: string }[]> {
     const r = await this.db
-      .prepare(`SELECT id, version, name, created_at AS createdAt FROM ${table} ORDER BY id, version`)
+      .prepare(
+        `SELECT id, version, name, created_at AS createdAt, created_by AS createdBy FROM ${table} ORDER BY id, version`,
+      )
       .all<{ id: string; version: number; name: string }>();
     return r.results;
   }

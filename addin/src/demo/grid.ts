@@ -232,6 +232,8 @@ export class DemoGrid {
 
   private select(a1: string) {
     this.selected = a1;
+    const sheet = this.current();
+    if (sheet) this.wb.picked = { sheet: sheet.name, cell: a1 };
     this.message = null;
     for (const el of this.root.querySelectorAll("td.selected")) {
       el.classList.remove("selected");

@@ -455,13 +455,22 @@ class Range {
     const sheet = this.sheet;
     const address = this.address;
     return {
+      // As in Excel, clearing a range's validation leaves the rules of other ranges alone.
       clear: () =>
         ctx.queue(undefined, () => {
-          sheet.target().validations = [];
+          const s = sheet.target();
+          s.validations = s.validations.filter((v) => !overlaps(v.range, address));
         }),
-      set rule(v: { decimal: { formula1: number; formula2: number } }) {
+      set rule(v: { decimal?: { formula1: number; formula2?: number }; list?: { source: string } }) {
         ctx.queue(v, () => {
-          sheet.target().validations.push({ range: address, min: v.decimal.formula1, max: v.decimal.formula2 });
+          const s = sheet.target();
+          if (v.list) s.validations.push({ range: address, min: 0, max: 0, list: v.list.source.split(",") });
+          else if (v.decimal)
+            s.validations.push({
+              range: address,
+              min: v.decimal.formula1,
+              max: v.decimal.formula2 ?? Number.POSITIVE_INFINITY,
+            });
         });
       },
       set errorAlert(v: unknown) {
@@ -529,6 +538,18 @@ class Range {
       this.ctx.wb.selection = { sheet: this.sheet.target().name, cell: this.address };
     });
   }
+}
+
+/** Whether two A1 ranges ("C2:C20", "D5") share a cell. */
+function overlaps(a: string, b: string): boolean {
+  const rect = (r: string) => {
+    const [p, q] = r.split(":").map((x) => parseAddress(x));
+    return p ? { r1: p.row, c1: p.col, r2: (q ?? p).row, c2: (q ?? p).col } : null;
+  };
+  const x = rect(a);
+  const y = rect(b);
+  if (!x || !y) return true;
+  return x.r1 <= y.r2 && y.r1 <= x.r2 && x.c1 <= y.c2 && y.c1 <= x.c2;
 }
 
 export interface ExcelDouble {

@@ -8,9 +8,12 @@
  * General cell is parsed with US-English rules (`coerce.ts`: "12/05/2024" becomes a date, "1.10" the number 1.1).
  * Like the gateway, it applies number formats before it writes values.
  */
+
 import { address, parseAddress } from "../../../shared/src/a1.ts";
 import { META_SHEET_NAME, type SheetLayout } from "../../../shared/src/layout.ts";
+import type { AuthoringGateway } from "./authoring.ts";
 import { excelGeneralValue } from "./coerce.ts";
+import { FakeAuthoring } from "./fakeAuthoring.ts";
 import { evaluate, type Scalar } from "./formula.ts";
 import {
   type AddinMeta,
@@ -52,7 +55,8 @@ export interface FakeSheet {
   visibility: "Visible" | "Hidden" | "VeryHidden";
   cells: Map<string, FakeCell>;
   merges: string[];
-  validations: { range: string; min: number; max: number }[];
+  /** Decimal rules (min..max), or a list of allowed texts (the authoring sheet's kind column). */
+  validations: { range: string; min: number; max: number; list?: readonly string[] }[];
   protected: boolean;
   frozenRows: number;
   columnWidths: number[];
@@ -90,7 +94,13 @@ export class FakeWorkbook implements WorkbookGateway {
   readonly sheets = new Map<string, FakeSheet>();
   activeSheet: string | null = null;
   selection: { sheet: string; cell: string } | null = null;
+  /** The cell the person last picked in the demo grid (what Excel calls the selection; read by `authoring.ts`). */
+  picked: { sheet: string; cell: string } | null = null;
   readonly stats: FakeStats = { steps: 0, writes: 0 };
+
+  authoring(): AuthoringGateway {
+    return new FakeAuthoring(this);
+  }
   private nextId = 1;
   private readonly listeners = new Set<() => void>();
 
@@ -273,7 +283,17 @@ export class FakeWorkbook implements WorkbookGateway {
       return { ok: false, reason: "protected", message: "Ô này được khóa; chỉ nhập vào các ô điểm và ghi chú." };
     const text = typed.trim();
     const asNumber = /^\d+([.,]\d+)?$/.test(text) ? Number(text.replace(",", ".")) : null;
-    const rule = s.validations.find((v) => cellsOf(v.range).some((c) => c.row === p.row && c.col === p.col));
+    const rules = s.validations.filter((v) => cellsOf(v.range).some((c) => c.row === p.row && c.col === p.col));
+    const list = rules.find((v) => v.list);
+    if (list?.list && text !== "" && !list.list.includes(text))
+      return {
+        ok: false,
+        reason: "validation",
+        message: `Giá trị không hợp lệ. Chọn một trong: ${list.list.join(", ")}.`,
+        min: 0,
+        max: 0,
+      };
+    const rule = rules.find((v) => !v.list);
     if (rule && text !== "" && (asNumber === null || asNumber < rule.min || asNumber > rule.max))
       return {
         ok: false,

@@ -7,6 +7,7 @@
  * sheet takes two (look, then write), reading one, marking errors one. A write larger than Excel on the web's 5 MB
  * request limit is split at `chunkBytes` (one extra sync per chunk, never a sync per cell or row).
  */
+
 import { columnLetter, rangeAddress } from "../../../shared/src/a1.ts";
 import {
   META_SHEET_NAME,
@@ -15,6 +16,7 @@ import {
   type SheetLayout,
   type SheetMeta,
 } from "../../../shared/src/layout.ts";
+import type { AuthoringGateway } from "./authoring.ts";
 import {
   asExcelText,
   type CellFormat,
@@ -82,6 +84,8 @@ export class SheetMissingError extends Error {
 
 export interface WorkbookGateway {
   readonly capabilities: Capabilities;
+  /** Its own authoring of criteria tables, where it is not Excel's (the in-memory workbook). */
+  authoring?(): AuthoringGateway;
   /**
    * Lays out a self-scoring or review sheet and records its metadata in the very hidden `_thidua` sheet. Returns the
    * metadata as recorded (with the worksheet's id and its current name). With `meta.sheetId`, the sheet of that id is

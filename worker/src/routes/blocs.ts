@@ -1,12 +1,13 @@
 /**
  * Khối / cụm thi đua. The council sees every bloc; a secretariat or board its own; a clerk the blocs whose periods
- * count its unit as a member. Any other bloc answers 404, as if it did not exist.
+ * count its unit as a member. Any other bloc answers 404, as if it did not exist. The council sets a bloc's current
+ * composition (members, leader, deputy): the default for its next period; periods already made keep their own.
  */
 import { Hono } from "hono";
-import { Bloc } from "../../../shared/src/index.ts";
+import { Bloc, BlocUpdate, checkBloc } from "../../../shared/src/index.ts";
 import { allow, type Principal } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { notFound } from "../errors.ts";
+import { ApiError, invalid, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import type { Repository } from "../repository.ts";
 import { createBatch } from "../repository.ts";
@@ -22,9 +23,13 @@ export const blocRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const repo = c.get("repo");
-    // Both reads at once: one round trip.
-    const [visible, all] = await Promise.all([visibleBlocIds(repo, me), repo.listBlocs()]);
-    const blocs = all.filter((b) => !visible || visible.has(b.id));
+    // Every read at once: one round trip.
+    const [visible, all, compositions] = await Promise.all([
+      visibleBlocIds(repo, me),
+      repo.listBlocs(),
+      repo.blocCompositions(),
+    ]);
+    const blocs = all.filter((b) => !visible || visible.has(b.id)).map((b) => ({ ...b, ...compositions.get(b.id) }));
     return c.json({ blocs });
   })
   .post("/", async (c) => {
@@ -32,11 +37,19 @@ export const blocRoutes = new Hono<AppEnv>()
     const bloc = await readBody(c, Bloc);
     const repo = c.get("repo");
     // An existing id is refused by the primary key (createBatch answers 409 ALREADY_EXISTS): no read first.
+    const composed = bloc.members !== undefined || bloc.leaderUnitId != null || bloc.deputyUnitId != null;
+    const composition = {
+      members: bloc.members ?? [],
+      leaderUnitId: bloc.leaderUnitId ?? null,
+      deputyUnitId: bloc.deputyUnitId ?? null,
+    };
+    if (composed) await checkComposition(repo, composition);
     const at = new Date().toISOString();
     await createBatch(
       repo.db,
       [
         repo.insertBloc(bloc, at),
+        ...(composed ? [repo.updateBloc({ ...bloc, ...composition }, at)] : []),
         repo.audit({
           blocId: bloc.id,
           periodId: null,
@@ -55,8 +68,46 @@ export const blocRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const id = c.req.param("blocId");
     const repo = c.get("repo");
-    const [visible, found] = await Promise.all([visibleBlocIds(repo, me), repo.getBloc(id)]);
+    const [visible, found, compositions] = await Promise.all([
+      visibleBlocIds(repo, me),
+      repo.getBloc(id),
+      repo.blocCompositions([id]),
+    ]);
     const bloc = visible && !visible.has(id) ? null : found;
     if (!bloc) throw notFound(`blocs/${id}`);
+    return c.json({ ...bloc, ...compositions.get(id) });
+  })
+  .put("/:blocId", async (c) => {
+    // Đổi tên, thành phần khối: name, kind, members, leader and deputy; audited with what it was before.
+    const me = allow(c, "council");
+    const id = c.req.param("blocId");
+    const repo = c.get("repo");
+    const before = await repo.getBloc(id);
+    if (!before) throw notFound(`blocs/${id}`);
+    const upd = await readBody(c, BlocUpdate);
+    await checkComposition(repo, upd);
+    const bloc = { id, ...upd };
+    const at = new Date().toISOString();
+    await repo.db.batch([
+      repo.updateBloc(bloc, at),
+      repo.audit({
+        blocId: id,
+        periodId: null,
+        actor: me,
+        action: "bloc.update",
+        detail: { before: { ...before, ...(await repo.blocCompositions([id])).get(id) }, after: bloc },
+        requestId: c.get("requestId"),
+        at,
+      }),
+    ]);
     return c.json(bloc);
   });
+
+async function checkComposition(
+  repo: Repository,
+  b: { members: string[]; leaderUnitId: string | null; deputyUnitId: string | null },
+): Promise<void> {
+  const units = await repo.getUnits(b.members);
+  const problems = checkBloc(b, new Set(units.map((u) => u.id)));
+  if (problems.length) throw invalid(problems);
+}

@@ -28,9 +28,12 @@ export const periodRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
     const year = c.req.query("year");
+    // The council may ask for one bloc's periods (the setup screens read last year's rulebook from them).
+    const blocQuery = me.role === "council" ? (c.req.query("blocId") ?? null) : null;
     const filter = {
-      // A clerk token bound to a bloc lists only that bloc's periods (canSeePeriod says the same for each).
-      blocId: me.role === "council" ? null : me.blocId,
+      // The council may name a bloc; anyone else sees only the bloc its code is bound to (a clerk code bound to a
+      // bloc lists only that bloc's periods: canSeePeriod says the same for each).
+      blocId: me.role === "council" ? blocQuery : me.blocId,
       unitId: me.role === "clerk" ? me.unitId : null,
       ...(year && /^[0-9]{4}$/.test(year) ? { year: Number(year) } : {}),
     };

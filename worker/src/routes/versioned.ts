@@ -48,6 +48,14 @@ function versionedRoutes(kind: "templates" | "rulebooks") {
       );
       return c.json(body, 201);
     })
+    .get(`/:${idParam}/versions`, async (c) => {
+      // Every published version of one template or rulebook, with who published it and when.
+      allow(c, ...READERS);
+      const id = c.req.param(idParam) ?? "";
+      const versions = await c.get("repo").versionsOf(kind, id);
+      if (versions.length === 0) throw notFound(`${kind}/${id}`);
+      return c.json({ id, versions });
+    })
     .get(`/:${idParam}/versions/:version`, async (c) => {
       allow(c, ...READERS);
       const id = c.req.param(idParam) ?? "";

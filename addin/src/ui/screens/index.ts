@@ -10,6 +10,10 @@ import { clerkScreen } from "./clerk.ts";
 import { councilScreen } from "./council.ts";
 import { historyScreen } from "./history.ts";
 import { reviewScreen } from "./review.ts";
+import { setupPeriodScreen } from "./setupPeriod.ts";
+import { setupRulebookScreen } from "./setupRulebook.ts";
+import { setupTemplateScreen } from "./setupTemplate.ts";
+import { setupUnitsScreen } from "./setupUnits.ts";
 import { statusScreen } from "./status.ts";
 import { votingScreen } from "./voting.ts";
 
@@ -22,5 +26,9 @@ export const SCREENS: readonly Screen<unknown>[] = [
   boardScreen,
   accessScreen,
   councilScreen,
+  setupUnitsScreen,
+  setupTemplateScreen,
+  setupRulebookScreen,
+  setupPeriodScreen,
   historyScreen,
 ];

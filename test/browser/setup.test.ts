@@ -1,0 +1,259 @@
+/**
+ * A bloc's year set up in the pane alone, from an EMPTY database and the bootstrap code, in headless Chromium against
+ * the real Worker: the council imports seven units from a range and renames one, makes the bloc with its leader and
+ * deputy, imports the bloc's own criteria table (Roman parts, numbered criteria, lettered sub-criteria, "Điểm
+ * chuẩn", a bonus and deduction part, a totals row, footnotes) from the worksheet where it sits, fixes a problem
+ * shown on its cell, publishes it, makes the rulebook from a preset (a problem shown under its field first), creates
+ * and opens the period and issues the codes; a clerk signs in with the code printed on a slip, pulls, fills and
+ * pushes; the secretariat, with its slip's code, sees the unit as submitted. Screenshots go to artifacts/browser/.
+ */
+import { rmSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveAddin } from "../../addin/serve.mjs";
+import { blocTable2026, blocTable2026Origin } from "../../shared/src/criteriaTable.fixtures.ts";
+import { demoUnits, importCriteriaTable, layoutSheet, leavesOf, parseAddress } from "../../shared/src/index.ts";
+import { artifactPath, browser, buildPane, haveChromium, startWorker, type Worker } from "./harness.ts";
+
+const UNIT = "vks-tphcm";
+const TABLE_SHEET = "Bảng tiêu chí 2026";
+
+/** The bloc's table where the bloc's file has it (from B2), as the sheet of an open workbook. */
+function tableSheet(): (string | number | null)[][] {
+  const at = parseAddress(blocTable2026Origin)!;
+  const rows: (string | number | null)[][] = Array.from({ length: at.row }, () => []);
+  for (const r of blocTable2026)
+    rows.push([...Array.from({ length: at.col }, () => null), ...(r as (string | number | null)[])]);
+  return rows;
+}
+
+describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from an empty database", () => {
+  let worker: Worker;
+  let pane: { url: string; close(): Promise<void> };
+  let chrome: Awaited<ReturnType<typeof browser>>;
+  let page: Page;
+  let paneDir = "";
+  let step = 0;
+  /** A screenshot of the page, or of one card (the guides' pictures: docs/images/setup-*.png come from these). */
+  const shot = async (name: string, card?: string) => {
+    step++;
+    const path = artifactPath(`setup-${String(step).padStart(2, "0")}-${name}.png`);
+    // The card scrolled to the top of the pane, beside the workbook as it is.
+    if (card)
+      await page
+        .locator(card)
+        .first()
+        .evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await page.screenshot({ path });
+  };
+
+  beforeAll(async () => {
+    paneDir = buildPane();
+    pane = await serveAddin({ dir: paneDir, http: true, port: 0, host: "127.0.0.1" });
+    worker = await startWorker(pane.url.replace(/\/$/, ""));
+    chrome = await browser();
+    page = chrome.page;
+    page.on("pageerror", (e) => console.error("pageerror:", e.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await chrome?.stop();
+    await worker?.stop();
+    await pane?.close();
+    if (paneDir) rmSync(paneDir, { recursive: true, force: true });
+  });
+
+  const seen = async (selector: string, text?: string) => {
+    try {
+      await page
+        .locator(selector, text === undefined ? {} : { hasText: text })
+        .first()
+        .waitFor({ timeout: 60_000 });
+    } catch (e) {
+      await page.screenshot({
+        path: artifactPath(`setup-failed-${String(step + 1).padStart(2, "0")}.png`),
+        fullPage: true,
+      });
+      const notice = await page
+        .locator("#notice")
+        .textContent({ timeout: 1000 })
+        .catch(() => null);
+      throw new Error(`${(e as Error).message}\nnotice: ${notice}\nwrangler dev:\n${worker?.log()}`);
+    }
+  };
+  const idle = () => seen('main.pane[aria-busy="false"]');
+  const act = async (selector: string) => {
+    await idle();
+    await page.locator(selector).first().click();
+  };
+  const type = async (selector: string, text: string) => {
+    await idle();
+    const field = page.locator(selector).first();
+    await field.click();
+    await field.press("Control+A");
+    await field.pressSequentially(text);
+  };
+  const pick = async (sheet: string, cell: string) => {
+    await page.locator(".grid-tab", { hasText: sheet }).first().click();
+    await page.locator(`td[data-cell="${cell}"]`).click();
+  };
+  const typeIntoCell = async (cell: string, text: string) => {
+    await page.locator(`td[data-cell="${cell}"]`).dblclick();
+    const input = page.locator(".grid-input");
+    await input.fill(text);
+    await input.press("Enter");
+  };
+  const signIn = async (token: string) => {
+    await page.goto(`${pane.url}?server=${encodeURIComponent(worker.url)}`);
+    await page.locator("#token").fill(token);
+    await act("#signin-button");
+    await page.locator("#role").waitFor();
+  };
+
+  let clerkCode = "";
+  let secretariatCode = "";
+
+  it("the council sets up units, bloc, template, rulebook, period and codes in the pane", async () => {
+    await signIn(worker.bootstrap);
+    // The workbook the council has open: the list of units and the bloc's own criteria table, as the bloc sent them.
+    await page.evaluate(
+      ([units, table, tableName]) => {
+        const wb = (globalThis as unknown as { thiduaDemo: { workbook: { writeSheets(s: unknown[]): Promise<void> } } })
+          .thiduaDemo.workbook;
+        const sheet = (name: string, values: unknown[][]) => ({ name, values, columnWidths: [], formats: [] });
+        return wb.writeSheets([
+          sheet(tableName as string, table as unknown[][]),
+          sheet("Đơn vị", units as unknown[][]),
+        ]);
+      },
+      [
+        [
+          ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt"],
+          ...demoUnits.map((u) => [u.id, u.name, u.shortName]),
+        ] as unknown[][],
+        tableSheet(),
+        TABLE_SHEET,
+      ] as const,
+    );
+    await seen("#role", "Ban Thi đua");
+    await seen("#unit-list", "Chưa có đơn vị");
+    await shot("empty");
+
+    // Seven units from the selected range, then one renamed.
+    await pick("Đơn vị", "A2");
+    await act("#import-units");
+    await seen("#notice", "Đã thêm 7 đơn vị");
+    expect(await page.locator("#unit-list tbody tr").count()).toBe(7);
+    await act('[data-rename="ca-tphcm"]');
+    await type("#unit-short", "CA TP");
+    await act("#save-unit");
+    await seen("#notice", "Đã đổi tên đơn vị ca-tphcm");
+    await seen('#unit-list tr[data-unit="ca-tphcm"]', "CA TP");
+
+    // The bloc, its seven members, its leader and deputy.
+    await type("#bloc-id", "khoi-viii");
+    await type("#bloc-name", "Khối thi đua VIII");
+    for (const u of demoUnits) await act(`#member-${u.id}`);
+    await idle();
+    await page.locator("#bloc-leader").selectOption("ca-tphcm");
+    await page.locator("#bloc-deputy").selectOption("vks-tphcm");
+    await act("#save-bloc");
+    await seen("#notice", "Đã lưu khối Khối thi đua VIII");
+    await shot("units-and-bloc");
+
+    // The criteria table: a maximum written wrongly is shown on its cell, fixed there, then the table is clean.
+    const maxCell = "D9"; // I.1.a's "Điểm chuẩn"
+    await page.locator(".grid-tab", { hasText: TABLE_SHEET }).first().click();
+    await typeIntoCell(maxCell, "mười điểm");
+    await type("#template-id", "khoi-viii-2026");
+    await type("#template-name", "Bảng tiêu chí Khối VIII năm 2026");
+    await pick(TABLE_SHEET, "C8");
+    await act("#read-range");
+    await seen("#template-problems button.problem", "mười điểm");
+    await shot("template-problem", "#template-problems");
+    await act(`#template-problems button.problem[data-cell="${maxCell}"]`);
+    await seen(`td.selected[data-cell="${maxCell}"]`);
+    await typeIntoCell(maxCell, "10,0");
+    await pick(TABLE_SHEET, "C8");
+    await act("#read-range");
+    await seen("#template-clean");
+    await seen('#template-preview tr[data-part="IV"]', "điểm thưởng, điểm trừ");
+    await seen("#template-totals", "Tổng điểm chấm: 100");
+    await shot("template-preview", "#setup-template");
+    await act("#publish-template");
+    await seen("#notice", "Đã công bố mẫu khoi-viii-2026, phiên bản 1");
+    await seen("#template-versions", "Phiên bản 1");
+
+    // The rulebook from the defaults preset: a band above the one before it is shown under its field, then fixed.
+    await seen("#preset-basis", "5007/BNV-TĐKT");
+    await act("#fill-rulebook");
+    await seen("#rulebook-form");
+    await type("#rb-band-1-min", "95");
+    await act("#publish-rulebook");
+    await seen("#rb-band-1-min-error", "từ cao xuống thấp");
+    await shot("rulebook-problem", "#rb-band-1-min");
+    await type("#rb-band-1-min", "80");
+    await act("#publish-rulebook");
+    await seen("#notice", "Đã công bố quy chế");
+
+    // The period, opened, and the codes.
+    const deadline = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
+    await type("#period-year", "2026");
+    await page.locator("#period-date").fill(deadline);
+    await page.locator("#period-time").fill("17:00");
+    await act("#create-period");
+    await seen("#notice", "Đã tạo kỳ thi đua khoi-viii-2026");
+    await act("#open-period");
+    await seen("#notice", "Đã mở kỳ thi đua khoi-viii-2026");
+    await act("#issue-codes");
+    await seen("#slips .slip");
+    expect(await page.locator("#slips .slip").count()).toBe(9);
+    await page.evaluate(() => {
+      globalThis.print = () => undefined;
+    });
+    await act("#print-slips-button");
+    await shot("slips", "#slips");
+    clerkCode = (
+      (await page.locator('#slips .slip[data-role="clerk"][data-unit="Viện KSND TP"] .slip-code').textContent()) ?? ""
+    ).trim();
+    secretariatCode = (
+      (await page.locator('#slips .slip[data-role="secretariat"] .slip-code').textContent()) ?? ""
+    ).trim();
+    expect(clerkCode).not.toBe("");
+    expect(secretariatCode).not.toBe("");
+  }, 240_000);
+
+  it("a clerk signs in with the printed code, pulls, fills and pushes; the secretariat sees it submitted", async () => {
+    await signIn(clerkCode);
+    await seen("#role", "Cán bộ thi đua");
+    await act("#pull");
+    await seen("#notice", "Đã tạo trang tính");
+    const template = importCriteriaTable(blocTable2026, {
+      origin: blocTable2026Origin,
+      id: "khoi-viii-2026",
+      name: "Bảng tiêu chí Khối VIII năm 2026",
+      version: 1,
+    }).template!;
+    const layout = layoutSheet(template, {
+      blocName: "",
+      unitName: demoUnits.find((u) => u.id === UNIT)!.name,
+      unitId: UNIT,
+      periodId: "khoi-viii-2026",
+      year: 2026,
+      bonusCap: 5,
+    });
+    for (const leaf of leavesOf(template).filter((l) => l.kind === "score")) {
+      const input = layout.inputs.find((i) => i.criterion === leaf.code)!;
+      await typeIntoCell(input.scoreCell, String(leaf.max / 100).replace(".", ","));
+    }
+    await act("#push");
+    await seen("#receipt", "Lần nộp: 1");
+    await shot("clerk-pushed");
+
+    await signIn(secretariatCode);
+    await seen("#role", "Thường trực khối");
+    await seen(`li[data-unit="${UNIT}"] .status-state[data-status="submitted"]`);
+    await seen('li[data-unit="pccc-tphcm"] .status-state[data-status="missing"]');
+    await shot("secretariat-status");
+  }, 240_000);
+});
