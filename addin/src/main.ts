@@ -1,6 +1,9 @@
 /**
- * Entry point of the task pane. In Excel, the pane talks to the workbook through the office.js gateway; anywhere
- * else (a browser, a training room, a test) it opens in demo mode over the in-memory workbook drawn beside it.
+ * Entry point of the task pane and of the web app. In Excel, the pane talks to the workbook through the office.js
+ * gateway. The web build (`--mode web`, served by the Worker on the API's own origin) is the web app: no workbook, the
+ * API on the page's origin, wide and phone layouts, and sign-in from a code in the URL fragment (`#code=…`, which no
+ * server ever sees: the slips' QR codes carry it). Anywhere else (the development build in a browser, a training
+ * room, a test) it opens in demo mode over the in-memory workbook drawn beside it.
  */
 import "@fluentui/web-components/button.js";
 import "@fluentui/web-components/badge.js";
@@ -13,6 +16,7 @@ import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
 import { memoryStore } from "./outbox.ts";
 import { App } from "./ui/app.ts";
 import "./styles.css";
+import "./ui/screens/web.css";
 
 setTheme(webLightTheme);
 
@@ -26,10 +30,24 @@ function store() {
   }
 }
 
-/** `?server=` wins; else the page's own origin when it serves the API (npm start), else the local worker. */
+/** The web app's build: served by the Worker, talking to its own origin. */
+const WEB = import.meta.env.MODE === "web";
+
+/** `?server=` wins; else the page's own origin when it serves the API (the web app), else the local worker. */
 function defaultServer(): string {
   const q = new URLSearchParams(location.search).get("server");
+  if (WEB) return location.origin;
   return q ?? (import.meta.env.VITE_THIDUA_SERVER || "http://localhost:8787");
+}
+
+/**
+ * The access code carried in the URL fragment (`#code=…`, from a printed slip's QR code), taken out of the address at
+ * once so that it stays neither in the history nor on the screen. The fragment never reaches a server.
+ */
+export function takeFragmentCode(): string | null {
+  const code = new URLSearchParams(location.hash.slice(1)).get("code");
+  if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
+  return code && /^[A-Za-z0-9_-]{8,200}$/.test(code) ? code : null;
 }
 
 async function start() {
@@ -40,6 +58,15 @@ async function start() {
   if (inExcel) {
     const gateway = new ExcelGateway(detectCapabilities((n, v) => Office.context.requirements.isSetSupported(n, v)));
     const app = new App({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
+    host.append(app.root);
+    return;
+  }
+  if (WEB && !hasOffice) {
+    document.body.classList.add("web");
+    // No workbook in a browser: the web screens download and upload template workbooks instead.
+    const wb = new FakeWorkbook({ host: "demo", apiMinor: 17, dataValidation: true, printSetup: true });
+    const code = takeFragmentCode();
+    const app = new App({ gateway: wb, store: store(), demo: false, web: true, defaultServer: location.origin, code });
     host.append(app.root);
     return;
   }

@@ -113,6 +113,8 @@ describe("workbooks", () => {
         cell: expect.stringMatching(/^D\d+$/),
       }),
     ]);
+    // The web app says "sheet Tự chấm điểm, cell D12": the answer names the sheet the cells belong to.
+    expect(r.body.error.params.sheet).toBe("Tự chấm điểm");
   });
 
   it("refuses a file of another unit or period with the reason", async () => {

@@ -25,6 +25,10 @@ import { dateTime, errorText, locale, points, setLocale, t, type UiKey } from ".
 import { type KeyValueStore, Outbox } from "../outbox.ts";
 import { type PushOutcome, Session } from "../session.ts";
 import { h, inputValue } from "./dom.ts";
+import { ballotRefusal, ballotScreen, initialBallot } from "./screens/ballot.ts";
+import { codeSlipSheet, openPrintSheet, voterSlipSheet } from "./screens/slips.ts";
+import { initialWebClerk, saveFile, webClerkScreen } from "./screens/webClerk.ts";
+import { tw } from "./webText.ts";
 
 const STORE_KEY = "thidua.signin";
 const LANG_KEY = "thidua.lang";
@@ -42,6 +46,10 @@ export interface AppOptions {
   defaultServer: string;
   /** Where "copy link" puts text; the clipboard by default. */
   copy?: (text: string) => Promise<void>;
+  /** The web app (served by the Worker on the API's origin): no server field, web screens instead of the workbook. */
+  web?: boolean;
+  /** An access or voter code from the URL fragment: signed in with at once, never remembered. */
+  code?: string | null;
 }
 
 export class App {
@@ -74,7 +82,10 @@ export class App {
   private nextDeadline = "";
   private paper = "";
   private flagReason = "";
-  private ballotChoices = new Set<string>();
+  private ballot = initialBallot();
+  private webClerk = initialWebClerk();
+  /** Why this code cannot vote (used, expired, voting closed), shown instead of the ballot. */
+  private ballotRefused: string | null = null;
   private outbox: Outbox | null = null;
   /** A voter code may read its period (member ids) but not the sheet bundle. */
   private voterMembers: string[] = [];
@@ -96,7 +107,13 @@ export class App {
     }
     if (!this.server) this.server = opts.defaultServer;
     globalThis.addEventListener?.("online", () => void this.flushOutbox());
+    if (opts.web) this.root.classList.add("web");
+    if (opts.code) {
+      this.token = opts.code;
+      this.remember = false;
+    }
     this.render();
+    if (opts.code) void this.signIn();
   }
 
   // ------------------------------------------------------------------------------------------------ plumbing
@@ -137,6 +154,16 @@ export class App {
     }));
   }
 
+  /** The web app's ballot address (/ballot), where a slip's QR code leads. */
+  private onBallotPage(): boolean {
+    return !!this.opts.web && (globalThis.location?.pathname ?? "").startsWith("/ballot");
+  }
+
+  /** The origin that serves the web app: the API's own (the Worker serves both). */
+  private appOrigin(): string {
+    return this.api ? new URL(this.api.base).origin : (globalThis.location?.origin ?? "");
+  }
+
   private get period(): Period | undefined {
     return this.periods.find((p) => p.id === this.periodId);
   }
@@ -153,7 +180,13 @@ export class App {
   private async signIn() {
     await this.run("stepLoading", async () => {
       const api = new ApiClient(this.server, this.token);
-      const me = await api.me();
+      this.ballotRefused = null;
+      const me = await api.me().catch((e: unknown) => {
+        // A slip's code that cannot vote any more gets its own answer, not a bare sign-in error.
+        const refusal = e instanceof ApiFailure && this.onBallotPage() ? ballotRefusal(e.code) : null;
+        if (refusal) this.ballotRefused = refusal;
+        throw e;
+      });
       this.api = api;
       this.me = me;
       const key = `thidua.outbox.${api.base}.${me.unitId ?? me.role}`;
@@ -409,6 +442,9 @@ export class App {
       this.opts.demo ? h("p", { class: "demo-note", role: "note" }, t("demoNote")) : null,
       this.requirementNote(),
       this.progress(),
+      this.ballotRefused && !this.me
+        ? h("p", { class: "notice error", role: "alert", id: "ballot-refused" }, this.ballotRefused)
+        : null,
       this.me ? this.signedIn() : this.signInForm(),
       this.noticeView(),
     ];
@@ -469,10 +505,13 @@ export class App {
     const form = h(
       "form",
       { class: "card", id: "signin", "aria-labelledby": "signin-title" },
-      h("h2", { id: "signin-title" }, t("signInTitle")),
-      this.field("server", "serverLabel", this.server, (v) => {
-        this.server = v;
-      }),
+      h("h2", { id: "signin-title" }, this.onBallotPage() ? t("ballotTitle") : t("signInTitle")),
+      // The web app talks to the origin that served it: no server to choose.
+      this.opts.web
+        ? null
+        : this.field("server", "serverLabel", this.server, (v) => {
+            this.server = v;
+          }),
       this.field(
         "token",
         "tokenLabel",
@@ -574,7 +613,49 @@ export class App {
     );
   }
 
+  /** The clerk in a browser: the template workbook down, the filled file up (screens/webClerk.ts). */
+  private webClerkView() {
+    const unitId = this.me?.unitId ?? "";
+    const returned = this.session?.bundle?.returned?.[unitId];
+    return h(
+      "div",
+      { class: "stack" },
+      returned
+        ? h(
+            "p",
+            { class: "notice warning", role: "status", id: "returned" },
+            t("returnedToYou", { at: dateTime(returned.at), reason: returned.reason }),
+          )
+        : null,
+      webClerkScreen({
+        state: this.webClerk,
+        busy: this.running,
+        download: () =>
+          void this.run("stepLoading", async () => {
+            const { blob, filename } = await this.api!.templateWorkbook(this.periodId, unitId);
+            saveFile(blob, filename);
+          }),
+        upload: (file) =>
+          void this.run("stepSending", async () => {
+            try {
+              const receipt = await this.api!.uploadWorkbook(this.periodId, unitId, file);
+              this.webClerk = { receipt, problems: [] };
+            } catch (e) {
+              if (!(e instanceof ApiFailure) || e.status === 0 || e.status >= 500) throw e;
+              const sheet = typeof e.params.sheet === "string" ? e.params.sheet : null;
+              const errors = e.details.length ? e.details : [e.asError()];
+              this.webClerk = { receipt: null, problems: errors.map((error) => ({ error, sheet })) };
+            }
+          }),
+      }),
+      h("h2", {}, t("blocTableTitle")),
+      this.button("pull-table", "pullTable", () => void this.pullTable()),
+      this.period?.state === "closed" ? null : h("p", { class: "hint" }, t("notPublished")),
+    );
+  }
+
   private clerkView() {
+    if (this.opts.web) return this.webClerkView();
     const queued = this.outbox?.list().length ?? 0;
     const returned = this.session?.bundle?.returned?.[this.me?.unitId ?? ""];
     return h(
@@ -1066,6 +1147,20 @@ export class App {
               t("newClerkCode", { who: this.newCode.who, unit: this.unitName(this.newCode.unitId) }),
               h("code", { class: "mono", id: "new-code-value" }, this.newCode.code),
             ),
+            h(
+              "fluent-button",
+              {
+                id: "print-code",
+                appearance: "secondary",
+                onclick: () => {
+                  const c = this.newCode;
+                  if (!c) return;
+                  const slips = [{ role: t("role_clerk"), who: `${c.who} (${this.unitName(c.unitId)})`, code: c.code }];
+                  openPrintSheet("printCodeSheet", {}, codeSlipSheet({ origin: this.appOrigin(), slips }));
+                },
+              },
+              tw("printCodeSheet"),
+            ),
           )
         : null,
       this.button("list-codes", "listCodes", () => void this.run("stepLoading", loadList)),
@@ -1107,6 +1202,20 @@ export class App {
     );
   }
 
+  /** The voter slips of the codes just issued: one per unit, in the period's member order. */
+  private printVoterSlips() {
+    const p = this.period;
+    const bloc = this.session?.bundle?.bloc.name ?? p?.blocId ?? "";
+    const order = p?.members ?? [];
+    const codes = [...this.codes].sort((a, b) => order.indexOf(a.unitId) - order.indexOf(b.unitId));
+    const slips = codes.map((c) => ({ unitId: c.unitId, unitName: this.unitName(c.unitId), code: c.code }));
+    openPrintSheet(
+      "slipsFor",
+      { count: slips.length },
+      voterSlipSheet({ origin: this.appOrigin(), blocName: bloc, year: p?.year ?? 0, slips }),
+    );
+  }
+
   private votingView() {
     const paper = h("textarea", { id: "paper", class: "input", rows: 4 }) as HTMLTextAreaElement;
     paper.value = this.paper;
@@ -1133,6 +1242,11 @@ export class App {
                   "div",
                   { class: "notice info", id: "codes" },
                   h("p", {}, t("codesShownOnce")),
+                  h(
+                    "fluent-button",
+                    { id: "print-slips", appearance: "primary", onclick: () => this.printVoterSlips() },
+                    tw("printSlips"),
+                  ),
                   h(
                     "ul",
                     { class: "mono" },
@@ -1210,7 +1324,21 @@ export class App {
       h("h2", { id: "board-title" }, t("blocTableTitle")),
       this.period?.state === "closed"
         ? [
-            this.button("pull-table", "pullTable", () => void this.pullTable(), "primary"),
+            h(
+              "fluent-button",
+              {
+                id: "download-ranking",
+                appearance: "primary",
+                disabled: this.running,
+                onclick: () =>
+                  void this.run("stepLoading", async () => {
+                    const { blob, filename } = await this.api!.rankingWorkbook(this.periodId);
+                    saveFile(blob, filename);
+                  }),
+              },
+              tw("downloadRanking"),
+            ),
+            this.opts.web ? null : this.button("pull-table", "pullTable", () => void this.pullTable(), "primary"),
             this.button(
               "copy-link",
               "boardLink",
@@ -1237,35 +1365,29 @@ export class App {
 
   private voterView() {
     const units = this.session?.bundle?.units ?? this.voterMembers.map((id) => ({ id, name: id }));
-    const max = this.session?.bundle?.rulebook.choicesPerBallot ?? "?";
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "ballot-title" },
-      h("h2", { id: "ballot-title" }, t("ballotTitle")),
-      h("p", { class: "hint" }, t("ballotHint", { max })),
-      units.map((u) => {
-        const cb = h("input", {
-          type: "checkbox",
-          value: u.id,
-          checked: this.ballotChoices.has(u.id),
-        }) as HTMLInputElement;
-        cb.addEventListener("change", () => {
-          if (cb.checked) this.ballotChoices.add(u.id);
-          else this.ballotChoices.delete(u.id);
-        });
-        return h("label", { class: "check" }, cb, u.name);
-      }),
-      this.button(
-        "cast",
-        "castBallot",
-        () =>
-          void this.run("stepSending", async () => {
-            await this.api!.ballot([...this.ballotChoices]);
-            this.notice = { kind: "success", text: () => t("ballotCast") };
-          }),
-        "primary",
-      ),
-    );
+    const max = this.session?.bundle?.rulebook.choicesPerBallot ?? 1;
+    return ballotScreen({
+      units,
+      max,
+      state: this.ballot,
+      busy: this.running,
+      update: (next) => {
+        this.ballot = next;
+        this.render();
+      },
+      cast: (choices) =>
+        void this.run("stepSending", async () => {
+          try {
+            await this.api!.castBallot(choices);
+            this.ballot = { ...this.ballot, phase: "done" };
+          } catch (e) {
+            const refusal = e instanceof ApiFailure ? ballotRefusal(e.code) : null;
+            if (!refusal) throw e;
+            this.ballot = { ...this.ballot, phase: "choose" };
+            this.notice = { kind: "error", text: () => refusal };
+          }
+        }),
+    });
   }
 
   private noticeView() {

@@ -152,6 +152,11 @@ export const workbookRoutes = new Hono<AppEnv>()
       requestId: c.get("requestId"),
       now: new Date(),
       source: "upload",
+    }).catch((e: unknown) => {
+      // The cells of the problems are the uploaded sheet's: say which sheet, as the file may hold several.
+      if (e instanceof ApiError && e.status === 422)
+        throw new ApiError(422, e.code, { ...e.params, sheet: up.sheetName }, e.details, e.headers);
+      throw e;
     });
     return c.json({ ...answer, sheet: { name: up.sheetName, templateId: up.meta.templateId } }, 201, {
       ...(replay ? { "X-Idempotent-Replay": "true" } : {}),
