@@ -14,7 +14,7 @@ import { DemoGrid } from "./demo/grid.ts";
 import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
 import { memoryStore } from "./outbox.ts";
-import { App } from "./ui/app.ts";
+import { Shell } from "./ui/shell.ts";
 import "./styles.css";
 import "./ui/screens/web.css";
 
@@ -57,7 +57,7 @@ async function start() {
   const inExcel = hasOffice && info?.host === Office.HostType.Excel && typeof Excel !== "undefined";
   if (inExcel) {
     const gateway = new ExcelGateway(detectCapabilities((n, v) => Office.context.requirements.isSetSupported(n, v)));
-    const app = new App({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
+    const app = new Shell({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
     host.append(app.root);
     return;
   }
@@ -66,7 +66,14 @@ async function start() {
     // No workbook in a browser: the web screens download and upload template workbooks instead.
     const wb = new FakeWorkbook({ host: "demo", apiMinor: 17, dataValidation: true, printSetup: true });
     const code = takeFragmentCode();
-    const app = new App({ gateway: wb, store: store(), demo: false, web: true, defaultServer: location.origin, code });
+    const app = new Shell({
+      gateway: wb,
+      store: store(),
+      demo: false,
+      web: true,
+      defaultServer: location.origin,
+      code,
+    });
     host.append(app.root);
     return;
   }
@@ -75,7 +82,7 @@ async function start() {
   const api = new URLSearchParams(location.search).get("excelApi");
   const minor = api && /^1\.\d+$/.test(api) ? Number(api.slice(2)) : 17;
   const wb = new FakeWorkbook({ host: "demo", apiMinor: minor, dataValidation: minor >= 8, printSetup: minor >= 9 });
-  const app = new App({ gateway: wb, store: store(), demo: true, defaultServer: defaultServer() });
+  const app = new Shell({ gateway: wb, store: store(), demo: true, defaultServer: defaultServer() });
   const grid = new DemoGrid(wb);
   host.append(app.root, grid.root);
   (globalThis as { thiduaDemo?: unknown }).thiduaDemo = { workbook: wb };

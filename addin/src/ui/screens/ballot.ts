@@ -8,8 +8,10 @@
  * gives it (`ApiClient.castBallot`), so a change of what is sent (an encrypted ballot) does not touch this screen.
  */
 import type { ErrorCode } from "../../../../shared/src/index.ts";
+import { ApiFailure } from "../../api.ts";
 import { t } from "../../i18n.ts";
 import { h } from "../dom.ts";
+import { defineScreen } from "../screen.ts";
 import { tw } from "../webText.ts";
 
 export type BallotPhase = "choose" | "confirm" | "done";
@@ -44,8 +46,8 @@ export function ballotRefusal(code: ErrorCode | "NETWORK_ERROR" | string): strin
   return null;
 }
 
-/** The ballot screen for the current state. */
-export function ballotScreen(p: BallotProps): HTMLElement {
+/** The ballot for the current state. */
+export function renderBallot(p: BallotProps): HTMLElement {
   const { state, units, max } = p;
   const name = (id: string) => units.find((u) => u.id === id)?.name ?? id;
   if (state.phase === "done")
@@ -155,3 +157,37 @@ export function ballotScreen(p: BallotProps): HTMLElement {
     ),
   );
 }
+
+/** The voter's screen in the shell: the bundle's member units, the rulebook's number, casting through the API client. */
+export const ballotScreen = defineScreen<{ ballot: BallotState }>({
+  id: "ballot",
+  roles: ["voter"],
+  label: "ballotTitle",
+  initial: () => ({ ballot: initialBallot() }),
+  render(ctx, d) {
+    const units = ctx.session.bundle?.units ?? ctx.state.voterMembers.map((id) => ({ id, name: id }));
+    const max = ctx.session.bundle?.rulebook.choicesPerBallot ?? 1;
+    return renderBallot({
+      units,
+      max,
+      state: d.ballot,
+      busy: ctx.running,
+      update: (next) => {
+        d.ballot = next;
+        ctx.render();
+      },
+      cast: (choices) =>
+        void ctx.run("stepSending", async () => {
+          try {
+            await ctx.api.castBallot(choices);
+            d.ballot = { ...d.ballot, phase: "done" };
+          } catch (e) {
+            const refusal = e instanceof ApiFailure ? ballotRefusal(e.code) : null;
+            if (!refusal) throw e;
+            d.ballot = { ...d.ballot, phase: "choose" };
+            ctx.notify({ kind: "error", text: () => refusal });
+          }
+        }),
+    });
+  },
+});

@@ -7,9 +7,10 @@
  * A function of its state; the shell runs the actions (`download`, `upload`) with its progress and notices.
  */
 import type { DomainError } from "../../../../shared/src/index.ts";
-import type { PushReceipt } from "../../api.ts";
+import { ApiFailure, type PushReceipt } from "../../api.ts";
 import { dateTime, errorText, points, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
+import { defineScreen } from "../screen.ts";
 import { tw } from "../webText.ts";
 
 export interface WebClerkState {
@@ -35,7 +36,7 @@ export function problemLine(p: { error: DomainError; sheet: string | null }): st
     : tw("problemNoCell", { text });
 }
 
-export function webClerkScreen(p: WebClerkProps): HTMLElement {
+export function renderWebClerk(p: WebClerkProps): HTMLElement {
   const input = h("input", {
     id: "upload-file",
     type: "file",
@@ -121,3 +122,46 @@ export function saveFile(blob: Blob, filename: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** The clerk's screen in the web app (the pane's clerk screen shows in Excel and the demo instead). */
+export const webClerkScreen = defineScreen<{ clerk: WebClerkState }>({
+  id: "web-clerk",
+  roles: ["clerk"],
+  label: "clerkTitle",
+  shows: (ctx) => ctx.web,
+  initial: () => ({ clerk: initialWebClerk() }),
+  render(ctx, d) {
+    const unitId = ctx.state.me.unitId ?? "";
+    const returned = ctx.session.bundle?.returned?.[unitId];
+    return [
+      returned
+        ? h(
+            "p",
+            { class: "notice warning", role: "status", id: "returned" },
+            t("returnedToYou", { at: dateTime(returned.at), reason: returned.reason }),
+          )
+        : null,
+      renderWebClerk({
+        state: d.clerk,
+        busy: ctx.running,
+        download: () =>
+          void ctx.run("stepLoading", async () => {
+            const { blob, filename } = await ctx.api.templateWorkbook(ctx.state.periodId, unitId);
+            saveFile(blob, filename);
+          }),
+        upload: (file) =>
+          void ctx.run("stepSending", async () => {
+            try {
+              const receipt = await ctx.api.uploadWorkbook(ctx.state.periodId, unitId, file);
+              d.clerk = { receipt, problems: [] };
+            } catch (e) {
+              if (!(e instanceof ApiFailure) || e.status === 0 || e.status >= 500) throw e;
+              const sheet = typeof e.params.sheet === "string" ? e.params.sheet : null;
+              const errors = e.details.length ? e.details : [e.asError()];
+              d.clerk = { receipt: null, problems: errors.map((error) => ({ error, sheet })) };
+            }
+          }),
+      }),
+    ].filter((x): x is HTMLElement => x !== null);
+  },
+});
