@@ -72,7 +72,8 @@ export class Shell {
     } catch {
       /* nothing saved */
     }
-    if (!this.server) this.server = opts.defaultServer;
+    // The web app talks only to the origin that served it (its policy allows no other), whatever was remembered.
+    if (!this.server || opts.web) this.server = opts.defaultServer;
     globalThis.addEventListener?.("online", () => void this.flushOutbox());
     if (opts.web) this.root.classList.add("web");
     if (opts.code) {
