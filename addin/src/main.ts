@@ -13,6 +13,7 @@ import { setTheme } from "@fluentui/web-components";
 import { DemoGrid } from "./demo/grid.ts";
 import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
+import { takeFragmentCode } from "./fragment.ts";
 import { memoryStore } from "./outbox.ts";
 import { Shell } from "./ui/shell.ts";
 import "./styles.css";
@@ -38,16 +39,6 @@ function defaultServer(): string {
   const q = new URLSearchParams(location.search).get("server");
   if (WEB) return location.origin;
   return q ?? (import.meta.env.VITE_THIDUA_SERVER || "http://localhost:8787");
-}
-
-/**
- * The access code carried in the URL fragment (`#code=…`, from a printed slip's QR code), taken out of the address at
- * once so that it stays neither in the history nor on the screen. The fragment never reaches a server.
- */
-export function takeFragmentCode(): string | null {
-  const code = new URLSearchParams(location.hash.slice(1)).get("code");
-  if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
-  return code && /^[A-Za-z0-9_-]{8,200}$/.test(code) ? code : null;
 }
 
 async function start() {

@@ -12,7 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import ExcelJS from "exceljs";
@@ -43,7 +43,9 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
   const urls: string[] = [];
   const violations: string[] = [];
   const secrets: string[] = [];
-  const budgets: Record<string, number> = {};
+  const budgets: Record<string, number | number[]> = {};
+  /** The ballot's first render (ms from navigation start) on each voter's phone, CPU throttled 4x. */
+  const firstRenders: number[] = [];
 
   const watch = (context: BrowserContext) => {
     context.on("request", (r) => urls.push(r.url()));
@@ -276,15 +278,29 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     for (const [i, address] of addresses.entries()) {
       const voter = await phones.newPage();
       if (phone) await voter.setViewportSize({ width: 390, height: 844 });
-      const cdp = i === 0 ? await phones.newCDPSession(voter) : null;
-      if (cdp) await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      // Every phone's first load runs on a CPU 4x slower (a cheap phone): the ballot's first render is measured each
+      // time, and the budget is on the median of the seven.
+      const cdp = await phones.newCDPSession(voter);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
       await voter.goto(address);
       await seen(voter, "#ballot-units label");
-      if (cdp) {
-        // First render of the ballot (the units to choose from), from the navigation's start, CPU 4x slower.
-        budgets.ballotFirstRenderMs4x = Math.round(await voter.evaluate(() => performance.now()));
-        await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
-      }
+      // From the navigation's start to the ballot drawn with the member units (the page's own mark, set as it draws).
+      firstRenders.push(
+        Math.round(
+          await voter.evaluate(() => performance.getEntriesByName("thidua:ballot-drawn")[0]?.startTime ?? Number.NaN),
+        ),
+      );
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      // The ballot page is its own small entry: none of the pane's Fluent components are loaded, and one API call
+      // (GET /me/ballot) brings everything the ballot shows.
+      expect(await voter.evaluate(() => customElements.get("fluent-button"))).toBeUndefined();
+      const calls = await voter.evaluate(() =>
+        performance
+          .getEntriesByType("resource")
+          .map((r) => new URL(r.name).pathname)
+          .filter((p) => p.startsWith("/api/")),
+      );
+      expect(calls).toEqual(["/api/v1/me/ballot"]);
       // The code left the address bar at once.
       expect(voter.url()).toBe(`${worker.url}/ballot`);
       expect(await voter.locator("#ballot-units label").count()).toBe(7);
@@ -363,10 +379,16 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     budgets.jsGzipBytes = readdirSync(assets)
       .filter((f) => f.endsWith(".js"))
       .reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
-    writeFileSync(artifactPath("web-budgets.json"), `${JSON.stringify(budgets, null, 2)}\n`);
     expect(budgets.jsGzipBytes).toBeLessThan(150 * 1024);
-    // The ballot's first render at 4x is measured and written down, not asserted: its budget (1 s) is not met yet,
-    // and on this shared 2-core machine the figure moves from 1.8 s to 8.4 s with the load (bench/RESULTS-web.md).
-    expect(budgets.ballotFirstRenderMs4x).toBeGreaterThan(0);
+    // The ballot's first render at 4x on each of the seven phones, and their median, written down: on this shared
+    // 2-core machine the figure follows the load (1.5 s to 4.2 s for the same page within one minute at a load
+    // average of 25), so the 1 s budget is measured with bench/ballot-render.bench.ts and bench/RESULTS-web.md,
+    // and asserted here only through what the page does (its own entry, no Fluent, one API call: above).
+    const sorted = [...firstRenders].sort((a, b) => a - b);
+    budgets.ballotFirstRendersMs4x = firstRenders;
+    budgets.ballotFirstRenderMedianMs4x = sorted[Math.floor(sorted.length / 2)]!;
+    budgets.loadAverage1min = Math.round(loadavg()[0]! * 10) / 10;
+    writeFileSync(artifactPath("web-budgets.json"), `${JSON.stringify(budgets, null, 2)}\n`);
+    expect(firstRenders.filter((ms) => ms > 0)).toHaveLength(7);
   });
 });

@@ -7,9 +7,11 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { demoRulebook, demoUnits } from "../../shared/src/index.ts";
 import { createApp } from "../src/app.ts";
 import type { Env } from "../src/env.ts";
-import { BOOT } from "./helpers.ts";
+import { seedDemo } from "../src/seed.ts";
+import { api, BOOT, call, futureDeadline } from "./helpers.ts";
 
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/index-AbCd1234.js"></script></head></html>';
@@ -113,5 +115,36 @@ describe("the web app on the API's origin", () => {
     expect(r.status).toBe(429);
     expect(r.headers.get("retry-after")).toBe("60");
     expect(keys).toEqual(["ip:203.0.113.9"]);
+  });
+});
+
+describe("a voter's ballot in one call (GET /me/ballot, for the web ballot page)", () => {
+  it("answers the member units by name and the rulebook's number; refuses a used code and voting that closed", async () => {
+    const seed = await seedDemo(call, BOOT, futureDeadline());
+    const P = "khoi-viii-2017";
+    for (const to of ["review", "voting"])
+      expect((await api("POST", `/periods/${P}/transitions`, seed.tokens.secretariat, { to })).status).toBe(200);
+    const codes = await api("POST", `/periods/${P}/voting/codes`, seed.tokens.secretariat);
+    const [first, second] = codes.body.codes as { unitId: string; code: string }[];
+    const r = await api("GET", "/me/ballot", first!.code);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.periodId).toBe(P);
+    expect(r.body.choicesPerBallot).toBe(demoRulebook.choicesPerBallot);
+    expect(r.body.units).toHaveLength(demoUnits.length);
+    for (const u of demoUnits) expect(r.body.units).toContainEqual({ id: u.id, name: u.name });
+    // Only a voter reads it.
+    expect((await api("GET", "/me/ballot", seed.tokens.secretariat)).status).toBe(403);
+    // Used: the same clear answer as a second cast.
+    expect((await api("POST", "/ballots", first!.code, { choices: [] })).status).toBe(201);
+    const used = await api("GET", "/me/ballot", first!.code);
+    expect(used.status).toBe(409);
+    expect(used.body.error.code).toBe("VOTER_CODE_USED");
+    // Voting over: an unused code learns that voting is not open, before it fills anything in.
+    expect((await api("POST", `/periods/${P}/transitions`, seed.tokens.secretariat, { to: "closed" })).status).toBe(
+      200,
+    );
+    const closed = await api("GET", "/me/ballot", second!.code);
+    expect([401, 423]).toContain(closed.status);
+    expect(["UNAUTHENTICATED", "VOTING_NOT_OPEN"]).toContain(closed.body.error.code);
   });
 });

@@ -3,7 +3,7 @@
  * first and English second, typed like `i18n.ts` (a missing translation fails the type check) and following its
  * current language. Kept apart from `i18n.ts` so the web screens can grow without touching the pane's catalogue.
  */
-import { interpolate, type Locale } from "../../../shared/src/index.ts";
+import { interpolate, type Locale } from "../../../shared/src/messages.ts";
 import { locale } from "../i18n.ts";
 
 const vi = {

@@ -1,162 +1,20 @@
 /**
- * Phiếu bầu: the voter's screen, for a phone (360-390 px) opened from a slip's QR code, and in the pane. The member
- * units by name; choose up to the rulebook's number; a confirmation screen that lists the choice and says a ballot
- * cannot be changed; a blank ballot only after choosing it explicitly (its own button, then the same confirmation);
- * a clear answer for a used, expired or revoked code and for voting that is not open.
- *
- * A function of its state (`BallotState`), so it is tested alone; it casts only through the `cast` callback the shell
- * gives it (`ApiClient.castBallot`), so a change of what is sent (an encrypted ballot) does not touch this screen.
+ * The voter's screen in the pane (phiếu bầu): the ballot of `ballotView.ts` with Fluent buttons, the member units and
+ * the rulebook's number from the sheet bundle, casting through the API client. The web app's /ballot address has a
+ * page of its own (`ballotPage.ts`) that draws the same view without the shell.
  */
-import type { ErrorCode } from "../../../../shared/src/index.ts";
 import { ApiFailure } from "../../api.ts";
-import { t } from "../../i18n.ts";
-import { h } from "../dom.ts";
+import { type BallotState, ballotRefusal, initialBallot, renderBallot } from "../ballotView.ts";
 import { defineScreen } from "../screen.ts";
-import { tw } from "../webText.ts";
 
-export type BallotPhase = "choose" | "confirm" | "done";
-
-export interface BallotState {
-  phase: BallotPhase;
-  /** Unit ids chosen, in the order they were ticked. */
-  chosen: string[];
-  /** True once the voter pressed "blank ballot": the confirmation then lists no unit. */
-  blank: boolean;
-}
-
-export const initialBallot = (): BallotState => ({ phase: "choose", chosen: [], blank: false });
-
-export interface BallotProps {
-  units: readonly { id: string; name: string }[];
-  /** rulebook.choicesPerBallot */
-  max: number;
-  state: BallotState;
-  busy: boolean;
-  /** The screen's new state (the shell keeps it and redraws). */
-  update(next: BallotState): void;
-  /** Casts the ballot (the shell calls ApiClient.castBallot and reports failures). */
-  cast(choices: string[]): void;
-}
-
-/** The answer shown instead of the ballot when the code cannot vote, by the server's error code. */
-export function ballotRefusal(code: ErrorCode | "NETWORK_ERROR" | string): string | null {
-  if (code === "VOTER_CODE_USED") return tw("ballotUsed");
-  if (code === "UNAUTHENTICATED") return tw("ballotInvalidCode");
-  if (code === "VOTING_NOT_OPEN") return tw("ballotClosed");
-  return null;
-}
-
-/** The ballot for the current state. */
-export function renderBallot(p: BallotProps): HTMLElement {
-  const { state, units, max } = p;
-  const name = (id: string) => units.find((u) => u.id === id)?.name ?? id;
-  if (state.phase === "done")
-    return h(
-      "section",
-      { class: "card ballot", "aria-labelledby": "ballot-title", id: "ballot" },
-      h("h2", { id: "ballot-title" }, t("ballotTitle")),
-      h("p", { class: "notice success", role: "status", id: "ballot-done" }, tw("ballotDone")),
-    );
-  if (state.phase === "confirm")
-    return h(
-      "section",
-      { class: "card ballot", "aria-labelledby": "ballot-title", id: "ballot" },
-      h("h2", { id: "ballot-title" }, tw("ballotConfirmTitle")),
-      state.blank
-        ? h("p", { id: "ballot-summary" }, tw("ballotConfirmBlank"))
-        : [
-            h("p", {}, tw("ballotConfirmList")),
-            h(
-              "ol",
-              { class: "ballot-list", id: "ballot-summary" },
-              state.chosen.map((id) => h("li", {}, name(id))),
-            ),
-          ],
-      h("p", { class: "ballot-final", id: "ballot-final" }, tw("ballotFinal")),
-      h(
-        "div",
-        { class: "actions" },
-        h(
-          "fluent-button",
-          {
-            id: "ballot-confirm",
-            appearance: "primary",
-            disabled: p.busy,
-            onclick: () => p.cast(state.blank ? [] : [...state.chosen]),
-          },
-          tw("ballotConfirm"),
-        ),
-        h(
-          "fluent-button",
-          {
-            id: "ballot-back",
-            appearance: "secondary",
-            disabled: p.busy,
-            onclick: () => p.update({ ...state, phase: "choose", blank: false }),
-          },
-          tw("ballotBack"),
-        ),
-      ),
-    );
-  const full = state.chosen.length >= max;
-  return h(
-    "section",
-    { class: "card ballot", "aria-labelledby": "ballot-title", id: "ballot" },
-    h("h2", { id: "ballot-title" }, t("ballotTitle")),
-    h("p", { class: "hint" }, tw("ballotChooseUpTo", { max })),
-    h(
-      "fieldset",
-      { class: "stack", id: "ballot-units" },
-      h(
-        "legend",
-        { class: "ballot-count", id: "ballot-count", "aria-live": "polite" },
-        tw("ballotChosen", { count: state.chosen.length, max }),
-      ),
-      units.map((u) => {
-        const on = state.chosen.includes(u.id);
-        const box = h("input", {
-          type: "checkbox",
-          value: u.id,
-          checked: on,
-          // Once the rulebook's number is reached, the other units cannot be ticked (untick one first).
-          disabled: !on && full,
-          "data-unit": u.id,
-        }) as HTMLInputElement;
-        box.addEventListener("change", () => {
-          const chosen = box.checked ? [...state.chosen, u.id].slice(0, max) : state.chosen.filter((x) => x !== u.id);
-          p.update({ ...state, chosen });
-        });
-        return h("label", { class: `ballot-choice${on ? " chosen" : ""}` }, box, h("span", {}, u.name));
-      }),
-    ),
-    full ? h("p", { class: "hint", id: "ballot-full" }, tw("ballotTooMany", { max })) : null,
-    h(
-      "div",
-      { class: "actions" },
-      h(
-        "fluent-button",
-        {
-          id: "ballot-review",
-          appearance: "primary",
-          // A ballot with no unit is blank: it goes through its own button, never by pressing on with nothing ticked.
-          disabled: state.chosen.length === 0 || p.busy,
-          onclick: () => p.update({ ...state, phase: "confirm", blank: false }),
-        },
-        tw("ballotReview"),
-      ),
-      h(
-        "fluent-button",
-        {
-          id: "ballot-blank",
-          appearance: "secondary",
-          disabled: state.chosen.length > 0 || p.busy,
-          onclick: () => p.update({ phase: "confirm", chosen: [], blank: true }),
-        },
-        tw("ballotBlank"),
-      ),
-    ),
-  );
-}
+export {
+  type BallotPhase,
+  type BallotProps,
+  type BallotState,
+  ballotRefusal,
+  initialBallot,
+  renderBallot,
+} from "../ballotView.ts";
 
 /** The voter's screen in the shell: the bundle's member units, the rulebook's number, casting through the API client. */
 export const ballotScreen = defineScreen<{ ballot: BallotState }>({
