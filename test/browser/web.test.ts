@@ -364,6 +364,97 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     const text = book.worksheets.map((ws) => ws.getSheetValues().flat(2).join(" ")).join(" ");
     expect(text).toContain("Viện Kiểm sát nhân dân Thành phố");
     await shot(page, "board-download");
+
+    // The same page shows the bloc table and the criteria x units matrix as HTML tables, with the workbook's numbers.
+    await seen(page, "#bloc-table tbody tr");
+    await seen(page, "#matrix-table tbody tr");
+    expect(await page.locator("#table-draft").count()).toBe(0);
+    const html = await page.evaluate(() => {
+      const cells = (tr: Element) =>
+        [...tr.children].map((c) => ({
+          text: c.textContent ?? "",
+          value: (c as HTMLElement).dataset.value === undefined ? null : Number((c as HTMLElement).dataset.value),
+        }));
+      return {
+        table: [...document.querySelectorAll("#bloc-table tbody tr")].map(cells),
+        matrixUnits: [...document.querySelectorAll("#matrix-table thead th")].map((th) => th.textContent ?? ""),
+        matrix: Object.fromEntries(
+          [...document.querySelectorAll("#matrix-table tbody tr")].map((tr) => [
+            (tr as HTMLElement).dataset.criterion!,
+            cells(tr),
+          ]),
+        ),
+      };
+    });
+    const wbValue = (v: ExcelJS.CellValue): number | string | null => {
+      // exceljs drops a formula's cached result when it is 0: such a cell reads as its formula (see the total below).
+      if (v && typeof v === "object" && "formula" in v)
+        return "result" in v && v.result !== undefined ? (v.result as number | string) : `=${v.formula}`;
+      return (v as number | string | null | undefined) ?? null;
+    };
+    const rowsOf = (ws: ExcelJS.Worksheet) => {
+      const out: (number | string | null)[][] = [];
+      ws.eachRow({ includeEmpty: true }, (row, n) => {
+        const vals: (number | string | null)[] = [];
+        for (let c = 1; c <= ws.columnCount; c++) vals.push(wbValue(row.getCell(c).value));
+        out[n - 1] = vals;
+      });
+      return Array.from(out, (r) => r ?? []);
+    };
+    // The bloc table: one row per unit, self / reviewed / bonus / deduction / total / rank equal to the workbook's.
+    const wbTable = rowsOf(book.getWorksheet("Bảng tổng hợp")!);
+    const hr = wbTable.findIndex((r) => r[0] === "STT" && r[1] === "Đơn vị");
+    expect(hr).toBeGreaterThanOrEqual(0);
+    const col = (title: string) => wbTable[hr]!.indexOf(title);
+    const wbRows = wbTable.slice(hr + 1).filter((r) => typeof r[0] === "number");
+    expect(wbRows).toHaveLength(7);
+    expect(html.table).toHaveLength(7);
+    const pts = (n: number) => String(n).replace(".", ",");
+    for (const [i, r] of wbRows.entries()) {
+      const web = html.table[i]!;
+      // Same order (rank order), same unit, same numbers; the points shown the Vietnamese way.
+      expect(web[1]!.text).toBe(r[col("Đơn vị")]);
+      const pairs: [number, string][] = [
+        [2, "Tổng điểm tự chấm"],
+        [3, "Tổng điểm thẩm định"],
+        [4, "Điểm thưởng"],
+        [5, "Điểm trừ"],
+        [6, "Tổng điểm"],
+        [7, "Xếp hạng"],
+      ];
+      for (const [c, title] of pairs) {
+        let wb = r[col(title)];
+        // The total's formula, ROUND(base + bonus - deduction, 2), computed from the same row when its value is lost.
+        if (title === "Tổng điểm" && typeof wb === "string" && wb.startsWith("=ROUND("))
+          wb =
+            Math.round(
+              ((r[col("Điểm các tiêu chí")] as number) +
+                (r[col("Điểm thưởng")] as number) -
+                (r[col("Điểm trừ")] as number)) *
+                100,
+            ) / 100;
+        expect(web[c]!.value, `${r[col("Đơn vị")]}: ${title}`).toBe(wb);
+        if (c < 7) expect(web[c]!.text).toBe(wb === null ? "–" : pts(wb as number));
+      }
+    }
+    // The matrix: every criterion x unit cell equal to the workbook's (units matched by their short names).
+    const wbMatrix = rowsOf(book.getWorksheet("Ma trận điểm")!);
+    const mh = wbMatrix.findIndex((r) => r[0] === "Mã");
+    const wbUnits = wbMatrix[mh]!.slice(4).map((u) => String(u).replace(/^\d+\. /, ""));
+    const webUnits = html.matrixUnits.slice(3);
+    expect([...webUnits].sort()).toEqual([...wbUnits].sort());
+    let compared = 0;
+    for (const r of wbMatrix.slice(mh + 1).filter((x) => typeof x[3] === "number")) {
+      const web = html.matrix[String(r[0])];
+      expect(web, `criterion ${r[0]}`).toBeDefined();
+      expect(web![2]!.value).toBe(r[3]);
+      for (const [k, unit] of wbUnits.entries()) {
+        expect(web![3 + webUnits.indexOf(unit)]!.value, `${r[0]} × ${unit}`).toBe(r[4 + k] ?? null);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(7 * 20);
+    await shot(page, "board-tables");
   }, 240_000);
 
   it("keeps every code out of URLs, stays within its policy and its budgets", async () => {

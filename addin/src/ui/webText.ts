@@ -56,6 +56,8 @@ const vi = {
   problemNoCell: "{text}",
   // Board
   downloadRanking: "Tải bảng xếp hạng (.xlsx)",
+  matrixCaption: "Ma trận điểm theo tiêu chí và đơn vị (điểm sau thẩm định nếu có)",
+  tableDraft: "DỰ THẢO: kết quả chưa công bố, số liệu còn thay đổi.",
 } as const;
 
 export type WebKey = keyof typeof vi;
@@ -107,6 +109,8 @@ const en: Record<WebKey, string> = {
   problemAt: "Sheet {sheet}, cell {cell}: {text}",
   problemNoCell: "{text}",
   downloadRanking: "Download the ranking workbook (.xlsx)",
+  matrixCaption: "Scores by criterion and unit (reviewed scores where reviewed)",
+  tableDraft: "DRAFT: results not published; the figures may still change.",
 };
 
 export const WEB_TEXT: Record<Locale, Record<WebKey, string>> = { vi, en };
