@@ -18,7 +18,7 @@ import { gzipSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoEntries, demoTemplate, demoUnits, layoutSheet } from "../../shared/src/index.ts";
+import { demoEntries, demoTemplate, demoUnits, layoutSheet, leavesOf } from "../../shared/src/index.ts";
 import {
   artifactPath,
   browser,
@@ -191,6 +191,49 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     await signIn(page, seeded.tokens.secretariat);
     await act(page, "#to-review");
     await seen(page, "#notice", "Đang thẩm định");
+
+    // Reviewed scores typed in the web form with real key presses: checked by the core before anything is sent (a
+    // score above the maximum is refused at its field, nothing reaches the server), then saved through the review
+    // route. The numbers reach the bloc table and the ranking workbook checked at the end.
+    await seen(page, "#web-review-form");
+    await page.locator("#web-review-unit").selectOption(UNIT);
+    const reviewed = (criterion: string) =>
+      fetch(`${worker.url}/api/v1/periods/${seeded.periodId}/units/${UNIT}/review`, {
+        headers: { authorization: `Bearer ${seeded.tokens.secretariat}` },
+      })
+        .then((r) => (r.ok ? r.json() : null))
+        .then(
+          (b: { entries?: { criterion: string; score: number | null }[] } | null) =>
+            b?.entries?.find((e) => e.criterion === criterion)?.score ?? null,
+        );
+    const leaf = leavesOf(demoTemplate).find((l) => l.code === "I.1.a")!;
+    const own = demoEntries(UNIT).find((e) => e.criterion === "I.1.a")!.score;
+    const lower =
+      (leaf.max - leaf.step) / 100 === own ? (leaf.max - 2 * leaf.step) / 100 : (leaf.max - leaf.step) / 100;
+    const field = page.locator('#web-review-form input[data-criterion="I.1.a"]');
+    await field.waitFor();
+    await seen(page, 'main.pane[aria-busy="false"]');
+    await field.click();
+    await page.keyboard.type("99");
+    await page.keyboard.press("Enter");
+    await seen(page, '#web-review-form tr[data-criterion="I.1.a"] .field-error', "vượt điểm tối đa");
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    // The cursor is back in the field to correct; nothing was saved.
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.criterion)).toBe("I.1.a");
+    expect(await reviewed("I.1.a")).toBeNull();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(String(lower).replace(".", ","));
+    await page.keyboard.press("Enter");
+    await seen(page, "#notice", "Đã lưu điểm thẩm định");
+    expect(await reviewed("I.1.a")).toBe(lower);
+    await seen(page, '#web-review-form tr[data-criterion="I.1.a"] input');
+    expect(await page.locator('#web-review-form input[data-criterion="I.1.a"]').inputValue()).toBe(
+      String(lower).replace(".", ","),
+    );
+    expect(await page.locator("#web-review-form .field-error").count()).toBe(0);
+    // The draft bloc table on the same page takes the review in at once: the unit's reviewed total appears.
+    await seen(page, `#bloc-table tr[data-unit="${UNIT}"] td:nth-child(4)[data-value]`);
+    await shot(page, "secretariat-review-form");
     await act(page, "#to-voting");
     await seen(page, "#notice", "Đang bỏ phiếu");
     await act(page, "#issue-codes");

@@ -58,6 +58,16 @@ const vi = {
   downloadRanking: "Tải bảng xếp hạng (.xlsx)",
   matrixCaption: "Ma trận điểm theo tiêu chí và đơn vị (điểm sau thẩm định nếu có)",
   tableDraft: "DỰ THẢO: kết quả chưa công bố, số liệu còn thay đổi.",
+  // Review on the web (thẩm định trên web)
+  webReviewTitle: "Nhập điểm thẩm định",
+  webReviewHint:
+    "Chọn đơn vị, nhập điểm thẩm định ở các tiêu chí cần điều chỉnh (để trống: giữ điểm tự chấm), rồi lưu. Dùng dấu phẩy cho phần thập phân, ví dụ 1,5.",
+  webReviewNone: "Chưa có đơn vị nào nộp bảng tự chấm.",
+  colCode: "Mã",
+  colCriterion: "Tiêu chí",
+  colMax: "Tối đa",
+  colSelf: "Tự chấm",
+  colReviewed: "Thẩm định",
 } as const;
 
 export type WebKey = keyof typeof vi;
@@ -111,6 +121,15 @@ const en: Record<WebKey, string> = {
   downloadRanking: "Download the ranking workbook (.xlsx)",
   matrixCaption: "Scores by criterion and unit (reviewed scores where reviewed)",
   tableDraft: "DRAFT: results not published; the figures may still change.",
+  webReviewTitle: "Enter reviewed scores",
+  webReviewHint:
+    "Choose a unit, type the reviewed score of each criterion to adjust (leave blank to keep the unit's own score), then save. A comma or a point for decimals, e.g. 1,5.",
+  webReviewNone: "No unit has submitted its self-scoring sheet yet.",
+  colCode: "Code",
+  colCriterion: "Criterion",
+  colMax: "Max",
+  colSelf: "Self",
+  colReviewed: "Reviewed",
 };
 
 export const WEB_TEXT: Record<Locale, Record<WebKey, string>> = { vi, en };

@@ -13,12 +13,14 @@ import { reviewScreen } from "./review.ts";
 import { statusScreen } from "./status.ts";
 import { votingScreen } from "./voting.ts";
 import { webClerkScreen } from "./webClerk.ts";
+import { webReviewScreen } from "./webReview.ts";
 
 export const SCREENS: readonly Screen<unknown>[] = [
   clerkScreen,
   webClerkScreen,
   ballotScreen,
   statusScreen,
+  webReviewScreen,
   reviewScreen,
   votingScreen,
   boardScreen,
