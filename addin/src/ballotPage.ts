@@ -42,11 +42,13 @@ function failure(e: unknown): () => string {
 }
 
 async function load(code: string) {
+  // The request leaves before anything is drawn: on a slow phone the first draw costs as much as the round trip.
+  const answer = new ApiClient(location.origin, code).request<VoterBallot>("GET", "/me/ballot");
   page.busy = true;
   page.error = null;
   draw();
   try {
-    page.ballot = await new ApiClient(location.origin, code).request<VoterBallot>("GET", "/me/ballot");
+    page.ballot = await answer;
     page.code = code;
     page.state = initialBallot();
   } catch (e) {
