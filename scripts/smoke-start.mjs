@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Checks the README's first command on this checkout, as a newcomer would run it: `npm start` comes up, the console
- * prints what to open, the API, the task pane (HTTPS for Excel, HTTP for the browser demo) and the board's workbook
- * answer, and Ctrl-C stops everything it started. `.ci/run` calls it after `npm test` on its fresh clone.
+ * prints what to open with the web app's address first, the web app (served by the Worker with its
+ * Content-Security-Policy), the API, the task pane (HTTPS for Excel, HTTP for the browser demo) and the board's
+ * workbook answer, and Ctrl-C stops everything it started. `.ci/run` calls it after `npm test` on its fresh clone.
  */
 import { spawn } from "node:child_process";
 import https from "node:https";
@@ -49,6 +50,20 @@ const board = /board \(read-only\):\s+(\S+)/.exec(out)?.[1];
 const demo = /(http:\/\/localhost:3001\/\?server=\S+)/.exec(out)?.[1];
 if (!board || !demo) fail("the banner lacks the board's code or the demo address");
 
+// The banner opens with the web app's address, served by the Worker on the API's origin.
+const firstAddress = /https?:\/\/\S+/.exec(out.slice(out.indexOf("════")))?.[0];
+if (firstAddress !== "http://127.0.0.1:8787/") fail(`the banner's first address is ${firstAddress}, not the web app`);
+for (const p of ["/", "/ballot"]) {
+  const web = await fetch(`http://127.0.0.1:8787${p}`);
+  const page = await web.text();
+  const csp = web.headers.get("content-security-policy") ?? "";
+  if (web.status !== 200 || !page.includes('id="app"') || !csp.includes("script-src 'self'"))
+    fail(`the web app at ${p} answered ${web.status} with policy "${csp}"`);
+  // The phone ballot is a page of its own (ballot.html: no Fluent, no shell), not the whole app.
+  if (p === "/ballot" && !page.includes("<title>Phiếu bầu")) fail("/ballot is not the ballot page");
+  if (/office\.js/.test(page)) fail("the web app loads office.js");
+}
+
 const health = await fetch("http://127.0.0.1:8787/api/v1/health");
 if (health.status !== 200) fail(`health answered ${health.status}`);
 const pane = await fetch(demo);
@@ -70,5 +85,5 @@ const stillUp = await fetch("http://127.0.0.1:8787/api/v1/health").then(
 );
 if (stillUp) fail("the worker still answers after Ctrl-C");
 console.log(
-  `npm start smoke check: ready in ${(ready / 1000).toFixed(1)} s; API, task pane (HTTPS and demo), board workbook answered; Ctrl-C stopped everything.`,
+  `npm start smoke check: ready in ${(ready / 1000).toFixed(1)} s; web app, API, task pane (HTTPS and demo), board workbook answered; Ctrl-C stopped everything.`,
 );

@@ -3,11 +3,13 @@
  * `npm start`: everything a newcomer needs on one machine, in sections that other services can join.
  *
  *   1. worker: make sure worker/.dev.vars holds a BOOTSTRAP_TOKEN (generated once, never committed), apply the D1
- *      migrations to the local database, run `wrangler dev` on 127.0.0.1:8787;
+ *      migrations to the local database, build the web app into the Worker's static assets (worker/public, the
+ *      pane's production build in web mode), run `wrangler dev` on 127.0.0.1:8787, which serves the web app at / and
+ *      the API at /api/v1 on the same origin;
  *   2. seed: the Khối VIII 2017 demo through the API (idempotent), and one access code per role;
  *   3. the task pane: built for development once (addin/dist-dev), served over HTTPS on localhost:3000 for Excel
  *      and over HTTP on localhost:3001 for the browser demo, in this process (Ctrl-C stops it with the rest);
- *   4. print what to open and the access codes, in Vietnamese and English.
+ *   4. print what to open (the web app's address first) and the access codes, in Vietnamese and English.
  *
  * Ctrl-C (or SIGTERM) stops every child process this script started. Each step is an exported function so that
  * tests and other scripts (the load run, the end-to-end test) can reuse them with their own port and state dir.
@@ -77,6 +79,20 @@ function wranglerEnv() {
   };
 }
 
+/**
+ * Builds the web app (the pane's production build, `--mode web`: no office.js) into the Worker's static assets
+ * directory (wrangler.jsonc `assets.directory`), or into `out`; about 1-3 s.
+ */
+export function buildWebApp(out = path.join(WORKER_DIR, "public")) {
+  const r = spawnSync(
+    path.join(ROOT, "node_modules", ".bin", "vite"),
+    ["build", "--config", "addin/vite.config.ts", "--mode", "web", "--logLevel", "warn"],
+    { cwd: ROOT, env: { ...wranglerEnv(), THIDUA_ADDIN_OUT: out }, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`vite build (web) failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
 /** Applies the numbered migrations to the local D1 (only those not applied yet). */
 export function applyMigrations({ persistTo, config } = {}) {
   const args = ["d1", "migrations", "apply", "DB", "--local"];
@@ -87,10 +103,13 @@ export function applyMigrations({ persistTo, config } = {}) {
 }
 
 /**
- * Starts `wrangler dev` on a loopback port and resolves once /api/v1/health answers.
+ * Starts `wrangler dev` on a loopback port and resolves once /api/v1/health answers. The web app is served from
+ * `assets` (a built directory), else from worker/public, built first when missing (wrangler refuses to start
+ * without its assets directory).
  * @returns {{ url: string, child: import("node:child_process").ChildProcess }}
  */
-export async function startWorker({ port = 8787, persistTo, config, quiet = false, vars = {} } = {}) {
+export async function startWorker({ port = 8787, persistTo, config, quiet = false, vars = {}, assets } = {}) {
+  if (!assets && !existsSync(path.join(WORKER_DIR, "public", "index.html"))) buildWebApp();
   const args = [
     "dev",
     "--ip",
@@ -103,6 +122,7 @@ export async function startWorker({ port = 8787, persistTo, config, quiet = fals
   ];
   if (persistTo) args.push("--persist-to", persistTo);
   if (config) args.push("--config", config);
+  if (assets) args.push("--assets", assets);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = track(
     spawn(WRANGLER, args, { cwd: WORKER_DIR, env: wranglerEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] }),
@@ -199,7 +219,7 @@ export function printAccess(url, result, bootstrap, pane) {
   const server = encodeURIComponent(url);
   const paneLines = pane
     ? [
-        " Dùng thử trong trình duyệt (không cần Excel) / try it in a browser (no Excel needed):",
+        " Bản dùng thử của ngăn tác vụ, bên sổ tính giả lập / demo of the task pane beside an in-memory workbook:",
         `   ${pane.http.url}?server=${server}`,
         "",
         " Trong Excel / in Excel: nạp tệp kê khai / sideload the manifest",
@@ -220,8 +240,13 @@ export function printAccess(url, result, bootstrap, pane) {
   const lines = [
     "",
     "══════════════════════════════════════════════════════════════════════════════",
-    " thidua đang chạy / thidua is running",
+    ` Ứng dụng web / web app: ${url}/`,
     "══════════════════════════════════════════════════════════════════════════════",
+    " thidua đang chạy / thidua is running",
+    " Mở địa chỉ trên trong trình duyệt và đăng nhập bằng một mã bên dưới (không cần Excel).",
+    " Open the address above in a browser and sign in with a code below (no Excel needed).",
+    ` Phiếu bầu trên điện thoại / ballot on a phone: ${url}/ballot (mã in trên phiếu / code on the slip)`,
+    "",
     ...paneLines,
     ` API:            ${url}/api/v1`,
     ` Tài liệu API / API reference: ${url}/api/v1/docs`,
@@ -266,6 +291,8 @@ async function main() {
   const bootstrap = ensureBootstrapToken();
   console.log("Áp dụng migration D1 cục bộ / applying local D1 migrations…");
   applyMigrations();
+  console.log("Dựng ứng dụng web / building the web app (worker/public)…");
+  buildWebApp();
   console.log("Khởi động worker / starting the worker (wrangler dev)…");
   const { url, child } = await startWorker({
     port: Number(process.env.PORT ?? 8787),

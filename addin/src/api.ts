@@ -111,6 +111,8 @@ export class ApiFailure extends Error {
 
 type Fetch = typeof fetch;
 
+const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /** Normalises "localhost:8787/" to "http://localhost:8787". */
 export function normaliseServer(raw: string): string {
   let s = raw.trim().replace(/\/+$/, "");
@@ -153,14 +155,27 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body === undefined ? null : JSON.stringify(body), "application/json");
+    const text = await res.text();
+    try {
+      return (text ? JSON.parse(text) : null) as T;
+    } catch {
+      return null as T;
+    }
+  }
+
+  /**
+   * One call with the bearer header (the token never goes in a URL), failures as `ApiFailure`.
+   */
+  private async send(method: string, path: string, body: BodyInit | null, type: string): Promise<Response> {
     const send = () =>
       this.doFetch(this.base + path, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(body === null ? {} : { "content-type": type }),
         },
-        body: body === undefined ? null : JSON.stringify(body),
+        body,
       });
     let res: Response;
     try {
@@ -176,14 +191,14 @@ export class ApiClient {
         throw new ApiFailure(0, "NETWORK_ERROR", {}, [], null);
       }
     }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
     if (!res.ok) {
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
       const e = (json as { error?: Record<string, unknown> } | null)?.error ?? {};
       throw new ApiFailure(
         res.status,
@@ -193,7 +208,17 @@ export class ApiClient {
         typeof e.requestId === "string" ? e.requestId : null,
       );
     }
-    return json as T;
+    return res;
+  }
+
+  /** A file the API answers (a workbook), with its name from Content-Disposition. */
+  async download(path: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.send("GET", path, null, "");
+    const cd = res.headers.get("content-disposition") ?? "";
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)?.[1];
+    const plain = /filename="([^"]+)"/i.exec(cd)?.[1];
+    const filename = star ? decodeURIComponent(star) : (plain ?? "thidua.xlsx");
+    return { blob: await res.blob(), filename };
   }
 
   me = () => this.request<Me>("GET", "/me");
@@ -262,12 +287,26 @@ export class ApiClient {
       "codes",
       "items",
     );
-  ballot = (choices: string[]) => this.request<unknown>("POST", "/ballots", { choices });
+  /**
+   * Casts the voter code's ballot: the one way a ballot leaves the app (the ballot screen calls nothing else), so a
+   * change of what is sent (a ballot encrypted on the device) happens here alone. `[]` is a blank ballot.
+   */
+  castBallot = (choices: string[]) => this.request<unknown>("POST", "/ballots", { choices });
   paperBallots = (periodId: string, ballots: { choices: string[] }[]) =>
     this.request<unknown>("POST", `/periods/${enc(periodId)}/voting/paper`, { ballots });
   tally = (periodId: string) => this.request<TallyAnswer>("GET", `/periods/${enc(periodId)}/voting/tally`);
   table = (periodId: string) => this.request<BlocTable>("GET", `/periods/${enc(periodId)}/table`);
   /** A signed link to the ranking workbook that opens without a token (for the board's e-mail), valid 30 days. */
+  /** The unit's template workbook, prefilled with its latest revision (for a clerk without the add-in). */
+  templateWorkbook = (periodId: string, unitId: string) =>
+    this.download(`/periods/${enc(periodId)}/units/${enc(unitId)}/template.xlsx`);
+  /** A filled template workbook, stored as a revision exactly as a push: the receipt, or every problem with its cell. */
+  uploadWorkbook = async (periodId: string, unitId: string, file: Blob) => {
+    const res = await this.send("POST", `/periods/${enc(periodId)}/units/${enc(unitId)}/upload`, file, XLSX_MIME);
+    return (await res.json()) as PushReceipt & { sheet: { name: string; templateId: string } };
+  };
+  /** The ranking workbook, fetched with the bearer header (no link to copy, no token in a URL). */
+  rankingWorkbook = (periodId: string) => this.download(`/periods/${enc(periodId)}/ranking.xlsx`);
   rankingLink = (periodId: string) =>
     this.request<{ url: string; expiresAt: string }>("POST", `/periods/${enc(periodId)}/ranking-link`);
 }

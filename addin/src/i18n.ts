@@ -3,8 +3,11 @@
  * `vi`, so a string without its translation fails the type check. Error texts come from the domain core's catalogue
  * (`shared/src/messages.ts`), never from here. Placeholders are `{name}`.
  */
-import { type DomainError, interpolate, type Locale, messageFor } from "../../shared/src/index.ts";
-import { SheetMissingError } from "./excel/gateway.ts";
+// From the catalogue module itself, not the index: the web ballot page loads this file and must not pull the
+// schemas (zod) the index brings along.
+import type { DomainError } from "../../shared/src/errors.ts";
+import { interpolate, type Locale, messageFor } from "../../shared/src/messages.ts";
+import { SheetMissingError } from "./excel/sheetMissing.ts";
 
 const vi = {
   appTitle: "Thi đua",

@@ -1,7 +1,10 @@
 /**
- * Entry point of the task pane. In Excel, the pane talks to the workbook through the office.js gateway. Anywhere else
- * (a browser, a training room, a test) a development build opens in demo mode over the in-memory workbook drawn
- * beside it; the production build leaves the demo out and says the page belongs in Excel.
+ * Entry point of the task pane and of the web app. In Excel, the pane talks to the workbook through the office.js
+ * gateway. The web build (`--mode web`, served by the Worker on the API's own origin) is the web app: no workbook
+ * drawn, the API on the page's origin, wide and phone layouts, and sign-in from a code in the URL fragment (`#code=…`,
+ * which no server ever sees: the slips' QR codes carry it). Anywhere else, a development build (a browser, a training
+ * room, a test) opens in demo mode over the in-memory workbook drawn beside it; the production build leaves the demo
+ * out and says the page belongs in Excel.
  */
 import "@fluentui/web-components/button.js";
 import "@fluentui/web-components/badge.js";
@@ -9,10 +12,12 @@ import "@fluentui/web-components/progress-bar.js";
 import { webLightTheme } from "@fluentui/tokens";
 import { setTheme } from "@fluentui/web-components";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
+import { takeFragmentCode } from "./fragment.ts";
 import { UI } from "./i18n.ts";
 import { openStorage } from "./storage.ts";
 import { Shell } from "./ui/shell.ts";
 import "./styles.css";
+import "./ui/screens/web.css";
 
 // index.html shows its ES5 explanation at load unless this is set: the bundle was parsed and ran (not IE11, not
 // EdgeHTML).
@@ -24,9 +29,13 @@ function store(partitionKey?: string) {
   return openStorage(() => globalThis.localStorage, partitionKey);
 }
 
-/** `?server=` wins; else the page's own origin when it serves the API (npm start), else the local worker. */
+/** The web app's build: served by the Worker, talking to its own origin. */
+const WEB = import.meta.env.MODE === "web";
+
+/** `?server=` wins; else the page's own origin when it serves the API (the web app), else the local worker. */
 function defaultServer(): string {
   const q = new URLSearchParams(location.search).get("server");
+  if (WEB) return location.origin;
   return q ?? (import.meta.env.VITE_THIDUA_SERVER || "http://localhost:8787");
 }
 
@@ -42,6 +51,23 @@ async function start() {
       store: store(Office.context.partitionKey),
       demo: false,
       defaultServer: defaultServer(),
+    });
+    host.append(app.root);
+    return;
+  }
+  if (WEB && !hasOffice) {
+    document.body.classList.add("web");
+    // No workbook in a browser: the web screens download and upload template workbooks instead; the shell keeps an
+    // undrawn in-memory one for the steps that expect a gateway.
+    const { FakeWorkbook } = await import("./excel/fakeWorkbook.ts");
+    const wb = new FakeWorkbook({ host: "demo", apiMinor: 17, dataValidation: true, printSetup: true });
+    const app = new Shell({
+      gateway: wb,
+      store: store(),
+      demo: false,
+      web: true,
+      defaultServer: location.origin,
+      code: takeFragmentCode(),
     });
     host.append(app.root);
     return;

@@ -5,7 +5,7 @@
  * Everything started here is stopped by `stop()`, by process group.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -60,6 +60,20 @@ export function buildPane(): string {
   return out;
 }
 
+/**
+ * Builds the web app (the pane's production build in web mode, as `npm start` and a deploy serve it) into a directory
+ * of its own, handed to `wrangler dev --assets`.
+ */
+export function buildWeb(): string {
+  const out = mkdtempSync(join(tmpdir(), "thidua-web-"));
+  execFileSync(join(REPO, "node_modules/.bin/vite"), ["build", "--config", "addin/vite.config.ts", "--mode", "web"], {
+    cwd: REPO,
+    env: { ...process.env, THIDUA_ADDIN_OUT: out },
+    stdio: "pipe",
+  });
+  return out;
+}
+
 export interface Worker {
   url: string;
   bootstrap: string;
@@ -68,8 +82,13 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` with migrations applied to a fresh state directory. */
-export async function startWorker(allowedOrigin: string): Promise<Worker> {
+/**
+ * `wrangler dev` with migrations applied to a fresh state directory, serving the web app from `assets` (a directory
+ * from `buildWeb()`), or from a tiny placeholder page when the test does not need the web app.
+ */
+export async function startWorker(allowedOrigin: string, assets?: string): Promise<Worker> {
+  const assetsDir = assets ?? mkdtempSync(join(tmpdir(), "thidua-assets-"));
+  if (!assets) writeFileSync(join(assetsDir, "index.html"), "<!doctype html><title>thidua</title>\n");
   const state = mkdtempSync(join(tmpdir(), "thidua-d1-"));
   const port = await freePort();
   const bootstrap = `bootstrap-${Math.random().toString(36).slice(2)}-0123456789`;
@@ -96,6 +115,8 @@ export async function startWorker(allowedOrigin: string): Promise<Worker> {
       `BOOTSTRAP_TOKEN:${bootstrap}`,
       "--var",
       `ALLOWED_ORIGINS:${allowedOrigin}`,
+      "--assets",
+      assetsDir,
       "--show-interactive-dev-session=false",
       "--inspector-port",
       String(await freePort()),
@@ -124,6 +145,7 @@ export async function startWorker(allowedOrigin: string): Promise<Worker> {
       await new Promise((r) => setTimeout(r, 300));
     }
     rmSync(state, { recursive: true, force: true });
+    if (!assets) rmSync(assetsDir, { recursive: true, force: true });
   };
   try {
     await waitFor(`${url}/api/v1/health`, 90_000, proc, () => out);

@@ -1,5 +1,6 @@
 /**
- * thidua's worker app: the JSON API under /api/v1 (Hono on Cloudflare Workers, D1). The middleware runs in the order
+ * thidua's worker app: the JSON API under /api/v1 (Hono on Cloudflare Workers, D1), and the web app on the same
+ * origin (static assets, `web.ts`). The middleware runs in the order
  * written below; each resource is a Hono app in `routes/` mounted with `app.route()`. To add a resource, write
  * `routes/<resource>.ts` with the `allow()` guard and `periodScope()` from `service.ts`, mount it here, and add its
  * rows to the authorisation table in `test/authz.test.ts` (the test fails for a route without one).
@@ -8,7 +9,6 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { MIN_SECRET_LENGTH, reportConfigProblems } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError, handleError } from "./errors.ts";
@@ -26,6 +26,7 @@ import { tokenRoutes } from "./routes/tokens.ts";
 import { unitRoutes } from "./routes/units.ts";
 import { ballotRoutes, votingRoutes } from "./routes/voting.ts";
 import { workbookRoutes } from "./routes/workbooks.ts";
+import { isApiPath, noStore, secureHeadersByPath, serveApp } from "./web.ts";
 
 export const API_BASE = "/api/v1";
 
@@ -62,13 +63,10 @@ export function createApp(): Hono<AppEnv> {
 
   // 1. request id (accepts a client's X-Request-Id when well-formed, else a new UUID)
   app.use(requestId({ limitLength: 64 }));
-  // 2. secure headers and CORS (bearer tokens, no cookies: no credentials)
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] },
-      crossOriginResourcePolicy: "cross-origin",
-    }),
-  );
+  // 2. secure headers (the API's, or the web app's Content-Security-Policy: web.ts), no-store on every API answer,
+  //    and CORS for the task pane served elsewhere (bearer tokens, no cookies: no credentials)
+  app.use(secureHeadersByPath);
+  app.use(noStore);
   app.use(
     cors({
       origin: (origin, c) => {
@@ -114,7 +112,16 @@ export function createApp(): Hono<AppEnv> {
   api.route("/tokens", tokenRoutes);
   app.route(API_BASE, api);
 
-  app.notFound((c) => handleError(new ApiError(404, "NOT_FOUND", { what: new URL(c.req.url).pathname }), c));
+  // 7. the web app: a GET outside /api/ is the pane's web build from the static assets, on this same origin (web.ts);
+  //    served as the fallback, so it runs after the same middleware and adds no API route
+  app.notFound(async (c) => {
+    try {
+      if ((c.req.method === "GET" || c.req.method === "HEAD") && !isApiPath(c.req.path)) return await serveApp(c);
+      throw new ApiError(404, "NOT_FOUND", { what: c.req.path });
+    } catch (e) {
+      return handleError(e as Error, c);
+    }
+  });
   app.onError(handleError);
   return app;
 }

@@ -6,6 +6,8 @@ import type { Repository } from "./repository.ts";
 
 export interface Env {
   DB: D1Database;
+  /** The web app's files (Workers static assets: the pane's web build, `npm run build:web`). */
+  ASSETS?: Fetcher;
   /** Workers rate limiting binding; keyed per token, or per client address when anonymous. */
   RATE_LIMITER?: RateLimit;
   /** Secret: the first council-secretariat token. Never stored; compared by hash. */

@@ -44,6 +44,14 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/openapi.json", summary: "This document", roles: "public", status: 200 },
   { method: "get", path: "/docs", summary: "Readable API reference (HTML)", roles: "public", status: 200 },
   { method: "get", path: "/me", summary: "The caller: role and scope", roles: [...ALL, "voter"], status: 200 },
+  {
+    method: "get",
+    path: "/me/ballot",
+    summary: "A voter's ballot to fill: the member units by name and the number of choices, in one call",
+    roles: ["voter"],
+    status: 200,
+    errors: [409, 423],
+  },
   { method: "get", path: "/units", summary: "List units", roles: ALL, status: 200 },
   {
     method: "post",

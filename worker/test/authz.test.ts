@@ -48,6 +48,7 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/openapi.json": { allowed: "public" },
   "GET /api/v1/docs": { allowed: "public" },
   "GET /api/v1/me": { allowed: AUTHENTICATED },
+  "GET /api/v1/me/ballot": { allowed: ["voterA"] },
   "GET /api/v1/units": { allowed: READERS },
   "POST /api/v1/units": { allowed: ["council"], body: { id: "authz-unit", name: "Đơn vị thử", shortName: "Thử" } },
   "GET /api/v1/units/:unitId": { allowed: READERS },

@@ -146,6 +146,8 @@ describe("workbooks", () => {
         cell: expect.stringMatching(/^D\d+$/),
       }),
     ]);
+    // The web app says "sheet Tự chấm điểm, cell D12": the answer names the sheet the cells belong to.
+    expect(r.body.error.params.sheet).toBe("Tự chấm điểm");
   });
 
   it("reads each score by the criterion code on its own row: rows moved in Excel keep their criteria", async () => {

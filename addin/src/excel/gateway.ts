@@ -17,6 +17,7 @@ import {
   type SheetMeta,
 } from "../../../shared/src/layout.ts";
 import type { AuthoringGateway } from "./authoring.ts";
+import { SheetMissingError } from "./sheetMissing.ts";
 import {
   asExcelText,
   type CellFormat,
@@ -74,13 +75,7 @@ export interface SheetRef {
   sheetId?: string | undefined;
 }
 
-/** The sheet is gone: deleted, or renamed before the add-in kept its id. The pane says so in the clerk's language. */
-export class SheetMissingError extends Error {
-  constructor(readonly sheetName: string) {
-    super(`SheetMissing: ${sheetName}`);
-    this.name = "SheetMissingError";
-  }
-}
+export { SheetMissingError } from "./sheetMissing.ts";
 
 export interface WorkbookGateway {
   readonly capabilities: Capabilities;

@@ -69,6 +69,10 @@ export interface PaneContext {
   readonly outbox: Outbox | null;
   /** Where "copy link" puts text. */
   readonly copy: (text: string) => Promise<void>;
+  /** The web app in a plain browser (served by the Worker): web screens replace the workbook's. */
+  readonly web: boolean;
+  /** The origin that serves the web app and the API (where printed slips and code sheets send people). */
+  readonly appOrigin: string;
   /** Runs an action with the progress bar (after half a second), one at a time; a throw becomes an error notice. */
   run(label: UiKey, fn: () => Promise<void>): Promise<void>;
   notify(n: Notice | null): void;

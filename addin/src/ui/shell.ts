@@ -20,6 +20,7 @@ import {
   type Screen,
   screensFor,
 } from "./screen.ts";
+import { ballotRefusal } from "./screens/ballot.ts";
 import { SCREENS } from "./screens/index.ts";
 
 const STORE_KEY = "thidua.signin";
@@ -36,6 +37,10 @@ export interface ShellOptions {
   copy?: (text: string) => Promise<void>;
   /** The screens on offer; `SCREENS` by default. */
   screens?: readonly Screen<unknown>[];
+  /** The web app (served by the Worker on the API's origin): no server field, web screens instead of the workbook. */
+  web?: boolean;
+  /** An access or voter code from the URL fragment: signed in with at once, never remembered. */
+  code?: string | null;
 }
 
 /** What exists once signed in. */
@@ -69,6 +74,8 @@ export class Shell {
   private readonly screens: readonly Screen<unknown>[];
   /** Bloc names by id, to name periods. */
   private blocNames = new Map<string, string>();
+  /** Why a slip's code cannot vote (used, expired, voting closed), shown instead of the sign-in error. */
+  private ballotRefused: string | null = null;
 
   constructor(private readonly opts: ShellOptions) {
     this.screens = opts.screens ?? SCREENS;
@@ -83,9 +90,21 @@ export class Shell {
     } catch {
       /* nothing saved */
     }
-    if (!this.server) this.server = opts.defaultServer;
+    // The web app talks only to the origin that served it (its policy allows no other), whatever was remembered.
+    if (!this.server || opts.web) this.server = opts.defaultServer;
     globalThis.addEventListener?.("online", () => void this.flushOutbox());
+    if (opts.web) this.root.classList.add("web");
+    if (opts.code) {
+      this.token = opts.code;
+      this.remember = false;
+    }
     this.render();
+    if (opts.code) void this.signIn();
+  }
+
+  /** The web app's ballot address (/ballot), where a slip's QR code leads. */
+  private onBallotPage(): boolean {
+    return !!this.opts.web && (globalThis.location?.pathname ?? "").startsWith("/ballot");
   }
 
   // ------------------------------------------------------------------------------------------------ plumbing
@@ -219,6 +238,9 @@ export class Shell {
       gateway: this.opts.gateway,
       outbox: s.outbox,
       copy: this.opts.copy ?? ((text: string) => navigator.clipboard.writeText(text)),
+      web: !!this.opts.web,
+      // The Worker serves the web app on the API's own origin.
+      appOrigin: new URL(s.api.base).origin,
       run: (label, fn) => this.run(label, fn, screen),
       notify: (n) => this.setNotice(n, screen),
       confirm: (c) => this.confirm(screen, c),
@@ -244,7 +266,13 @@ export class Shell {
   private async signIn() {
     await this.run("stepLoading", async () => {
       const api = new ApiClient(this.server, this.token);
-      const me = await api.me();
+      this.ballotRefused = null;
+      const me = await api.me().catch((e: unknown) => {
+        // A slip's code that cannot vote any more gets its own answer, not a bare sign-in error.
+        const refusal = e instanceof ApiFailure && this.onBallotPage() ? ballotRefusal(e.code) : null;
+        if (refusal) this.ballotRefused = refusal;
+        throw e;
+      });
       const key = `thidua.outbox.${api.base}.${me.unitId ?? me.role}`;
       const outbox = new Outbox(this.opts.store, key, (item) => api.push(item.periodId, item.unitId, item.body));
       const session = new Session(this.opts.gateway, api, outbox);
@@ -272,10 +300,8 @@ export class Shell {
         const open = state.periods.find((p) => p.state !== "draft") ?? state.periods[0];
         state.periodId = open?.id ?? "";
       } else {
+        // The sheet bundle (loaded below) names the member units and the rulebook's number of choices.
         state.periodId = me.periodId ?? "";
-        state.voterMembers = state.periodId
-          ? ((await api.period(state.periodId).catch(() => null))?.members ?? [])
-          : [];
       }
       if (state.periodId) await session.loadBundle(state.periodId).catch(() => null);
       await session.recognise().catch(() => []);
@@ -371,6 +397,9 @@ export class Shell {
         ? h("p", { class: "notice warning", role: "note", id: "storage-note" }, t("storageMemoryOnly"))
         : null,
       this.progress(),
+      this.ballotRefused && !this.signed
+        ? h("p", { class: "notice error", role: "alert", id: "ballot-refused" }, this.ballotRefused)
+        : null,
       this.signed ? this.signedIn(this.signed) : this.signInForm(),
     ];
     // A notice no shown screen took (sign-in, the outbox, a screen that went away) goes under the cards.
@@ -493,10 +522,13 @@ export class Shell {
     const form = h(
       "form",
       { class: "card", id: "signin", "aria-labelledby": "signin-title" },
-      h("h2", { id: "signin-title" }, t("signInTitle")),
-      this.field("server", "serverLabel", this.server, (v) => {
-        this.server = v;
-      }),
+      h("h2", { id: "signin-title" }, this.onBallotPage() ? t("ballotTitle") : t("signInTitle")),
+      // The web app talks to the origin that served it: no server to choose.
+      this.opts.web
+        ? null
+        : this.field("server", "serverLabel", this.server, (v) => {
+            this.server = v;
+          }),
       this.field(
         "token",
         "tokenLabel",

@@ -224,7 +224,7 @@ export const workbookRoutes = new Hono<AppEnv>()
       : { entries: readSheet(up.meta, up.grid), problems: [] };
     if (read.problems.length) {
       const first = read.problems[0]!;
-      throw new ApiError(422, first.code, first.params ?? {}, read.problems);
+      throw new ApiError(422, first.code, { ...first.params, sheet: up.sheetName }, read.problems);
     }
     // The file is the sheet now: it goes on top of the latest revision (`onTopOfLatest`). Its id is the hash of its
     // bytes, so sending the same file twice stores it once (the second answer is the first, as for a retried push).
@@ -240,6 +240,11 @@ export const workbookRoutes = new Hono<AppEnv>()
       now: new Date(),
       source: "upload",
       onTopOfLatest: true,
+    }).catch((e: unknown) => {
+      // The cells of the problems are the uploaded sheet's: say which sheet, as the file may hold several.
+      if (e instanceof ApiError && e.status === 422)
+        throw new ApiError(422, e.code, { ...e.params, sheet: up.sheetName }, e.details, e.headers);
+      throw e;
     });
     return c.json({ ...answer, sheet: { name: up.sheetName, templateId: up.meta.templateId } }, 201, {
       ...(replay ? { "X-Idempotent-Replay": "true" } : {}),

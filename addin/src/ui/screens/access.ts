@@ -3,6 +3,8 @@ import type { AccessToken } from "../../api.ts";
 import { dateTime, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen } from "../screen.ts";
+import { tw } from "../webText.ts";
+import { codeSlipSheet, openPrintSheet } from "./slips.ts";
 
 interface AccessDrafts {
   unit: string;
@@ -70,6 +72,20 @@ export const accessScreen = defineScreen<AccessDrafts>({
               {},
               t("newClerkCode", { who: d.newCode.who, unit: ctx.unitName(d.newCode.unitId) }),
               h("code", { class: "mono", id: "new-code-value" }, d.newCode.code),
+            ),
+            h(
+              "fluent-button",
+              {
+                id: "print-code",
+                appearance: "secondary",
+                onclick: () => {
+                  const c = d.newCode;
+                  if (!c) return;
+                  const slips = [{ role: t("role_clerk"), who: `${c.who} (${ctx.unitName(c.unitId)})`, code: c.code }];
+                  openPrintSheet("printCodeSheet", {}, codeSlipSheet({ origin: ctx.appOrigin, slips }));
+                },
+              },
+              tw("printCodeSheet"),
             ),
           )
         : null,

@@ -246,6 +246,8 @@ export const clerkScreen = defineScreen({
   id: "clerk",
   roles: ["clerk"],
   label: "clerkTitle",
+  // In a plain browser there is no workbook: the web clerk screen (webClerk.ts) downloads and uploads files instead.
+  shows: (ctx) => !ctx.web,
   initial: () => ({}),
   render(ctx) {
     const queued = ctx.outbox?.list().length ?? 0;

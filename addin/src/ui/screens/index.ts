@@ -16,11 +16,15 @@ import { setupTemplateScreen } from "./setupTemplate.ts";
 import { setupUnitsScreen } from "./setupUnits.ts";
 import { statusScreen } from "./status.ts";
 import { votingScreen } from "./voting.ts";
+import { webClerkScreen } from "./webClerk.ts";
+import { webReviewScreen } from "./webReview.ts";
 
 export const SCREENS: readonly Screen<unknown>[] = [
   clerkScreen,
+  webClerkScreen,
   ballotScreen,
   statusScreen,
+  webReviewScreen,
   reviewScreen,
   votingScreen,
   boardScreen,

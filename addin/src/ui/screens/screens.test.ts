@@ -45,6 +45,8 @@ function context(role: Role, api: Partial<ApiClient>, state: Partial<PaneState> 
     },
     period,
     running: false,
+    web: false,
+    appOrigin: "http://127.0.0.1:8787",
     api: api as ApiClient,
     session: { bundle: { units: demoUnits, rulebook: demoRulebook }, metas: [] } as unknown as Session,
     gateway: {} as PaneContext["gateway"],

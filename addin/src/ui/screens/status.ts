@@ -54,7 +54,8 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
             },
             t("openSheet"),
           ),
-          ctx.period?.state === "review"
+          // On the web there is no review sheet to lay out: the form of webReview.ts takes reviewed scores.
+          ctx.period?.state === "review" && !ctx.web
             ? h(
                 "fluent-button",
                 {

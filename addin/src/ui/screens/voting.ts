@@ -7,6 +7,23 @@ import type { TallyAnswer } from "../../api.ts";
 import { errorText, plural, points, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
+import { tw } from "../webText.ts";
+import { openPrintSheet, voterSlipSheet } from "./slips.ts";
+
+/** The voter slips of the codes just issued: one per unit, in the period's member order (screens/slips.ts). */
+function printVoterSlips(ctx: PaneContext, codes: readonly { unitId: string; code: string }[]) {
+  const p = ctx.period;
+  const bloc = ctx.session.bundle?.bloc.name ?? p?.blocId ?? "";
+  const order = p?.members ?? [];
+  const slips = [...codes]
+    .sort((a, b) => order.indexOf(a.unitId) - order.indexOf(b.unitId))
+    .map((c) => ({ unitId: c.unitId, unitName: ctx.unitName(c.unitId), code: c.code }));
+  openPrintSheet(
+    "slipsFor",
+    { count: slips.length },
+    voterSlipSheet({ origin: ctx.appOrigin, blocName: bloc, year: p?.year ?? 0, slips }),
+  );
+}
 
 interface VotingDrafts {
   codes: { unitId: string; code: string }[];
@@ -129,6 +146,11 @@ export const votingScreen = defineScreen<VotingDrafts>({
                   "div",
                   { class: "notice info", id: "codes" },
                   h("p", {}, t("codesShownOnce")),
+                  h(
+                    "fluent-button",
+                    { id: "print-slips", appearance: "primary", onclick: () => printVoterSlips(ctx, d.codes) },
+                    tw("printSlips"),
+                  ),
                   h(
                     "ul",
                     { class: "mono" },
