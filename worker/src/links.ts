@@ -6,12 +6,14 @@
  *
  * Every link is also a row of the `links` table, so that it can die before its expiry: with the token that made it
  * (revoked or expired), when the period is reopened, and when the secretariat revokes it (one link, or all of a
- * period's). The signature is checked first, so a forged link costs no database read.
+ * period's). The link's row is read in the request's one batch with its period (middleware.ts); the route trusts it only
+ * once the signature matches.
  */
 import type { Context } from "hono";
 import type { Principal } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
+import { LINK_LIVE_SQL, type LinkLiveRow } from "./repository.ts";
 
 /** How long a copied link stays valid. */
 export const LINK_TTL_SECONDS = 30 * 86400;
@@ -130,6 +132,14 @@ export const linkStore = {
    * Whether link `id` of the period is live: not revoked, and the token that made it neither revoked nor expired
    * (the bootstrap token lives as long as the secret is set).
    */
+  /** Whether a link still works: not revoked, in this period's bloc, and made by a token that is still live. */
+  isLive(r: LinkLiveRow | null, period: { blocId: string }, bootstrapSet: boolean, now: Date): boolean {
+    if (!r || r.revoked_at !== null || r.bloc_id !== period.blocId) return false;
+    if (r.token_id === "bootstrap") return bootstrapSet;
+    if (r.token_row === null || r.token_revoked !== null) return false;
+    return r.token_expires === null || Date.parse(r.token_expires) > now.getTime();
+  },
+
   async live(
     db: D1Database,
     period: { id: string; blocId: string },
@@ -138,23 +148,10 @@ export const linkStore = {
     now: Date,
   ): Promise<boolean> {
     const r = await db
-      .prepare(
-        `SELECT l.token_id, l.revoked_at, t.revoked_at AS token_revoked, t.expires_at AS token_expires, t.id AS token_row
-         FROM links l LEFT JOIN tokens t ON t.id = l.token_id
-         WHERE l.bloc_id = ? AND l.period_id = ? AND l.id = ?`,
-      )
+      .prepare(`${LINK_LIVE_SQL} WHERE l.bloc_id = ? AND l.period_id = ? AND l.id = ?`)
       .bind(period.blocId, period.id, id)
-      .first<{
-        token_id: string;
-        revoked_at: string | null;
-        token_revoked: string | null;
-        token_expires: string | null;
-        token_row: string | null;
-      }>();
-    if (!r || r.revoked_at !== null) return false;
-    if (r.token_id === "bootstrap") return bootstrapSet;
-    if (r.token_row === null || r.token_revoked !== null) return false;
-    return r.token_expires === null || Date.parse(r.token_expires) > now.getTime();
+      .first<LinkLiveRow>();
+    return this.isLive(r, period, bootstrapSet, now);
   },
 };
 
@@ -218,8 +215,15 @@ export async function linkPrincipal(
     exp * 1000 > now.getTime() &&
     timingSafeEqual(sig, await sign(linkKey(c), message(period.id, id, exp)));
   const bootstrap = c.env.BOOTSTRAP_TOKEN;
-  if (!signed || !(await linkStore.live(c.env.DB, period, id, !!bootstrap && bootstrap.length >= 16, now)))
-    throw new ApiError(401, "UNAUTHENTICATED");
+  const bootstrapSet = !!bootstrap && bootstrap.length >= 16;
+  if (!signed) throw new ApiError(401, "UNAUTHENTICATED");
+  // Read with the period before the route ran (middleware.ts), else now.
+  const pre = c.get("repo").linkRead(id);
+  const live =
+    pre !== undefined
+      ? linkStore.isLive(pre, period, bootstrapSet, now)
+      : await linkStore.live(c.env.DB, period, id, bootstrapSet, now);
+  if (!live) throw new ApiError(401, "UNAUTHENTICATED");
   return {
     tokenId: `link:${id}`,
     role: "board",

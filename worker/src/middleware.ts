@@ -40,6 +40,9 @@ export function pathPeriodId(path: string): string | null {
  * the route: the token, the period the path names (or a voter code's own period) and that period's template and
  * rulebook go in one batch (`Repository.authRead`). `periodScope` then finds the period without another call.
  */
+/** Paths a voter code uses without naming its period: the code's own period is read with it. */
+const VOTER_PATHS = new Set(["/api/v1/ballots", "/api/v1/me/ballot"]);
+
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const repo = new Repository(c.env.DB);
   c.set("repo", repo);
@@ -65,8 +68,11 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   // An anonymous request reads nothing, unless it carries a signed download link (links.ts), which names its period.
   const periodId = m !== null || c.req.query("sig") !== undefined ? pathPeriodId(c.req.path) : null;
-  const voterPeriod = periodId === null && hash !== null && c.req.path === "/api/v1/ballots" ? hash : null;
-  const { token: row } = await repo.authRead(hash, periodId, voterPeriod);
+  const voterPeriod = periodId === null && hash !== null && VOTER_PATHS.has(c.req.path) ? hash : null;
+  // A download link's row goes in the same batch; its signature is checked by the route before it is trusted.
+  const link = m === null && periodId !== null ? c.req.query("link") : undefined;
+  const linkId = link !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(link) ? link : null;
+  const { token: row } = await repo.authRead(hash, periodId, voterPeriod, linkId);
   if (row) {
     const now = Date.now();
     const live =

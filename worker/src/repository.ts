@@ -151,6 +151,20 @@ export interface YearData {
 }
 
 /** What the authentication step read in its single batch. */
+/** A download link with what decides whether it still works: its own revocation and its token's (links.ts). */
+export interface LinkLiveRow {
+  bloc_id: string;
+  token_id: string;
+  revoked_at: string | null;
+  token_revoked: string | null;
+  token_expires: string | null;
+  token_row: string | null;
+}
+
+export const LINK_LIVE_SQL =
+  "SELECT l.bloc_id, l.token_id, l.revoked_at, t.revoked_at AS token_revoked, t.expires_at AS token_expires, " +
+  "t.id AS token_row FROM links l LEFT JOIN tokens t ON t.id = l.token_id";
+
 export interface AuthRead {
   token: TokenRow | null;
   period: PeriodRecord | null;
@@ -160,6 +174,7 @@ export interface AuthRead {
 export class Repository {
   /** The period this request is about, read with the token (see `authRead`); null when none was read. */
   private prefetched: PeriodRecord | null = null;
+  private prefetchedLink: { id: string; row: LinkLiveRow | null } | null = null;
 
   constructor(readonly db: D1Database) {}
 
@@ -168,7 +183,12 @@ export class Repository {
    * is about (`periodId`, else `voterPeriodOf`: the period of the voter code with that hash), and that period's
    * template and rulebook unless this isolate has them parsed already. Nothing is sent when there is nothing to read.
    */
-  async authRead(tokenHash: string | null, periodId: string | null, voterPeriodOf: string | null): Promise<AuthRead> {
+  async authRead(
+    tokenHash: string | null,
+    periodId: string | null,
+    voterPeriodOf: string | null,
+    linkId: string | null = null,
+  ): Promise<AuthRead> {
     const periodRef = periodId !== null ? "?1" : voterPeriodOf !== null ? PERIOD_OF_VOTER_CODE : null;
     const periodArg = periodId ?? voterPeriodOf;
     const qs: Record<string, Query<unknown>> = {};
@@ -193,14 +213,27 @@ export class Repository {
         parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
       };
     }
+    // A signed download link (its signature already checked, links.ts): its row and its token's, in the same trip.
+    if (linkId !== null && periodId !== null)
+      qs.link = {
+        stmt: this.db.prepare(`${LINK_LIVE_SQL} WHERE l.period_id = ? AND l.id = ?`).bind(periodId, linkId),
+        parse: firstRow<LinkLiveRow>(),
+      };
     const r = (await readAll(this.db, qs)) as {
+      link?: LinkLiveRow | null;
       token?: TokenRow | null;
       period?: PeriodRecord | null;
       rules?: { kind: string; id: string; version: number; body: string }[];
     };
     for (const v of r.rules ?? []) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
     this.prefetched = r.period ?? null;
+    if (linkId !== null && "link" in r) this.prefetchedLink = { id: linkId, row: r.link ?? null };
     return { token: r.token ?? null, period: this.prefetched };
+  }
+
+  /** The link row read with the token (undefined when that link was not read then; null when it does not exist). */
+  linkRead(id: string): LinkLiveRow | null | undefined {
+    return this.prefetchedLink?.id === id ? this.prefetchedLink.row : undefined;
   }
 
   /** The period read with the token, if it is this one; else read now. */

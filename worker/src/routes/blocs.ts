@@ -82,10 +82,16 @@ export const blocRoutes = new Hono<AppEnv>()
     const me = allow(c, "council");
     const id = c.req.param("blocId");
     const repo = c.get("repo");
-    const before = await repo.getBloc(id);
-    if (!before) throw notFound(`blocs/${id}`);
     const upd = await readBody(c, BlocUpdate);
-    await checkComposition(repo, upd);
+    // The bloc as it is, its composition and the named units, side by side: one round trip before the write.
+    const [before, compositions, units] = await Promise.all([
+      repo.getBloc(id),
+      repo.blocCompositions([id]),
+      repo.getUnits(upd.members),
+    ]);
+    if (!before) throw notFound(`blocs/${id}`);
+    const problems = checkBloc(upd, new Set(units.map((u) => u.id)));
+    if (problems.length) throw invalid(problems);
     const bloc = { id, ...upd };
     const at = new Date().toISOString();
     await repo.db.batch([
@@ -95,7 +101,7 @@ export const blocRoutes = new Hono<AppEnv>()
         periodId: null,
         actor: me,
         action: "bloc.update",
-        detail: { before: { ...before, ...(await repo.blocCompositions([id])).get(id) }, after: bloc },
+        detail: { before: { ...before, ...compositions.get(id) }, after: bloc },
         requestId: c.get("requestId"),
         at,
       }),
