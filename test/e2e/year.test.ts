@@ -59,11 +59,11 @@ import { firstPagePng, PDFTOPPM, recalcCsv, SOFFICE } from "../workbook/libreoff
 
 const ARTIFACTS = join(REPO, "artifacts", "e2e");
 /**
- * Seconds from seeding to the submission deadline: long enough for six clerks to type and push their sheets (about
- * 45-55 s on a 2-core machine, so 120 leaves room for a slower or busier one), short enough not to wait long for the
- * late push.
+ * Seconds from seeding to the submission deadline: room for six clerks to type and push their sheets however busy the
+ * machine (45-55 s idle, three times that under load). The test does not wait for it: once the six have pushed, the
+ * secretariat brings the deadline forward to a few seconds away (gia hạn, an audited change) and the late unit misses it.
  */
-const DEADLINE_S = Number(process.env.THIDUA_E2E_DEADLINE_S ?? 120);
+const DEADLINE_S = Number(process.env.THIDUA_E2E_DEADLINE_S ?? 900);
 
 const LATE = "cthads-tphcm";
 const WITH_ERRORS = "bdbp-tphcm";
@@ -268,7 +268,14 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     late = await clerkPage(LATE);
     await pull(late);
     await fill(late, demoEntries(LATE));
-    lap(`${LATE} filled; ${Math.max(0, Math.ceil((deadlineMs - Date.now()) / 1000))} s to the deadline`);
+    lap(`${LATE} filled`);
+    deadlineMs = Date.now() + 4_000;
+    const moved = await fetch(`${worker.url}/api/v1/periods/${seeded.periodId}/deadline`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${seeded.tokens.secretariat}`, "content-type": "application/json" },
+      body: JSON.stringify({ submissionDeadline: new Date(deadlineMs).toISOString(), reason: "Chốt hạn nộp" }),
+    });
+    expect(moved.status).toBe(200);
     await new Promise((r) => setTimeout(r, Math.max(0, deadlineMs - Date.now() + 500)));
     await act(late, "#push");
     await seen(late, "#notice", "Đã quá hạn nộp");
