@@ -36,6 +36,8 @@ export interface ConsolidateInput {
   flags?: Readonly<Record<string, Flags | undefined>>;
   /** The counted ballots, or null/undefined while voting has not happened. */
   ballots?: readonly Ballot[] | null;
+  /** A sealed vote's tally (from the decrypted counts, `tallyCounts`), used instead of `ballots` when given. */
+  tally?: Tally | null;
 }
 
 export interface BlocRow {
@@ -116,7 +118,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     const id = members[i]!;
     scores[i] = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
   }
-  const tally = input.ballots ? tallyBallots(members, input.ballots, rulebook) : null;
+  const tally = input.tally ?? (input.ballots ? tallyBallots(members, input.ballots, rulebook) : null);
   /** The tally's line per unit, in `members` order (as `tallyBallots` lists them). */
   const votesOf = (i: number) => tally?.units[i];
   const ranked = rankUnits(

@@ -16,5 +16,6 @@ export * from "./points.ts";
 export * from "./rank.ts";
 export * from "./schemas.ts";
 export * from "./scoring.ts";
+export * from "./sealed.ts";
 export * from "./template.ts";
 export * from "./validate.ts";

@@ -1,4 +1,5 @@
 import { sha256 } from "@noble/hashes/sha2.js";
+import { utf8ToBytes } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { tallyBallots } from "./ballot.ts";
@@ -11,11 +12,13 @@ import {
   combineDecryptions,
   combineElectionKey,
   type ElectionContext,
+  type ElectionRecord,
   makeTrusteeKey,
   partialDecrypt,
   type RandomBytes,
   sealBallot,
   sealVotes,
+  verifyElectionRecord,
 } from "./sealed.ts";
 
 /** A deterministic byte stream (SHA-256 in counter mode) so that a failing case can be replayed. */
@@ -24,7 +27,7 @@ function seeded(seed: number): RandomBytes {
   return (length) => {
     const out = new Uint8Array(length);
     for (let at = 0; at < length; at += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
+      const block = sha256(utf8ToBytes(`${seed}/${counter++}`));
       out.set(block.subarray(0, Math.min(32, length - at)), at);
     }
     return out;
@@ -110,7 +113,7 @@ describe("sealed ballots", () => {
     const { ctx, random } = election();
     const a = sealBallot(ctx, ["ca"], random);
     const b = sealBallot(ctx, ["ca"], random);
-    expect(ballotFingerprint(structuredClone(a))).toBe(ballotFingerprint(a));
+    expect(ballotFingerprint(JSON.parse(JSON.stringify(a)))).toBe(ballotFingerprint(a));
     expect(ballotFingerprint(b)).not.toBe(ballotFingerprint(a));
   });
 });
@@ -127,7 +130,9 @@ describe("tally", () => {
         for (const [i, p] of parts.entries())
           expect(checkPartialDecryption(ctx, shares[i]!.key.publicKey, aggregate, p)).toBe(true);
         const counts = combineDecryptions(aggregate, parts, clear.length);
-        const expected = tallyBallots(members, clear, { ...rules }).units.map((u) => u.votes);
+        const expected = tallyBallots(members, clear, { ...rules, quorum: { num: 0, den: 1 } }).units.map(
+          (u) => u.votes,
+        );
         expect(counts).toEqual(expected);
       }),
       { numRuns: 6 },
@@ -145,7 +150,62 @@ describe("tally", () => {
     expect(checkPartialDecryption(ctx, shares[0]!.key.publicKey, aggregate, right)).toBe(true);
     // A right share for another aggregate (a subset of the ballots) does not pass either.
     const sub = aggregateBallots(members.length, sealed.slice(0, 1));
-    expect(checkPartialDecryption(ctx, shares[0]!.key.publicKey, aggregate, { ...right, shares: partialDecrypt(ctx, shares[0]!.id, shares[0]!.secret, sub, random).shares })).toBe(false);
+    expect(
+      checkPartialDecryption(ctx, shares[0]!.key.publicKey, aggregate, {
+        ...right,
+        shares: partialDecrypt(ctx, shares[0]!.id, shares[0]!.secret, sub, random).shares,
+      }),
+    ).toBe(false);
+  });
+});
+
+describe("verifyElectionRecord", () => {
+  function record(): ElectionRecord {
+    const { ctx, random, shares } = election(11);
+    const clear = [["ca"], ["ca", "vks"], [], ["thads"], ["ca"]];
+    const ballots = clear.map((c) => sealBallot(ctx, c, random));
+    const aggregate = aggregateBallots(members.length, ballots);
+    const partialDecryptions = shares.map((s) => partialDecrypt(ctx, s.id, s.secret, aggregate, random));
+    return {
+      format: "thidua/sealed-vote/v1",
+      periodId,
+      members,
+      choicesPerBallot: 2,
+      quorum: { num: 2, den: 3 },
+      trustees: shares.map((s) => s.key),
+      electionKey: ctx.electionKey,
+      ballots,
+      aggregate,
+      partialDecryptions,
+      counts: [3, 1, 0, 0, 0, 0, 1],
+    };
+  }
+
+  it("recomputes the tally from the record alone and refuses a tampered one", () => {
+    const r = record();
+    expect(verifyElectionRecord(r)).toEqual({ ok: true, problems: [], counts: [3, 1, 0, 0, 0, 0, 1] });
+    const tamper = (f: (x: ElectionRecord) => void) => {
+      const x = JSON.parse(JSON.stringify(r)) as ElectionRecord;
+      f(x);
+      return verifyElectionRecord(x);
+    };
+    expect(tamper((x) => (x.counts = [1, 3, 0, 0, 0, 0, 1])).ok).toBe(false);
+    expect(tamper((x) => x.ballots.pop()).ok).toBe(false);
+    expect(tamper((x) => x.ballots.push(x.ballots[0]!)).problems.join()).toContain("copy");
+    expect(tamper((x) => (x.ballots[1]!.ciphertexts[0] = x.ballots[0]!.ciphertexts[0]!)).ok).toBe(false);
+    expect(tamper((x) => (x.partialDecryptions[0]!.shares[0]!.d = x.partialDecryptions[1]!.shares[0]!.d)).ok).toBe(
+      false,
+    );
+    expect(tamper((x) => (x.periodId = "khoi8-2018")).ok).toBe(false);
+  });
+
+  it("refuses a record that decrypted a vote below the quorum", () => {
+    const r = record();
+    // 4 ballots of 7 members, quorum 2/3: 5 needed, the vote failed and only the number of ballots is public.
+    const failed = { ...r, ballots: r.ballots.slice(0, 4), aggregate: null, partialDecryptions: [], counts: null };
+    expect(verifyElectionRecord(failed)).toEqual({ ok: true, problems: [], counts: null });
+    const decrypted = { ...failed, aggregate: aggregateBallots(members.length, failed.ballots) };
+    expect(verifyElectionRecord(decrypted).problems.join()).toContain("nothing may be decrypted");
   });
 });
 

@@ -13,9 +13,11 @@
  * ballot prepared for another period, key or member list is refused; an identical ballot cast twice is refused by its
  * fingerprint. Pure: randomness is passed in as a function returning bytes.
  */
-import { ristretto255 } from "@noble/curves/ed25519.js";
+
 import { mulAddUnsafe } from "@noble/curves/abstract/curve.js";
+import { ristretto255 } from "@noble/curves/ed25519.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 
 /** Cryptographically secure random bytes (crypto.getRandomValues at the edge). */
@@ -55,13 +57,20 @@ export const SealedBallot = z.strictObject({
 export type SealedBallot = z.output<typeof SealedBallot>;
 
 /** A trustee's public share with its proof of knowledge of the secret part. */
-export const TrusteeKey = z.strictObject({ trusteeId: z.string().min(1).max(64), publicKey: Hex32, proof: ScalarProof });
+export const TrusteeKey = z.strictObject({
+  trusteeId: z.string().min(1).max(64),
+  publicKey: Hex32,
+  proof: ScalarProof,
+});
 export type TrusteeKey = z.output<typeof TrusteeKey>;
 
 /** A trustee's part of the decryption of the aggregate: per unit x·A with its proof. */
 export const PartialDecryption = z.strictObject({
   trusteeId: z.string().min(1).max(64),
-  shares: z.array(z.strictObject({ d: Hex32, proof: ScalarProof })).min(1).max(MAX_UNITS),
+  shares: z
+    .array(z.strictObject({ d: Hex32, proof: ScalarProof }))
+    .min(1)
+    .max(MAX_UNITS),
 });
 export type PartialDecryption = z.output<typeof PartialDecryption>;
 
@@ -77,13 +86,8 @@ export interface ElectionContext {
 // ---------------------------------------------------------------------------------------------------------------
 // Encoding and hashing
 
-const enc = new TextEncoder();
-
-function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
-}
+const enc = { encode: utf8ToBytes };
+const toHex = bytesToHex;
 
 function scalarHex(s: bigint): string {
   return s.toString(16).padStart(64, "0");
@@ -487,4 +491,112 @@ export function combineDecryptions(
     }
     throw new Error("the decrypted sum is out of range");
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The public record of a sealed vote, and its check from the record alone
+
+/** Everything public about a period's sealed vote: what `npm run verify:ballot` checks. */
+export const ElectionRecord = z.strictObject({
+  format: z.literal("thidua/sealed-vote/v1"),
+  periodId: z.string().min(1).max(64),
+  members: z.array(z.string().min(1).max(64)).min(1).max(MAX_UNITS),
+  choicesPerBallot: z
+    .int()
+    .min(1)
+    .max(MAX_RANGE - 1),
+  quorum: z.strictObject({ num: z.int().min(0), den: z.int().min(1) }),
+  trustees: z.array(TrusteeKey).min(2).max(10),
+  electionKey: Hex32,
+  ballots: z.array(SealedBallot).max(MAX_UNITS),
+  /** The per-unit sums once the ballot box closed with the quorum met; null otherwise. */
+  aggregate: z.array(Ciphertext).nullable(),
+  partialDecryptions: z.array(PartialDecryption).max(10),
+  /** The votes per unit (members order) once every trustee decrypted; null otherwise. */
+  counts: z.array(z.int().min(0)).nullable(),
+});
+export type ElectionRecord = z.output<typeof ElectionRecord>;
+
+/** Ballots needed for a vote to count: the smallest n with n >= quorum x members. */
+export function quorumNeeded(members: number, quorum: { num: number; den: number }): number {
+  return Math.ceil((members * quorum.num) / quorum.den);
+}
+
+/**
+ * Checks a sealed vote's public record from the record alone: every trustee's proof, the election key, every ballot's
+ * proofs (and that none is cast twice), the aggregate, every partial decryption's proof, and the counts recomputed.
+ * @example verifyElectionRecord(JSON.parse(text)).ok
+ */
+export function verifyElectionRecord(input: unknown): { ok: boolean; problems: string[]; counts: number[] | null } {
+  const parsed = ElectionRecord.safeParse(input);
+  if (!parsed.success)
+    return { ok: false, problems: parsed.error.issues.map((i) => `/${i.path.join("/")}: ${i.message}`), counts: null };
+  const r = parsed.data;
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const t of r.trustees) {
+    if (ids.has(t.trusteeId)) problems.push(`trustee ${t.trusteeId} appears twice`);
+    ids.add(t.trusteeId);
+    if (!checkTrusteeKey(r.periodId, t)) problems.push(`trustee ${t.trusteeId}: the proof of its key does not hold`);
+  }
+  let key: string | null = null;
+  try {
+    key = combineElectionKey(r.trustees.map((t) => t.publicKey));
+  } catch {
+    problems.push("a trustee's public key is not a group element");
+  }
+  if (key !== r.electionKey) problems.push("the election key is not the sum of the trustees' keys");
+  const ctx: ElectionContext = {
+    periodId: r.periodId,
+    members: r.members,
+    choicesPerBallot: r.choicesPerBallot,
+    electionKey: r.electionKey,
+  };
+  if (r.ballots.length > r.members.length) problems.push("more ballots than member units");
+  const seen = new Set<string>();
+  r.ballots.forEach((b, i) => {
+    const f = ballotFingerprint(b);
+    if (seen.has(f)) problems.push(`ballot ${i + 1} is a copy of an earlier one`);
+    seen.add(f);
+    const p = checkSealedBallot(ctx, b);
+    if (p) problems.push(`ballot ${i + 1}: ${p}`);
+  });
+  if (problems.length) return { ok: false, problems, counts: null };
+  const needed = quorumNeeded(r.members.length, r.quorum);
+  if (r.ballots.length < needed) {
+    if (r.aggregate || r.partialDecryptions.length || r.counts)
+      problems.push(`only ${r.ballots.length} ballots (quorum ${needed}): nothing may be decrypted`);
+    return { ok: problems.length === 0, problems, counts: null };
+  }
+  if (!r.aggregate) {
+    if (r.counts) problems.push("counts without an aggregate");
+    return { ok: problems.length === 0, problems, counts: null };
+  }
+  const aggregate = aggregateBallots(r.members.length, r.ballots);
+  if (JSON.stringify(aggregate) !== JSON.stringify(r.aggregate)) problems.push("the aggregate is not the ballots' sum");
+  const byId = new Map(r.trustees.map((t) => [t.trusteeId, t.publicKey]));
+  const posted = new Set<string>();
+  for (const pd of r.partialDecryptions) {
+    const pub = byId.get(pd.trusteeId);
+    if (!pub || posted.has(pd.trusteeId)) problems.push(`partial decryption by unknown or repeated ${pd.trusteeId}`);
+    else if (!checkPartialDecryption(ctx, pub, aggregate, pd))
+      problems.push(`partial decryption by ${pd.trusteeId}: the proof does not hold`);
+    posted.add(pd.trusteeId);
+  }
+  if (problems.length) return { ok: false, problems, counts: null };
+  if (posted.size < r.trustees.length) {
+    if (r.counts) problems.push("counts before every trustee decrypted");
+    return { ok: problems.length === 0, problems, counts: null };
+  }
+  let counts: number[] | null = null;
+  try {
+    counts = combineDecryptions(aggregate, r.partialDecryptions, r.ballots.length);
+  } catch {
+    problems.push("the decrypted sums are out of range");
+  }
+  if (counts && JSON.stringify(counts) !== JSON.stringify(r.counts))
+    problems.push(
+      `the recorded counts ${JSON.stringify(r.counts)} differ from the decrypted ${JSON.stringify(counts)}`,
+    );
+  return { ok: problems.length === 0, problems, counts };
 }

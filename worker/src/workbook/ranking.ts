@@ -484,7 +484,8 @@ function tallySheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Rank
       ["Số phiếu thu về", t.returned],
       ["Số phiếu hợp lệ", t.valid],
       ["Số phiếu không hợp lệ", t.invalid, "returned-valid"],
-      ["Trong đó phiếu trắng (hợp lệ)", t.blank],
+      // A sealed vote never decrypts a single ballot, so the number of blank ones is not known.
+      ["Trong đó phiếu trắng (hợp lệ)", t.blank ?? "Không xác định (phiếu mã hoá)"],
       [`Số phiếu thu về tối thiểu (${fraction(t.quorum)} số đơn vị)`, quorumNeeded],
       ["Đủ số phiếu theo quy chế", t.quorumMet ? "Đủ" : "Không đủ – cuộc bỏ phiếu không có kết quả"],
       ["Điều kiện đạt", `Số phiếu ${t.thresholdRule === "gt" ? "trên" : "từ"} ${percent(t.threshold)} ${baseText}`],
