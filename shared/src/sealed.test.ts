@@ -49,7 +49,7 @@ function election(seed = 1, trustees = ["truong-khoi", "hoi-dong"]) {
   return { random, shares, ctx };
 }
 
-describe("trustee keys", () => {
+describe("trustee keys", { timeout: 60_000 }, () => {
   it("accepts a share with its proof of knowledge, and refuses it for another period, trustee or key", () => {
     const { shares } = election();
     const key = shares[0]!.key;
@@ -60,7 +60,7 @@ describe("trustee keys", () => {
   });
 });
 
-describe("sealed ballots", () => {
+describe("sealed ballots", { timeout: 60_000 }, () => {
   it("accepts an honest ballot, blank or with up to choicesPerBallot units", () => {
     const { ctx, random } = election();
     for (const choices of [[], ["vks"], ["ca", "thads"]]) {
@@ -118,7 +118,7 @@ describe("sealed ballots", () => {
   });
 });
 
-describe("tally", () => {
+describe("tally", { timeout: 60_000 }, () => {
   it("equals the clear-text count of the same ballots (property)", () => {
     const { ctx, random, shares } = election(7);
     const ballotArb = fc.subarray(members, { maxLength: 2 }).map((choices) => ({ choices }));
@@ -159,7 +159,7 @@ describe("tally", () => {
   });
 });
 
-describe("verifyElectionRecord", () => {
+describe("verifyElectionRecord", { timeout: 60_000 }, () => {
   function record(): ElectionRecord {
     const { ctx, random, shares } = election(11);
     const clear = [["ca"], ["ca", "vks"], [], ["thads"], ["ca"]];

@@ -229,19 +229,10 @@ function electionKeyPoint(hex: string): Point | null {
 }
 
 /**
- * Proves that (α, β) = (r·G, m·G + r·K) holds a value in lo..hi, knowing m and r. The prover uses only the fixed bases
+ * Proves that (α, β) = (r·G, m·G + r·K) holds a value in 0..hi, knowing m and r. The prover uses only the fixed bases
  * G and K: c·α = (c·r)·G and c·(β - j·G) = (c·(m - j))·G + (c·r)·K.
  */
-function proveRange(
-  prefix: Field[],
-  K: Point,
-  alpha: Point,
-  beta: Point,
-  m: number,
-  r: bigint,
-  hi: number,
-  random: RandomBytes,
-): RangeProof {
+function proveRange(prefix: Field[], K: Point, m: number, r: bigint, hi: number, random: RandomBytes): RangeProof {
   const n = hi + 1;
   const cs: bigint[] = new Array(n);
   const zs: bigint[] = new Array(n);
@@ -337,9 +328,7 @@ export function sealVotes(ctx: ElectionContext, votes: readonly number[], random
   });
   const ciphertexts = points.map((p) => ({ a: p.alpha.toHex(), b: p.beta.toHex() }));
   const bd = ciphertextsDigest(ciphertexts);
-  const proofs = votes.map((m, i) =>
-    proveRange(unitPrefix(digest, bd, i, ciphertexts[i]!), K, points[i]!.alpha, points[i]!.beta, m, rs[i]!, 1, random),
-  );
+  const proofs = votes.map((m, i) => proveRange(unitPrefix(digest, bd, i, ciphertexts[i]!), K, m, rs[i]!, 1, random));
   let A = ZERO;
   let B = ZERO;
   for (const p of points) {
@@ -348,7 +337,7 @@ export function sealVotes(ctx: ElectionContext, votes: readonly number[], random
   }
   const total = votes.reduce((s, v) => s + v, 0);
   const R = mod(rs.reduce((s, r) => s + r, 0n));
-  const sumProof = proveRange(sumPrefix(digest, bd, A, B), K, A, B, total, R, ctx.choicesPerBallot, random);
+  const sumProof = proveRange(sumPrefix(digest, bd, A, B), K, total, R, ctx.choicesPerBallot, random);
   return { ciphertexts, proofs, sumProof };
 }
 

@@ -81,6 +81,7 @@ export function canSeePeriod(p: Principal, period: Pick<Period, "id" | "blocId" 
     case "clerk":
       return p.unitId !== null && period.members.includes(p.unitId);
     case "voter":
+    case "trustee":
       return p.periodId === period.id;
   }
 }

@@ -21,6 +21,7 @@ import { ApiError, invalid } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import { createBatch } from "../repository.ts";
 import { periodRules, periodScope, periodTable } from "../service.ts";
+import { votingTransition } from "./voting.ts";
 
 export const periodRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -104,6 +105,8 @@ export const periodRoutes = new Hono<AppEnv>()
       throw new ApiError(status, problem.code, problem.params ?? {}, [problem]);
     }
     const at = new Date().toISOString();
+    // Into `voting`: the channel is fixed; out of it: codes die, a sealed vote must be decrypted or have failed.
+    const voting = await votingTransition(scope, t.to, t.channel, at);
     const [update] = await repo.db.batch([
       repo.db
         .prepare("UPDATE periods SET state = ?, updated_at = ? WHERE bloc_id = ? AND id = ? AND state = ?")
@@ -114,13 +117,19 @@ export const periodRoutes = new Hono<AppEnv>()
           periodId: period.id,
           actor: me,
           action: "period.transition",
-          detail: { from: period.state, to: t.to, reason: t.reason },
+          detail: {
+            from: period.state,
+            to: t.to,
+            reason: t.reason,
+            ...(t.to === "voting" ? { channel: t.channel ?? "paper" } : {}),
+          },
           requestId: c.get("requestId"),
           at,
         },
         undefined,
         true,
       ),
+      ...voting,
     ]);
     if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
     return c.json(await repo.root.getPeriod(period.id));

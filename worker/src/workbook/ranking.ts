@@ -629,6 +629,7 @@ const PART_VI: Record<(typeof INPUT_PARTS)[number], string> = {
   reviews: "Điểm thẩm định",
   flags: "Vi phạm / không tham gia xét",
   ballots: "Phiếu suy tôn",
+  sealedVote: "Phiếu bầu mã hoá: kết quả giải mã",
 };
 
 function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: RankingContext): InputHashes {
@@ -650,6 +651,13 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
     ["Thời điểm lập", `${vnDate(ctx.generatedAt).stamp} · ${ctx.generatedAt}`],
     ["Thuật toán", "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần"],
   ];
+  // A sealed vote: the hash of the public record file that `npm run verify:ballot` checks proof by proof.
+  const sealed = ctx.inputs.sealedVote;
+  if (sealed)
+    facts.push([
+      "Hồ sơ phiếu bầu mã hoá (SHA-256 của tệp)",
+      `${sealed.recordHash} · kiểm tra: npm run verify:ballot -- phieu-bau-${table.periodId}.json`,
+    ]);
   for (const [k, v] of facts) {
     sh.set(row, 0, k, st.key);
     sh.set(row, 1, v, st.text);
