@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   demoBallots,
   demoUnits,
-  type ElectionContext,
   makeTrusteeKey,
   partialDecrypt,
   sealBallot,
@@ -20,56 +19,11 @@ import { sha256Hex } from "../src/auth.ts";
 import { type SeedResult, seedDemo } from "../src/seed.ts";
 import { readRankingBook, verifyRanking } from "../src/workbook/index.ts";
 import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
+import { type Election, openElectronic, random, voterCodes } from "./sealedVote.ts";
 
 const P = "khoi-viii-2017";
 const units = demoUnits.map((u) => u.id);
-const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 let seed: SeedResult;
-
-interface Election {
-  ctx: ElectionContext;
-  secrets: Map<string, string>;
-  trusteeCodes: Map<string, string>;
-}
-
-/** Opens electronic voting, hands out trustee codes, and has every trustee publish a share. */
-async function openElectronic(periodId: string, secretariat: string): Promise<Election> {
-  for (const to of ["review", "voting"]) {
-    const body = to === "voting" ? { to, channel: "electronic" } : { to };
-    const r = await api("POST", `/periods/${periodId}/transitions`, secretariat, body);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-  }
-  const codes = await api("POST", `/periods/${periodId}/voting/trustee-codes`, secretariat);
-  expect(codes.status, JSON.stringify(codes.body)).toBe(201);
-  const trusteeCodes = new Map<string, string>(
-    codes.body.codes.map((c: { trusteeId: string; code: string }) => [c.trusteeId, c.code]),
-  );
-  const secrets = new Map<string, string>();
-  for (const [id, code] of trusteeCodes) {
-    const { secret, key } = makeTrusteeKey(periodId, id, random);
-    secrets.set(id, secret);
-    const r = await api("POST", `/periods/${periodId}/voting/trustee-key`, code, key);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
-  const e = await api("GET", `/periods/${periodId}/voting/election`, secretariat);
-  expect(e.body.electionKey).toMatch(/^[0-9a-f]{64}$/);
-  return {
-    ctx: {
-      periodId,
-      members: e.body.members,
-      choicesPerBallot: e.body.choicesPerBallot,
-      electionKey: e.body.electionKey,
-    },
-    secrets,
-    trusteeCodes,
-  };
-}
-
-async function voterCodes(periodId: string, secretariat: string): Promise<Map<string, string>> {
-  const r = await api("POST", `/periods/${periodId}/voting/codes`, secretariat);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return new Map(r.body.codes.map((c: { unitId: string; code: string }) => [c.unitId, c.code]));
-}
 
 beforeAll(async () => {
   seed = await seedDemo(call, BOOT, futureDeadline());
@@ -81,7 +35,7 @@ describe("a sealed vote of seven units", () => {
   const cast: { choices: string[] }[] = [];
 
   it("opens only with two trustees; each publishes a share with a proof, never the secret", async () => {
-    election = await openElectronic(P, seed.tokens.secretariat);
+    election = await openElectronic(P, seed.tokens.secretariat, "open");
     const again = await api(
       "POST",
       `/periods/${P}/voting/trustee-key`,
