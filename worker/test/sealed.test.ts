@@ -8,6 +8,7 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   demoBallots,
+  demoPeriod,
   demoUnits,
   makeTrusteeKey,
   partialDecrypt,
@@ -19,7 +20,7 @@ import { sha256Hex } from "../src/auth.ts";
 import { type SeedResult, seedDemo } from "../src/seed.ts";
 import { readRankingBook, verifyRanking } from "../src/workbook/index.ts";
 import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
-import { type Election, openElectronic, random, voterCodes } from "./sealedVote.ts";
+import { castSealed, type Election, openElectronic, random, voterCodes } from "./sealedVote.ts";
 
 const P = "khoi-viii-2017";
 const units = demoUnits.map((u) => u.id);
@@ -184,5 +185,114 @@ describe("a sealed vote of seven units", () => {
     expect(JSON.parse(book.json).sealedVote).toEqual({ returned: 7, counts: v.counts, recordHash });
     const check = verifyRanking(book.json, book.recorded, book.shown);
     expect(check.problems.join("; ")).toBe("");
+  });
+});
+
+describe("one channel, the quorum gate, codes that die with the vote (issue 11, items 5, 7, 10)", () => {
+  const create = async (id: string) => {
+    const r = await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    for (const to of ["open", "review"]) await api("POST", `/periods/${id}/transitions`, BOOT, { to });
+  };
+
+  it("an electronic vote closed below the quorum fails: nothing is decrypted, no count per unit, nobody nominated", async () => {
+    const p = "khoi-viii-2017-few";
+    await create(p);
+    const election = await openElectronic(p, seed.tokens.secretariat);
+    const codes = await voterCodes(p, seed.tokens.secretariat);
+    // 4 of 7 ballots, quorum 2/3 needs 5. One ballot alone (or four) must never be read off a tally.
+    for (const u of units.slice(0, 4))
+      expect((await castSealed(election, codes.get(u)!, [units[0]!])).status).toBe(201);
+    // Paper ballots cannot fill up the box to reach the tally.
+    const paper = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, {
+      ballots: [{ choices: [] }, { choices: [] }, { choices: [] }],
+    });
+    expect(paper.status).toBe(409);
+    expect(paper.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+    const closed = await api("POST", `/periods/${p}/voting/close`, seed.tokens.secretariat);
+    expect(closed.body).toMatchObject({ returned: 4, quorumNeeded: 5, failed: true, aggregate: null });
+    // An unused voter code died with the box (item 7).
+    const late = codes.get(units[5]!)!;
+    expect((await api("GET", "/me", late)).status).toBe(401);
+    const [id, code] = [...election.trusteeCodes.entries()][0]!;
+    const part = {
+      trusteeId: id,
+      shares: units.map(() => ({ d: "0".repeat(64), proof: { c: "0".repeat(64), s: "0".repeat(64) } })),
+    };
+    const refused = await api("POST", `/periods/${p}/voting/decryption`, code, part);
+    expect(refused.status).toBe(409);
+    const tally = await api("GET", `/periods/${p}/voting/tally`, seed.tokens.secretariat);
+    expect(tally.body.tally).toMatchObject({ returned: 4, quorumMet: false, units: [] });
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" })).status).toBe(
+      200,
+    );
+    const table = await api("GET", `/periods/${p}/table`, seed.tokens.board);
+    expect(table.body.rows.every((r: { votes: number | null }) => r.votes === null)).toBe(true);
+    expect(table.body.nominations.nominations.filter((n: { award: string | null }) => n.award !== null)).toEqual(
+      table.body.nominations.nominations.filter(
+        (n: { award: string | null }) => n.award === "bang-khen-ct-ubnd", // the one award that needs no vote
+      ),
+    );
+    const record = await api("GET", `/periods/${p}/voting/record`, seed.tokens.board);
+    expect(verifyElectionRecord(record.body)).toEqual({ ok: true, problems: [], counts: null });
+  });
+
+  it("an electronic vote with the quorum met cannot be published before the trustees decrypt it", async () => {
+    const p = "khoi-viii-2017-undecrypted";
+    await create(p);
+    const election = await openElectronic(p, seed.tokens.secretariat);
+    const codes = await voterCodes(p, seed.tokens.secretariat);
+    for (const u of units.slice(0, 5)) expect((await castSealed(election, codes.get(u)!, [])).status).toBe(201);
+    expect((await api("POST", `/periods/${p}/voting/close`, seed.tokens.secretariat)).body.failed).toBe(false);
+    const early = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("TALLY_NOT_DECRYPTED");
+  });
+
+  it("an electronic vote needs two trustees named in the period", async () => {
+    const p = "khoi-viii-2017-onetrustee";
+    const one = { ...demoPeriod(futureDeadline()), id: p, trustees: [demoPeriod().trustees[0]!] };
+    expect((await api("POST", "/periods", BOOT, one)).status).toBe(201);
+    for (const to of ["open", "review"]) await api("POST", `/periods/${p}/transitions`, BOOT, { to });
+    const r = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, {
+      to: "voting",
+      channel: "electronic",
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("TRUSTEES_REQUIRED");
+  });
+
+  it("a paper vote takes no online code, says how many ballots of a batch are void and why, and its codes die", async () => {
+    const p = "khoi-viii-2017-paper";
+    await create(p);
+    expect(
+      (await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "voting", channel: "paper" }))
+        .status,
+    ).toBe(200);
+    const codes = await api("POST", `/periods/${p}/voting/codes`, seed.tokens.secretariat);
+    expect(codes.status).toBe(409);
+    expect(codes.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+    const batch = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, {
+      ballots: [
+        { choices: [units[0]] },
+        { choices: [units[0], units[1], units[2]] },
+        { choices: ["not-a-member"] },
+        { choices: [] },
+      ],
+    });
+    expect(batch.status).toBe(201);
+    expect(batch.body).toMatchObject({ recorded: 4, valid: 2, invalid: 2, returned: 4 });
+    expect(
+      batch.body.invalidBallots.map((b: { index: number; error: { code: string } }) => [b.index, b.error.code]),
+    ).toEqual([
+      [1, "BALLOT_TOO_MANY_CHOICES"],
+      [2, "BALLOT_UNKNOWN_UNIT"],
+    ]);
+    // 4 of 7: below the quorum, the paper tally keeps only the numbers even once published.
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" })).status).toBe(
+      200,
+    );
+    const tally = await api("GET", `/periods/${p}/voting/tally`, seed.tokens.board);
+    expect(tally.body.tally).toMatchObject({ returned: 4, invalid: 2, quorumMet: false, units: [] });
   });
 });
