@@ -11,7 +11,7 @@ import { DemoGrid } from "./demo/grid.ts";
 import { FakeWorkbook } from "./excel/fakeWorkbook.ts";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
 import { memoryStore } from "./outbox.ts";
-import { App } from "./ui/app.ts";
+import { Shell } from "./ui/shell.ts";
 import "./styles.css";
 
 setTheme(webLightTheme);
@@ -39,7 +39,7 @@ async function start() {
   const inExcel = hasOffice && info?.host === Office.HostType.Excel && typeof Excel !== "undefined";
   if (inExcel) {
     const gateway = new ExcelGateway(detectCapabilities((n, v) => Office.context.requirements.isSetSupported(n, v)));
-    const app = new App({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
+    const app = new Shell({ gateway, store: store(), demo: false, defaultServer: defaultServer() });
     host.append(app.root);
     return;
   }
@@ -48,7 +48,7 @@ async function start() {
   const api = new URLSearchParams(location.search).get("excelApi");
   const minor = api && /^1\.\d+$/.test(api) ? Number(api.slice(2)) : 17;
   const wb = new FakeWorkbook({ host: "demo", apiMinor: minor, dataValidation: minor >= 8, printSetup: minor >= 9 });
-  const app = new App({ gateway: wb, store: store(), demo: true, defaultServer: defaultServer() });
+  const app = new Shell({ gateway: wb, store: store(), demo: true, defaultServer: defaultServer() });
   const grid = new DemoGrid(wb);
   host.append(app.root, grid.root);
   (globalThis as { thiduaDemo?: unknown }).thiduaDemo = { workbook: wb };

@@ -1,0 +1,189 @@
+/**
+ * Tình hình nộp và giai đoạn của kỳ: every member unit's latest submission (open it read-only, or for review), the
+ * period's next step, the deadline (extended with a reason) and, for the council, reopening a published period.
+ */
+import type { UnitStatus } from "../../api.ts";
+import { dateTime, points, t, type UiKey } from "../../i18n.ts";
+import { h } from "../dom.ts";
+import { defineScreen, type PaneContext } from "../screen.ts";
+
+interface StatusDrafts {
+  deadlineDraft: string;
+  deadlineReason: string;
+  reopenReason: string;
+}
+
+function statusRow(ctx: PaneContext, u: UnitStatus) {
+  const rev = u.latestRevision;
+  const label =
+    u.status === "returned"
+      ? t("st_returned")
+      : u.status === "accepted"
+        ? t("st_accepted")
+        : rev
+          ? t("st_submitted", { revision: rev })
+          : t("st_none");
+  return h(
+    "li",
+    { class: "status-row", "data-unit": u.unitId },
+    h("div", { class: "status-name" }, ctx.unitName(u.unitId)),
+    h(
+      "div",
+      { class: `status-state ${rev ? (u.late ? "late" : "ok") : "none"}`, "data-status": u.status },
+      label,
+      rev ? ` · ${u.late ? t("late") : t("onTime")}` : "",
+      u.at ? ` · ${dateTime(u.at)}` : "",
+      u.total !== null ? ` · ${points(u.total)}` : "",
+    ),
+    u.returned ? h("div", { class: "hint" }, u.returned.reason) : null,
+    rev
+      ? h(
+          "div",
+          { class: "actions" },
+          h(
+            "fluent-button",
+            {
+              size: "small",
+              disabled: ctx.running,
+              onclick: () =>
+                void ctx.run("stepWriting", async () => {
+                  await ctx.session.openReadOnly(ctx.state.periodId, u.unitId);
+                }),
+            },
+            t("openSheet"),
+          ),
+          ctx.period?.state === "review"
+            ? h(
+                "fluent-button",
+                {
+                  size: "small",
+                  disabled: ctx.running,
+                  onclick: () =>
+                    void ctx.run("stepWriting", async () => {
+                      await ctx.session.openReview(ctx.state.periodId, u.unitId);
+                    }),
+                },
+                t("reviewSheet"),
+              )
+            : null,
+        )
+      : null,
+  );
+}
+
+/** Gia hạn nộp. */
+async function extendDeadline(ctx: PaneContext, d: StatusDrafts) {
+  const when = ctx.chosenInstant(d.deadlineDraft);
+  if (!when) return;
+  await ctx.run("stepSending", async () => {
+    const period = await ctx.api.deadline(ctx.state.periodId, when, d.deadlineReason);
+    await ctx.refreshPeriod();
+    d.deadlineReason = "";
+    ctx.notify({ kind: "success", text: () => t("deadlineOk", { deadline: dateTime(period.submissionDeadline) }) });
+  });
+}
+
+async function transition(ctx: PaneContext, to: "open" | "review" | "voting" | "closed") {
+  await ctx.run("stepSending", async () => {
+    await ctx.api.transition(ctx.state.periodId, to);
+    await ctx.refreshPeriod();
+    ctx.notify({ kind: "success", text: () => t("transitionOk", { state: t(`state_${to}` as UiKey) }) });
+  });
+}
+
+/** The current deadline and, while the period is a draft or open, a new one with its reason. */
+function deadlineForm(ctx: PaneContext, d: StatusDrafts) {
+  const current = ctx.period?.submissionDeadline;
+  const when = h("input", {
+    id: "deadline-input",
+    class: "input",
+    type: "datetime-local",
+    value: d.deadlineDraft,
+  }) as HTMLInputElement;
+  when.addEventListener("input", () => {
+    d.deadlineDraft = when.value;
+  });
+  const reason = h("input", { id: "deadline-reason", class: "input", value: d.deadlineReason }) as HTMLInputElement;
+  reason.addEventListener("input", () => {
+    d.deadlineReason = reason.value;
+  });
+  return h(
+    "div",
+    { class: "stack", id: "deadline" },
+    current ? h("p", { id: "deadline-now" }, t("deadlineNow", { deadline: dateTime(current) })) : null,
+    h("label", { class: "field", for: "deadline-input" }, h("span", {}, t("deadlineNew")), when),
+    h("label", { class: "field", for: "deadline-reason" }, h("span", {}, t("deadlineReason")), reason),
+    ctx.button("extend-deadline", "extendDeadline", () => void extendDeadline(ctx, d)),
+  );
+}
+
+/** Mở lại kỳ: the council alone reopens a published period for review, with a reason (audited). */
+function reopenForm(ctx: PaneContext, d: StatusDrafts) {
+  const reason = h("input", { id: "reopen-reason", class: "input", value: d.reopenReason }) as HTMLInputElement;
+  reason.addEventListener("input", () => {
+    d.reopenReason = reason.value;
+  });
+  return h(
+    "div",
+    { class: "stack", id: "reopen" },
+    h("label", { class: "field", for: "reopen-reason" }, h("span", {}, t("reopenReason")), reason),
+    ctx.button(
+      "reopen-period",
+      "reopenPeriod",
+      () =>
+        void ctx.run("stepSending", async () => {
+          await ctx.api.transition(ctx.state.periodId, "review", d.reopenReason);
+          await ctx.refreshPeriod();
+          d.reopenReason = "";
+          ctx.notify({ kind: "success", text: () => t("transitionOk", { state: t("state_review") }) });
+        }),
+    ),
+  );
+}
+
+const NEXT: Record<string, ["open" | "review" | "voting" | "closed", UiKey] | undefined> = {
+  draft: ["open", "toOpen"],
+  open: ["review", "toReview"],
+  review: ["voting", "toVoting"],
+  voting: ["closed", "toClosed"],
+};
+
+export const statusScreen = defineScreen<StatusDrafts>({
+  id: "status",
+  roles: ["secretariat", "council"],
+  label: "statusTitle",
+  initial: () => ({ deadlineDraft: "", deadlineReason: "", reopenReason: "" }),
+  render(ctx, d) {
+    const state = ctx.period?.state;
+    const step = state ? NEXT[state] : undefined;
+    return [
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "status-title" },
+        h("h2", { id: "status-title" }, t("statusTitle")),
+        ctx.button(
+          "refresh",
+          "refresh",
+          () =>
+            void ctx.run("stepLoading", async () => {
+              await ctx.refreshPeriod();
+            }),
+        ),
+        h(
+          "ul",
+          { class: "status-list", id: "status" },
+          ctx.state.status.map((u) => statusRow(ctx, u)),
+        ),
+      ),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "transition-title" },
+        h("h2", { id: "transition-title" }, t("transitionsTitle")),
+        h("p", {}, state ? t(`state_${state}` as UiKey) : ""),
+        step ? ctx.button(`to-${step[0]}`, step[1], () => void transition(ctx, step[0]), "primary") : null,
+        state === "draft" || state === "open" ? deadlineForm(ctx, d) : null,
+        state === "closed" && ctx.state.me.role === "council" ? reopenForm(ctx, d) : null,
+      ),
+    ];
+  },
+});
