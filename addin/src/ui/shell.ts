@@ -199,17 +199,20 @@ export class Shell {
       this.locals.clear();
       if (this.remember) this.opts.store.setItem(STORE_KEY, JSON.stringify({ server: this.server, token: this.token }));
       else this.opts.store.removeItem(STORE_KEY);
-      if (me.role !== "voter") {
+      if (me.role !== "voter" && me.role !== "trustee") {
         state.periods = await api.periods();
         const open = state.periods.find((p) => p.state !== "draft") ?? state.periods[0];
         state.periodId = open?.id ?? "";
+      } else if (me.role === "trustee") {
+        // A trustee code reaches one period's vote, and only its public state (GET .../voting/election).
+        state.periodId = me.periodId ?? "";
       } else {
         state.periodId = me.periodId ?? "";
         state.voterMembers = state.periodId
           ? ((await api.period(state.periodId).catch(() => null))?.members ?? [])
           : [];
       }
-      if (state.periodId) await session.loadBundle(state.periodId).catch(() => null);
+      if (state.periodId && me.role !== "trustee") await session.loadBundle(state.periodId).catch(() => null);
       await session.recognise().catch(() => []);
       if (me.role === "secretariat" || me.role === "council" || me.role === "board")
         state.status = state.periodId ? await api.status(state.periodId).catch(() => []) : [];
@@ -435,7 +438,7 @@ export class Shell {
       "div",
       { class: "stack" },
       role,
-      me.role === "voter" ? null : this.periodSelect(s),
+      me.role === "voter" || me.role === "trustee" ? null : this.periodSelect(s),
       h("div", { class: "stack", id: "screens" }, views.flat()),
     );
   }

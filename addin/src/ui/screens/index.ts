@@ -11,11 +11,13 @@ import { councilScreen } from "./council.ts";
 import { historyScreen } from "./history.ts";
 import { reviewScreen } from "./review.ts";
 import { statusScreen } from "./status.ts";
+import { trusteeScreen } from "./trustee.ts";
 import { votingScreen } from "./voting.ts";
 
 export const SCREENS: readonly Screen<unknown>[] = [
   clerkScreen,
   ballotScreen,
+  trusteeScreen,
   statusScreen,
   reviewScreen,
   votingScreen,

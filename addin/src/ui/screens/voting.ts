@@ -1,4 +1,7 @@
-/** Bỏ phiếu (secretariat): issue voter codes, enter paper ballots, count the votes. */
+/**
+ * Bỏ phiếu (secretariat): for an electronic (sealed) vote, hand out the trustees' codes and the voter codes, then close
+ * the ballot box for the trustees to decrypt the sums; for a paper vote, enter the counted ballots; count the votes.
+ */
 import type { TallyAnswer } from "../../api.ts";
 import { points, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
@@ -6,6 +9,7 @@ import { defineScreen } from "../screen.ts";
 
 interface VotingDrafts {
   codes: { unitId: string; code: string }[];
+  trusteeCodes: { trusteeId: string; name: string; code: string }[];
   paper: string;
   tally: TallyAnswer | null;
 }
@@ -15,7 +19,7 @@ export const votingScreen = defineScreen<VotingDrafts>({
   roles: ["secretariat", "council"],
   label: "votingTitle",
   shows: (ctx) => ctx.period?.state === "voting" || ctx.period?.state === "closed",
-  initial: () => ({ codes: [], paper: "", tally: null }),
+  initial: () => ({ codes: [], trusteeCodes: [], paper: "", tally: null }),
   render(ctx, d) {
     const paper = h("textarea", { id: "paper", class: "input", rows: 4 }) as HTMLTextAreaElement;
     paper.value = d.paper;
@@ -29,6 +33,26 @@ export const votingScreen = defineScreen<VotingDrafts>({
       h("h2", { id: "voting-title" }, t("votingTitle")),
       ctx.period?.state === "voting"
         ? [
+            ctx.button(
+              "issue-trustee-codes",
+              "issueTrusteeCodes",
+              () =>
+                void ctx.run("stepSending", async () => {
+                  d.trusteeCodes = await ctx.api.trusteeCodes(ctx.state.periodId);
+                }),
+            ),
+            d.trusteeCodes.length
+              ? h(
+                  "div",
+                  { class: "notice info", id: "trustee-codes" },
+                  h("p", {}, t("trusteeCodesShownOnce")),
+                  h(
+                    "ul",
+                    { class: "mono" },
+                    d.trusteeCodes.map((c) => h("li", {}, `${c.name}: ${c.code}`)),
+                  ),
+                )
+              : null,
             ctx.button(
               "issue-codes",
               "issueCodes",
@@ -49,6 +73,21 @@ export const votingScreen = defineScreen<VotingDrafts>({
                   ),
                 )
               : null,
+            ctx.button(
+              "close-box",
+              "closeBox",
+              () =>
+                void ctx.run("stepSending", async () => {
+                  const r = await ctx.api.closeBox(ctx.state.periodId);
+                  ctx.notify({
+                    kind: r.failed ? "warning" : "success",
+                    text: () =>
+                      r.failed
+                        ? t("boxClosedFailed", { returned: r.returned, needed: r.quorumNeeded })
+                        : t("boxClosed", { returned: r.returned }),
+                  });
+                }),
+            ),
             h("label", { class: "field", for: "paper" }, h("span", {}, t("paperBallots")), paper),
             h("p", { class: "hint" }, t("paperHint")),
             ctx.button(
