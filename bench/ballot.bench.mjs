@@ -8,7 +8,7 @@
  *   empty request with the same body);
  * - Node 22 (same V8 as workerd), CPU time (process.cpuUsage) of each step, including the trustee's decryption.
  *
- *   npm run bench:ballot [-- --write]   # --write: bench/RESULTS-ballot.md
+ *   npm run bench:ballot [-- --write]   # --write: bench/RESULTS-ballot.md; --no-workerd skips workerd
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -225,10 +225,12 @@ const chrome = await inChromium().catch((e) => {
   console.error(`chromium: ${e.message}`);
   return null;
 });
-const workerd = await inWorkerd().catch((e) => {
-  console.error(`workerd: ${e.message}`);
-  return null;
-});
+const workerd = process.argv.includes("--no-workerd")
+  ? null
+  : await inWorkerd().catch((e) => {
+      console.error(`workerd: ${e.message}`);
+      return null;
+    });
 
 if (process.argv.includes("--write")) {
   const load = os

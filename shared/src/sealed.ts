@@ -214,6 +214,15 @@ export function combineElectionKey(publicKeys: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Ballots
 
+/**
+ * Window of the election key's precomputed table. A voter seals one ballot, so the table must pay for itself within
+ * one ballot: with w bits, building it costs (256/w + 1)·2^(w-1) additions and each of the ballot's ~3 multiplications
+ * by K per unit about 2·256/w (constant time). For 40 units, w = 6 and w = 8 cost about the same in all (~12k
+ * additions), w = 4 a third more, none (plain multiplication) five times more; 6 keeps the table small. Measured in
+ * bench/RESULTS-ballot.md. (A global THIDUA_KEY_WINDOW overrides it, for the benchmark.)
+ */
+const KEY_WINDOW = Number((globalThis as { THIDUA_KEY_WINDOW?: number }).THIDUA_KEY_WINDOW ?? 6);
+
 /** Precomputed tables for the election key, shared by every ballot of a period in one process. */
 const keyCache = new Map<string, Point>();
 function electionKeyPoint(hex: string): Point | null {
@@ -221,7 +230,7 @@ function electionKeyPoint(hex: string): Point | null {
   if (!K) {
     const p = pointOf(hex);
     if (!p || p.is0()) return null;
-    K = p.precompute(8, false);
+    K = p.precompute(KEY_WINDOW, false);
     if (keyCache.size > 16) keyCache.clear();
     keyCache.set(hex, K);
   }
