@@ -249,6 +249,19 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     expect(early.body.error.code).toBe("TALLY_NOT_DECRYPTED");
   });
 
+  it("a period that was voting before the channel existed keeps voting on paper", async () => {
+    const p = "khoi-viii-2017-legacy";
+    await create(p);
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "voting" })).status).toBe(
+      200,
+    );
+    // As the database holds such a period after migration 0004: in `voting`, with no round.
+    await DB.prepare("DELETE FROM voting_rounds WHERE period_id = ?").bind(p).run();
+    const r = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, { ballots: [{ choices: [] }] });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await api("GET", `/periods/${p}/voting/election`, seed.tokens.secretariat)).body.channel).toBe("paper");
+  });
+
   it("an electronic vote needs two trustees named in the period", async () => {
     const p = "khoi-viii-2017-onetrustee";
     const one = { ...demoPeriod(futureDeadline()), id: p, trustees: [demoPeriod().trustees[0]!] };

@@ -42,10 +42,14 @@ function wrongChannel(channel: VotingChannel): ApiError {
   return new ApiError(409, "VOTING_WRONG_CHANNEL", { channel }, [domainError("VOTING_WRONG_CHANNEL", {}, { channel })]);
 }
 
+const LEGACY_ROUND: VotingRound = { channel: "paper", trustees: [], boxClosed: false, aggregate: null };
+
 /** The period's vote as it stands, for the routes: the round (channel, trustees), the posted keys, the election key. */
 async function electionOf(scope: PeriodScope) {
   const store = new VotingStore(scope.repo.db, scope.period);
-  const round = await store.round();
+  // A period that entered voting before migration 0004 has no round: it votes on paper, as it did then.
+  const legacy = scope.period.state === "voting" || scope.period.state === "closed";
+  const round = (await store.round()) ?? (legacy ? LEGACY_ROUND : null);
   if (!round) throw votingNotOpen(scope.period.state);
   const keys = round.channel === "electronic" ? await store.trusteeKeys() : [];
   const complete = round.trustees.length >= 2 && round.trustees.every((t) => keys.some((k) => k.trusteeId === t.id));
