@@ -18,7 +18,7 @@ import { mulAddUnsafe } from "@noble/curves/abstract/curve.js";
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Cryptographically secure random bytes (crypto.getRandomValues at the edge). */
 export type RandomBytes = (length: number) => Uint8Array;
