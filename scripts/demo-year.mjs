@@ -2,8 +2,9 @@
 /**
  * `npm run demo:year`: plays the Khối VIII 2017 year against a running worker (`npm start`, or THIDUA_URL), as the
  * people would: seven clerks push (one late, one with errors that it then fixes), the secretariat reviews, returns one
- * sheet, records flags, opens voting, seven units vote, the results are published and the ranking workbook is written
- * to disk. It prints the bloc table as the board would read it.
+ * sheet, records flags, opens a sealed vote (two trustees publish key shares, seven units cast encrypted ballots, the
+ * trustees decrypt the sums), the results are published and the ranking workbook and the vote's public record are
+ * written to disk. It prints the bloc table as the board would read it.
  *
  * Each run plays a new period of its own (`khoi-viii-2017-demo-<time>`), so it never disturbs the period `npm start`
  * seeded, and its tokens are labelled `demo:year`. Only the bootstrap token of worker/.dev.vars is needed.
@@ -23,8 +24,12 @@ import {
   demoTemplate,
   demoUnits,
   formatPointsVi,
+  makeTrusteeKey,
   messageFor,
+  partialDecrypt,
+  sealBallot,
   toHundredths,
+  verifyElectionRecord,
 } from "../shared/src/index.ts";
 import { ensureBootstrapToken, ROOT } from "./start.mjs";
 
@@ -55,6 +60,7 @@ async function api(method, p, token, body, expect = [200, 201]) {
 
 const vi = (n) => (n === null || n === undefined ? "–" : formatPointsVi(toHundredths(n)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const random = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 export async function playYear({ bootstrap = ensureBootstrapToken(), now = new Date() } = {}) {
   const stamp = now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
@@ -148,15 +154,53 @@ export async function playYear({ bootstrap = ensureBootstrapToken(), now = new D
     );
   }
 
-  // 3. Voting: one single-use code per unit, seven ballots.
-  await api("POST", `${P}/transitions`, secretariat, { to: "voting" });
+  // 3. Voting, sealed: two trustees publish key shares (their secrets stay here), seven units cast encrypted ballots
+  // with single-use codes, the box closes, and the trustees decrypt only the per-unit sums.
+  await api("POST", `${P}/transitions`, secretariat, { to: "voting", channel: "electronic" });
+  const trustees = (await api("POST", `${P}/voting/trustee-codes`, secretariat)).body.codes;
+  const secrets = new Map();
+  for (const t of trustees) {
+    const { secret, key } = makeTrusteeKey(periodId, t.trusteeId, random);
+    secrets.set(t.trusteeId, secret);
+    await api("POST", `${P}/voting/trustee-key`, t.code, key);
+  }
+  const election = (await api("GET", `${P}/voting/election`, secretariat)).body;
+  const ctx = {
+    periodId,
+    members: election.members,
+    choicesPerBallot: election.choicesPerBallot,
+    electionKey: election.electionKey,
+  };
+  say(
+    "",
+    `▶ Bỏ phiếu kín / secret ballot: ${trustees.length} người giữ khoá / trustees, khoá bầu cử / election key ${ctx.electionKey.slice(0, 16)}…`,
+  );
   const codes = (await api("POST", `${P}/voting/codes`, secretariat)).body.codes;
-  say("", `▶ Bỏ phiếu kín / secret ballot: ${codes.length} mã bỏ phiếu / voter codes issued`);
-  for (const [i, c] of codes.entries()) await api("POST", "/ballots", c.code, demoBallots[i]);
+  say(
+    `  ${codes.length} mã bỏ phiếu / voter codes issued; phiếu được mã hoá trên máy người bầu / ballots encrypted on the voter's device`,
+  );
+  for (const [i, c] of codes.entries())
+    await api("POST", "/ballots", c.code, sealBallot(ctx, demoBallots[i].choices, random));
+  const closed = (await api("POST", `${P}/voting/close`, secretariat)).body;
+  for (const t of trustees)
+    await api(
+      "POST",
+      `${P}/voting/decryption`,
+      t.code,
+      partialDecrypt(ctx, t.trusteeId, secrets.get(t.trusteeId), closed.aggregate, random),
+    );
   const tally = (await api("GET", `${P}/voting/tally`, secretariat)).body;
   const t = tally.tally ?? tally;
   say(
     `  Phát ra / issued ${t.issued}, thu về / returned ${t.returned}, hợp lệ / valid ${t.valid}, không hợp lệ / invalid ${t.invalid}`,
+  );
+  const record = (await api("GET", `${P}/voting/record`, board)).body;
+  const recordOut = path.join(path.dirname(opts.out), `phieu-bau-${periodId}.json`);
+  mkdirSync(path.dirname(recordOut), { recursive: true });
+  writeFileSync(recordOut, JSON.stringify(record));
+  const verified = verifyElectionRecord(record);
+  say(
+    `  Hồ sơ công khai / public record: ${recordOut} (${verified.ok ? "mọi chứng minh hợp lệ / every proof holds" : verified.problems.join("; ")})`,
   );
 
   // 4. Publication and the board's workbook.

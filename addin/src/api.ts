@@ -3,19 +3,22 @@
  * server's domain errors (code, criterion, cell), so the pane shows them in the user's language and maps them to
  * cells. A request that never reached the server is `NETWORK_ERROR` with status 0: the caller may queue it.
  */
-import type {
-  BlocTable,
-  DomainError,
-  ErrorCode,
-  Period,
-  Rulebook,
-  Tally,
-  Template,
-  Unit,
+import {
+  type BlocTable,
+  type Ciphertext,
+  type DomainError,
+  type ErrorCode,
+  type PartialDecryption,
+  type Period,
+  type Rulebook,
+  type Tally,
+  type Template,
+  type TrusteeKey,
+  type Unit,
 } from "../../shared/src/index.ts";
 
 export interface Me {
-  role: "council" | "secretariat" | "clerk" | "board" | "voter";
+  role: "council" | "secretariat" | "clerk" | "board" | "voter" | "trustee";
   blocId?: string | null;
   unitId?: string | null;
   periodId?: string | null;
@@ -267,8 +270,13 @@ export class ApiClient {
     this.request<unknown>("POST", `/periods/${enc(periodId)}/units/${enc(unitId)}/return`, { reason });
   flags = (periodId: string, unitId: string, body: { violation: boolean; withdrawn: boolean; reason: string }) =>
     this.request<unknown>("PUT", `/periods/${enc(periodId)}/units/${enc(unitId)}/flags`, body);
-  transition = (periodId: string, to: string, reason = "") =>
-    this.request<Period>("POST", `/periods/${enc(periodId)}/transitions`, { to, reason });
+  /** A step of the period; opening voting fixes its channel (electronic: sealed ballots; paper: counted ballots). */
+  transition = (periodId: string, to: string, reason = "", channel?: "electronic" | "paper") =>
+    this.request<Period>("POST", `/periods/${enc(periodId)}/transitions`, {
+      to,
+      reason,
+      ...(to === "voting" && channel ? { channel } : {}),
+    });
   /** Access codes the caller manages (a secretariat: its board's and its member units' clerks'); never their values. */
   tokens = async () => asList<AccessToken>(await this.request("GET", "/tokens"), "tokens", "items");
   /** A clerk's code for a member unit (or a board code for the bloc): the value is in the answer, once. */
@@ -288,10 +296,51 @@ export class ApiClient {
       "items",
     );
   /**
-   * Casts the voter code's ballot: the one way a ballot leaves the app (the ballot screen calls nothing else), so a
-   * change of what is sent (a ballot encrypted on the device) happens here alone. `[]` is a blank ballot.
+   * Casts the voter code's ballot, sealed on this device: the choices are encrypted under the period's election key,
+   * one 0-or-1 per member unit with its proofs (shared/src/sealed.ts); only ciphertexts leave the device. The voting
+   * screens (the pane's and the web app's phone ballot page) call this with the chosen unit ids and need to know
+   * nothing else. `[]` is a blank ballot.
    */
-  castBallot = (choices: string[]) => this.request<unknown>("POST", "/ballots", { choices });
+  ballot = async (choices: string[]) => {
+    const me = await this.me();
+    const election = await this.election(me.periodId ?? "");
+    if (!election.electionKey) throw new ApiFailure(409, "ELECTION_KEY_MISSING", {}, [], null);
+    // Loaded when a ballot is cast, not before: the phone's ballot page draws without the group arithmetic.
+    const { sealBallot } = await import("../../shared/src/sealed.ts");
+    const sealed = sealBallot(
+      {
+        periodId: election.periodId,
+        members: election.members,
+        choicesPerBallot: election.choicesPerBallot,
+        electionKey: election.electionKey,
+      },
+      choices,
+      randomBytes,
+    );
+    return this.request<unknown>("POST", "/ballots", sealed);
+  };
+  castBallot = this.ballot;
+  /** The vote's public state: channel, trustees and their keys, the election key, ballots returned, the aggregate. */
+  election = (periodId: string) => this.request<ElectionAnswer>("GET", `/periods/${enc(periodId)}/voting/election`);
+  /** One code per trustee named in the period, shown once (council or secretariat). */
+  trusteeCodes = async (periodId: string) =>
+    asList<{ trusteeId: string; name: string; code: string }>(
+      await this.request("POST", `/periods/${enc(periodId)}/voting/trustee-codes`),
+      "codes",
+      "items",
+    );
+  /** A trustee publishes the public part of its key share (the secret part never leaves the device). */
+  trusteeKey = (periodId: string, key: TrusteeKey) =>
+    this.request<{ electionKey: string | null }>("POST", `/periods/${enc(periodId)}/voting/trustee-key`, key);
+  /** Đóng hòm phiếu: no more ballots; below the quorum the vote fails and nothing is decrypted. */
+  closeBox = (periodId: string) =>
+    this.request<{ returned: number; quorumNeeded: number; failed: boolean }>(
+      "POST",
+      `/periods/${enc(periodId)}/voting/close`,
+    );
+  /** A trustee's part of the decryption of the per-unit sums, with its proofs. */
+  decryption = (periodId: string, part: PartialDecryption) =>
+    this.request<{ decrypted: boolean }>("POST", `/periods/${enc(periodId)}/voting/decryption`, part);
   paperBallots = (periodId: string, ballots: { choices: string[] }[]) =>
     this.request<unknown>("POST", `/periods/${enc(periodId)}/voting/paper`, { ballots });
   tally = (periodId: string) => this.request<TallyAnswer>("GET", `/periods/${enc(periodId)}/voting/tally`);
@@ -312,3 +361,23 @@ export class ApiClient {
 }
 
 const enc = encodeURIComponent;
+
+/** The browser's cryptographic random source, for keys and ballots. */
+export const randomBytes = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+
+/** GET .../voting/election. */
+export interface ElectionAnswer {
+  periodId: string;
+  state: string;
+  channel: "electronic" | "paper";
+  members: string[];
+  choicesPerBallot: number;
+  trustees: { id: string; name: string; publicKey: string | null; decrypted: boolean }[];
+  electionKey: string | null;
+  issued: number;
+  returned: number;
+  quorumNeeded: number;
+  boxClosed: boolean;
+  aggregate: Ciphertext[] | null;
+  me: { trusteeId?: string | null; unitId?: string | null } | null;
+}

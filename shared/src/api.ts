@@ -7,7 +7,17 @@
 import * as z from "zod";
 import { type DomainError, domainError } from "./errors.ts";
 import { type Hundredths, toNumber } from "./points.ts";
-import { type Entry, Id, IsoDateTime, LIMITS, type Period, type PeriodState, requiredText, text } from "./schemas.ts";
+import {
+  type Entry,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  type Period,
+  type PeriodState,
+  requiredText,
+  text,
+  VOTING_CHANNELS,
+} from "./schemas.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request bodies
@@ -16,6 +26,8 @@ import { type Entry, Id, IsoDateTime, LIMITS, type Period, type PeriodState, req
 export const PeriodTransition = z.strictObject({
   to: z.enum(["draft", "open", "review", "voting", "closed"]),
   reason: text(LIMITS.longText).default(""),
+  /** Only with `to: "voting"`: how the period votes, fixed from then on (paper when not given). */
+  channel: z.enum(VOTING_CHANNELS).optional(),
 });
 export type PeriodTransition = z.output<typeof PeriodTransition>;
 
@@ -38,7 +50,8 @@ export const UnitUpdate = z.strictObject({ name: requiredText(LIMITS.shortText),
 export type UnitUpdate = z.output<typeof UnitUpdate>;
 
 export const TOKEN_ROLES = ["council", "secretariat", "clerk", "board"] as const;
-export const ROLES = [...TOKEN_ROLES, "voter"] as const;
+/** Voter codes and trustee codes are issued per period by the voting routes, never by POST /tokens. */
+export const ROLES = [...TOKEN_ROLES, "voter", "trustee"] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -161,6 +174,7 @@ export function nextYearPeriod(period: Period, submissionDeadline: string): Peri
     members: [...period.members],
     leaderUnitId: period.leaderUnitId,
     deputyUnitId: period.deputyUnitId,
+    trustees: (period.trustees ?? []).map((t) => ({ ...t })),
     templateId: period.templateId,
     templateVersion: period.templateVersion,
     rulebookId: period.rulebookId,

@@ -56,15 +56,16 @@ describe("tallyBallots (DOMAIN.md computation 5)", () => {
     expect(unitOf(third, "a").sharePct).toBe(3333);
   });
 
-  it("fails the vote below the quorum: nobody passes, whatever their share", () => {
+  it("fails the vote below the quorum: no count per unit is kept, only the numbers of ballots", () => {
     // 3 ballots returned of 6 members: 3/6 < 2/3
     const few = [b("a", "b"), b("a"), b("a")];
     const t = tallyBallots(members, few, rules({ thresholdRule: "gte", shareBase: "valid" }));
     expect(t.quorumMet).toBe(false);
     // 2/3 of 6 members = 4 ballots needed
     expect(t.quorumNeeded).toBe(4);
-    expect(unitOf(t, "a")).toMatchObject({ votes: 3, sharePct: 10000, passed: false });
-    expect(t.units.some((u) => u.passed)).toBe(false);
+    // Three ballots read off a per-unit count would no longer be secret (issue 11, item 5).
+    expect(t.units).toEqual([]);
+    expect(t).toMatchObject({ returned: 3, valid: 3, invalid: 0 });
     // 4 of 6 is exactly 2/3: the quorum is met
     expect(tallyBallots(members, [...few, b()], rules()).quorumMet).toBe(true);
     // invalid ballots are still ballots returned
@@ -88,7 +89,7 @@ describe("tallyBallots (DOMAIN.md computation 5)", () => {
     expect(checkBallot(b("a", "b", "c"), members, 2)?.code).toBe("BALLOT_TOO_MANY_CHOICES");
     expect(checkBallot(b("a", "nope"), members, 2)?.code).toBe("BALLOT_UNKNOWN_UNIT");
     expect(checkBallot(b("a", "a"), members, 2)?.code).toBe("BALLOT_DUPLICATE_CHOICE");
-    const t = tallyBallots(members, [b("a", "a")], rules());
+    const t = tallyBallots(members, [b("a", "a")], rules({ quorum: { num: 0, den: 1 } }));
     expect(t).toMatchObject({ valid: 0, invalid: 1 });
     expect(unitOf(t, "a").votes).toBe(0);
   });

@@ -41,7 +41,8 @@ export interface Tally {
   returned: number;
   valid: number;
   invalid: number;
-  blank: number;
+  /** Blank ballots among the valid ones; null for a sealed vote, whose single ballots are never decrypted. */
+  blank: number | null;
   quorum: Fraction;
   /** Ballots that must come back for the vote to count: the smallest n with n >= quorum x members. */
   quorumNeeded: number;
@@ -49,6 +50,7 @@ export interface Tally {
   threshold: Fraction;
   thresholdRule: "gt" | "gte";
   shareBase: "members" | "valid";
+  /** Per unit, in `members` order; empty when the vote failed for want of quorum (only the numbers are kept). */
   units: UnitTally[];
   /** Invalid ballots with the reason, in the order counted; they do not identify a voter. */
   invalidReasons: DomainError[];
@@ -56,7 +58,8 @@ export interface Tally {
 
 /**
  * Counts the ballots. `issued` defaults to one ballot per member unit. When the quorum is not met, the vote fails:
- * votes are still shown, but no unit passes.
+ * only the numbers of ballots are recorded, never a count per unit (a few ballots read off a tally would no longer be
+ * secret), and no unit passes.
  * @example tallyBallots(members, ballots, rulebook).units.find(u => u.unitId === "ca").passed
  */
 export function tallyBallots(
@@ -81,10 +84,43 @@ export function tallyBallots(
     if (b.choices.length === 0) blank++;
     for (const c of b.choices) votes.set(c, (votes.get(c) ?? 0) + 1);
   }
-  const returned = counted.length;
+  return tallyOf(members, votes, { issued, returned: counted.length, valid, blank, invalidReasons }, rulebook);
+}
+
+/**
+ * The tally of a sealed (encrypted) vote from the decrypted count per unit, in `members` order, or null while it is
+ * not decrypted (or the quorum was not met, so nothing was). Every sealed ballot was proved valid on receipt, so
+ * valid = returned; how many were blank is not known (only sums are ever decrypted) and is recorded as null.
+ * @example tallyCounts(members, [5, 2, 0], 7, rulebook).units[0].votes // 5
+ */
+export function tallyCounts(
+  members: readonly string[],
+  counts: readonly number[] | null,
+  returned: number,
+  rulebook: Pick<Rulebook, "choicesPerBallot" | "quorum" | "shareBase" | "threshold" | "thresholdRule">,
+  issued: number = members.length,
+): Tally {
+  const votes = new Map<string, number>(members.map((m, i) => [m, counts?.[i] ?? 0]));
+  return tallyOf(
+    members,
+    votes,
+    { issued, returned, valid: returned, blank: null, invalidReasons: [] },
+    rulebook,
+    !counts,
+  );
+}
+
+function tallyOf(
+  members: readonly string[],
+  votes: ReadonlyMap<string, number>,
+  n: { issued: number; returned: number; valid: number; blank: number | null; invalidReasons: DomainError[] },
+  rulebook: Pick<Rulebook, "choicesPerBallot" | "quorum" | "shareBase" | "threshold" | "thresholdRule">,
+  hidden = false,
+): Tally {
+  const { issued, returned, valid, blank, invalidReasons } = n;
   const quorumMet = compareFraction(returned, members.length, rulebook.quorum) >= 0;
   const base = rulebook.shareBase === "members" ? members.length : valid;
-  const units = members.map((unitId): UnitTally => {
+  const units = (quorumMet && !hidden ? members : []).map((unitId): UnitTally => {
     const v = votes.get(unitId) ?? 0;
     const cmp = base === 0 ? -1 : compareFraction(v, base, rulebook.threshold);
     const over = rulebook.thresholdRule === "gt" ? cmp > 0 : cmp >= 0;

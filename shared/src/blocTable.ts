@@ -5,7 +5,7 @@
  */
 
 import type { z } from "zod";
-import { type Tally, tallyBallots } from "./ballot.ts";
+import { type Tally, tallyBallots, tallyCounts } from "./ballot.ts";
 import { classifyValues } from "./classify.ts";
 import { councilFlagCap, type NominationResult, nominate } from "./nominate.ts";
 import { toNumber } from "./points.ts";
@@ -36,6 +36,12 @@ export interface ConsolidateInput {
   flags?: Readonly<Record<string, Flags | undefined>>;
   /** The counted ballots, or null/undefined while voting has not happened. */
   ballots?: readonly Ballot[] | null;
+  /**
+   * A sealed vote's result, used instead of `ballots` when given: the ballots returned, the decrypted votes per unit
+   * in `members` order (null when the vote failed for want of quorum), and the SHA-256 of its public record (the file
+   * `npm run verify:ballot` checks), so that the ranking workbook's provenance names the vote it was computed from.
+   */
+  sealedVote?: { returned: number; counts: number[] | null; recordHash: string } | null;
 }
 
 export interface BlocRow {
@@ -121,7 +127,11 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     const id = members[i]!;
     scores[i] = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
   }
-  const tally = input.ballots ? tallyBallots(members, input.ballots, rulebook) : null;
+  const tally = input.sealedVote
+    ? tallyCounts(members, input.sealedVote.counts, input.sealedVote.returned, rulebook)
+    : input.ballots
+      ? tallyBallots(members, input.ballots, rulebook)
+      : null;
   /** The tally's line per unit, in `members` order (as `tallyBallots` lists them). */
   const votesOf = (i: number) => tally?.units[i];
   const ranked = rankUnits(

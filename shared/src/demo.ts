@@ -238,6 +238,11 @@ export function demoPeriod(submissionDeadline = "2017-12-15T17:00:00+07:00"): Pe
     rulebookVersion: demoRulebook.version,
     submissionDeadline,
     state: "draft",
+    // The sealed vote's key is held by two people, so that neither alone (nor the server) can read a ballot.
+    trustees: [
+      { id: "van-phong-khoi-truong", name: "Văn phòng khối trưởng (Công an TP.HCM)" },
+      { id: "dai-dien-hoi-dong", name: "Đại diện Hội đồng Thi đua – Khen thưởng Thành phố" },
+    ],
   };
 }
 

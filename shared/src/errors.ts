@@ -97,6 +97,18 @@ export const ERROR_CODES = [
   "BLOC_DUPLICATE_MEMBER",
   "BALLOTS_EXCEED_ISSUED",
   "NOTHING_SUBMITTED",
+  // sealed ballots (phiếu bầu mã hoá), trustees and the channel of a vote
+  "BALLOT_PROOF_INVALID",
+  "BALLOT_REPLAYED",
+  "VOTING_WRONG_CHANNEL",
+  "TRUSTEES_REQUIRED",
+  "TRUSTEE_KEY_INVALID",
+  "TRUSTEE_KEY_EXISTS",
+  "ELECTION_KEY_MISSING",
+  "BALLOT_BOX_CLOSED",
+  "BALLOT_BOX_OPEN",
+  "DECRYPTION_PROOF_INVALID",
+  "TALLY_NOT_DECRYPTED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,5 +19,6 @@ export * from "./rank.ts";
 export * from "./schemas.ts";
 export * from "./scoring.ts";
 export * from "./setup.ts";
+export * from "./sealed.ts";
 export * from "./template.ts";
 export * from "./validate.ts";

@@ -102,6 +102,18 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BLOC_DUPLICATE_MEMBER: "Đơn vị {unit} được liệt kê hai lần trong khối.",
     BALLOTS_EXCEED_ISSUED: "Số phiếu thu về ({returned}) vượt số phiếu phát ra ({issued}).",
     NOTHING_SUBMITTED: "Đơn vị {unit} chưa nộp bảng điểm.",
+    BALLOT_PROOF_INVALID:
+      "Phiếu bầu mã hoá không kèm chứng minh hợp lệ (mỗi đơn vị 0 hoặc 1, tổng không quá số được chọn, đúng kỳ và đúng khoá): phiếu không được nhận, mã bỏ phiếu vẫn dùng được.",
+    BALLOT_REPLAYED: "Phiếu này đã được bỏ vào hòm phiếu: không nhận một phiếu hai lần.",
+    VOTING_WRONG_CHANNEL: "Kỳ này bỏ phiếu bằng hình thức {channel}: không nhận phiếu theo hình thức khác.",
+    TRUSTEES_REQUIRED: "Bỏ phiếu điện tử cần ít nhất hai người giữ khoá được nêu trong kỳ thi đua.",
+    TRUSTEE_KEY_INVALID: "Khoá công khai của người giữ khoá không kèm chứng minh hợp lệ.",
+    TRUSTEE_KEY_EXISTS: "Người giữ khoá {trustee} đã công bố khoá của mình.",
+    ELECTION_KEY_MISSING: "Chưa đủ người giữ khoá công bố khoá: chưa thể bỏ phiếu.",
+    BALLOT_BOX_CLOSED: "Hòm phiếu đã đóng.",
+    BALLOT_BOX_OPEN: "Hòm phiếu chưa đóng: chưa thể giải mã kết quả.",
+    DECRYPTION_PROOF_INVALID: "Phần giải mã không kèm chứng minh hợp lệ (sai tệp khoá bí mật?).",
+    TALLY_NOT_DECRYPTED: "Các người giữ khoá chưa giải mã xong kết quả kiểm phiếu.",
   },
   en: {
     SCORE_ABOVE_MAX: "Score {value} for criterion {criterion} is above the maximum {max}.",
@@ -198,6 +210,18 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BLOC_DUPLICATE_MEMBER: "Unit {unit} is listed twice in the bloc.",
     BALLOTS_EXCEED_ISSUED: "Ballots returned ({returned}) exceed ballots issued ({issued}).",
     NOTHING_SUBMITTED: "Unit {unit} has not submitted a sheet.",
+    BALLOT_PROOF_INVALID:
+      "The encrypted ballot's proofs do not hold (each unit 0 or 1, at most the allowed choices, this period and key): the ballot is refused and the voter code stays usable.",
+    BALLOT_REPLAYED: "This ballot is already in the ballot box: a ballot is not taken twice.",
+    VOTING_WRONG_CHANNEL: "This period votes by {channel}: ballots of the other channel are refused.",
+    TRUSTEES_REQUIRED: "An electronic vote needs at least two trustees named in the period.",
+    TRUSTEE_KEY_INVALID: "The trustee's public key does not come with a valid proof.",
+    TRUSTEE_KEY_EXISTS: "Trustee {trustee} has already published a key.",
+    ELECTION_KEY_MISSING: "Not every trustee has published a key yet: voting cannot start.",
+    BALLOT_BOX_CLOSED: "The ballot box is closed.",
+    BALLOT_BOX_OPEN: "The ballot box is still open: the result cannot be decrypted yet.",
+    DECRYPTION_PROOF_INVALID: "The partial decryption's proof does not hold (wrong secret key file?).",
+    TALLY_NOT_DECRYPTED: "The trustees have not finished decrypting the tally.",
   },
 };
 

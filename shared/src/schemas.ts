@@ -227,6 +227,14 @@ export type Rulebook = z.output<typeof Rulebook>;
 export const PERIOD_STATES = ["draft", "open", "review", "voting", "closed"] as const;
 export type PeriodState = (typeof PERIOD_STATES)[number];
 
+/** A trustee of a period's sealed vote: a stable id (used in the proofs) and the name people read. */
+export const Trustee = z.strictObject({ id: Id, name: requiredText(LIMITS.shortText) });
+export type Trustee = z.output<typeof Trustee>;
+
+/** How a period votes, fixed when voting opens: sealed ballots cast online, or counted paper ballots. */
+export const VOTING_CHANNELS = ["electronic", "paper"] as const;
+export type VotingChannel = (typeof VOTING_CHANNELS)[number];
+
 /** Kỳ thi đua: a bloc and a year. */
 export const Period = z.strictObject({
   id: Id,
@@ -241,6 +249,11 @@ export const Period = z.strictObject({
   rulebookVersion: z.int().min(1),
   submissionDeadline: IsoDateTime,
   state: z.enum(PERIOD_STATES).default("draft"),
+  /**
+   * Người giữ khoá: the people who together hold the key of an electronic (sealed) vote, e.g. the bloc leader's
+   * secretariat and the council's representative. An electronic vote needs at least two; each keeps a secret share.
+   */
+  trustees: z.array(Trustee).max(5).default([]),
 });
 export type Period = z.output<typeof Period>;
 

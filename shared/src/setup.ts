@@ -73,6 +73,8 @@ export function periodFromBloc(
     templateVersion: template.version,
     rulebookId: rulebook.id,
     rulebookVersion: rulebook.version,
+    // An electronic vote names its trustees before voting opens; a period made here votes on paper until then.
+    trustees: [],
     submissionDeadline,
     state: "draft",
   };

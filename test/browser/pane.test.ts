@@ -305,25 +305,15 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
     await act("#refresh");
     // Reviewed already, so the new revision counts as accepted (the review stands until it is redone).
     await seen(`li[data-unit="${UNIT}"] .status-state[data-status="accepted"]`);
+    // This period votes on paper (chosen once, when voting opens); the sealed electronic vote is covered by the
+    // e2e year and the worker's tests.
+    await page.locator("#voting-channel").selectOption("paper");
     await act("#to-voting");
     await act("#confirm-yes");
     await seen("#notice", "Đang bỏ phiếu");
-    // Voter codes, shown once; one unit votes in its own pane with its code.
-    await act("#issue-codes");
-    await seen("#codes li", "TAND TP");
-    const line = (await page.locator("#codes li", { hasText: "TAND TP" }).textContent()) ?? "";
-    const code = line.split(": ")[1]!.trim();
-    await shot("secretariat-voter-codes");
-    // The voter's own pane cannot list the choices yet (a voter code may read neither the period nor its units),
-    // so this ballot goes straight to the API with the code the pane handed out.
-    const cast = await fetch(`${worker.url}/api/v1/ballots`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${code}`, "content-type": "application/json" },
-      body: JSON.stringify({ choices: ["vks-tphcm", "btl-tphcm"] }),
-    });
-    expect(cast.status).toBe(201);
-    // Paper ballots: one box per ballot, ticks against unit names.
+    // A paper vote (one channel per period): one box per ballot, ticks against unit names.
     const paper = [
+      ["vks-tphcm", "btl-tphcm"],
       ["vks-tphcm", "btl-tphcm"],
       ["vks-tphcm", "pccc-tphcm"],
       ["vks-tphcm"],
@@ -334,9 +324,9 @@ describe.skipIf(!haveChromium)("task pane in the browser against the local worke
       await act("#paper-add");
       for (const unit of choices) await page.locator(`#paper-${i} input[value="${unit}"]`).check();
     }
-    await seen("#paper-count", "5 phiếu: 5 hợp lệ, 0 không hợp lệ");
+    await seen("#paper-count", "6 phiếu: 6 hợp lệ, 0 không hợp lệ");
     await act("#save-paper");
-    await seen("#notice", "Đã lưu 5 phiếu giấy");
+    await seen("#notice", "Đã lưu 6 phiếu giấy");
     await shot("secretariat-voting");
     await act("#to-closed");
     await act("#confirm-yes");

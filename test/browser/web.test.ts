@@ -18,7 +18,16 @@ import { gzipSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoEntries, demoTemplate, demoUnits, layoutSheet, leavesOf } from "../../shared/src/index.ts";
+import {
+  type Ciphertext,
+  demoEntries,
+  demoTemplate,
+  demoUnits,
+  layoutSheet,
+  leavesOf,
+  makeTrusteeKey,
+  partialDecrypt,
+} from "../../shared/src/index.ts";
 import {
   artifactPath,
   browser,
@@ -190,6 +199,7 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     const page = chrome.page;
     await signIn(page, seeded.tokens.secretariat);
     await act(page, "#to-review");
+    await act(page, "#confirm-yes");
     await seen(page, "#notice", "Đang thẩm định");
 
     // Reviewed scores typed in the web form with real key presses: checked by the core before anything is sent (a
@@ -234,8 +244,29 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     // The draft bloc table on the same page takes the review in at once: the unit's reviewed total appears.
     await seen(page, `#bloc-table tr[data-unit="${UNIT}"] td:nth-child(4)[data-value]`);
     await shot(page, "secretariat-review-form");
+    // An electronic (sealed) vote, chosen when voting opens. The period's two trustees make their key shares with
+    // the core the trustee screen uses (here in Node: the screen is the pane's) and publish the public parts.
+    await page.locator("#voting-channel").selectOption("electronic");
     await act(page, "#to-voting");
+    await act(page, "#confirm-yes");
     await seen(page, "#notice", "Đang bỏ phiếu");
+    const P = seeded.periodId;
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const r = await fetch(`${worker.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const json = (await r.json()) as Record<string, unknown>;
+      expect(r.status, `${method} ${path}: ${JSON.stringify(json).slice(0, 300)}`).toBeLessThan(300);
+      return json;
+    };
+    const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+    const issued = (await call("POST", `/periods/${P}/voting/trustee-codes`, seeded.tokens.secretariat)) as {
+      codes: { trusteeId: string; code: string }[];
+    };
+    const trustees = issued.codes.map((t) => ({ ...t, ...makeTrusteeKey(P, t.trusteeId, random) }));
+    for (const t of trustees) await call("POST", `/periods/${P}/voting/trustee-key`, t.code, t.key);
     await act(page, "#issue-codes");
     await seen(page, "#codes li");
     await act(page, "#print-slips");
@@ -390,11 +421,33 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     // Closing the print page takes the codes off the screen.
     await page.locator("#print-close").click();
     expect(await page.locator("#print-root").count()).toBe(0);
+    // The box closes; each trustee decrypts its part of the per-unit sums (never a single ballot).
+    await call("POST", `/periods/${P}/voting/close`, seeded.tokens.secretariat);
+    const election = (await call("GET", `/periods/${P}/voting/election`, seeded.tokens.secretariat)) as {
+      electionKey: string;
+      members: string[];
+      choicesPerBallot: number;
+      aggregate: Ciphertext[];
+    };
+    const ctx = {
+      periodId: P,
+      members: election.members,
+      choicesPerBallot: election.choicesPerBallot,
+      electionKey: election.electionKey,
+    };
+    for (const t of trustees)
+      await call(
+        "POST",
+        `/periods/${P}/voting/decryption`,
+        t.code,
+        partialDecrypt(ctx, t.trusteeId, t.secret, election.aggregate, random),
+      );
     await act(page, "#tally");
     await seen(page, "#tally-result", "Phát ra");
     const tally = (await page.locator("#tally-result").textContent()) ?? "";
     expect(tally).toMatch(/Phát ra 7.*(Thu về|thu về) 7/s);
     await act(page, "#to-closed");
+    await act(page, "#confirm-yes");
     await seen(page, "#notice", "Đã công bố");
 
     // The board: one button, the workbook arrives as a download.

@@ -10,7 +10,9 @@
  *      late unit in (a return with a reason), enters a reviewed score for Sở CS PCCC in the review sheet, and sets
  *      demoFlags. TAND's clerk reads the reason, pulls revision 1, adds the evidence and pushes revision 2; Cục THADS
  *      pushes from the sheet it still has open and is accepted, marked late.
- *   3. Voting opens; the pane issues seven voter codes; seven voters sign in with them and cast demoBallots.
+ *   3. Voting opens (electronic); two trustees make their key shares in their panes; the pane issues seven voter
+ *      codes; seven voters sign in with them and cast demoBallots, sealed in their browsers; the box closes and each
+ *      trustee decrypts its part of the sums.
  *   4. The secretariat reads the tally and publishes; the board signs in, pulls the bloc table and copies the ranking
  *      workbook's link from its pane (a signed link, or, from an older pane, the plain URL used with the board's
  *      code); the workbook is fetched at that link, as a browser would open it. The council secretariat's pane is
@@ -43,6 +45,7 @@ import {
   demoUnits,
   type EntryInput,
   layoutSheet,
+  tallyBallots,
   validateEntries,
 } from "../../shared/src/index.ts";
 import {
@@ -207,6 +210,8 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
   // ------------------------------------------------------------------------------------------------ the year
 
   let secretariat: Page;
+  /** Each trustee's code and the secret code its pane showed (kept by the person, never sent). */
+  const trusteeSecrets: { code: string; secret: string }[] = [];
   let late: Page;
 
   it("1. seven clerks: sign in, pull, type, check, push; one fixes its errors; one is too late", async () => {
@@ -364,10 +369,30 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     lap("re-push and late push");
   }, 120_000);
 
-  it("4. voting: seven codes from the pane, seven voters cast demoBallots in their own panes", async () => {
+  it("4. voting: two trustees make their keys in their panes; seven codes, seven voters cast sealed ballots", async () => {
+    // Electronic is the default channel when the period names two trustees.
+    await seen(secretariat, "#voting-channel");
     await act(secretariat, "#to-voting");
     await act(secretariat, "#confirm-yes");
     await seen(secretariat, "#notice", "Đang bỏ phiếu");
+    await act(secretariat, "#issue-trustee-codes");
+    await expect.poll(() => secretariat.locator("#trustee-codes li").count()).toBe(2);
+    const trusteeCodes = (await secretariat.locator("#trustee-codes li").allTextContents()).map((line) =>
+      line.slice(line.lastIndexOf(": ") + 2).trim(),
+    );
+    for (const [i, code] of trusteeCodes.entries()) {
+      const page = await chrome.context.newPage();
+      page.on("pageerror", (e) => console.error("pageerror (trustee):", e.message));
+      await signIn(page, code);
+      await seen(page, "#role", "Người giữ khoá");
+      await act(page, "#trustee-load");
+      await act(page, "#trustee-make");
+      await seen(page, "#notice", "Đã công bố phần công khai");
+      // The secret is shown (and downloadable) in this pane only; the trustee keeps the printed code.
+      trusteeSecrets.push({ code, secret: (await page.locator("#trustee-secret-made .mono").textContent()) ?? "" });
+      if (i === 0) await shot(page, "trustee-key-made", "#trustee-secret-made");
+      await page.close();
+    }
     await act(secretariat, "#issue-codes");
     await expect.poll(() => secretariat.locator("#codes li").count()).toBe(7);
     const byShort = new Map(demoUnits.map((u) => [u.shortName, u.id]));
@@ -395,7 +420,20 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     lap("seven ballots cast");
   }, 120_000);
 
-  it("5. the secretariat reads the tally and publishes; the board pulls the table and the workbook", async () => {
+  it("5. the box closes, each trustee decrypts its part; the secretariat reads the tally and publishes", async () => {
+    await act(secretariat, "#close-box");
+    await seen(secretariat, "#notice", "Đã đóng hòm phiếu: 7 phiếu");
+    for (const { code, secret } of trusteeSecrets) {
+      const page = await chrome.context.newPage();
+      page.on("pageerror", (e) => console.error("pageerror (trustee):", e.message));
+      await signIn(page, code);
+      await act(page, "#trustee-load");
+      await page.locator("#trustee-secret").fill(secret);
+      await act(page, "#trustee-decrypt");
+      await seen(page, "#notice", "Đã gửi phần giải mã");
+      await page.close();
+    }
+    lap("two trustees decrypted the sums");
     await act(secretariat, "#tally");
     await seen(secretariat, "#tally-result", "Phát ra 7, thu về 7, hợp lệ 7, không hợp lệ 0");
     await shot(secretariat, "secretariat-tally", "#tally-result");
@@ -451,7 +489,16 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
         ).entries,
       },
       flags: demoFlags,
-      ballots: demoBallots,
+      // A sealed vote: only the decrypted sums are known (consolidate does not read the record's hash).
+      sealedVote: {
+        returned: 7,
+        counts: tallyBallots(
+          demoUnits.map((u) => u.id),
+          demoBallots,
+          demoRulebook,
+        ).units.map((u) => u.votes),
+        recordHash: "",
+      },
     };
     for (const u of demoUnits) expect(input.submissions[u.id]?.length, u.id).toBeGreaterThan(0);
     const table = consolidate(input);
@@ -545,7 +592,10 @@ function checkTally(csv: string[][], table: BlocTable) {
   expect(figure("Số phiếu thu về")).toBe(t.returned);
   expect(figure("Số phiếu hợp lệ")).toBe(t.valid);
   expect(figure("Số phiếu không hợp lệ")).toBe(t.invalid);
-  expect(figure("Trong đó phiếu trắng (hợp lệ)")).toBe(t.blank);
+  // A sealed vote never decrypts one ballot: the number of blank ones is not known.
+  expect(csv.find((r) => r[1] === "Trong đó phiếu trắng (hợp lệ)")?.[2]).toBe(
+    t.blank === null ? "Không xác định (phiếu mã hoá)" : String(t.blank),
+  );
   expect(csv.find((r) => r[1] === "Đủ số phiếu theo quy chế")?.[2]).toBe(t.quorumMet ? "Đủ" : "Không đủ");
   const rows = block(csv, "STT", "Đơn vị");
   expect(rows).toHaveLength(7);

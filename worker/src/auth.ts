@@ -86,6 +86,7 @@ export function canSeePeriod(p: Principal, period: Pick<Period, "id" | "blocId" 
         p.unitId !== null && period.members.includes(p.unitId) && (p.blocId === null || p.blocId === period.blocId)
       );
     case "voter":
+    case "trustee":
       return p.periodId === period.id;
   }
 }

@@ -11,16 +11,21 @@ import {
   type BlocTable,
   type ConsolidateInput,
   canonicalEntries,
+  combineDecryptions,
+  combineElectionKey,
   consolidate,
   domainError,
+  type ElectionRecord,
   type Entry,
   type Flags,
+  quorumNeeded,
   type Rulebook,
   scoreUnit,
   type Tally,
   type Template,
   type Totals,
   tallyBallots,
+  tallyCounts,
   toNumber,
   type Unit,
   validateReview,
@@ -38,6 +43,7 @@ import {
   readAll,
   type SubmissionRow,
 } from "./repository.ts";
+import { VotingStore } from "./votingStore.ts";
 
 /** A period the caller may see, with its repository. */
 export interface PeriodScope {
@@ -299,33 +305,94 @@ export async function pushReview(
 }
 
 /**
- * Whether per-unit votes may be shown: once the period is closed, or once every issued ballot is in. Before that
- * only progress is shown, so that nobody can watch the count move ballot by ballot and link a vote to its caster.
+ * Whether per-unit votes of a paper vote may be shown: once the period is closed, or once every issued ballot is in.
+ * Before that only progress is shown, so that nobody can watch the count move ballot by ballot and link a vote to its
+ * caster; and never for fewer ballots than the quorum (the domain core keeps only the numbers then).
  */
 export function votesVisible(state: string, returned: number, issued: number): boolean {
   return state === "closed" || (state === "voting" && returned >= issued);
 }
 
-/** The tally of the period (domain core), or only its progress while the count must stay hidden. */
+/**
+ * The tally of the period (domain core), or only its progress while the count must stay hidden. A sealed vote's
+ * tally exists once every trustee decrypted the per-unit sums, or, when its box closed below the quorum, as a failed
+ * vote with only the numbers of ballots.
+ */
 export async function periodTally(
   scope: PeriodScope,
   rulebook: Rulebook,
   read?: Ballot[],
-): Promise<{ visible: boolean; issued: number; returned: number; tally: Tally | null; ballots: Ballot[] }> {
+): Promise<{
+  visible: boolean;
+  issued: number;
+  returned: number;
+  tally: Tally | null;
+  ballots: Ballot[];
+  sealed: boolean;
+}> {
   const { period, repo } = scope;
-  const ballots = read ?? (await repo.ballots());
   const issued = period.members.length;
+  const store = new VotingStore(repo.db, period);
+  const round = await store.round();
+  if (round?.channel === "electronic") {
+    const returned = await store.sealedCount();
+    const ended = round.boxClosed || period.state === "closed";
+    let tally: Tally | null = null;
+    if (ended && returned < quorumNeeded(issued, rulebook.quorum))
+      tally = tallyCounts(period.members, null, returned, rulebook);
+    else if (round.aggregate) {
+      const parts = await store.partialDecryptions();
+      if (round.trustees.length >= 2 && round.trustees.every((t) => parts.some((p) => p.trusteeId === t.id))) {
+        const counts = combineDecryptions(round.aggregate, parts, returned);
+        tally = tallyCounts(period.members, counts, returned, rulebook);
+      }
+    }
+    return { visible: tally !== null, issued, returned, tally, ballots: [], sealed: true };
+  }
+  const ballots = read ?? (await repo.ballots());
   const visible = votesVisible(period.state, ballots.length, issued);
   // Before publication an empty box means "not voted yet"; once the period is closed it is a vote that failed its
   // quorum (nothing nominated), never a vote that did not happen.
   if (!visible || (ballots.length === 0 && period.state !== "closed"))
-    return { visible, issued, returned: ballots.length, tally: null, ballots: [] };
+    return { visible, issued, returned: ballots.length, tally: null, ballots: [], sealed: false };
   return {
     visible,
     issued,
     returned: ballots.length,
     tally: tallyBallots(period.members, ballots, rulebook),
     ballots,
+    sealed: false,
+  };
+}
+
+/** The public record of the period's sealed vote, or null for a paper vote. Deterministic, so its hash is stable. */
+export async function electionRecord(scope: PeriodScope): Promise<ElectionRecord | null> {
+  const store = new VotingStore(scope.repo.db, scope.period);
+  const round = await store.round();
+  if (!round || round.channel !== "electronic") return null;
+  const { rulebook } = await periodRules(scope);
+  const [keys, ballots, parts, t] = await Promise.all([
+    store.trusteeKeys(),
+    store.sealedBallots(),
+    store.partialDecryptions(),
+    periodTally(scope, rulebook),
+  ]);
+  const byTrustee = (id: string) => round.trustees.findIndex((x) => x.id === id);
+  keys.sort((a, b) => byTrustee(a.trusteeId) - byTrustee(b.trusteeId));
+  parts.sort((a, b) => byTrustee(a.trusteeId) - byTrustee(b.trusteeId));
+  const complete = keys.length === round.trustees.length && keys.length >= 2;
+  return {
+    format: "thidua/sealed-vote/v1",
+    periodId: scope.period.id,
+    members: scope.period.members,
+    choicesPerBallot: rulebook.choicesPerBallot,
+    quorum: rulebook.quorum,
+    trustees: keys,
+    electionKey: complete ? combineElectionKey(keys.map((k) => k.publicKey)) : "",
+    ballots,
+    aggregate: round.aggregate,
+    partialDecryptions: parts,
+    counts: t.tally && t.tally.units.length ? t.tally.units.map((u) => u.votes) : null,
   };
 }
 
@@ -374,7 +441,15 @@ async function inputOf(
     submissions,
     reviews: reviewed,
     flags: r.flags,
-    ballots: tally.tally ? tally.ballots : null,
+    ballots: tally.tally && !tally.sealed ? tally.ballots : null,
+    sealedVote:
+      tally.sealed && tally.tally
+        ? {
+            returned: tally.returned,
+            counts: tally.tally.units.length ? tally.tally.units.map((u) => u.votes) : null,
+            recordHash: await sha256Hex(JSON.stringify(await electionRecord(scope))),
+          }
+        : null,
   };
 }
 

@@ -30,7 +30,7 @@ const READERS: PrincipalName[] = [
   "clerkB",
   "clerkB2",
 ];
-const AUTHENTICATED: PrincipalName[] = [...READERS, "voterA"];
+const AUTHENTICATED: PrincipalName[] = [...READERS, "voterA", "trusteeA"];
 const IN_BLOC_A: PrincipalName[] = ["council", "secA", "boardA", "clerkA1", "clerkA2"];
 const UNIT_A1_READERS: PrincipalName[] = ["council", "secA", "boardA", "clerkA1"];
 
@@ -104,6 +104,15 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/periods/:periodId/voting/paper": { allowed: ["secA"], body: { ballots: [] } },
   "GET /api/v1/periods/:periodId/voting/tally": { allowed: ["council", "secA", "boardA"] },
   "POST /api/v1/ballots": { allowed: ["voterA"], body: { choices: [] } },
+  "POST /api/v1/periods/:periodId/voting/trustee-codes": { allowed: ["council", "secA"] },
+  "GET /api/v1/periods/:periodId/voting/election": {
+    allowed: ["council", "secA", "boardA", "clerkA1", "clerkA2", "voterA", "trusteeA"],
+  },
+  "POST /api/v1/periods/:periodId/voting/trustee-key": { allowed: ["trusteeA"], body: {} },
+  "POST /api/v1/periods/:periodId/voting/close": { allowed: ["council", "secA"] },
+  "POST /api/v1/periods/:periodId/voting/decryption": { allowed: ["trusteeA"], body: {} },
+  // Clerks read the public record once results are published (403 RESULTS_NOT_PUBLISHED before).
+  "GET /api/v1/periods/:periodId/voting/record": { allowed: ["council", "secA", "boardA", "trusteeA"] },
   "GET /api/v1/council/:year": { allowed: ["council"] },
   // A bloc's secretariat manages its own board's and member units' codes: another bloc's secretariat gets 403 for
   // khoi-viii's board and 404 for its token.

@@ -28,7 +28,8 @@ export type PrincipalName =
   | "clerkA2"
   | "clerkB"
   | "clerkB2"
-  | "voterA";
+  | "voterA"
+  | "trusteeA";
 
 export async function twoBlocs(): Promise<Record<PrincipalName, string | null>> {
   const seed = await seedDemo(call, BOOT, futureDeadline());
@@ -76,6 +77,13 @@ export async function twoBlocs(): Promise<Record<PrincipalName, string | null>> 
   )
     .bind(randomId(), await sha256Hex(normaliseCredential(voterA)), UNIT_A1, PA)
     .run();
+  // A trustee code of period A, as POST /voting/trustee-codes would have stored it.
+  const trusteeA = "TRST-EFGH-JKMN-PQRS";
+  await DB.prepare(
+    "INSERT INTO tokens (id, hash, role, bloc_id, unit_id, period_id, label, created_at, created_by) VALUES (?, ?, 'trustee', 'khoi-viii', 'van-phong-khoi-truong', ?, 'trustee', '2026-01-01T00:00:00Z', 'test')",
+  )
+    .bind(randomId(), await sha256Hex(normaliseCredential(trusteeA)), PA)
+    .run();
   const push = await api("POST", `/periods/${PA}/units/${UNIT_A1}/submissions`, seed.tokens.clerks[UNIT_A1], {
     templateId: demoTemplate.id,
     templateVersion: demoTemplate.version,
@@ -98,5 +106,6 @@ export async function twoBlocs(): Promise<Record<PrincipalName, string | null>> 
     clerkB,
     clerkB2: clerkB2.body.token as string,
     voterA,
+    trusteeA,
   };
 }

@@ -6,11 +6,20 @@
 import { SELF } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { demoBloc, demoEntries, demoPeriod, demoRulebook, demoTemplate } from "../../shared/src/index.ts";
+import {
+  demoBloc,
+  demoEntries,
+  demoPeriod,
+  demoRulebook,
+  demoTemplate,
+  makeTrusteeKey,
+  sealBallot,
+} from "../../shared/src/index.ts";
 import { OPERATIONS } from "../src/openapi.ts";
 import { hasDoctype, walkXml } from "../src/workbook/xml.ts";
 import { PA, twoBlocs, UNIT_A1 } from "./fixture.ts";
 import { api, BOOT, futureDeadline } from "./helpers.ts";
+import { openElectronic, random } from "./sealedVote.ts";
 
 const RUNS_PER_ROUTE = 125;
 /** Requests in flight at once per route. */
@@ -42,7 +51,7 @@ interface Target {
   /** The route as OPERATIONS names it. */
   op: string;
   valid: unknown;
-  pool: "council" | "sec" | "clerk" | "voter";
+  pool: "council" | "sec" | "clerk" | "voter" | "trustee";
   /** A file upload: bodies are bytes (a real template workbook, damaged), not JSON. */
   binary?: boolean;
 }
@@ -124,11 +133,20 @@ beforeAll(async () => {
   // Periods in review and in voting, so that review, flags and ballot routes reach their handlers' full depth.
   for (const [id, states] of [
     [PR, ["open", "review"]],
-    [PV, ["open", "review", "voting"]],
+    [PV, ["open", "review"]],
   ] as const) {
     await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id });
     for (const to of states) await api("POST", `/periods/${id}/transitions`, BOOT, { to });
   }
+  // PV votes electronically: its trustees publish their shares, and the ballot fuzz starts from a real sealed ballot.
+  const election = await openElectronic(PV, BOOT);
+  targets.find((t) => t.op === "/ballots")!.valid = sealBallot(election.ctx, ["vks-tphcm"], random);
+  const trusteeCode = [...election.trusteeCodes.values()][0]!;
+  const partial = targets.find((t) => t.op === "/periods/:periodId/voting/decryption")!;
+  partial.valid = {
+    trusteeId: [...election.trusteeCodes.keys()][0]!,
+    shares: election.ctx.members.map(() => ({ d: "0".repeat(64), proof: { c: "0".repeat(64), s: "0".repeat(64) } })),
+  };
   const council = new TokenPool(mintToken({ role: "council" }));
   const sec = new TokenPool(mintToken({ role: "secretariat", blocId: demoBloc.id }));
   const clerk = new TokenPool(mintToken({ role: "clerk", unitId: UNIT_A1 }));
@@ -142,7 +160,7 @@ beforeAll(async () => {
     }
     return codes.pop()!;
   });
-  pools = { council, sec, clerk, voter };
+  pools = { council, sec, clerk, voter, trustee: new TokenPool(async () => trusteeCode) };
   const t = await fetchRaw("GET", `/periods/${PA}/units/${UNIT_A1}/template.xlsx`, await clerk.get());
   workbook = new Uint8Array(await t.arrayBuffer());
 });
@@ -254,7 +272,35 @@ const targets: Target[] = [
     valid: { ballots: [{ choices: [] }] },
     pool: "sec",
   },
-  { method: "POST", op: "/ballots", path: "/ballots", valid: { choices: ["vks-tphcm"] }, pool: "voter" },
+  { method: "POST", op: "/ballots", path: "/ballots", valid: undefined, pool: "voter" },
+  {
+    method: "POST",
+    op: "/periods/:periodId/voting/trustee-codes",
+    path: `/periods/${PA}/voting/trustee-codes`,
+    valid: undefined,
+    pool: "sec",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/voting/trustee-key",
+    path: `/periods/${PV}/voting/trustee-key`,
+    valid: makeTrusteeKey(PV, "van-phong-khoi-truong", random).key,
+    pool: "trustee",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/voting/close",
+    path: `/periods/${PA}/voting/close`,
+    valid: undefined,
+    pool: "sec",
+  },
+  {
+    method: "POST",
+    op: "/periods/:periodId/voting/decryption",
+    path: `/periods/${PV}/voting/decryption`,
+    valid: undefined,
+    pool: "trustee",
+  },
   {
     method: "POST",
     op: "/periods/:periodId/ranking-link",

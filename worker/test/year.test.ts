@@ -1,11 +1,10 @@
 /**
  * The whole Khối VIII 2017 year through the API, against real D1: seven pushes, one returned and re-pushed, reviews,
- * flags, ballots by voter code and on paper, publication; the published table equals the domain core's
+ * flags, sealed ballots by voter code (trustees' shares, decryption of the sums only), publication; the published table equals the domain core's
  * `consolidate` on the same inputs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  type Ballot,
   consolidate,
   demoBallots,
   demoEntries,
@@ -15,15 +14,25 @@ import {
   demoTemplate,
   demoUnits,
   type Entry,
+  tallyBallots,
   validateReview,
   validateSubmission,
 } from "../../shared/src/index.ts";
+import { sha256Hex } from "../src/auth.ts";
 import { type SeedResult, seedDemo } from "../src/seed.ts";
 import { api, BOOT, call, clientId, DB, futureDeadline } from "./helpers.ts";
+import { castSealed, closeAndDecrypt, type Election, openElectronic, voterCodes } from "./sealedVote.ts";
 
 const P = "khoi-viii-2017";
 const units = demoUnits.map((u) => u.id);
 let seed: SeedResult;
+let election: Election;
+/** The clear-text count of the demo ballots: what the trustees' decryption must give. */
+const demoTally = tallyBallots(
+  demoUnits.map((u) => u.id),
+  demoBallots,
+  demoRulebook,
+);
 const pushBody = (unitId: string, base: number | null, id = clientId(unitId)) => ({
   templateId: demoTemplate.id,
   templateVersion: demoTemplate.version,
@@ -188,40 +197,23 @@ describe("the Khối VIII 2017 year", () => {
     expect(clerkTable.body.error.code).toBe("RESULTS_NOT_PUBLISHED");
   });
 
-  it("voting: five units vote with single-use codes, two ballots are entered on paper", async () => {
-    expect((await api("POST", `/periods/${P}/transitions`, seed.tokens.secretariat, { to: "voting" })).status).toBe(
-      200,
-    );
-    const codes = await api("POST", `/periods/${P}/voting/codes`, seed.tokens.secretariat);
-    expect(codes.status).toBe(201);
-    expect(codes.body.codes).toHaveLength(7);
-    const byUnit = new Map<string, string>(
-      codes.body.codes.map((c: { unitId: string; code: string }) => [c.unitId, c.code]),
-    );
-    const voters = units.slice(0, 5);
-    for (const [i, u] of voters.entries()) {
-      const code = byUnit.get(u)!;
-      const r = await api("POST", "/ballots", code, demoBallots[i]);
+  it("voting: two trustees publish their shares; seven units cast sealed ballots with single-use codes", async () => {
+    election = await openElectronic(P, seed.tokens.secretariat);
+    const byUnit = await voterCodes(P, seed.tokens.secretariat);
+    expect(byUnit.size).toBe(7);
+    for (const [i, u] of units.entries()) {
+      const r = await castSealed(election, byUnit.get(u)!, demoBallots[i]!.choices);
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       const tally = await api("GET", `/periods/${P}/voting/tally`, seed.tokens.secretariat);
       expect(tally.body).toMatchObject({ visible: false, returned: i + 1, tally: null });
     }
-    const reused = await api("POST", "/ballots", byUnit.get(voters[0]!)!, { choices: [] });
+    const reused = await castSealed(election, byUnit.get(units[0]!)!, []);
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe("VOTER_CODE_USED");
-    const tooMany = await api("POST", "/ballots", byUnit.get(units[5]!)!, { choices: units.slice(0, 3) });
-    expect(tooMany.status).toBe(422);
-    expect(tooMany.body.error.code).toBe("BALLOT_TOO_MANY_CHOICES");
-
-    const paper = await api("POST", `/periods/${P}/voting/paper`, seed.tokens.secretariat, {
-      ballots: demoBallots.slice(5),
-    });
-    expect(paper.status).toBe(201);
-    expect(paper.body.returned).toBe(7);
-    // Every ballot is in: the unused codes can no longer add an eighth.
-    const eighth = await api("POST", "/ballots", byUnit.get(units[6]!)!, { choices: [] });
-    expect(eighth.status).toBe(409);
-    expect(eighth.body.error.code).toBe("BALLOTS_EXCEED_ISSUED");
+    // One channel per period: no paper ballot enters an electronic vote.
+    const paper = await api("POST", `/periods/${P}/voting/paper`, seed.tokens.secretariat, { ballots: [] });
+    expect(paper.status).toBe(409);
+    await closeAndDecrypt(election, seed.tokens.secretariat);
     const tally = await api("GET", `/periods/${P}/voting/tally`, seed.tokens.board);
     expect(tally.body.visible).toBe(true);
     expect(tally.body.tally).toMatchObject({ issued: 7, returned: 7, valid: 7, quorumMet: true });
@@ -241,7 +233,13 @@ describe("the Khối VIII 2017 year", () => {
       submissions,
       reviews,
       flags: demoFlags,
-      ballots: demoBallots as Ballot[],
+      sealedVote: {
+        returned: 7,
+        counts: demoTally.units.map((u) => u.votes),
+        recordHash: await sha256Hex(
+          JSON.stringify((await api("GET", `/periods/${P}/voting/record`, seed.tokens.board)).body),
+        ),
+      },
     });
     expect(r.body).toEqual({ ...JSON.parse(JSON.stringify(expected)), state: "closed", published: true });
     expect(r.body.leadingUnitId).not.toBeNull();
@@ -293,12 +291,15 @@ describe("the Khối VIII 2017 year", () => {
       "review.push",
       "flags.set",
       "voting.codes",
+      "voting.trustee-codes",
+      "voting.trustee-key",
       "ballot.cast",
-      "voting.paper",
+      "voting.close",
+      "voting.decryption",
     ])
       expect(actions, a).toContain(a);
     const cast = audit.body.entries.filter((e: { action: string }) => e.action === "ballot.cast");
-    expect(cast).toHaveLength(5);
+    expect(cast).toHaveLength(7);
     for (const e of cast) expect(e.detail).toEqual({});
   });
 });

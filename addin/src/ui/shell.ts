@@ -290,7 +290,7 @@ export class Shell {
       this.locals.clear();
       if (this.remember) this.opts.store.setItem(STORE_KEY, JSON.stringify({ server: this.server, token: this.token }));
       else this.opts.store.removeItem(STORE_KEY);
-      if (me.role !== "voter") {
+      if (me.role !== "voter" && me.role !== "trustee") {
         const [periods, blocs] = await Promise.all([
           api.periods(),
           api.request<{ blocs: { id: string; name: string }[] }>("GET", "/blocs").catch(() => ({ blocs: [] })),
@@ -299,11 +299,14 @@ export class Shell {
         this.blocNames = new Map(blocs.blocs.map((b) => [b.id, b.name]));
         const open = state.periods.find((p) => p.state !== "draft") ?? state.periods[0];
         state.periodId = open?.id ?? "";
+      } else if (me.role === "trustee") {
+        // A trustee code reaches one period's vote, and only its public state (GET .../voting/election).
+        state.periodId = me.periodId ?? "";
       } else {
         // The sheet bundle (loaded below) names the member units and the rulebook's number of choices.
         state.periodId = me.periodId ?? "";
       }
-      if (state.periodId) await session.loadBundle(state.periodId).catch(() => null);
+      if (state.periodId && me.role !== "trustee") await session.loadBundle(state.periodId).catch(() => null);
       await session.recognise().catch(() => []);
       if (me.role === "secretariat" || me.role === "council" || me.role === "board") await this.loadStatus();
     });
@@ -625,7 +628,7 @@ export class Shell {
       "div",
       { class: "stack" },
       role,
-      me.role === "voter" ? null : this.periodSelect(s),
+      me.role === "voter" || me.role === "trustee" ? null : this.periodSelect(s),
       h("div", { class: "stack", id: "screens" }, views.flat()),
     );
   }

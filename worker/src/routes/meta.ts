@@ -16,7 +16,7 @@ export const metaRoutes = new Hono<AppEnv>()
   .get("/openapi.json", (c) => c.json(openApiDocument()))
   .get("/docs", (c) => c.html(docsPage(openApiDocument())))
   .get("/me", (c) => {
-    const p = allow(c, "council", "secretariat", "clerk", "board", "voter");
+    const p = allow(c, "council", "secretariat", "clerk", "board", "voter", "trustee");
     return c.json({
       role: p.role,
       blocId: p.blocId,

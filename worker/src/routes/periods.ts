@@ -23,6 +23,7 @@ import { linkStore } from "../links.ts";
 import { readBody } from "../middleware.ts";
 import { createBatch, entriesOf, readAll, type SubmissionRow } from "../repository.ts";
 import { periodRules, periodScope, periodTable } from "../service.ts";
+import { votingTransition } from "./voting.ts";
 
 export const periodRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -110,6 +111,8 @@ export const periodRoutes = new Hono<AppEnv>()
       throw new ApiError(status, problem.code, problem.params ?? {}, [problem]);
     }
     const at = new Date().toISOString();
+    // Into `voting`: the channel is fixed; out of it: codes die, a sealed vote must be decrypted or have failed.
+    const voting = await votingTransition(scope, t.to, t.channel, at);
     const after = repo.root.periodQ(period.id);
     const [update, , now] = await repo.db.batch([
       repo.db
@@ -121,7 +124,12 @@ export const periodRoutes = new Hono<AppEnv>()
           periodId: period.id,
           actor: me,
           action: "period.transition",
-          detail: { from: period.state, to: t.to, reason: t.reason },
+          detail: {
+            from: period.state,
+            to: t.to,
+            reason: t.reason,
+            ...(t.to === "voting" ? { channel: t.channel ?? "paper" } : {}),
+          },
           requestId: c.get("requestId"),
           at,
         },
@@ -131,6 +139,7 @@ export const periodRoutes = new Hono<AppEnv>()
       after.stmt,
       // Reopening a closed period kills its download links: what they showed is no longer the result.
       ...(period.state === "closed" ? [linkStore.revokeIfState(repo.db, period, t.to, at)] : []),
+      ...voting,
     ]);
     if (!update?.meta.changes) throw new ApiError(409, "INVALID_TRANSITION", { from: period.state, to: t.to });
     return c.json(after.parse(now?.results ?? []));

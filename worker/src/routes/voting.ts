@@ -1,16 +1,113 @@
 /**
- * Bỏ phiếu kín: voter codes (one single-use code per member unit, shown once), electronic ballots cast with a code,
- * counted paper ballots entered by the secretariat, and the tally (kiểm phiếu) from the domain core. Secrecy is
- * structural: a stored ballot holds only a random id, the bloc, the period and the choices; the code is marked used
- * in the same batch, with no time; the audit says that a unit voted, never how.
+ * Bỏ phiếu kín. A period votes by one channel, fixed when voting opens:
+ * - electronic: a sealed ballot (shared/src/sealed.ts). The period's trustees (người giữ khoá) each publish a public
+ *   share with a proof; the election key combines them; the voter's device encrypts one 0-or-1 per member unit with
+ *   proofs, checked here on receipt; the secretariat closes the ballot box, the per-unit sums are kept only when the
+ *   quorum is met, and each trustee posts its part of their decryption with a proof. The server never holds a secret
+ *   share and never decrypts a single ballot: whoever holds the database sees ciphertexts, used-code marks and who
+ *   voted, never how.
+ * - paper: counted paper ballots entered by the secretariat, as before.
+ * Voter codes are single-use, shown once, marked used in the same batch as the ballot, with no time; they and the
+ * trustee codes die when the box closes or the period leaves `voting`.
  */
 import { Hono } from "hono";
-import { Ballot, checkBallot, domainError, PaperBallots } from "../../../shared/src/index.ts";
+import {
+  aggregateBallots,
+  ballotFingerprint,
+  checkBallot,
+  checkPartialDecryption,
+  checkSealedBallot,
+  checkTrusteeKey,
+  combineElectionKey,
+  type DomainError,
+  domainError,
+  type ElectionContext,
+  PaperBallots,
+  PartialDecryption,
+  type Period,
+  quorumNeeded,
+  type Rulebook,
+  SealedBallot,
+  TrusteeKey,
+  type VotingChannel,
+} from "../../../shared/src/index.ts";
 import { allow, newVoterCode, normaliseCredential, randomId, sha256Hex } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { readBody } from "../middleware.ts";
-import { type PeriodScope, periodRules, periodScope, periodTally } from "../service.ts";
+import { electionRecord, type PeriodScope, periodRules, periodScope, periodTally } from "../service.ts";
+import { type VotingRound, VotingStore } from "../votingStore.ts";
+
+function wrongChannel(channel: VotingChannel): ApiError {
+  return new ApiError(409, "VOTING_WRONG_CHANNEL", { channel }, [domainError("VOTING_WRONG_CHANNEL", {}, { channel })]);
+}
+
+const LEGACY_ROUND: VotingRound = { channel: "paper", trustees: [], boxClosed: false, aggregate: null };
+
+/** The period's vote as it stands, for the routes: the round (channel, trustees), the posted keys, the election key. */
+async function electionOf(scope: PeriodScope) {
+  const store = new VotingStore(scope.repo.db, scope.period);
+  // A period that entered voting before migration 0004 has no round: it votes on paper, as it did then.
+  const legacy = scope.period.state === "voting" || scope.period.state === "closed";
+  // The round and the keys side by side: one round trip (a paper vote has no keys to read).
+  const [stored, posted] = await Promise.all([store.round(), store.trusteeKeys()]);
+  const round = stored ?? (legacy ? LEGACY_ROUND : null);
+  if (!round) throw votingNotOpen(scope.period.state);
+  const keys = round.channel === "electronic" ? posted : [];
+  const complete = round.trustees.length >= 2 && round.trustees.every((t) => keys.some((k) => k.trusteeId === t.id));
+  const electionKey = complete
+    ? combineElectionKey(round.trustees.map((t) => keys.find((k) => k.trusteeId === t.id)!.publicKey))
+    : null;
+  return { store, round, keys, electionKey };
+}
+
+function contextOf(period: Period, rulebook: Rulebook, electionKey: string): ElectionContext {
+  return { periodId: period.id, members: period.members, choicesPerBallot: rulebook.choicesPerBallot, electionKey };
+}
+
+/**
+ * The statements that go with a period's transition into or out of `voting`, in the same batch: opening fixes the
+ * channel and the trustees (an electronic vote needs two); leaving it revokes every unused voter code and trustee
+ * code. An electronic vote whose quorum was met cannot be closed before the trustees decrypted its tally; one below
+ * the quorum closes its box with nothing to decrypt (the vote failed).
+ */
+export async function votingTransition(
+  scope: PeriodScope,
+  to: string,
+  channel: VotingChannel | undefined,
+  at: string,
+): Promise<D1PreparedStatement[]> {
+  const { period } = scope;
+  const store = new VotingStore(scope.repo.db, period);
+  if (to === "voting") {
+    const ch = channel ?? "paper";
+    const trustees = period.trustees ?? [];
+    if (ch === "electronic" && trustees.length < 2)
+      throw invalid([domainError("TRUSTEES_REQUIRED", { path: "/channel" }, { count: trustees.length })]);
+    return [store.openRound(ch, trustees, at)];
+  }
+  if (period.state !== "voting") return [];
+  const statements = [store.revokeCodes(at, ["voter", "trustee"])];
+  const round = await store.round();
+  if (round?.channel === "electronic") {
+    const { rulebook } = await periodRules(scope);
+    const returned = await store.sealedCount();
+    const enough = returned >= quorumNeeded(period.members.length, rulebook.quorum);
+    if (enough && to === "closed") {
+      const t = await periodTally(scope, rulebook);
+      if (!t.tally) throw new ApiError(409, "TALLY_NOT_DECRYPTED");
+    }
+    if (!enough && !round.boxClosed) statements.push(store.closeBox(null));
+  }
+  return statements;
+}
+
+async function trusteeOf(scope: PeriodScope, round: VotingRound) {
+  const id = scope.principal.unitId ?? "";
+  const trustee = round.trustees.find((t) => t.id === id);
+  if (!trustee) throw new ApiError(403, "FORBIDDEN");
+  return trustee;
+}
 
 function votingNotOpen(state: string): ApiError {
   return new ApiError(423, "VOTING_NOT_OPEN", { state }, [domainError("VOTING_NOT_OPEN", {}, { state })]);
@@ -37,10 +134,13 @@ async function insertingBallots<T>(batch: () => Promise<T>, issued: number): Pro
 export const votingRoutes = new Hono<AppEnv>()
   .post("/:periodId/voting/codes", async (c) => {
     const me = allow(c, "secretariat");
-    const { period, repo } = await periodScope(c, c.req.param("periodId"), me);
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = scope;
     if (period.state !== "voting") throw votingNotOpen(period.state);
-    // One batch: the units that voted, the revocation of unused codes, a new code per unit that has not voted (the
-    // insert itself checks), and the audit record.
+    const { round } = await electionOf(scope);
+    // Paper ballots need no code; an online code in a paper vote would open a second channel (issue 11, item 5).
+    if (round.channel !== "electronic") throw wrongChannel(round.channel);
+    if (round.boxClosed) throw new ApiError(409, "BALLOT_BOX_CLOSED");
     const at = new Date().toISOString();
     const votedQ = repo.votedUnitsQ();
     const issued: { unitId: string; code: string }[] = [];
@@ -83,12 +183,236 @@ export const votingRoutes = new Hono<AppEnv>()
     const codes = issued.filter((_, i) => (results[i + 2]?.meta.changes ?? 0) === 1);
     return c.json({ periodId: period.id, codes, alreadyVoted: [...voted] }, 201);
   })
+  .post("/:periodId/voting/trustee-codes", async (c) => {
+    // One code per trustee, to hand to that person: it posts the public share and later the partial decryption.
+    // Issuing again revokes the trustee's earlier code; a key already posted stays (it cannot be replaced).
+    const me = allow(c, "council", "secretariat");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = scope;
+    if (period.state !== "voting") throw votingNotOpen(period.state);
+    const { round } = await electionOf(scope);
+    if (round.channel !== "electronic") throw wrongChannel(round.channel);
+    const at = new Date().toISOString();
+    const codes: { trusteeId: string; name: string; code: string }[] = [];
+    const statements: D1PreparedStatement[] = [
+      repo.db
+        .prepare(
+          "UPDATE tokens SET revoked_at = ? WHERE period_id = ? AND bloc_id = ? AND role = 'trustee' AND revoked_at IS NULL",
+        )
+        .bind(at, period.id, period.blocId),
+    ];
+    for (const t of round.trustees) {
+      const code = newVoterCode();
+      codes.push({ trusteeId: t.id, name: t.name, code });
+      statements.push(
+        repo.root.insertToken(
+          {
+            id: randomId(),
+            role: "trustee",
+            bloc_id: period.blocId,
+            unit_id: t.id,
+            period_id: period.id,
+            label: `Người giữ khoá / trustee ${t.id}`,
+            created_at: at,
+            created_by: me.label,
+            expires_at: null,
+          },
+          await sha256Hex(normaliseCredential(code)),
+        ),
+      );
+    }
+    statements.push(
+      repo.root.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        actor: me,
+        action: "voting.trustee-codes",
+        detail: { trustees: codes.map((x) => x.trusteeId) },
+        requestId: c.get("requestId"),
+        at,
+      }),
+    );
+    await repo.db.batch(statements);
+    return c.json({ periodId: period.id, codes }, 201);
+  })
+  .get("/:periodId/voting/election", async (c) => {
+    // What a voter's device encrypts under and what a trustee's screen shows: public data only.
+    const me = allow(c, "council", "secretariat", "board", "clerk", "voter", "trustee");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { period } = scope;
+    const { store, round, keys, electionKey } = await electionOf(scope);
+    const { rulebook } = await periodRules(scope);
+    const [returned, parts] = await Promise.all([
+      round.channel === "electronic" ? store.sealedCount() : scope.repo.ballotCount(),
+      round.channel === "electronic" ? store.partialDecryptions() : Promise.resolve([]),
+    ]);
+    return c.json({
+      periodId: period.id,
+      state: period.state,
+      channel: round.channel,
+      members: period.members,
+      choicesPerBallot: rulebook.choicesPerBallot,
+      trustees: round.trustees.map((t) => {
+        const k = keys.find((x) => x.trusteeId === t.id);
+        return {
+          id: t.id,
+          name: t.name,
+          publicKey: k?.publicKey ?? null,
+          decrypted: parts.some((p) => p.trusteeId === t.id),
+        };
+      }),
+      electionKey,
+      issued: period.members.length,
+      returned,
+      quorumNeeded: quorumNeeded(period.members.length, rulebook.quorum),
+      boxClosed: round.boxClosed,
+      aggregate: round.aggregate,
+      me: me.role === "trustee" ? { trusteeId: me.unitId } : me.role === "voter" ? { unitId: me.unitId } : null,
+    });
+  })
+  .post("/:periodId/voting/trustee-key", async (c) => {
+    const me = allow(c, "trustee");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const key = await readBody(c, TrusteeKey);
+    const { period, repo } = scope;
+    if (period.state !== "voting") throw votingNotOpen(period.state);
+    const { store, round, keys } = await electionOf(scope);
+    const trustee = await trusteeOf(scope, round);
+    if (key.trusteeId !== trustee.id) throw invalid([domainError("FORBIDDEN", { path: "/trusteeId" })]);
+    if (keys.some((k) => k.trusteeId === trustee.id))
+      throw new ApiError(409, "TRUSTEE_KEY_EXISTS", { trustee: trustee.id });
+    if (!checkTrusteeKey(period.id, key)) throw invalid([domainError("TRUSTEE_KEY_INVALID", { path: "/proof" })]);
+    const at = new Date().toISOString();
+    try {
+      await repo.db.batch([
+        store.insertTrusteeKey(key),
+        repo.root.audit({
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "voting.trustee-key",
+          detail: { trusteeId: trustee.id, publicKey: key.publicKey },
+          requestId: c.get("requestId"),
+          at,
+        }),
+      ]);
+    } catch (e) {
+      if (e instanceof Error && /UNIQUE|constraint/i.test(e.message))
+        throw new ApiError(409, "TRUSTEE_KEY_EXISTS", { trustee: trustee.id });
+      throw e;
+    }
+    const after = await electionOf(scope);
+    return c.json({ periodId: period.id, trusteeId: trustee.id, electionKey: after.electionKey }, 201);
+  })
+  .post("/:periodId/voting/close", async (c) => {
+    // Đóng hòm phiếu: no more ballots. With the quorum met, the per-unit sums are kept for the trustees to decrypt;
+    // below it the vote failed and nothing will ever be decrypted (issue 11, item 5).
+    const me = allow(c, "council", "secretariat");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { period, repo } = scope;
+    if (period.state !== "voting") throw votingNotOpen(period.state);
+    const { store, round } = await electionOf(scope);
+    if (round.channel !== "electronic") throw wrongChannel(round.channel);
+    if (round.boxClosed) throw new ApiError(409, "BALLOT_BOX_CLOSED");
+    const { rulebook } = await periodRules(scope);
+    const ballots = await store.sealedBallots();
+    const needed = quorumNeeded(period.members.length, rulebook.quorum);
+    const aggregate = ballots.length >= needed ? aggregateBallots(period.members.length, ballots) : null;
+    const at = new Date().toISOString();
+    await repo.db.batch([
+      store.closeBox(aggregate),
+      store.revokeCodes(at, ["voter"]),
+      repo.root.audit({
+        blocId: period.blocId,
+        periodId: period.id,
+        actor: me,
+        action: "voting.close",
+        detail: { returned: ballots.length, quorumNeeded: needed, failed: aggregate === null },
+        requestId: c.get("requestId"),
+        at,
+      }),
+    ]);
+    return c.json({
+      periodId: period.id,
+      returned: ballots.length,
+      quorumNeeded: needed,
+      failed: aggregate === null,
+      aggregate,
+    });
+  })
+  .post("/:periodId/voting/decryption", async (c) => {
+    const me = allow(c, "trustee");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const part = await readBody(c, PartialDecryption);
+    const { period, repo } = scope;
+    if (period.state !== "voting") throw votingNotOpen(period.state);
+    const { store, round, keys, electionKey } = await electionOf(scope);
+    const trustee = await trusteeOf(scope, round);
+    if (part.trusteeId !== trustee.id) throw invalid([domainError("FORBIDDEN", { path: "/trusteeId" })]);
+    if (!round.boxClosed) throw new ApiError(409, "BALLOT_BOX_OPEN");
+    if (!round.aggregate || !electionKey) throw new ApiError(409, "VOTING_NOT_OPEN", { state: "failed" });
+    const { rulebook } = await periodRules(scope);
+    const key = keys.find((k) => k.trusteeId === trustee.id)!;
+    if (!checkPartialDecryption(contextOf(period, rulebook, electionKey), key.publicKey, round.aggregate, part))
+      throw invalid([domainError("DECRYPTION_PROOF_INVALID", { path: "/shares" })]);
+    const at = new Date().toISOString();
+    try {
+      await repo.db.batch([
+        store.insertPartialDecryption(part),
+        repo.root.audit({
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "voting.decryption",
+          detail: { trusteeId: trustee.id },
+          requestId: c.get("requestId"),
+          at,
+        }),
+      ]);
+    } catch (e) {
+      if (e instanceof Error && /UNIQUE|constraint/i.test(e.message)) throw new ApiError(409, "CONFLICT");
+      throw e;
+    }
+    const t = await periodTally(scope, rulebook);
+    return c.json({ periodId: period.id, trusteeId: trustee.id, decrypted: t.tally !== null }, 201);
+  })
+  .get("/:periodId/voting/record", async (c) => {
+    // The public record of a sealed vote: `npm run verify:ballot -- file.json` checks every proof from it alone.
+    const me = allow(c, "council", "secretariat", "board", "clerk", "trustee");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    if (me.role === "clerk" && scope.period.state !== "closed") throw new ApiError(403, "RESULTS_NOT_PUBLISHED");
+    const record = await electionRecord(scope);
+    if (!record) throw wrongChannel("paper");
+    return new Response(JSON.stringify(record), {
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "content-disposition": `attachment; filename="phieu-bau-${scope.period.id}.json"`,
+        "cache-control": "private, no-store",
+      },
+    });
+  })
   .post("/:periodId/voting/paper", async (c) => {
     const me = allow(c, "secretariat");
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period, repo } = scope;
     const { ballots } = await readBody(c, PaperBallots);
     if (period.state !== "voting") throw votingNotOpen(period.state);
+    const [{ round }, count, { rulebook }] = await Promise.all([
+      electionOf(scope),
+      repo.ballotCount(),
+      periodRules(scope),
+    ]);
+    // One channel per period: blank paper ballots must never fill up an electronic box (issue 11, item 5).
+    if (round.channel !== "paper") throw wrongChannel(round.channel);
+    const returned = count + ballots.length;
+    if (returned > period.members.length) throw tooMany(returned, period.members.length);
+    // Void ballots are counted (they are ballots returned) and reported with the reason, so that the secretariat can
+    // check the batch against the biên bản kiểm phiếu at once (issue 11, item 10).
+    const invalidBallots: { index: number; error: DomainError }[] = [];
+    ballots.forEach((b, index) => {
+      const problem = checkBallot(b, period.members, rulebook.choicesPerBallot);
+      if (problem) invalidBallots.push({ index, error: problem });
+    });
     const at = new Date().toISOString();
     // Ids are random, so the stored order says nothing about the order the ballots were counted in.
     const statements = ballots.map((b) => repo.insertBallot(randomId(), b.choices));
@@ -98,24 +422,23 @@ export const votingRoutes = new Hono<AppEnv>()
         periodId: period.id,
         actor: me,
         action: "voting.paper",
-        detail: { count: ballots.length },
+        detail: { count: ballots.length, invalid: invalidBallots.length },
         requestId: c.get("requestId"),
         at,
       }),
     );
-    // The count comes back in the same batch; too many ballots abort it (the trigger), and only then is it read again.
-    const count = repo.ballotCountQ();
-    statements.push(count.stmt);
-    let returned: number;
-    try {
-      const results = await repo.db.batch(statements);
-      returned = count.parse(results[results.length - 1]?.results ?? []);
-    } catch (e) {
-      if (e instanceof Error && e.message.includes("BALLOTS_EXCEED_ISSUED"))
-        throw tooMany((await repo.ballotCount()) + ballots.length, period.members.length);
-      throw e;
-    }
-    return c.json({ periodId: period.id, recorded: ballots.length, returned }, 201);
+    await insertingBallots(() => repo.db.batch(statements), period.members.length);
+    return c.json(
+      {
+        periodId: period.id,
+        recorded: ballots.length,
+        valid: ballots.length - invalidBallots.length,
+        invalid: invalidBallots.length,
+        invalidBallots,
+        returned,
+      },
+      201,
+    );
   })
   .get("/:periodId/voting/tally", async (c) => {
     const me = allow(c, "council", "secretariat", "board", "clerk");
@@ -132,14 +455,14 @@ export const votingRoutes = new Hono<AppEnv>()
     });
   });
 
-/** Casts the ballot of the voter code's unit. */
-async function castBallot(scope: PeriodScope, choices: string[], requestId: string) {
+/** Casts the sealed ballot of the voter code's unit: ballot, audit row and used mark in one batch. */
+async function castBallot(scope: PeriodScope, store: VotingStore, ballot: SealedBallot, requestId: string) {
   const { period, repo, principal } = scope;
   const at = new Date().toISOString();
   const results = await insertingBallots(
     () =>
       repo.db.batch([
-        repo.insertBallotWithCode(randomId(), choices, principal.tokenId),
+        store.insertSealedWithCode(randomId(), ballotFingerprint(ballot), ballot, principal.tokenId),
         repo.root.audit(
           {
             blocId: period.blocId,
@@ -162,13 +485,32 @@ async function castBallot(scope: PeriodScope, choices: string[], requestId: stri
 export const ballotRoutes = new Hono<AppEnv>().post("/", async (c) => {
   const me = allow(c, "voter");
   const scope = await periodScope(c, me.periodId ?? "", me);
-  const ballot = await readBody(c, Ballot);
-  if (scope.period.state !== "voting") throw votingNotOpen(scope.period.state);
-  const { rulebook } = await periodRules(scope);
-  // An electronic ballot that the count would void is refused with the reason, and the code stays usable.
-  const problem = checkBallot(ballot, scope.period.members, rulebook.choicesPerBallot);
-  if (problem) throw invalid([{ ...problem, path: "/choices" }]);
-  // A full box is refused by the database's trigger inside the cast's batch (answered as before, no count first).
-  if (!(await castBallot(scope, ballot.choices, c.get("requestId")))) throw new ApiError(409, "VOTER_CODE_USED");
-  return c.json({ periodId: scope.period.id, cast: true }, 201);
+  const ballot = await readBody(c, SealedBallot);
+  const { period } = scope;
+  if (period.state !== "voting") throw votingNotOpen(period.state);
+  // Everything the checks need in one round trip: the round, the keys, the rules, a replay, the count so far.
+  const fingerprint = ballotFingerprint(ballot);
+  const [{ store, round, electionKey }, { rulebook }, replayed, returned] = await Promise.all([
+    electionOf(scope),
+    periodRules(scope),
+    new VotingStore(scope.repo.db, period).hasFingerprint(fingerprint),
+    new VotingStore(scope.repo.db, period).sealedCount(),
+  ]);
+  if (round.channel !== "electronic") throw wrongChannel(round.channel);
+  if (round.boxClosed) throw new ApiError(409, "BALLOT_BOX_CLOSED");
+  if (!electionKey) throw new ApiError(409, "ELECTION_KEY_MISSING");
+  // A ballot whose proofs do not hold is refused with the reason, and the code stays usable.
+  const problem = checkSealedBallot(contextOf(period, rulebook, electionKey), ballot);
+  if (problem) throw invalid([domainError("BALLOT_PROOF_INVALID", { path: "/proofs" }, { reason: problem })]);
+  if (replayed) throw invalid([domainError("BALLOT_REPLAYED", { path: "/ciphertexts" })]);
+  if (returned >= period.members.length) throw tooMany(returned + 1, period.members.length);
+  try {
+    if (!(await castBallot(scope, store, ballot, c.get("requestId")))) throw new ApiError(409, "VOTER_CODE_USED");
+  } catch (e) {
+    if (e instanceof Error && e.message.includes("BALLOT_BOX_CLOSED")) throw new ApiError(409, "BALLOT_BOX_CLOSED");
+    if (e instanceof Error && /UNIQUE/i.test(e.message))
+      throw invalid([domainError("BALLOT_REPLAYED", { path: "/ciphertexts" })]);
+    throw e;
+  }
+  return c.json({ periodId: period.id, cast: true, fingerprint }, 201);
 });

@@ -17,6 +17,8 @@ export interface RankingInputs {
   reviews: Record<string, NonNullable<ConsolidateInput["reviews"]>[string]>;
   flags: Record<string, NonNullable<ConsolidateInput["flags"]>[string]>;
   ballots: NonNullable<ConsolidateInput["ballots"]> | null;
+  /** A sealed vote's result and the hash of its public record; null for a paper vote or none. */
+  sealedVote: NonNullable<ConsolidateInput["sealedVote"]> | null;
 }
 
 export const INPUT_PARTS = [
@@ -28,6 +30,7 @@ export const INPUT_PARTS = [
   "reviews",
   "flags",
   "ballots",
+  "sealedVote",
 ] as const;
 export type InputPart = (typeof INPUT_PARTS)[number];
 
@@ -45,6 +48,7 @@ export function rankingInputs(input: ConsolidateInput): RankingInputs {
     reviews: { ...(input.reviews ?? {}) },
     flags: { ...(input.flags ?? {}) },
     ballots: input.ballots ?? null,
+    sealedVote: input.sealedVote ?? null,
   };
 }
 

@@ -493,7 +493,8 @@ function tallySheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Rank
       ["Số phiếu thu về", t.returned],
       ["Số phiếu hợp lệ", t.valid],
       ["Số phiếu không hợp lệ", t.invalid, "returned-valid"],
-      ["Trong đó phiếu trắng (hợp lệ)", t.blank],
+      // A sealed vote never decrypts a single ballot, so the number of blank ones is not known.
+      ["Trong đó phiếu trắng (hợp lệ)", t.blank ?? "Không xác định (phiếu mã hoá)"],
       [`Số phiếu thu về tối thiểu (${fraction(t.quorum)} số đơn vị)`, quorumNeeded],
       ["Đủ số phiếu theo quy chế", t.quorumMet ? "Đủ" : "Không đủ – cuộc bỏ phiếu không có kết quả"],
       ["Điều kiện đạt", `Số phiếu ${t.thresholdRule === "gt" ? "trên" : "từ"} ${percent(t.threshold)} ${baseText}`],
@@ -637,6 +638,7 @@ const PART_VI: Record<(typeof INPUT_PARTS)[number], string> = {
   reviews: "Điểm thẩm định",
   flags: "Vi phạm / không tham gia xét",
   ballots: "Phiếu suy tôn",
+  sealedVote: "Phiếu bầu mã hoá: kết quả giải mã",
 };
 
 function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: RankingContext): InputHashes {
@@ -659,6 +661,13 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
     ["Thời điểm lập", `${vnDate(ctx.generatedAt).stamp} · ${ctx.generatedAt}`],
     ["Thuật toán", "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần"],
   ];
+  // A sealed vote: the hash of the public record file that `npm run verify:ballot` checks proof by proof.
+  const sealed = ctx.inputs.sealedVote;
+  if (sealed)
+    facts.push([
+      "Hồ sơ phiếu bầu mã hoá (SHA-256 của tệp)",
+      `${sealed.recordHash} · kiểm tra: npm run verify:ballot -- phieu-bau-${table.periodId}.json`,
+    ]);
   for (const [k, v] of facts) {
     sh.set(row, 0, k, st.key);
     sh.set(row, 1, v, st.text);

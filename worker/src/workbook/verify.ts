@@ -42,7 +42,7 @@ export function readRankingBook(bytes: Uint8Array, limits: UploadLimits = RANKIN
   for (const s of sheets) {
     for (const row of s.grid) {
       const label = str(row?.[0]);
-      const m = /\(([a-z]+)\)$/.exec(label);
+      const m = /\(([A-Za-z]+)\)$/.exec(label);
       if (!m) continue;
       const hash = str(row?.[1]);
       if (!/^[0-9a-f]{64}$/.test(hash)) continue;

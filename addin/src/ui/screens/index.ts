@@ -15,6 +15,7 @@ import { setupRulebookScreen } from "./setupRulebook.ts";
 import { setupTemplateScreen } from "./setupTemplate.ts";
 import { setupUnitsScreen } from "./setupUnits.ts";
 import { statusScreen } from "./status.ts";
+import { trusteeScreen } from "./trustee.ts";
 import { votingScreen } from "./voting.ts";
 import { webClerkScreen } from "./webClerk.ts";
 import { webReviewScreen } from "./webReview.ts";
@@ -23,6 +24,7 @@ export const SCREENS: readonly Screen<unknown>[] = [
   clerkScreen,
   webClerkScreen,
   ballotScreen,
+  trusteeScreen,
   statusScreen,
   webReviewScreen,
   reviewScreen,

@@ -9,6 +9,8 @@ import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
 
 interface StatusDrafts {
+  /** How the period will vote, chosen when voting opens (fixed from then on). */
+  channel: "electronic" | "paper";
   deadlineDraft: string;
   deadlineReason: string;
   reopenReason: string;
@@ -141,13 +143,42 @@ function askTransition(ctx: PaneContext, to: Step, label: UiKey): Promise<string
   });
 }
 
-async function transition(ctx: PaneContext, to: Step, label: UiKey) {
+async function transition(ctx: PaneContext, to: Step, label: UiKey, d: StatusDrafts) {
   if ((await askTransition(ctx, to, label)) !== "confirm") return;
   await ctx.run("stepSending", async () => {
-    await ctx.api.transition(ctx.state.periodId, to);
+    await ctx.api.transition(ctx.state.periodId, to, "", to === "voting" ? d.channel : undefined);
     await ctx.refreshPeriod();
     ctx.notify({ kind: "success", text: () => t("transitionOk", { state: t(`state_${to}` as UiKey) }) });
   });
+}
+
+/** Bỏ phiếu điện tử (mã hoá, cần hai người giữ khoá) or bằng phiếu giấy: chosen once, when voting opens. */
+function channelChoice(ctx: PaneContext, d: StatusDrafts) {
+  const trustees = ctx.period?.trustees ?? [];
+  if (trustees.length < 2) d.channel = "paper";
+  const select = h(
+    "select",
+    { id: "voting-channel", class: "input" },
+    h(
+      "option",
+      { value: "electronic", selected: d.channel === "electronic", disabled: trustees.length < 2 },
+      t("channelElectronic"),
+    ),
+    h("option", { value: "paper", selected: d.channel === "paper" }, t("channelPaper")),
+  ) as HTMLSelectElement;
+  select.addEventListener("change", () => {
+    d.channel = select.value === "paper" ? "paper" : "electronic";
+  });
+  return [
+    h("label", { class: "field", for: "voting-channel" }, h("span", {}, t("channelLabel")), select),
+    h(
+      "p",
+      { class: "hint" },
+      trustees.length < 2
+        ? t("channelNeedsTrustees")
+        : t("channelTrustees", { names: trustees.map((x) => x.name).join("; ") }),
+    ),
+  ];
 }
 
 /** The current deadline and, while the period is a draft or open, a new one with its reason. */
@@ -213,7 +244,7 @@ export const statusScreen = defineScreen<StatusDrafts>({
   id: "status",
   roles: ["secretariat", "council"],
   label: "statusTitle",
-  initial: () => ({ deadlineDraft: "", deadlineReason: "", reopenReason: "" }),
+  initial: () => ({ channel: "electronic", deadlineDraft: "", deadlineReason: "", reopenReason: "" }),
   render(ctx, d) {
     const state = ctx.period?.state;
     const step = state ? NEXT[state] : undefined;
@@ -241,7 +272,8 @@ export const statusScreen = defineScreen<StatusDrafts>({
         { class: "card", "aria-labelledby": "transition-title" },
         h("h2", { id: "transition-title" }, t("transitionsTitle")),
         h("p", {}, state ? t(`state_${state}` as UiKey) : ""),
-        step ? ctx.button(`to-${step[0]}`, step[1], () => void transition(ctx, step[0], step[1]), "primary") : null,
+        state === "review" ? channelChoice(ctx, d) : null,
+        step ? ctx.button(`to-${step[0]}`, step[1], () => void transition(ctx, step[0], step[1], d), "primary") : null,
         state === "draft" || state === "open" ? deadlineForm(ctx, d) : null,
         state === "closed" && ctx.state.me.role === "council" ? reopenForm(ctx, d) : null,
       ),

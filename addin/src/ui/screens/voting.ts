@@ -1,6 +1,7 @@
 /**
- * Bỏ phiếu (secretariat): issue voter codes, enter paper ballots as rows of ticks against unit names (with the
- * running count of valid and invalid ballots before saving), count the votes.
+ * Bỏ phiếu (secretariat): for an electronic (sealed) vote, hand out the trustees' codes and the voter codes, then close
+ * the ballot box for the trustees to decrypt the sums; for a paper vote, enter the counted ballots as rows of ticks
+ * against unit names (with the running count of valid and invalid ballots before saving); count the votes.
  */
 import { checkBallot } from "../../../../shared/src/index.ts";
 import type { TallyAnswer } from "../../api.ts";
@@ -27,6 +28,7 @@ function printVoterSlips(ctx: PaneContext, codes: readonly { unitId: string; cod
 
 interface VotingDrafts {
   codes: { unitId: string; code: string }[];
+  trusteeCodes: { trusteeId: string; name: string; code: string }[];
   /** Paper ballots being entered: the units ticked on each. */
   paper: string[][];
   tally: TallyAnswer | null;
@@ -124,7 +126,7 @@ export const votingScreen = defineScreen<VotingDrafts>({
   roles: ["secretariat", "council"],
   label: "votingTitle",
   shows: (ctx) => ctx.period?.state === "voting" || ctx.period?.state === "closed",
-  initial: () => ({ codes: [], paper: [], tally: null }),
+  initial: () => ({ codes: [], trusteeCodes: [], paper: [], tally: null }),
   render(ctx, d) {
     const tally = d.tally;
     return h(
@@ -133,6 +135,26 @@ export const votingScreen = defineScreen<VotingDrafts>({
       h("h2", { id: "voting-title" }, t("votingTitle")),
       ctx.period?.state === "voting"
         ? [
+            ctx.button(
+              "issue-trustee-codes",
+              "issueTrusteeCodes",
+              () =>
+                void ctx.run("stepSending", async () => {
+                  d.trusteeCodes = await ctx.api.trusteeCodes(ctx.state.periodId);
+                }),
+            ),
+            d.trusteeCodes.length
+              ? h(
+                  "div",
+                  { class: "notice info", id: "trustee-codes" },
+                  h("p", {}, t("trusteeCodesShownOnce")),
+                  h(
+                    "ul",
+                    { class: "mono" },
+                    d.trusteeCodes.map((c) => h("li", {}, `${c.name}: ${c.code}`)),
+                  ),
+                )
+              : null,
             ctx.button(
               "issue-codes",
               "issueCodes",
@@ -158,6 +180,21 @@ export const votingScreen = defineScreen<VotingDrafts>({
                   ),
                 )
               : null,
+            ctx.button(
+              "close-box",
+              "closeBox",
+              () =>
+                void ctx.run("stepSending", async () => {
+                  const r = await ctx.api.closeBox(ctx.state.periodId);
+                  ctx.notify({
+                    kind: r.failed ? "warning" : "success",
+                    text: () =>
+                      r.failed
+                        ? t("boxClosedFailed", { returned: r.returned, needed: r.quorumNeeded })
+                        : t("boxClosed", { returned: r.returned }),
+                  });
+                }),
+            ),
             paperRows(ctx, d),
           ]
         : null,

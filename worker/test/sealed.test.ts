@@ -1,0 +1,311 @@
+/**
+ * The sealed ballot through the API, against real D1 (issue 16): trustees publish their shares, seven units cast
+ * encrypted ballots, the database is scanned for anything that links a unit to a choice, the trustees decrypt the
+ * per-unit sums only, and the public record verifies on its own. Also the channel rule, the quorum gate, voter codes
+ * dying with the vote, and the paper batch that reports its void ballots (issue 11, items 5, 7, 10).
+ */
+import { SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  demoBallots,
+  demoPeriod,
+  demoUnits,
+  makeTrusteeKey,
+  partialDecrypt,
+  sealBallot,
+  sealVotes,
+  verifyElectionRecord,
+} from "../../shared/src/index.ts";
+import { sha256Hex } from "../src/auth.ts";
+import { type SeedResult, seedDemo } from "../src/seed.ts";
+import { readRankingBook, verifyRanking } from "../src/workbook/index.ts";
+import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
+import { castSealed, type Election, openElectronic, random, voterCodes } from "./sealedVote.ts";
+
+const P = "khoi-viii-2017";
+const units = demoUnits.map((u) => u.id);
+let seed: SeedResult;
+
+beforeAll(async () => {
+  seed = await seedDemo(call, BOOT, futureDeadline());
+});
+
+describe("a sealed vote of seven units", () => {
+  let election: Election;
+  let codes: Map<string, string>;
+  const cast: { choices: string[] }[] = [];
+
+  it("opens only with two trustees; each publishes a share with a proof, never the secret", async () => {
+    election = await openElectronic(P, seed.tokens.secretariat, "open");
+    const again = await api(
+      "POST",
+      `/periods/${P}/voting/trustee-key`,
+      [...election.trusteeCodes.values()][0]!,
+      makeTrusteeKey(P, [...election.trusteeCodes.keys()][0]!, random).key,
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("TRUSTEE_KEY_EXISTS");
+    codes = await voterCodes(P, seed.tokens.secretariat);
+    expect(codes.size).toBe(7);
+  });
+
+  it("refuses a ballot whose proofs fail (a 2, too many names, another period), and the code stays usable", async () => {
+    const code = codes.get(units[0]!)!;
+    const two = sealVotes(election.ctx, [2, 0, 0, 0, 0, 0, 0], random);
+    const three = sealVotes(election.ctx, [1, 1, 1, 0, 0, 0, 0], random);
+    const elsewhere = sealBallot({ ...election.ctx, periodId: "khoi-viii-2018" }, [units[1]!], random);
+    for (const bad of [two, three, elsewhere]) {
+      const r = await api("POST", "/ballots", code, bad);
+      expect(r.status).toBe(422);
+      expect(r.body.error.code).toBe("BALLOT_PROOF_INVALID");
+    }
+    const clear = await api("POST", "/ballots", code, { choices: [units[1]] });
+    expect(clear.status).toBe(422);
+    const me = await api("GET", "/me", code);
+    expect(me.status).toBe(200);
+  });
+
+  it("takes seven sealed ballots, refuses a replay and paper ballots, and shows no count while the box is open", async () => {
+    for (const [i, u] of units.entries()) {
+      const choices = demoBallots[i]!.choices;
+      const ballot = sealBallot(election.ctx, choices, random);
+      if (i === 1) {
+        // Unit 1 copies unit 0's ballot: refused, its own code still casts afterwards.
+        const previous = await api("GET", `/periods/${P}/voting/record`, seed.tokens.secretariat);
+        const replay = await api("POST", "/ballots", codes.get(u)!, previous.body.ballots[0]);
+        expect(replay.status).toBe(422);
+        expect(replay.body.error.code).toBe("BALLOT_REPLAYED");
+      }
+      const r = await api("POST", "/ballots", codes.get(u)!, ballot);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      cast.push({ choices });
+      const tally = await api("GET", `/periods/${P}/voting/tally`, seed.tokens.secretariat);
+      expect(tally.body).toMatchObject({ visible: false, returned: i + 1, tally: null });
+    }
+    const paper = await api("POST", `/periods/${P}/voting/paper`, seed.tokens.secretariat, { ballots: [] });
+    expect(paper.status).toBe(409);
+    expect(paper.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+  });
+
+  it("keeps nothing in any table that links a unit to a choice", async () => {
+    const tables = await DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
+    ).all<{ name: string }>();
+    const dump: Record<string, string[]> = {};
+    for (const { name } of tables.results) {
+      const rows = await DB.prepare(`SELECT * FROM "${name}"`).all();
+      dump[name] = rows.results.map((r) => JSON.stringify(r));
+    }
+    // No clear ballot anywhere: the table of counted ballots is empty, no row names choices.
+    expect(dump.ballots).toEqual([]);
+    for (const rows of Object.values(dump)) for (const row of rows) expect(row).not.toMatch(/choices\\*"/);
+    // What a ballot is made of: its row id, its fingerprint, every ciphertext point.
+    const sealedRows = (
+      await DB.prepare("SELECT id, fingerprint, body FROM sealed_ballots").all<{
+        id: string;
+        fingerprint: string;
+        body: string;
+      }>()
+    ).results;
+    expect(sealedRows).toHaveLength(7);
+    const ballotMarks = sealedRows.flatMap((r) => {
+      const b = JSON.parse(r.body) as { ciphertexts: { a: string; b: string }[] };
+      return [r.id, r.fingerprint, ...b.ciphertexts.flatMap((c) => [c.a, c.b])];
+    });
+    const voterTokens = (
+      await DB.prepare("SELECT id FROM tokens WHERE role = 'voter'").all<{ id: string }>()
+    ).results.map((t) => t.id);
+    // A sealed ballot names no unit and no code.
+    for (const r of sealedRows) {
+      for (const u of units) expect(r.body.includes(u) || r.id.includes(u)).toBe(false);
+      for (const t of voterTokens) expect(r.body.includes(t)).toBe(false);
+    }
+    // Every other row that names a unit (tokens, audit, ...) holds nothing of any ballot.
+    for (const [table, rows] of Object.entries(dump)) {
+      if (table === "sealed_ballots") continue;
+      for (const row of rows) {
+        if (!units.some((u) => row.includes(u))) continue;
+        for (const mark of ballotMarks) expect(row.includes(mark), `${table}: ${row}`).toBe(false);
+      }
+    }
+    // The audit says who voted, never how or in which row.
+    const audit = (
+      await DB.prepare("SELECT unit_id, detail FROM audit WHERE action = 'ballot.cast'").all<{
+        unit_id: string;
+        detail: string;
+      }>()
+    ).results;
+    expect(audit.map((a) => a.unit_id).sort()).toEqual([...units].sort());
+  });
+
+  it("closes the box; a wrong share is refused; both trustees' parts give the clear-text count", async () => {
+    const closed = await api("POST", `/periods/${P}/voting/close`, seed.tokens.secretariat);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body).toMatchObject({ returned: 7, failed: false });
+    const aggregate = closed.body.aggregate;
+    const [first, second] = [...election.trusteeCodes.keys()];
+    const wrong = partialDecrypt(election.ctx, first!, election.secrets.get(second!)!, aggregate, random);
+    const refused = await api("POST", `/periods/${P}/voting/decryption`, election.trusteeCodes.get(first!)!, wrong);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe("DECRYPTION_PROOF_INVALID");
+    for (const id of [first!, second!]) {
+      const part = partialDecrypt(election.ctx, id, election.secrets.get(id)!, aggregate, random);
+      const r = await api("POST", `/periods/${P}/voting/decryption`, election.trusteeCodes.get(id)!, part);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const tally = await api("GET", `/periods/${P}/voting/tally`, seed.tokens.board);
+    expect(tally.body.visible).toBe(true);
+    const expected = units.map((u) => cast.filter((b) => b.choices.includes(u)).length);
+    expect(tally.body.tally.units.map((u: { votes: number }) => u.votes)).toEqual(expected);
+    expect(tally.body.tally).toMatchObject({ issued: 7, returned: 7, valid: 7, blank: null, quorumMet: true });
+  });
+
+  it("publishes; the downloaded record verifies on its own and its hash is in the ranking's provenance", async () => {
+    const unused = await voterCodes(P, seed.tokens.secretariat).catch(() => null);
+    expect(unused).toBeNull();
+    const r = await api("POST", `/periods/${P}/transitions`, seed.tokens.secretariat, { to: "closed" });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Trustee codes die with the vote (issue 11, item 7).
+    expect((await api("GET", "/me", [...election.trusteeCodes.values()][0]!)).status).toBe(401);
+    const record = await api("GET", `/periods/${P}/voting/record`, seed.tokens.board);
+    expect(record.status).toBe(200);
+    const v = verifyElectionRecord(record.body);
+    expect(v.problems).toEqual([]);
+    expect(v.counts).toEqual(record.body.counts);
+    const table = await api("GET", `/periods/${P}/table`, seed.tokens.clerks[units[0]!]);
+    expect(table.body.tally.units.map((u: { votes: number }) => u.votes)).toEqual(v.counts);
+    // The ranking workbook recomputes from its own inputs, which carry the record's SHA-256.
+    const xlsx = await SELF.fetch(`http://thidua.test/api/v1/periods/${P}/ranking.xlsx`, {
+      headers: { authorization: `Bearer ${seed.tokens.board}` },
+    });
+    expect(xlsx.status).toBe(200);
+    const book = readRankingBook(new Uint8Array(await xlsx.arrayBuffer()));
+    if (!book.ok) throw new Error(book.problem);
+    const recordHash = await sha256Hex(JSON.stringify(record.body));
+    expect(JSON.parse(book.json).sealedVote).toEqual({ returned: 7, counts: v.counts, recordHash });
+    const check = verifyRanking(book.json, book.recorded, book.shown);
+    expect(check.problems.join("; ")).toBe("");
+  });
+});
+
+describe("one channel, the quorum gate, codes that die with the vote (issue 11, items 5, 7, 10)", () => {
+  const create = async (id: string) => {
+    const r = await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    for (const to of ["open", "review"]) await api("POST", `/periods/${id}/transitions`, BOOT, { to });
+  };
+
+  it("an electronic vote closed below the quorum fails: nothing is decrypted, no count per unit, nobody nominated", async () => {
+    const p = "khoi-viii-2017-few";
+    await create(p);
+    const election = await openElectronic(p, seed.tokens.secretariat);
+    const codes = await voterCodes(p, seed.tokens.secretariat);
+    // 4 of 7 ballots, quorum 2/3 needs 5. One ballot alone (or four) must never be read off a tally.
+    for (const u of units.slice(0, 4))
+      expect((await castSealed(election, codes.get(u)!, [units[0]!])).status).toBe(201);
+    // Paper ballots cannot fill up the box to reach the tally.
+    const paper = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, {
+      ballots: [{ choices: [] }, { choices: [] }, { choices: [] }],
+    });
+    expect(paper.status).toBe(409);
+    expect(paper.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+    const closed = await api("POST", `/periods/${p}/voting/close`, seed.tokens.secretariat);
+    expect(closed.body).toMatchObject({ returned: 4, quorumNeeded: 5, failed: true, aggregate: null });
+    // An unused voter code died with the box (item 7).
+    const late = codes.get(units[5]!)!;
+    expect((await api("GET", "/me", late)).status).toBe(401);
+    const [id, code] = [...election.trusteeCodes.entries()][0]!;
+    const part = {
+      trusteeId: id,
+      shares: units.map(() => ({ d: "0".repeat(64), proof: { c: "0".repeat(64), s: "0".repeat(64) } })),
+    };
+    const refused = await api("POST", `/periods/${p}/voting/decryption`, code, part);
+    expect(refused.status).toBe(409);
+    const tally = await api("GET", `/periods/${p}/voting/tally`, seed.tokens.secretariat);
+    expect(tally.body.tally).toMatchObject({ returned: 4, quorumMet: false, units: [] });
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" })).status).toBe(
+      200,
+    );
+    const table = await api("GET", `/periods/${p}/table`, seed.tokens.board);
+    expect(table.body.rows.every((r: { votes: number | null }) => r.votes === null)).toBe(true);
+    expect(table.body.nominations.nominations.filter((n: { award: string | null }) => n.award !== null)).toEqual(
+      table.body.nominations.nominations.filter(
+        (n: { award: string | null }) => n.award === "bang-khen-ct-ubnd", // the one award that needs no vote
+      ),
+    );
+    const record = await api("GET", `/periods/${p}/voting/record`, seed.tokens.board);
+    expect(verifyElectionRecord(record.body)).toEqual({ ok: true, problems: [], counts: null });
+  });
+
+  it("an electronic vote with the quorum met cannot be published before the trustees decrypt it", async () => {
+    const p = "khoi-viii-2017-undecrypted";
+    await create(p);
+    const election = await openElectronic(p, seed.tokens.secretariat);
+    const codes = await voterCodes(p, seed.tokens.secretariat);
+    for (const u of units.slice(0, 5)) expect((await castSealed(election, codes.get(u)!, [])).status).toBe(201);
+    expect((await api("POST", `/periods/${p}/voting/close`, seed.tokens.secretariat)).body.failed).toBe(false);
+    const early = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("TALLY_NOT_DECRYPTED");
+  });
+
+  it("a period that was voting before the channel existed keeps voting on paper", async () => {
+    const p = "khoi-viii-2017-legacy";
+    await create(p);
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "voting" })).status).toBe(
+      200,
+    );
+    // As the database holds such a period after migration 0004: in `voting`, with no round.
+    await DB.prepare("DELETE FROM voting_rounds WHERE period_id = ?").bind(p).run();
+    const r = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, { ballots: [{ choices: [] }] });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await api("GET", `/periods/${p}/voting/election`, seed.tokens.secretariat)).body.channel).toBe("paper");
+  });
+
+  it("an electronic vote needs two trustees named in the period", async () => {
+    const p = "khoi-viii-2017-onetrustee";
+    const one = { ...demoPeriod(futureDeadline()), id: p, trustees: [demoPeriod().trustees[0]!] };
+    expect((await api("POST", "/periods", BOOT, one)).status).toBe(201);
+    for (const to of ["open", "review"]) await api("POST", `/periods/${p}/transitions`, BOOT, { to });
+    const r = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, {
+      to: "voting",
+      channel: "electronic",
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("TRUSTEES_REQUIRED");
+  });
+
+  it("a paper vote takes no online code, says how many ballots of a batch are void and why, and its codes die", async () => {
+    const p = "khoi-viii-2017-paper";
+    await create(p);
+    expect(
+      (await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "voting", channel: "paper" }))
+        .status,
+    ).toBe(200);
+    const codes = await api("POST", `/periods/${p}/voting/codes`, seed.tokens.secretariat);
+    expect(codes.status).toBe(409);
+    expect(codes.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+    const batch = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, {
+      ballots: [
+        { choices: [units[0]] },
+        { choices: [units[0], units[1], units[2]] },
+        { choices: ["not-a-member"] },
+        { choices: [] },
+      ],
+    });
+    expect(batch.status).toBe(201);
+    expect(batch.body).toMatchObject({ recorded: 4, valid: 2, invalid: 2, returned: 4 });
+    expect(
+      batch.body.invalidBallots.map((b: { index: number; error: { code: string } }) => [b.index, b.error.code]),
+    ).toEqual([
+      [1, "BALLOT_TOO_MANY_CHOICES"],
+      [2, "BALLOT_UNKNOWN_UNIT"],
+    ]);
+    // 4 of 7: below the quorum, the paper tally keeps only the numbers even once published.
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" })).status).toBe(
+      200,
+    );
+    const tally = await api("GET", `/periods/${p}/voting/tally`, seed.tokens.board);
+    expect(tally.body.tally).toMatchObject({ returned: 4, invalid: 2, quorumMet: false, units: [] });
+  });
+});
