@@ -3,18 +3,18 @@
  * server's domain errors (code, criterion, cell), so the pane shows them in the user's language and maps them to
  * cells. A request that never reached the server is `NETWORK_ERROR` with status 0: the caller may queue it.
  */
-import {
-  type BlocTable,
-  type Ciphertext,
-  type DomainError,
-  type ErrorCode,
-  type PartialDecryption,
-  type Period,
-  type Rulebook,
-  type Tally,
-  type Template,
-  type TrusteeKey,
-  type Unit,
+import type {
+  BlocTable,
+  Ciphertext,
+  DomainError,
+  ErrorCode,
+  PartialDecryption,
+  Period,
+  Rulebook,
+  Tally,
+  Template,
+  TrusteeKey,
+  Unit,
 } from "../../shared/src/index.ts";
 
 export interface Me {

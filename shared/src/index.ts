@@ -18,7 +18,7 @@ export * from "./presets.ts";
 export * from "./rank.ts";
 export * from "./schemas.ts";
 export * from "./scoring.ts";
-export * from "./setup.ts";
 export * from "./sealed.ts";
+export * from "./setup.ts";
 export * from "./template.ts";
 export * from "./validate.ts";

@@ -45,7 +45,13 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/health", summary: "Liveness", roles: "public", status: 200 },
   { method: "get", path: "/openapi.json", summary: "This document", roles: "public", status: 200 },
   { method: "get", path: "/docs", summary: "Readable API reference (HTML)", roles: "public", status: 200 },
-  { method: "get", path: "/me", summary: "The caller: role and scope", roles: [...ALL, "voter", "trustee"], status: 200 },
+  {
+    method: "get",
+    path: "/me",
+    summary: "The caller: role and scope",
+    roles: [...ALL, "voter", "trustee"],
+    status: 200,
+  },
   {
     method: "get",
     path: "/me/ballot",

@@ -82,7 +82,7 @@ describe("authoring in the workbook", () => {
     ]);
     expect(xl.wb.cellAt(AUTHORING_SHEET, "A1")?.value).toBe("Mã");
     // Codes stay text: Excel would read "1.10" in a General cell as the number 1.1.
-    const codes = rows.slice(1).map((r, i) => xl.wb.cellAt(AUTHORING_SHEET, `A${i + 2}`)?.value);
+    const codes = rows.slice(1).map((_, i) => xl.wb.cellAt(AUTHORING_SHEET, `A${i + 2}`)?.value);
     expect(codes).toEqual(rows.slice(1).map((r) => r[0]));
     // Office 2019 (ExcelApi 1.7): no validation, the sheet still laid out.
     const old = excelDouble();

@@ -6,7 +6,7 @@
  * `context.sync()` (the values of the selection and of the region around it are queued together); laying out is two,
  * as the gateway's layouts are (look whether the sheet exists, then write everything).
  */
-import { address, parseAddress } from "../../../shared/src/a1.ts";
+import { parseAddress } from "../../../shared/src/a1.ts";
 import { AUTHORING_HEADERS, AUTHORING_KINDS, type CellValue } from "../../../shared/src/index.ts";
 import type { GridSheet, WorkbookGateway } from "./gateway.ts";
 

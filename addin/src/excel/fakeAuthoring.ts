@@ -1,5 +1,5 @@
 /** Authoring over the in-memory workbook (the demo's and the tests'): the same grid and validation as in Excel. */
-import { address, parseAddress } from "../../../shared/src/a1.ts";
+import { address } from "../../../shared/src/a1.ts";
 import type { CellValue } from "../../../shared/src/index.ts";
 import {
   AUTHORING_SHEET,

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { Bloc, BlocUpdate, checkBloc } from "../../../shared/src/index.ts";
 import { allow, type Principal } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError, invalid, notFound } from "../errors.ts";
+import { invalid, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
 import type { Repository } from "../repository.ts";
 import { createBatch } from "../repository.ts";
