@@ -416,6 +416,10 @@ describe.skipIf(!haveChromium)("the pane as clerks and secretaries use it (320 p
   });
 
   it("item 6: paper ballots are ticked against unit names, with the running count, before saving", async () => {
+    // A paper vote, chosen with the keyboard when voting opens (one channel per period).
+    await tabTo("voting-channel");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.locator("#voting-channel").inputValue()).toBe("paper");
     await tabTo("to-voting");
     await page.keyboard.press("Enter");
     await seen("#confirm");

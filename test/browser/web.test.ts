@@ -238,7 +238,7 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     expect(await reviewed("I.1.a")).toBe(lower);
     await seen(page, '#web-review-form tr[data-criterion="I.1.a"] input');
     expect(await page.locator('#web-review-form input[data-criterion="I.1.a"]').inputValue()).toBe(
-      String(lower).replace(".", ","),
+      lower.toFixed(2).replace(".", ","), // points are shown with two decimals
     );
     expect(await page.locator("#web-review-form .field-error").count()).toBe(0);
     // The draft bloc table on the same page takes the review in at once: the unit's reviewed total appears.
@@ -505,7 +505,8 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     const wbRows = wbTable.slice(hr + 1).filter((r) => typeof r[0] === "number");
     expect(wbRows).toHaveLength(7);
     expect(html.table).toHaveLength(7);
-    const pts = (n: number) => String(n).replace(".", ",");
+    // Points as the app shows them everywhere: two decimals, a decimal comma (92,00).
+    const pts = (n: number) => n.toFixed(2).replace(".", ",");
     for (const [i, r] of wbRows.entries()) {
       const web = html.table[i]!;
       // Same order (rank order), same unit, same numbers; the points shown the Vietnamese way.
@@ -529,6 +530,13 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
                 (r[col("Điểm trừ")] as number)) *
                 100,
             ) / 100;
+        // A unit without a sheet: the page leaves its points blank ("–") and gives no rank, where the workbook still
+        // writes 0 and a rank (the workbook has not taken issue 13's "Chưa nộp" yet: a known difference).
+        const noSheet = web[2]!.value === null && r[col("Tổng điểm tự chấm")] === 0;
+        if (noSheet && web[c]!.value === null) {
+          if (c < 7) expect(web[c]!.text).toBe("–");
+          continue;
+        }
         expect(web[c]!.value, `${r[col("Đơn vị")]}: ${title}`).toBe(wb);
         if (c < 7) expect(web[c]!.text).toBe(wb === null ? "–" : pts(wb as number));
       }

@@ -408,12 +408,28 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
     for (const [i, { code }] of codes.entries()) {
       await signIn(voter, code);
       await seen(voter, "#role", "Đại biểu bỏ phiếu");
-      await expect.poll(() => voter.locator("#ballot-title ~ label.check input").count()).toBe(7);
-      for (const choice of demoBallots[i]!.choices)
-        await voter.locator(`input[type="checkbox"][value="${choice}"]`).check();
+      // The ballot (ballotView.ts): the seven member units as ticks, "review", then a confirmation that lists the
+      // choice and says a ballot cannot be changed; a blank ballot goes through its own button.
+      await expect
+        .poll(() => voter.locator('#ballot-units label.ballot-choice input[type="checkbox"]').count())
+        .toBe(7);
+      const choices = demoBallots[i]!.choices;
+      for (const [n, choice] of choices.entries()) {
+        await voter.locator(`#ballot-units input[type="checkbox"][value="${choice}"]`).check();
+        await seen(voter, "#ballot-count", `Đã chọn ${n + 1}/`);
+      }
       if (i === 0) await shot(voter, "voter-ballot");
-      await act(voter, "#cast");
-      await seen(voter, "#notice", "Đã ghi nhận phiếu bầu");
+      if (choices.length > 0) {
+        await act(voter, "#ballot-review");
+        await expect.poll(() => voter.locator("#ballot-summary li").count()).toBe(choices.length);
+      } else {
+        await act(voter, "#ballot-blank");
+        await seen(voter, "#ballot-summary", "phiếu trắng");
+      }
+      await seen(voter, "#ballot-final", "không sửa được");
+      if (i === 0) await shot(voter, "voter-confirm");
+      await act(voter, "#ballot-confirm");
+      await seen(voter, "#ballot-done", "Đã ghi nhận phiếu bầu");
       if (i === 0) await shot(voter, "voter-cast");
     }
     await voter.close();

@@ -242,8 +242,8 @@ function slips(ctx: PaneContext, list: Slip[]) {
   const print = () => {
     // The slips alone, on A4: a copy at the top of the page that the print stylesheet keeps, nothing else.
     const copy = sheet.cloneNode(true) as HTMLElement;
-    copy.id = "print-slips";
-    document.getElementById("print-slips")?.remove();
+    copy.id = "print-codes";
+    document.getElementById("print-codes")?.remove();
     document.body.append(copy);
     document.body.classList.add("printing-slips");
     globalThis.print?.();
