@@ -9,6 +9,7 @@ import { normaliseCredential, type Principal, sha256Hex } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError, invalid } from "./errors.ts";
 import { Repository } from "./repository.ts";
+import { votingPrefetch } from "./votingStore.ts";
 
 /** Largest body accepted: a sheet of 2,000 criteria with evidence references fits with room to spare. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -72,7 +73,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   // A download link's row goes in the same batch; its signature is checked by the route before it is trusted.
   const link = m === null && periodId !== null ? c.req.query("link") : undefined;
   const linkId = link !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(link) ? link : null;
-  const { token: row } = await repo.authRead(hash, periodId, voterPeriod, linkId);
+  // A write route of the vote reads the vote's rows here too, so that its write is the second round trip.
+  const voting = hash !== null ? votingPrefetch(c.req.method, c.req.path) : null;
+  const { token: row } = await repo.authRead(hash, periodId, voterPeriod, linkId, voting);
   if (row) {
     const now = Date.now();
     const live =

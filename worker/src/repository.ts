@@ -17,6 +17,7 @@ import type {
 } from "../../shared/src/index.ts";
 import type { Principal } from "./auth.ts";
 import { ApiError } from "./errors.ts";
+import { type RoundDb, type VotingReadOptions, type VotingState, votingOf, votingQueries } from "./votingStore.ts";
 
 export interface TokenRow {
   id: string;
@@ -148,6 +149,11 @@ export interface YearData {
   flags: WithPeriod<{ unit_id: string; violation: number; withdrawn: number; reason: string }>[];
   ballots: { period_id: string; choices: string }[];
   units: Unit[];
+  /** The sealed votes: rounds, trustees' shares, partial decryptions and sealed ballots (`body` JSON). */
+  rounds: WithPeriod<RoundDb>[];
+  keys: { period_id: string; body: string }[];
+  parts: { period_id: string; body: string }[];
+  sealed: { period_id: string; body: string }[];
 }
 
 /** What the authentication step read in its single batch. */
@@ -175,19 +181,22 @@ export class Repository {
   /** The period this request is about, read with the token (see `authRead`); null when none was read. */
   private prefetched: PeriodRecord | null = null;
   private prefetchedLink: { id: string; row: LinkLiveRow | null } | null = null;
+  private prefetchedVoting: { periodId: string; state: VotingState } | null = null;
 
   constructor(readonly db: D1Database) {}
 
   /**
    * The first and only read before a route runs, in one round trip: the token by its hash, the period the request
    * is about (`periodId`, else `voterPeriodOf`: the period of the voter code with that hash), and that period's
-   * template and rulebook unless this isolate has them parsed already. Nothing is sent when there is nothing to read.
+   * template and rulebook unless this isolate has them parsed already, and, for a write route of the vote
+   * (`votingPrefetch`), that period's vote (`votingRead`). Nothing is sent when there is nothing to read.
    */
   async authRead(
     tokenHash: string | null,
     periodId: string | null,
     voterPeriodOf: string | null,
     linkId: string | null = null,
+    voting: VotingReadOptions | null = null,
   ): Promise<AuthRead> {
     const periodRef = periodId !== null ? "?1" : voterPeriodOf !== null ? PERIOD_OF_VOTER_CODE : null;
     const periodArg = periodId ?? voterPeriodOf;
@@ -212,6 +221,25 @@ export class Repository {
           .bind(periodArg, JSON.stringify([...versionCache.keys()])),
         parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
       };
+      // The vote's rows are keyed by the period alone: they need nothing this batch reads. The sealed ballots (the
+      // heavy rows) only for a live token of the council or a secretariat, the roles that close a box.
+      if (voting !== null)
+        Object.assign(
+          qs,
+          votingQueries(
+            this.db,
+            {
+              period: periodRef,
+              bloc: `(SELECT bloc_id FROM periods WHERE id = ${periodRef})`,
+              args: [periodArg, tokenHash],
+              heavy:
+                tokenHash === null
+                  ? "0"
+                  : "EXISTS (SELECT 1 FROM tokens WHERE hash = ?2 AND revoked_at IS NULL AND role IN ('council', 'secretariat'))",
+            },
+            voting,
+          ),
+        );
     }
     // A signed download link (its signature already checked, links.ts): its row and its token's, in the same trip.
     if (linkId !== null && periodId !== null)
@@ -227,6 +255,8 @@ export class Repository {
     };
     for (const v of r.rules ?? []) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
     this.prefetched = r.period ?? null;
+    if (voting !== null && this.prefetched)
+      this.prefetchedVoting = { periodId: this.prefetched.id, state: votingOf(r as Record<string, unknown>, voting) };
     if (linkId !== null && "link" in r) this.prefetchedLink = { id: linkId, row: r.link ?? null };
     return { token: r.token ?? null, period: this.prefetched };
   }
@@ -234,6 +264,17 @@ export class Repository {
   /** The link row read with the token (undefined when that link was not read then; null when it does not exist). */
   linkRead(id: string): LinkLiveRow | null | undefined {
     return this.prefetchedLink?.id === id ? this.prefetchedLink.row : undefined;
+  }
+
+  /**
+   * The vote of this period read with the token, handed out once (a second reader, after the request's write,
+   * must read again); undefined when it was not read then.
+   */
+  votingRead(periodId: string): VotingState | undefined {
+    const pre = this.prefetchedVoting;
+    if (pre?.periodId !== periodId) return undefined;
+    this.prefetchedVoting = null;
+    return pre.state;
   }
 
   /** The period read with the token, if it is this one; else read now. */
@@ -485,7 +526,8 @@ export class Repository {
 
   /**
    * A year across blocs for the council, in one batch: its periods, and for the published ones the latest revisions,
-   * reviews, flags, ballots and member units, with the templates and rulebooks this isolate has not parsed yet.
+   * reviews, flags, ballots (counted or sealed, with a sealed vote's round, shares and decryptions, for its tally and
+   * its public record's hash) and member units, with the templates and rulebooks this isolate has not parsed yet.
    * Every read goes through the year's index and each period's keys; rows carry their `period_id`.
    */
   async yearData(year: number): Promise<YearData> {
@@ -533,6 +575,38 @@ export class Repository {
           )
           .bind(year),
         parse: allRows<{ period_id: string; choices: string }>(),
+      },
+      rounds: {
+        stmt: this.db
+          .prepare(
+            `SELECT r.period_id, r.channel, r.trustees, r.box_closed, r.aggregate FROM voting_rounds r WHERE r.period_id IN (${closed}) AND ${inBloc("r")}`,
+          )
+          .bind(year),
+        parse: allRows<WithPeriod<RoundDb>>(),
+      },
+      keys: {
+        stmt: this.db
+          .prepare(
+            `SELECT period_id, body FROM trustee_keys WHERE period_id IN (${closed}) ORDER BY period_id, trustee_id`,
+          )
+          .bind(year),
+        parse: allRows<{ period_id: string; body: string }>(),
+      },
+      parts: {
+        stmt: this.db
+          .prepare(
+            `SELECT period_id, body FROM partial_decryptions WHERE period_id IN (${closed}) ORDER BY period_id, trustee_id`,
+          )
+          .bind(year),
+        parse: allRows<{ period_id: string; body: string }>(),
+      },
+      sealed: {
+        stmt: this.db
+          .prepare(
+            `SELECT s.period_id, s.body FROM sealed_ballots s WHERE s.period_id IN (${closed}) AND ${inBloc("s")} ORDER BY s.period_id, s.id`,
+          )
+          .bind(year),
+        parse: allRows<{ period_id: string; body: string }>(),
       },
       units: {
         stmt: this.db
@@ -1004,14 +1078,6 @@ export class PeriodRepository {
     };
   }
 
-  async ballotCount(): Promise<number> {
-    const r = await this.db
-      .prepare("SELECT COUNT(*) AS n FROM ballots WHERE bloc_id = ? AND period_id = ?")
-      .bind(this.blocId, this.periodId)
-      .first<{ n: number }>();
-    return r?.n ?? 0;
-  }
-
   insertBallot(id: string, choices: readonly string[]): D1PreparedStatement {
     return this.db
       .prepare("INSERT INTO ballots (id, bloc_id, period_id, choices) VALUES (?, ?, ?, ?)")
@@ -1027,9 +1093,12 @@ export class PeriodRepository {
       .bind(id, this.blocId, this.periodId, JSON.stringify(choices), tokenId, this.periodId);
   }
 
-  useVoterCode(tokenId: string): D1PreparedStatement {
+  /** Marks a voter code used; `onlyIfChanged`: only when the statement before it in the batch changed a row. */
+  useVoterCode(tokenId: string, onlyIfChanged = false): D1PreparedStatement {
     return this.db
-      .prepare("UPDATE tokens SET used = 1 WHERE id = ? AND period_id = ? AND role = 'voter' AND used = 0")
+      .prepare(
+        `UPDATE tokens SET used = 1 WHERE id = ? AND period_id = ? AND role = 'voter' AND used = 0${onlyIfChanged ? " AND changes() > 0" : ""}`,
+      )
       .bind(tokenId, this.periodId);
   }
 

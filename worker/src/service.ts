@@ -18,12 +18,15 @@ import {
   type ElectionRecord,
   type Entry,
   type Flags,
+  type PartialDecryption,
   quorumNeeded,
   type Rulebook,
+  type SealedBallot,
   scoreUnit,
   type Tally,
   type Template,
   type Totals,
+  type TrusteeKey,
   tallyBallots,
   tallyCounts,
   toNumber,
@@ -42,8 +45,17 @@ import {
   type ReviewRow,
   readAll,
   type SubmissionRow,
+  type YearData,
 } from "./repository.ts";
-import { VotingStore } from "./votingStore.ts";
+import {
+  periodRef,
+  roundOf,
+  type VotingReadOptions,
+  type VotingState,
+  VotingStore,
+  votingOf,
+  votingQueries,
+} from "./votingStore.ts";
 
 /** A period the caller may see, with its repository. */
 export interface PeriodScope {
@@ -316,12 +328,13 @@ export function votesVisible(state: string, returned: number, issued: number): b
 /**
  * The tally of the period (domain core), or only its progress while the count must stay hidden. A sealed vote's
  * tally exists once every trustee decrypted the per-unit sums, or, when its box closed below the quorum, as a failed
- * vote with only the numbers of ballots.
+ * vote with only the numbers of ballots. `vote`: the period's vote as the request read it (else read now, in one
+ * batch).
  */
 export async function periodTally(
   scope: PeriodScope,
   rulebook: Rulebook,
-  read?: Ballot[],
+  vote?: VotingState,
 ): Promise<{
   visible: boolean;
   issued: number;
@@ -332,16 +345,16 @@ export async function periodTally(
 }> {
   const { period, repo } = scope;
   const issued = period.members.length;
-  const store = new VotingStore(repo.db, period);
-  const round = await store.round();
+  const v = vote ?? (await votingState(scope, { paperBallots: true }));
+  const round = v.round;
   if (round?.channel === "electronic") {
-    const returned = await store.sealedCount();
+    const returned = v.sealedCount;
     const ended = round.boxClosed || period.state === "closed";
     let tally: Tally | null = null;
     if (ended && returned < quorumNeeded(issued, rulebook.quorum))
       tally = tallyCounts(period.members, null, returned, rulebook);
     else if (round.aggregate) {
-      const parts = await store.partialDecryptions();
+      const parts = v.parts;
       if (round.trustees.length >= 2 && round.trustees.every((t) => parts.some((p) => p.trusteeId === t.id))) {
         const counts = combineDecryptions(round.aggregate, parts, returned);
         tally = tallyCounts(period.members, counts, returned, rulebook);
@@ -349,7 +362,7 @@ export async function periodTally(
     }
     return { visible: tally !== null, issued, returned, tally, ballots: [], sealed: true };
   }
-  const ballots = read ?? (await repo.ballots());
+  const ballots = v.paperBallots ?? (await repo.ballots());
   const visible = votesVisible(period.state, ballots.length, issued);
   // Before publication an empty box means "not voted yet"; once the period is closed it is a vote that failed its
   // quorum (nothing nominated), never a vote that did not happen.
@@ -365,21 +378,24 @@ export async function periodTally(
   };
 }
 
-/** The public record of the period's sealed vote, or null for a paper vote. Deterministic, so its hash is stable. */
-export async function electionRecord(scope: PeriodScope): Promise<ElectionRecord | null> {
-  const store = new VotingStore(scope.repo.db, scope.period);
-  const round = await store.round();
+/** The period's vote: the rows the authentication's batch read with the token, else one batch now. */
+export function votingState(scope: PeriodScope, asked: VotingReadOptions): Promise<VotingState> {
+  return new VotingStore(scope.repo.db, scope.period).state(asked, scope.repo.root.votingRead(scope.period.id));
+}
+
+/**
+ * The public record of the period's sealed vote, or null for a paper vote. Deterministic, so its hash is stable.
+ * `vote`: the period's vote as the request read it, used when it holds the sealed ballots (else read now).
+ */
+export async function electionRecord(scope: PeriodScope, vote?: VotingState): Promise<ElectionRecord | null> {
+  const v = vote?.sealedBallots ? vote : await votingState(scope, { sealedBallots: "always" });
+  const round = v.round;
   if (!round || round.channel !== "electronic") return null;
   const { rulebook } = await periodRules(scope);
-  const [keys, ballots, parts, t] = await Promise.all([
-    store.trusteeKeys(),
-    store.sealedBallots(),
-    store.partialDecryptions(),
-    periodTally(scope, rulebook),
-  ]);
+  const t = await periodTally(scope, rulebook, v);
   const byTrustee = (id: string) => round.trustees.findIndex((x) => x.id === id);
-  keys.sort((a, b) => byTrustee(a.trusteeId) - byTrustee(b.trusteeId));
-  parts.sort((a, b) => byTrustee(a.trusteeId) - byTrustee(b.trusteeId));
+  const keys = [...v.keys].sort((a, b) => byTrustee(a.trusteeId) - byTrustee(b.trusteeId));
+  const parts = [...v.parts].sort((a, b) => byTrustee(a.trusteeId) - byTrustee(b.trusteeId));
   const complete = keys.length === round.trustees.length && keys.length >= 2;
   return {
     format: "thidua/sealed-vote/v1",
@@ -389,7 +405,7 @@ export async function electionRecord(scope: PeriodScope): Promise<ElectionRecord
     quorum: rulebook.quorum,
     trustees: keys,
     electionKey: complete ? combineElectionKey(keys.map((k) => k.publicKey)) : "",
-    ballots,
+    ballots: v.sealedBallots ?? [],
     aggregate: round.aggregate,
     partialDecryptions: parts,
     counts: t.tally && t.tally.units.length ? t.tally.units.map((u) => u.votes) : null,
@@ -397,21 +413,23 @@ export async function electionRecord(scope: PeriodScope): Promise<ElectionRecord
 }
 
 /**
- * Everything the bloc table is computed from: the latest revisions, reviews, flags and the visible ballots, read in
- * one D1 batch (with the bloc, for the ranking workbook). The table and the ranking workbook's provenance sheet both
- * start here, so they can never be computed from different inputs.
+ * Everything the bloc table is computed from: the latest revisions, reviews, flags and the vote (its ballots, or
+ * the sealed vote's round, shares, decryptions and, once the box closed, its ballots for the public record's hash),
+ * read in one D1 batch (with the bloc, for the ranking workbook). The table and the ranking workbook's provenance
+ * sheet both start here, so they can never be computed from different inputs.
  */
 export async function periodData(scope: PeriodScope): Promise<{ input: ConsolidateInput; bloc: Bloc | null }> {
   const { period, repo } = scope;
+  const asked: VotingReadOptions = { sealedBallots: "ended", paperBallots: true };
   const r = await readAll(repo.db, {
     units: repo.root.unitsQ(period.members),
     subs: repo.latestSubmissionsQ(),
     reviews: repo.latestReviewsQ(),
     flags: repo.flagsQ(),
-    ballots: repo.ballotsQ(),
     bloc: repo.root.blocQ(period.blocId),
+    ...votingQueries(repo.db, periodRef(period), asked),
   });
-  return { input: await inputOf(scope, r), bloc: r.bloc };
+  return { input: await inputOf(scope, { ...r, vote: votingOf(r, asked) }), bloc: r.bloc };
 }
 
 /** The consolidation input of a period from its rows, however they were read (one period, or a council's year). */
@@ -422,12 +440,12 @@ async function inputOf(
     subs: Map<string, SubmissionRow>;
     reviews: Map<string, ReviewRow>;
     flags: Record<string, Flags>;
-    ballots: Ballot[];
+    vote: VotingState;
   },
 ): Promise<ConsolidateInput> {
   const { period } = scope;
   const { template, rulebook } = await periodRules(scope);
-  const tally = await periodTally(scope, rulebook, r.ballots);
+  const tally = await periodTally(scope, rulebook, r.vote);
   const submissions: Record<string, Entry[]> = {};
   for (const [u, row] of r.subs) submissions[u] = entriesOf(row);
   const reviewed: Record<string, Entry[]> = {};
@@ -447,7 +465,7 @@ async function inputOf(
         ? {
             returned: tally.returned,
             counts: tally.tally.units.length ? tally.tally.units.map((u) => u.votes) : null,
-            recordHash: await sha256Hex(JSON.stringify(await electionRecord(scope))),
+            recordHash: await sha256Hex(JSON.stringify(await electionRecord(scope, r.vote))),
           }
         : null,
   };
@@ -480,12 +498,30 @@ export async function yearTables(
             { violation: f.violation === 1, withdrawn: f.withdrawn === 1, reason: f.reason },
           ]),
         ),
-        ballots: byPeriod(d.ballots, id).map((b) => ({ choices: JSON.parse(b.choices) as string[] })),
+        vote: yearVote(d, id),
       });
       return consolidate(input);
     }),
   );
   return { periods: d.periods, scopes, tables };
+}
+
+/** One published period's vote from the year's rows (`Repository.yearData` read every sealed ballot of the year). */
+function yearVote(d: YearData, id: string): VotingState {
+  const of = <T extends { period_id: string }>(rows: T[]) => rows.filter((x) => x.period_id === id);
+  const body = <T>(rows: { period_id: string; body: string }[]) => of(rows).map((x) => JSON.parse(x.body) as T);
+  const paper = of(d.ballots).map((b) => ({ choices: JSON.parse(b.choices) as string[] }));
+  const sealed = body<SealedBallot>(d.sealed);
+  return {
+    round: roundOf(of(d.rounds)[0]),
+    keys: body<TrusteeKey>(d.keys),
+    sealedCount: sealed.length,
+    parts: body<PartialDecryption>(d.parts),
+    paperCount: paper.length,
+    sealedBallots: sealed,
+    paperBallots: paper,
+    asked: { sealedBallots: "always", paperBallots: true },
+  };
 }
 
 /** The inputs of the bloc table (see `periodData`). */

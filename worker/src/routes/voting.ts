@@ -35,8 +35,8 @@ import { allow, newVoterCode, normaliseCredential, randomId, sha256Hex } from ".
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { readBody } from "../middleware.ts";
-import { electionRecord, type PeriodScope, periodRules, periodScope, periodTally } from "../service.ts";
-import { type VotingRound, VotingStore } from "../votingStore.ts";
+import { electionRecord, type PeriodScope, periodRules, periodScope, periodTally, votingState } from "../service.ts";
+import { type VotingReadOptions, type VotingRound, VotingStore } from "../votingStore.ts";
 
 function wrongChannel(channel: VotingChannel): ApiError {
   return new ApiError(409, "VOTING_WRONG_CHANNEL", { channel }, [domainError("VOTING_WRONG_CHANNEL", {}, { channel })]);
@@ -44,21 +44,28 @@ function wrongChannel(channel: VotingChannel): ApiError {
 
 const LEGACY_ROUND: VotingRound = { channel: "paper", trustees: [], boxClosed: false, aggregate: null };
 
-/** The period's vote as it stands, for the routes: the round (channel, trustees), the posted keys, the election key. */
-async function electionOf(scope: PeriodScope) {
+/**
+ * The period's vote as it stands, for the routes: the round (channel, trustees), the posted keys, the election key,
+ * and the rest of the vote's rows (`vote`), all from one batch: the authentication's for the write routes
+ * (`votingPrefetch`), else the route's own.
+ */
+async function electionOf(scope: PeriodScope, asked: VotingReadOptions = {}) {
   const store = new VotingStore(scope.repo.db, scope.period);
   // A period that entered voting before migration 0004 has no round: it votes on paper, as it did then.
   const legacy = scope.period.state === "voting" || scope.period.state === "closed";
-  // The round and the keys side by side: one round trip (a paper vote has no keys to read).
-  const [stored, posted] = await Promise.all([store.round(), store.trusteeKeys()]);
-  const round = stored ?? (legacy ? LEGACY_ROUND : null);
+  const vote = await votingState(scope, asked);
+  const round = vote.round ?? (legacy ? LEGACY_ROUND : null);
   if (!round) throw votingNotOpen(scope.period.state);
-  const keys = round.channel === "electronic" ? posted : [];
+  const keys = round.channel === "electronic" ? vote.keys : [];
+  return { store, vote, round, keys, electionKey: electionKeyOf(round, keys) };
+}
+
+/** The election key once every trustee of the round posted a share (at least two), else null. */
+function electionKeyOf(round: VotingRound, keys: readonly TrusteeKey[]): string | null {
   const complete = round.trustees.length >= 2 && round.trustees.every((t) => keys.some((k) => k.trusteeId === t.id));
-  const electionKey = complete
+  return complete
     ? combineElectionKey(round.trustees.map((t) => keys.find((k) => k.trusteeId === t.id)!.publicKey))
     : null;
-  return { store, round, keys, electionKey };
 }
 
 function contextOf(period: Period, rulebook: Rulebook, electionKey: string): ElectionContext {
@@ -88,13 +95,15 @@ export async function votingTransition(
   }
   if (period.state !== "voting") return [];
   const statements = [store.revokeCodes(at, ["voter", "trustee"])];
-  const round = await store.round();
+  // Read with the token (`votingPrefetch`): the round, the count and the decryptions, for the checks below.
+  const vote = await votingState(scope, {});
+  const round = vote.round;
   if (round?.channel === "electronic") {
     const { rulebook } = await periodRules(scope);
-    const returned = await store.sealedCount();
+    const returned = vote.sealedCount;
     const enough = returned >= quorumNeeded(period.members.length, rulebook.quorum);
     if (enough && to === "closed") {
-      const t = await periodTally(scope, rulebook);
+      const t = await periodTally(scope, rulebook, vote);
       if (!t.tally) throw new ApiError(409, "TALLY_NOT_DECRYPTED");
     }
     if (!enough && !round.boxClosed) statements.push(store.closeBox(null));
@@ -240,12 +249,10 @@ export const votingRoutes = new Hono<AppEnv>()
     const me = allow(c, "council", "secretariat", "board", "clerk", "voter", "trustee");
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period } = scope;
-    const { store, round, keys, electionKey } = await electionOf(scope);
+    const { vote, round, keys, electionKey } = await electionOf(scope);
     const { rulebook } = await periodRules(scope);
-    const [returned, parts] = await Promise.all([
-      round.channel === "electronic" ? store.sealedCount() : scope.repo.ballotCount(),
-      round.channel === "electronic" ? store.partialDecryptions() : Promise.resolve([]),
-    ]);
+    const returned = round.channel === "electronic" ? vote.sealedCount : vote.paperCount;
+    const parts = round.channel === "electronic" ? vote.parts : [];
     return c.json({
       periodId: period.id,
       state: period.state,
@@ -283,8 +290,11 @@ export const votingRoutes = new Hono<AppEnv>()
       throw new ApiError(409, "TRUSTEE_KEY_EXISTS", { trustee: trustee.id });
     if (!checkTrusteeKey(period.id, key)) throw invalid([domainError("TRUSTEE_KEY_INVALID", { path: "/proof" })]);
     const at = new Date().toISOString();
+    // The shares as they stand after this one, read in the same batch (the election key once all are in).
+    const posted = store.keysQ();
+    let results: D1Result[];
     try {
-      await repo.db.batch([
+      results = await repo.db.batch([
         store.insertTrusteeKey(key),
         repo.root.audit({
           blocId: period.blocId,
@@ -295,14 +305,15 @@ export const votingRoutes = new Hono<AppEnv>()
           requestId: c.get("requestId"),
           at,
         }),
+        posted.stmt,
       ]);
     } catch (e) {
       if (e instanceof Error && /UNIQUE|constraint/i.test(e.message))
         throw new ApiError(409, "TRUSTEE_KEY_EXISTS", { trustee: trustee.id });
       throw e;
     }
-    const after = await electionOf(scope);
-    return c.json({ periodId: period.id, trusteeId: trustee.id, electionKey: after.electionKey }, 201);
+    const electionKey = electionKeyOf(round, posted.parse(results[2]?.results ?? []));
+    return c.json({ periodId: period.id, trusteeId: trustee.id, electionKey }, 201);
   })
   .post("/:periodId/voting/close", async (c) => {
     // Đóng hòm phiếu: no more ballots. With the quorum met, the per-unit sums are kept for the trustees to decrypt;
@@ -311,11 +322,12 @@ export const votingRoutes = new Hono<AppEnv>()
     const scope = await periodScope(c, c.req.param("periodId"), me);
     const { period, repo } = scope;
     if (period.state !== "voting") throw votingNotOpen(period.state);
-    const { store, round } = await electionOf(scope);
+    // The sealed ballots come with the round, in the authentication's batch (`votingPrefetch`).
+    const { store, vote, round } = await electionOf(scope, { sealedBallots: "always" });
     if (round.channel !== "electronic") throw wrongChannel(round.channel);
     if (round.boxClosed) throw new ApiError(409, "BALLOT_BOX_CLOSED");
     const { rulebook } = await periodRules(scope);
-    const ballots = await store.sealedBallots();
+    const ballots = vote.sealedBallots ?? [];
     const needed = quorumNeeded(period.members.length, rulebook.quorum);
     const aggregate = ballots.length >= needed ? aggregateBallots(period.members.length, ballots) : null;
     const at = new Date().toISOString();
@@ -346,7 +358,7 @@ export const votingRoutes = new Hono<AppEnv>()
     const part = await readBody(c, PartialDecryption);
     const { period, repo } = scope;
     if (period.state !== "voting") throw votingNotOpen(period.state);
-    const { store, round, keys, electionKey } = await electionOf(scope);
+    const { store, vote, round, keys, electionKey } = await electionOf(scope);
     const trustee = await trusteeOf(scope, round);
     if (part.trusteeId !== trustee.id) throw invalid([domainError("FORBIDDEN", { path: "/trusteeId" })]);
     if (!round.boxClosed) throw new ApiError(409, "BALLOT_BOX_OPEN");
@@ -356,8 +368,11 @@ export const votingRoutes = new Hono<AppEnv>()
     if (!checkPartialDecryption(contextOf(period, rulebook, electionKey), key.publicKey, round.aggregate, part))
       throw invalid([domainError("DECRYPTION_PROOF_INVALID", { path: "/shares" })]);
     const at = new Date().toISOString();
+    // The decryptions and the count as they stand after this part, read in the same batch: is the tally complete?
+    const [partsQ, countQ] = [store.partsQ(), store.sealedCountQ()];
+    let results: D1Result[];
     try {
-      await repo.db.batch([
+      results = await repo.db.batch([
         store.insertPartialDecryption(part),
         repo.root.audit({
           blocId: period.blocId,
@@ -368,12 +383,18 @@ export const votingRoutes = new Hono<AppEnv>()
           requestId: c.get("requestId"),
           at,
         }),
+        partsQ.stmt,
+        countQ.stmt,
       ]);
     } catch (e) {
       if (e instanceof Error && /UNIQUE|constraint/i.test(e.message)) throw new ApiError(409, "CONFLICT");
       throw e;
     }
-    const t = await periodTally(scope, rulebook);
+    const t = await periodTally(scope, rulebook, {
+      ...vote,
+      parts: partsQ.parse(results[2]?.results ?? []),
+      sealedCount: countQ.parse(results[3]?.results ?? []),
+    });
     return c.json({ periodId: period.id, trusteeId: trustee.id, decrypted: t.tally !== null }, 201);
   })
   .get("/:periodId/voting/record", async (c) => {
@@ -397,11 +418,9 @@ export const votingRoutes = new Hono<AppEnv>()
     const { period, repo } = scope;
     const { ballots } = await readBody(c, PaperBallots);
     if (period.state !== "voting") throw votingNotOpen(period.state);
-    const [{ round }, count, { rulebook }] = await Promise.all([
-      electionOf(scope),
-      repo.ballotCount(),
-      periodRules(scope),
-    ]);
+    // The round and the count come with the token (`votingPrefetch`).
+    const [{ round, vote }, { rulebook }] = await Promise.all([electionOf(scope), periodRules(scope)]);
+    const count = vote.paperCount;
     // One channel per period: blank paper ballots must never fill up an electronic box (issue 11, item 5).
     if (round.channel !== "paper") throw wrongChannel(round.channel);
     const returned = count + ballots.length;
@@ -455,14 +474,21 @@ export const votingRoutes = new Hono<AppEnv>()
     });
   });
 
-/** Casts the sealed ballot of the voter code's unit: ballot, audit row and used mark in one batch. */
+/**
+ * Casts the sealed ballot of the voter code's unit, in one batch: whether a ballot with its fingerprint is in the
+ * box already (a replay), then the ballot (only with the code unused and no such ballot), its audit row and the
+ * code's used mark, each only if the one before it was written. The box's count and its closing are the triggers'
+ * (migration 0004). Returns "cast", "replayed" or "used" (the code was used meanwhile).
+ */
 async function castBallot(scope: PeriodScope, store: VotingStore, ballot: SealedBallot, requestId: string) {
   const { period, repo, principal } = scope;
   const at = new Date().toISOString();
+  const fingerprint = ballotFingerprint(ballot);
   const results = await insertingBallots(
     () =>
       repo.db.batch([
-        store.insertSealedWithCode(randomId(), ballotFingerprint(ballot), ballot, principal.tokenId),
+        store.fingerprintQ(fingerprint),
+        store.insertSealedWithCode(randomId(), fingerprint, ballot, principal.tokenId),
         repo.root.audit(
           {
             blocId: period.blocId,
@@ -473,13 +499,15 @@ async function castBallot(scope: PeriodScope, store: VotingStore, ballot: Sealed
             requestId,
             at,
           },
-          principal.tokenId,
+          undefined,
+          true,
         ),
-        repo.useVoterCode(principal.tokenId),
+        repo.useVoterCode(principal.tokenId, true),
       ]),
     period.members.length,
   );
-  return (results[0]?.meta.changes ?? 0) === 1;
+  if ((results[0]?.results.length ?? 0) > 0) return "replayed";
+  return (results[1]?.meta.changes ?? 0) === 1 ? "cast" : "used";
 }
 
 export const ballotRoutes = new Hono<AppEnv>().post("/", async (c) => {
@@ -488,29 +516,24 @@ export const ballotRoutes = new Hono<AppEnv>().post("/", async (c) => {
   const ballot = await readBody(c, SealedBallot);
   const { period } = scope;
   if (period.state !== "voting") throw votingNotOpen(period.state);
-  // Everything the checks need in one round trip: the round, the keys, the rules, a replay, the count so far.
+  // The round and the keys came with the token (`votingPrefetch`); the rules too, or this isolate has them.
   const fingerprint = ballotFingerprint(ballot);
-  const [{ store, round, electionKey }, { rulebook }, replayed, returned] = await Promise.all([
-    electionOf(scope),
-    periodRules(scope),
-    new VotingStore(scope.repo.db, period).hasFingerprint(fingerprint),
-    new VotingStore(scope.repo.db, period).sealedCount(),
-  ]);
+  const [{ store, round, electionKey }, { rulebook }] = await Promise.all([electionOf(scope), periodRules(scope)]);
   if (round.channel !== "electronic") throw wrongChannel(round.channel);
   if (round.boxClosed) throw new ApiError(409, "BALLOT_BOX_CLOSED");
   if (!electionKey) throw new ApiError(409, "ELECTION_KEY_MISSING");
   // A ballot whose proofs do not hold is refused with the reason, and the code stays usable.
   const problem = checkSealedBallot(contextOf(period, rulebook, electionKey), ballot);
   if (problem) throw invalid([domainError("BALLOT_PROOF_INVALID", { path: "/proofs" }, { reason: problem })]);
-  if (replayed) throw invalid([domainError("BALLOT_REPLAYED", { path: "/ciphertexts" })]);
-  if (returned >= period.members.length) throw tooMany(returned + 1, period.members.length);
-  try {
-    if (!(await castBallot(scope, store, ballot, c.get("requestId")))) throw new ApiError(409, "VOTER_CODE_USED");
-  } catch (e) {
+  // A replay, then a full box (the trigger: 409 BALLOTS_EXCEED_ISSUED), then a used code, as the write's batch finds
+  // them: no read before it.
+  const cast = await castBallot(scope, store, ballot, c.get("requestId")).catch((e: unknown) => {
     if (e instanceof Error && e.message.includes("BALLOT_BOX_CLOSED")) throw new ApiError(409, "BALLOT_BOX_CLOSED");
     if (e instanceof Error && /UNIQUE/i.test(e.message))
       throw invalid([domainError("BALLOT_REPLAYED", { path: "/ciphertexts" })]);
     throw e;
-  }
+  });
+  if (cast === "replayed") throw invalid([domainError("BALLOT_REPLAYED", { path: "/ciphertexts" })]);
+  if (cast === "used") throw new ApiError(409, "VOTER_CODE_USED");
   return c.json({ periodId: period.id, cast: true, fingerprint }, 201);
 });
