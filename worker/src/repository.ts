@@ -156,7 +156,12 @@ export interface YearData {
   sealed: { period_id: string; body: string }[];
 }
 
-/** What the authentication step read in its single batch. */
+/** An SQL condition (over a table aliased `t`) with its positional arguments, e.g. the tokens a caller manages. */
+export interface Scope {
+  sql: string;
+  args: unknown[];
+}
+
 /** A download link with what decides whether it still works: its own revocation and its token's (links.ts). */
 export interface LinkLiveRow {
   bloc_id: string;
@@ -670,11 +675,13 @@ export class Repository {
       .first<TokenRow>();
   }
 
-  async listTokens(): Promise<TokenRow[]> {
+  /** The tokens (never voter codes) a caller manages (`scope`, over `t`), oldest first. */
+  async listTokens(scope: Scope): Promise<TokenRow[]> {
     const r = await this.db
       .prepare(
-        "SELECT id, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at, revoked_at, used FROM tokens WHERE role != 'voter' ORDER BY created_at, id",
+        `SELECT ${TOKEN_COLS_T} FROM tokens t WHERE t.role != 'voter' AND ${scope.sql} ORDER BY t.created_at, t.id`,
       )
+      .bind(...scope.args)
       .all<TokenRow>();
     return r.results;
   }
@@ -687,19 +694,76 @@ export class Repository {
       .bind(t.id, hash, t.role, t.bloc_id, t.unit_id, t.period_id, t.label, t.created_at, t.created_by, t.expires_at);
   }
 
-  revokeToken(id: string, at: string): D1PreparedStatement {
-    return this.db
-      .prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND role != 'voter'")
-      .bind(at, id);
+  /**
+   * Issues a token in one batch: whether the caller's `scope` holds a token of that role, bloc and unit and whether
+   * the named bloc and unit exist; then, with `insert`, the token only if all three hold, and its audit record only
+   * if it went in. `inserted` says whether it did; `check` says why not.
+   */
+  async issueToken(
+    insert: null | { row: TokenRow; hash: string; audit: AuditInput },
+    of: { role: string; blocId: string | null; unitId: string | null },
+    scope: Scope,
+  ): Promise<{ inserted: boolean; check: { mine: boolean; bloc: boolean; unit: boolean } }> {
+    const candidate = "(SELECT ? AS role, ? AS bloc_id, ? AS unit_id) t";
+    const exists = {
+      bloc: "(t.bloc_id IS NULL OR EXISTS (SELECT 1 FROM blocs WHERE id = t.bloc_id))",
+      unit: "(t.unit_id IS NULL OR EXISTS (SELECT 1 FROM units WHERE id = t.unit_id))",
+    };
+    const cand = [of.role, of.blocId, of.unitId];
+    const statements = [
+      this.db
+        .prepare(`SELECT (${scope.sql}) AS mine, ${exists.bloc} AS bloc, ${exists.unit} AS unit FROM ${candidate}`)
+        .bind(...scope.args, ...cand),
+    ];
+    if (insert) {
+      const r = insert.row;
+      statements.push(
+        this.db
+          .prepare(
+            "INSERT INTO tokens (id, hash, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at) " +
+              `SELECT ?, ?, t.role, t.bloc_id, t.unit_id, NULL, ?, ?, ?, ? FROM ${candidate} WHERE ${scope.sql} AND ${exists.bloc} AND ${exists.unit}`,
+          )
+          .bind(r.id, insert.hash, r.label, r.created_at, r.created_by, r.expires_at, ...cand, ...scope.args),
+        this.audit(insert.audit, undefined, true),
+      );
+    }
+    const res = await this.db.batch(statements);
+    const c = res[0]?.results[0] as { mine: number; bloc: number; unit: number } | undefined;
+    return {
+      inserted: (res[1]?.meta.changes ?? 0) === 1,
+      check: { mine: c?.mine === 1, bloc: c?.bloc === 1, unit: c?.unit === 1 },
+    };
   }
 
-  async getToken(id: string): Promise<TokenRow | null> {
-    return this.db
-      .prepare(
-        "SELECT id, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at, revoked_at, used FROM tokens WHERE id = ? AND role != 'voter'",
-      )
-      .bind(id)
-      .first<TokenRow>();
+  /**
+   * Revokes a token (never a voter code) in one batch, only if the caller's `scope` holds it and it is live, with
+   * its audit record (the token's id, role and label, its bloc else the caller's) only if the revocation changed it;
+   * then reads the token as it is now, with whether the scope holds it (`mine`). Null when there is no such token.
+   */
+  async revokeTokenIn(
+    id: string,
+    scope: Scope,
+    at: string,
+    a: Omit<AuditInput, "detail" | "unitId">,
+  ): Promise<(TokenRow & { mine: number }) | null> {
+    const [, , read] = await this.db.batch([
+      this.db
+        .prepare(
+          `UPDATE tokens AS t SET revoked_at = ? WHERE t.id = ? AND t.revoked_at IS NULL AND t.role != 'voter' AND ${scope.sql}`,
+        )
+        .bind(at, id, ...scope.args),
+      this.db
+        .prepare(
+          "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+            "SELECT COALESCE(t.bloc_id, ?), ?, t.unit_id, ?, ?, ?, ?, ?, json_object('tokenId', t.id, 'role', t.role, 'label', t.label), ? " +
+            "FROM tokens t WHERE t.id = ? AND changes() > 0",
+        )
+        .bind(a.blocId, a.periodId, a.at, a.actor.tokenId, a.actor.role, a.actor.label, a.action, a.requestId, id),
+      this.db
+        .prepare(`SELECT ${TOKEN_COLS_T}, (${scope.sql}) AS mine FROM tokens t WHERE t.id = ? AND t.role != 'voter'`)
+        .bind(...scope.args, id),
+    ]);
+    return (read?.results[0] as (TokenRow & { mine: number }) | undefined) ?? null;
   }
 
   /** The repository of one period, bound to its bloc. */
@@ -723,6 +787,9 @@ interface PeriodDb {
 }
 
 const TOKEN_COLS = "id, role, bloc_id, unit_id, period_id, label, created_at, created_by, expires_at, revoked_at, used";
+const TOKEN_COLS_T = TOKEN_COLS.split(", ")
+  .map((c) => `t.${c}`)
+  .join(", ");
 const PERIOD_COLS = "body, state, created_at, updated_at";
 /** The period of the voter code whose hash is ?1 (a ballot's path names no period). */
 const PERIOD_OF_VOTER_CODE = "(SELECT period_id FROM tokens WHERE hash = ?1 AND role = 'voter')";

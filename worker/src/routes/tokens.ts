@@ -10,7 +10,7 @@ import { allow, newToken, type Principal, randomId, sha256Hex } from "../auth.ts
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound } from "../errors.ts";
 import { readBody } from "../middleware.ts";
-import type { Repository, TokenRow } from "../repository.ts";
+import type { Scope, TokenRow } from "../repository.ts";
 
 /** Tokens live a year unless the request says otherwise, and never longer (the council's included). */
 const DEFAULT_LIFETIME_MS = 366 * 24 * 3600 * 1000;
@@ -30,28 +30,32 @@ function tokenView(t: TokenRow) {
 }
 
 /**
- * Which tokens the caller manages: every one for the council; for a bloc's secretariat, exactly the tokens it could
- * have issued: its bloc's board tokens, and the clerk tokens bound to its bloc of the units in the periods it runs
- * now (not published). A clerk token a secretariat issues is bound to its bloc (it reaches that bloc's periods only),
- * so a unit that sits in two blocs' periods gives neither secretariat a hold on the other's codes, nor on the
- * council's. Units move between blocs from one year to the next: a bloc's past periods give it no hold either.
+ * Which tokens the caller manages, as an SQL condition over a token's `role`, `bloc_id` and `unit_id` (columns of
+ * `t`): every one for the council; for a bloc's secretariat, exactly the tokens it could have issued: its bloc's
+ * board tokens, and the clerk tokens bound to its bloc of the units in the periods it runs now (not published). A
+ * clerk token a secretariat issues is bound to its bloc (it reaches that bloc's periods only), so a unit that sits in
+ * two blocs' periods gives neither secretariat a hold on the other's codes, nor on the council's. Units move between
+ * blocs from one year to the next: a bloc's past periods give it no hold either.
+ *
+ * One condition for the list, the issue and the revocation: the list filters by it, and the issue and the revocation
+ * are guarded by it inside their write, so that each is one round trip after the authentication's.
  */
-async function tokenScope(me: Principal, repo: Repository) {
-  if (me.role === "council") return () => true;
-  const blocId = me.blocId;
-  const current = (await repo.listPeriods({ blocId })).filter((p) => p.state !== "closed");
-  const units = new Set(current.flatMap((p) => p.members));
-  return (t: { role: string; bloc_id: string | null; unit_id: string | null }) =>
-    (t.role === "board" && blocId !== null && t.bloc_id === blocId) ||
-    (t.role === "clerk" && blocId !== null && t.bloc_id === blocId && t.unit_id !== null && units.has(t.unit_id));
+function tokenScope(me: Principal): Scope {
+  if (me.role === "council") return { sql: "1", args: [] };
+  if (me.blocId === null) return { sql: "0", args: [] };
+  return {
+    sql:
+      "((t.role = 'board' AND t.bloc_id = ?) OR (t.role = 'clerk' AND t.bloc_id = ? AND t.unit_id IS NOT NULL AND " +
+      "EXISTS (SELECT 1 FROM period_members pm JOIN periods p ON p.id = pm.period_id " +
+      "WHERE pm.unit_id = t.unit_id AND p.bloc_id = ? AND p.state != 'closed')))",
+    args: [me.blocId, me.blocId, me.blocId],
+  };
 }
 
 export const tokenRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const me = allow(c, "council", "secretariat");
-    const repo = c.get("repo");
-    const [mine, all] = await Promise.all([tokenScope(me, repo), repo.listTokens()]);
-    return c.json({ tokens: all.filter(mine).map(tokenView) });
+    return c.json({ tokens: (await c.get("repo").listTokens(tokenScope(me))).map(tokenView) });
   })
   .post("/", async (c) => {
     const me = allow(c, "council", "secretariat");
@@ -60,31 +64,10 @@ export const tokenRoutes = new Hono<AppEnv>()
     // A secretariat's clerk code is bound to its own bloc; naming another bloc is refused below.
     if (me.role === "secretariat" && req.role === "clerk" && req.blocId === undefined && me.blocId)
       req.blocId = me.blocId;
-    // The scope and the named bloc and unit in one round trip.
-    const [mine, bloc, unit] = await Promise.all([
-      tokenScope(me, repo),
-      req.blocId ? repo.getBloc(req.blocId) : null,
-      req.unitId ? repo.getUnit(req.unitId) : null,
-    ]);
-    if (!mine({ role: req.role, bloc_id: req.blocId ?? null, unit_id: req.unitId ?? null }))
-      throw new ApiError(403, "FORBIDDEN", {}, [
-        domainError("FORBIDDEN", { path: req.role === "clerk" ? "/unitId" : "/role" }),
-      ]);
-    if (req.blocId && !bloc)
-      throw invalid([domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${req.blocId}` })]);
-    if (req.unitId && !unit)
-      throw invalid([domainError("NOT_FOUND", { path: "/unitId" }, { what: `units/${req.unitId}` })]);
     const now = new Date();
     const at = now.toISOString();
     // Every code lives at most 366 days, whoever issues it: a code that outlives its holder's post is a standing risk.
-    if (req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS)
-      throw invalid([
-        domainError(
-          "INVALID_INPUT",
-          { path: "/expiresAt" },
-          { path: "/expiresAt", detail: "at most 366 days from now" },
-        ),
-      ]);
+    const tooLong = !!req.expiresAt && Date.parse(req.expiresAt) > now.getTime() + DEFAULT_LIFETIME_MS;
     const expiresAt = req.expiresAt
       ? new Date(req.expiresAt).toISOString()
       : new Date(now.getTime() + DEFAULT_LIFETIME_MS).toISOString();
@@ -102,46 +85,59 @@ export const tokenRoutes = new Hono<AppEnv>()
       revoked_at: null,
       used: 0,
     };
-    await repo.db.batch([
-      repo.insertToken(row, await sha256Hex(token)),
-      repo.audit({
-        blocId: row.bloc_id ?? me.blocId,
-        periodId: null,
-        unitId: row.unit_id,
-        actor: me,
-        action: "token.create",
-        detail: { tokenId: row.id, role: row.role, label: row.label, expiresAt },
-        requestId: c.get("requestId"),
-        at,
-      }),
+    // One round trip: the code, only if the caller's scope holds it and the named bloc and unit exist, its audit
+    // record only if it went in, and those three checks read back for the answer.
+    const { inserted, check } = await repo.issueToken(
+      tooLong
+        ? null
+        : {
+            row,
+            hash: await sha256Hex(token),
+            audit: {
+              blocId: row.bloc_id ?? me.blocId,
+              periodId: null,
+              unitId: row.unit_id,
+              actor: me,
+              action: "token.create",
+              detail: { tokenId: row.id, role: row.role, label: row.label, expiresAt },
+              requestId: c.get("requestId"),
+              at,
+            },
+          },
+      { role: row.role, blocId: row.bloc_id, unitId: row.unit_id },
+      tokenScope(me),
+    );
+    if (inserted) return c.json({ ...tokenView(row), token }, 201);
+    if (!check.mine)
+      throw new ApiError(403, "FORBIDDEN", {}, [
+        domainError("FORBIDDEN", { path: req.role === "clerk" ? "/unitId" : "/role" }),
+      ]);
+    if (req.blocId && !check.bloc)
+      throw invalid([domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${req.blocId}` })]);
+    if (req.unitId && !check.unit)
+      throw invalid([domainError("NOT_FOUND", { path: "/unitId" }, { what: `units/${req.unitId}` })]);
+    // The checks and the insert ran in one transaction: only the lifetime can have kept it out.
+    if (!tooLong) throw new Error("token not inserted although its checks held");
+    throw invalid([
+      domainError("INVALID_INPUT", { path: "/expiresAt" }, { path: "/expiresAt", detail: "at most 366 days from now" }),
     ]);
-    return c.json({ ...tokenView(row), token }, 201);
   })
   .delete("/:tokenId", async (c) => {
     const me = allow(c, "council", "secretariat");
     const id = c.req.param("tokenId");
     const repo = c.get("repo");
-    const [row, mine] = await Promise.all([repo.getToken(id), tokenScope(me, repo)]);
-    // A token outside the caller's scope does not exist for it.
-    if (!row || !mine(row)) throw notFound(`tokens/${id}`);
     const at = new Date().toISOString();
-    await repo.db.batch([
-      repo.revokeToken(id, at),
-      // Revoking a revoked code changes nothing and leaves no record.
-      repo.audit(
-        {
-          blocId: row.bloc_id ?? me.blocId,
-          periodId: null,
-          unitId: row.unit_id,
-          actor: me,
-          action: "token.revoke",
-          detail: { tokenId: id, role: row.role, label: row.label },
-          requestId: c.get("requestId"),
-          at,
-        },
-        undefined,
-        true,
-      ),
-    ]);
+    // One round trip: the revocation guarded by the caller's scope, its audit record only if it changed the row
+    // (revoking a revoked code changes nothing and leaves no record), and the row as it is now.
+    const row = await repo.revokeTokenIn(id, tokenScope(me), at, {
+      blocId: me.blocId,
+      periodId: null,
+      actor: me,
+      action: "token.revoke",
+      requestId: c.get("requestId"),
+      at,
+    });
+    // A token outside the caller's scope does not exist for it.
+    if (!row?.mine) throw notFound(`tokens/${id}`);
     return c.json({ ...tokenView(row), revokedAt: row.revoked_at ?? at });
   });
