@@ -462,6 +462,64 @@ export class Repository {
       .bind(b.name, b.kind, JSON.stringify(b.members), b.leaderUnitId, b.deputyUnitId, at, b.id);
   }
 
+  /**
+   * The council's change of a bloc in one batch: whether the bloc exists and which of the named units do; then, with
+   * `write`, its audit record (the bloc as it was, its composition if it had one, and as it is now) and the change,
+   * both only if the bloc exists and every named unit does (the members must be distinct: `checkBloc` first).
+   */
+  async updateBlocChecked(
+    b: {
+      id: string;
+      name: string;
+      kind: string;
+      members: string[];
+      leaderUnitId: string | null;
+      deputyUnitId: string | null;
+    },
+    at: string,
+    write: AuditInput | null,
+  ): Promise<{ updated: boolean; found: boolean; known: string[] }> {
+    const members = JSON.stringify(b.members);
+    const allKnown =
+      "(SELECT COUNT(*) FROM units WHERE id IN (SELECT value FROM json_each(?2))) = json_array_length(?2)";
+    const statements = [this.blocQ(b.id).stmt, this.unitsQ(b.members).stmt];
+    if (write)
+      statements.push(
+        this.db
+          .prepare(
+            "INSERT INTO audit (bloc_id, period_id, unit_id, at, actor_token, actor_role, actor_label, action, detail, request_id) " +
+              "SELECT ?1, NULL, NULL, ?3, ?4, ?5, ?6, ?7, json_object('before', CASE WHEN b.updated_at IS NULL " +
+              "THEN json_object('id', b.id, 'name', b.name, 'kind', b.kind) " +
+              "ELSE json_object('id', b.id, 'name', b.name, 'kind', b.kind, 'members', json(b.members), " +
+              "'leaderUnitId', b.leader_unit_id, 'deputyUnitId', b.deputy_unit_id) END, 'after', json(?8)), ?9 " +
+              `FROM blocs b WHERE b.id = ?1 AND ${allKnown}`,
+          )
+          .bind(
+            b.id,
+            members,
+            write.at,
+            write.actor.tokenId,
+            write.actor.role,
+            write.actor.label,
+            write.action,
+            JSON.stringify(b),
+            write.requestId,
+          ),
+        this.db
+          .prepare(
+            "UPDATE blocs SET name = ?3, kind = ?4, members = ?2, leader_unit_id = ?5, deputy_unit_id = ?6, updated_at = ?7 " +
+              `WHERE id = ?1 AND ${allKnown}`,
+          )
+          .bind(b.id, members, b.name, b.kind, b.leaderUnitId, b.deputyUnitId, at),
+      );
+    const res = await this.db.batch(statements);
+    return {
+      updated: (res[3]?.meta.changes ?? 0) === 1,
+      found: (res[0]?.results.length ?? 0) > 0,
+      known: ((res[1]?.results ?? []) as { id: string }[]).map((u) => u.id),
+    };
+  }
+
   /** The published versions of one template or rulebook, with who published each and when. */
   async versionsOf(
     table: "templates" | "rulebooks",

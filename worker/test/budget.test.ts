@@ -164,10 +164,9 @@ const BUDGET: [string, Budget][] = [
           leaderUnitId: U,
         }),
       status: 200,
-      calls: 5,
-      steps: 3,
-      thirdStep:
-        "the council's change of a bloc: the bloc as it was (for the audit) and the named units (for the check) are read, side by side, before the audited write",
+      // The bloc and the named units read in the batch that writes the change and its audit, guarded by them.
+      calls: 2,
+      steps: 2,
     },
   ],
   [

@@ -151,4 +151,26 @@ describe("council setup of a year", () => {
     expect(unknown.body.error.details[0]).toMatchObject({ code: "PERIOD_UNKNOWN_UNIT", path: "/members/0" });
     expect((await api("PUT", "/blocs/none", council, { name: "X", kind: "khoi" })).status).toBe(404);
   });
+
+  it("a refused change of a bloc writes nothing: an unknown unit, a doubled member, a leader from outside", async () => {
+    // The change and its audit are guarded by the checks inside one batch (issue 17): a refusal leaves no trace.
+    const before = (await api("GET", "/blocs/khoi-ix", council)).body;
+    const logged = (await audit("bloc.update")).length;
+    const refused = [
+      { members: ["cthads-tphcm", "khong-co"], code: "PERIOD_UNKNOWN_UNIT", path: "/members/1" },
+      { members: ["cthads-tphcm", "cthads-tphcm"], code: "BLOC_DUPLICATE_MEMBER", path: "/members/1" },
+      { members: ["cthads-tphcm"], leaderUnitId: "ca-tphcm", code: "BLOC_LEADER_NOT_MEMBER", path: "/leaderUnitId" },
+    ];
+    for (const { code, path, ...change } of refused) {
+      const r = await api("PUT", "/blocs/khoi-ix", council, { name: "Khối IX đổi", kind: "cum", ...change });
+      expect(r.status, JSON.stringify(change)).toBe(422);
+      expect(r.body.error.details).toEqual([expect.objectContaining({ code, path })]);
+    }
+    // A bloc that does not exist is 404 before any unit is looked at.
+    expect((await api("PUT", "/blocs/none", council, { name: "X", kind: "khoi", members: ["khong-co"] })).status).toBe(
+      404,
+    );
+    expect((await api("GET", "/blocs/khoi-ix", council)).body).toEqual(before);
+    expect(await audit("bloc.update")).toHaveLength(logged);
+  });
 });

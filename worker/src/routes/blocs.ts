@@ -83,29 +83,32 @@ export const blocRoutes = new Hono<AppEnv>()
     const id = c.req.param("blocId");
     const repo = c.get("repo");
     const upd = await readBody(c, BlocUpdate);
-    // The bloc as it is, its composition and the named units, side by side: one round trip before the write.
-    const [before, compositions, units] = await Promise.all([
-      repo.getBloc(id),
-      repo.blocCompositions([id]),
-      repo.getUnits(upd.members),
-    ]);
-    if (!before) throw notFound(`blocs/${id}`);
-    const problems = checkBloc(upd, new Set(units.map((u) => u.id)));
-    if (problems.length) throw invalid(problems);
     const bloc = { id, ...upd };
     const at = new Date().toISOString();
-    await repo.db.batch([
-      repo.updateBloc(bloc, at),
-      repo.audit({
-        blocId: id,
-        periodId: null,
-        actor: me,
-        action: "bloc.update",
-        detail: { before: { ...before, ...compositions.get(id) }, after: bloc },
-        requestId: c.get("requestId"),
-        at,
-      }),
-    ]);
+    // One round trip: the bloc, the named units, and the audited change guarded by both. The domain's check runs
+    // first with every named unit taken as known (duplicates, a leader who is no member: no write), and again with
+    // the units the batch found when the guard kept the change out.
+    const plausible = checkBloc(upd, new Set(upd.members)).length === 0;
+    const r = await repo.updateBlocChecked(
+      bloc,
+      at,
+      plausible
+        ? {
+            blocId: id,
+            periodId: null,
+            actor: me,
+            action: "bloc.update",
+            requestId: c.get("requestId"),
+            at,
+          }
+        : null,
+    );
+    if (!r.found) throw notFound(`blocs/${id}`);
+    if (!r.updated) {
+      const problems = checkBloc(upd, new Set(r.known));
+      if (problems.length) throw invalid(problems);
+      throw new Error("bloc not updated although its checks held");
+    }
     return c.json(bloc);
   });
 
