@@ -420,6 +420,16 @@ export class Repository {
       .bind(b.id, b.name, b.kind, at);
   }
 
+  /** A new bloc, only if every one of `members` (distinct) is a unit: a composition's check inside its write. */
+  insertBlocIfUnits(b: Bloc, members: readonly string[], at: string): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "INSERT INTO blocs (id, name, kind, created_at) SELECT ?1, ?2, ?3, ?4 " +
+          "WHERE (SELECT COUNT(*) FROM units WHERE id IN (SELECT value FROM json_each(?5))) = json_array_length(?5)",
+      )
+      .bind(b.id, b.name, b.kind, at, JSON.stringify(members));
+  }
+
   /** A bloc's current composition (members, leader, deputy), by bloc id; blocs never given one are absent. */
   async blocCompositions(
     ids?: string[],
@@ -443,7 +453,7 @@ export class Repository {
     );
   }
 
-  /** Writes a bloc's name, kind and composition. */
+  /** Writes a bloc's name, kind and composition; `onlyIfChanged`: only if the statement before it changed a row. */
   updateBloc(
     b: {
       id: string;
@@ -454,10 +464,11 @@ export class Repository {
       deputyUnitId: string | null;
     },
     at: string,
+    onlyIfChanged = false,
   ): D1PreparedStatement {
     return this.db
       .prepare(
-        "UPDATE blocs SET name = ?, kind = ?, members = ?, leader_unit_id = ?, deputy_unit_id = ?, updated_at = ? WHERE id = ?",
+        `UPDATE blocs SET name = ?, kind = ?, members = ?, leader_unit_id = ?, deputy_unit_id = ?, updated_at = ? WHERE id = ?${onlyIfChanged ? " AND changes() > 0" : ""}`,
       )
       .bind(b.name, b.kind, JSON.stringify(b.members), b.leaderUnitId, b.deputyUnitId, at, b.id);
   }
@@ -1338,9 +1349,13 @@ export function isUniqueViolation(e: unknown): boolean {
  * Runs a create and its audit record in one batch; a concurrent create of the same id (which the read-before-write
  * check could not see) becomes 409 ALREADY_EXISTS instead of a 500.
  */
-export async function createBatch(db: D1Database, statements: D1PreparedStatement[], what: string): Promise<void> {
+export async function createBatch(
+  db: D1Database,
+  statements: D1PreparedStatement[],
+  what: string,
+): Promise<D1Result[]> {
   try {
-    await db.batch(statements);
+    return await db.batch(statements);
   } catch (e) {
     if (isUniqueViolation(e)) throw new ApiError(409, "ALREADY_EXISTS", { what });
     throw e;

@@ -152,7 +152,7 @@ describe("council setup of a year", () => {
     expect((await api("PUT", "/blocs/none", council, { name: "X", kind: "khoi" })).status).toBe(404);
   });
 
-  it("a refused change of a bloc writes nothing: an unknown unit, a doubled member, a leader from outside", async () => {
+  it("a refused change or creation of a bloc writes nothing: an unknown unit, a doubled member, a leader from outside", async () => {
     // The change and its audit are guarded by the checks inside one batch (issue 17): a refusal leaves no trace.
     const before = (await api("GET", "/blocs/khoi-ix", council)).body;
     const logged = (await audit("bloc.update")).length;
@@ -172,5 +172,22 @@ describe("council setup of a year", () => {
     );
     expect((await api("GET", "/blocs/khoi-ix", council)).body).toEqual(before);
     expect(await audit("bloc.update")).toHaveLength(logged);
+    // Nor does a refused creation: no bloc, no record.
+    const created = (await audit("bloc.create")).length;
+    const bad = await api("POST", "/blocs", council, {
+      id: "khoi-x",
+      name: "Khối X",
+      kind: "khoi",
+      members: ["khong-co"],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details).toEqual([
+      expect.objectContaining({ code: "PERIOD_UNKNOWN_UNIT", path: "/members/0" }),
+    ]);
+    expect((await api("GET", "/blocs/khoi-x", council)).status).toBe(404);
+    expect(await audit("bloc.create")).toHaveLength(created);
+    // An existing id with a composition is still 409.
+    const again = await api("POST", "/blocs", council, { id: "khoi-ix", name: "Khối IX", kind: "khoi", members: [] });
+    expect(again.status).toBe(409);
   });
 });

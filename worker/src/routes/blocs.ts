@@ -43,14 +43,10 @@ export const blocRoutes = new Hono<AppEnv>()
       leaderUnitId: bloc.leaderUnitId ?? null,
       deputyUnitId: bloc.deputyUnitId ?? null,
     };
-    if (composed) await checkComposition(repo, composition);
     const at = new Date().toISOString();
-    await createBatch(
-      repo.db,
-      [
-        repo.insertBloc(bloc, at),
-        ...(composed ? [repo.updateBloc({ ...bloc, ...composition }, at)] : []),
-        repo.audit({
+    const audit = (onlyIfChanged: boolean) =>
+      repo.audit(
+        {
           blocId: bloc.id,
           periodId: null,
           actor: me,
@@ -58,10 +54,38 @@ export const blocRoutes = new Hono<AppEnv>()
           detail: { ...bloc },
           requestId: c.get("requestId"),
           at,
-        }),
+        },
+        undefined,
+        onlyIfChanged,
+      );
+    if (!composed) {
+      await createBatch(repo.db, [repo.insertBloc(bloc, at), audit(false)], `blocs/${bloc.id}`);
+      return c.json(bloc, 201);
+    }
+    // With a composition, one round trip: the named units, and the bloc, its composition and its audit record, each
+    // only if the one before went in, the first only if every named unit exists. The domain's check runs before with
+    // the units taken as known (duplicates, a leader who is no member: no write) and after with the units found.
+    const plausible = checkBloc(composition, new Set(composition.members)).length === 0;
+    const known = repo.unitsQ(composition.members);
+    const results = await createBatch(
+      repo.db,
+      [
+        known.stmt,
+        ...(plausible
+          ? [
+              repo.insertBlocIfUnits(bloc, composition.members, at),
+              repo.updateBloc({ ...bloc, ...composition }, at, true),
+              audit(true),
+            ]
+          : []),
       ],
       `blocs/${bloc.id}`,
     );
+    if ((results[1]?.meta.changes ?? 0) === 0) {
+      const problems = checkBloc(composition, new Set(known.parse(results[0]?.results ?? []).map((u) => u.id)));
+      if (problems.length) throw invalid(problems);
+      throw new Error("bloc not created although its checks held");
+    }
     return c.json(bloc, 201);
   })
   .get("/:blocId", async (c) => {
@@ -111,12 +135,3 @@ export const blocRoutes = new Hono<AppEnv>()
     }
     return c.json(bloc);
   });
-
-async function checkComposition(
-  repo: Repository,
-  b: { members: string[]; leaderUnitId: string | null; deputyUnitId: string | null },
-): Promise<void> {
-  const units = await repo.getUnits(b.members);
-  const problems = checkBloc(b, new Set(units.map((u) => u.id)));
-  if (problems.length) throw invalid(problems);
-}
