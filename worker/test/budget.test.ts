@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   demoBallots,
   demoEntries,
+  demoPeriod,
   demoTemplate,
   makeTrusteeKey,
   partialDecrypt,
@@ -78,6 +79,8 @@ const push = (unitId: string, base: number | null, clientId: string) => ({
 });
 
 interface Budget {
+  /** Why this route takes a third step (named here so that nobody adds one silently). */
+  thirdStep?: string;
   /** The request, in the period's state at that point of the year. */
   run: (t: SeedResult["tokens"] & { voter: string; link: string; upload: Uint8Array }) => Promise<Measured>;
   status: number;
@@ -223,7 +226,28 @@ const BUDGET: [string, Budget][] = [
   ],
   // The period list of each kind of caller (a clerk's goes through the member index).
   ["GET /api/v1/periods", { run: (t) => metered("GET", "/periods", t.clerks[U]!), status: 200, calls: 2, steps: 2 }],
-  ["POST /api/v1/periods", { run: (t) => metered("POST", "/periods", t.council, {}), status: 422, calls: 1, steps: 1 }],
+  [
+    "POST /api/v1/periods",
+    {
+      // The council drafts next year's period of the bloc made above, from the demo template and rulebook.
+      run: (t) =>
+        metered("POST", "/periods", t.council, {
+          ...demoPeriod(futureDeadline()),
+          id: "budget-bloc-2018",
+          blocId: "budget-bloc",
+          year: 2018,
+          members: [U, U2],
+          leaderUnitId: U,
+          deputyUnitId: null,
+          state: "draft",
+        }),
+      status: 201,
+      calls: 3,
+      steps: 3,
+      thirdStep:
+        "the domain core checks the named rulebook against the named template (checkRulebook) before the write, and both come from the database",
+    },
+  ],
   [
     "GET /api/v1/periods/:periodId",
     { run: (t) => metered("GET", `/periods/${P}`, t.clerks[U]!), status: 200, calls: 1, steps: 1 },
@@ -631,7 +655,7 @@ describe("D1 round trips per route", () => {
     expect(routes.filter((r) => !BUDGET.some(([k]) => k === r))).toEqual([]);
   });
 
-  it("each route stays within its calls and sequential steps (at most 2, no exception)", async () => {
+  it("each route stays within its calls and sequential steps (at most 2, one named exception 3)", async () => {
     const rows: string[] = [];
     const over: string[] = [];
     const t = { ...seed.tokens, ...extra };
@@ -641,7 +665,7 @@ describe("D1 round trips per route", () => {
         t.voter = (m.body as { codes: { unitId: string; code: string }[] }).codes[0]!.code;
       rows.push(`| ${route} | ${m.calls} | ${m.steps} | ${m.status} |`);
       if (m.status !== b.status) over.push(`${route}: status ${m.status} ${JSON.stringify(m.body).slice(0, 200)}`);
-      if (m.steps > 2 || m.steps > b.steps) over.push(`${route}: ${m.steps} steps > ${b.steps}`);
+      if (m.steps > (b.thirdStep ? 3 : 2) || m.steps > b.steps) over.push(`${route}: ${m.steps} steps > ${b.steps}`);
       if (m.calls > b.calls) over.push(`${route}: ${m.calls} calls > ${b.calls}`);
     }
     for (const [what, m] of alsoMeasured) {

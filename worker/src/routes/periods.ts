@@ -47,12 +47,17 @@ export const periodRoutes = new Hono<AppEnv>()
     const problems: DomainError[] = [];
     if (period.state !== "draft")
       problems.push(domainError("INVALID_TRANSITION", { path: "/state" }, { from: "-", to: period.state }));
-    const [bloc, template, rulebook, units, existing] = await Promise.all([
-      repo.getBloc(period.blocId),
+    // One round trip: the bloc, the units and an existing period in one batch, beside the template and the rulebook
+    // (no call when this isolate has them parsed). The domain core then checks them against each other before the
+    // write, which is why this route takes a third step.
+    const [{ bloc, units, existing }, template, rulebook] = await Promise.all([
+      readAll(repo.db, {
+        bloc: repo.blocQ(period.blocId),
+        units: repo.unitsQ(period.members),
+        existing: repo.periodQ(period.id),
+      }),
       repo.getTemplate(period.templateId, period.templateVersion),
       repo.getRulebook(period.rulebookId, period.rulebookVersion),
-      repo.getUnits(period.members),
-      repo.getPeriod(period.id),
     ]);
     if (existing) throw new ApiError(409, "ALREADY_EXISTS", { what: `periods/${period.id}` });
     if (!bloc) problems.push(domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${period.blocId}` }));
@@ -76,7 +81,9 @@ export const periodRoutes = new Hono<AppEnv>()
     problems.push(...checkPeriod(period, new Set(units.map((u) => u.id))));
     if (problems.length) throw invalid(problems);
     const at = new Date().toISOString();
-    await createBatch(
+    // The new period is read back in the same batch as its insert and audit record.
+    const created = repo.periodQ(period.id);
+    const results = await createBatch(
       repo.db,
       [
         repo.insertPeriod(period, at),
@@ -89,10 +96,11 @@ export const periodRoutes = new Hono<AppEnv>()
           requestId: c.get("requestId"),
           at,
         }),
+        created.stmt,
       ],
       `periods/${period.id}`,
     );
-    return c.json(await repo.getPeriod(period.id), 201);
+    return c.json(created.parse(results[2]?.results ?? []), 201);
   })
   .get("/:periodId", async (c) => {
     // A voter code reads its own period: the ballot lists the member units.
