@@ -199,7 +199,7 @@ describe("the database files after seven sealed ballots", () => {
         const words = JSON.stringify(c.ballot)
           .replace(/"[0-9a-f]{64}"/g, "")
           .replace(/[^a-zA-Z]/g, "");
-        expect(words).toBe(`ciphertexts${"ab".repeat(unitIds.length)}proofs${"cz".repeat(unitIds.length)}sumProofcz`);
+        expect(words).toBe(`ciphertexts${"ab".repeat(unitIds.length)}proofs${"tcz".repeat(unitIds.length)}sumProoftcz`);
       }
     }
   });

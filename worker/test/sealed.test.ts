@@ -217,7 +217,10 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     const [id, code] = [...election.trusteeCodes.entries()][0]!;
     const part = {
       trusteeId: id,
-      shares: units.map(() => ({ d: "0".repeat(64), proof: { c: "0".repeat(64), s: "0".repeat(64) } })),
+      shares: units.map(() => ({
+        d: "0".repeat(64),
+        proof: { t: ["0".repeat(64), "0".repeat(64)], c: "0".repeat(64), s: "0".repeat(64) },
+      })),
     };
     const refused = await api("POST", `/periods/${p}/voting/decryption`, code, part);
     expect(refused.status).toBe(409);
