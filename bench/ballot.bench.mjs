@@ -302,7 +302,7 @@ if (process.argv.includes("--write")) {
   const lines = [
     "# Sealed-ballot benchmark",
     "",
-    `Command: \`npm run bench:ballot -- --write\` (\`bench/ballot.bench.mjs\`), Node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load average ${load}, ${new Date().toISOString()}.`,
+    `Command: \`npm run bench:ballot -- --write${baselineRef ? ` --baseline ${baselineRef}` : ""}\` (\`bench/ballot.bench.mjs\`), Node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load average ${load}, ${new Date().toISOString()}.`,
     "Group: ristretto255 from `@noble/curves` 2.4.0; hashes `@noble/hashes` 2.4.0. A ballot holds one ciphertext and one",
     "0-or-1 proof per member unit and one 0..choicesPerBallot proof of the sum; 7 units with 2 choices (the demo",
     "rulebook), 40 units with 5 choices. Two trustees.",
