@@ -9,9 +9,10 @@
  * - Node 22 (same V8 as workerd), CPU time (process.cpuUsage) of each step, including the trustee's decryption.
  *
  *   npm run bench:ballot [-- --write]   # --write: bench/RESULTS-ballot.md; --no-workerd skips workerd
+ *   npm run bench:ballot -- --baseline <git ref>   # also checks with that ref's sealed.ts, interleaved, same run
  */
-import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,17 @@ import { tsImport } from "tsx/esm/api";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const S = await tsImport("../shared/src/sealed.ts", import.meta.url);
+// --baseline <ref>: that ref's sealed.ts goes into bench/workerd/baseline.ts for this run (restored at exit), and
+// every check is also timed with it, interleaved with today's, on ballots it sealed itself.
+const baselineAt = process.argv.indexOf("--baseline");
+const baselineRef = baselineAt > 0 ? process.argv[baselineAt + 1] : null;
+const baselineFile = path.join(root, "bench/workerd/baseline.ts");
+const baselineDefault = readFileSync(baselineFile, "utf8");
+if (baselineRef) {
+  writeFileSync(baselineFile, execFileSync("git", ["show", `${baselineRef}:shared/src/sealed.ts`], { cwd: root }));
+  process.on("exit", () => writeFileSync(baselineFile, baselineDefault));
+}
+const B = baselineRef ? await tsImport("./workerd/baseline.ts", import.meta.url) : null;
 const random = (n) => crypto.getRandomValues(new Uint8Array(n));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,6 +74,7 @@ for (const { units, choices } of SIZES) {
   const seal = [];
   const check = [];
   let ballot;
+  const before = { seal: [], check: [], ballot: null };
   for (let i = 0; i < 7; i++) {
     const s = cpu(() => S.sealBallot(ctx, members.slice(0, choices), random));
     ballot = s.out;
@@ -70,6 +83,16 @@ for (const { units, choices } of SIZES) {
     if (i > 0) {
       seal.push(s.ms);
       check.push(c.ms);
+    }
+    if (B) {
+      const bs = cpu(() => B.sealBallot(ctx, members.slice(0, choices), random));
+      before.ballot = bs.out;
+      const bc = cpu(() => B.checkSealedBallot(ctx, bs.out));
+      if (bc.out !== null) throw new Error("the baseline refused an honest ballot");
+      if (i > 0) {
+        before.seal.push(bs.ms);
+        before.check.push(bc.ms);
+      }
     }
   }
   const ballots = Array.from({ length: units }, (_, i) =>
@@ -100,7 +123,19 @@ for (const { units, choices } of SIZES) {
     checkPart: median(checkPart),
     combine: median(combine),
     sample: { ctx, ballot, aggregate, part, publicKey: shares[0].key.publicKey },
+    before: B
+      ? {
+          bytes: JSON.stringify(before.ballot).length,
+          seal: median(before.seal),
+          check: median(before.check),
+          sample: { ctx, ballot: before.ballot, aggregate, part, publicKey: shares[0].key.publicKey },
+        }
+      : null,
   });
+  if (B)
+    console.log(
+      `node ${units} units, baseline ${baselineRef}: seal ${f1(median(before.seal))} ms, check ${f1(median(before.check))} ms, ballot ${JSON.stringify(before.ballot).length} bytes`,
+    );
   console.log(
     `node ${units} units: seal ${f1(median(seal))} ms, check ${f1(median(check))} ms, trustee decrypt ${f1(median(decrypt))} ms, check decryption ${f1(median(checkPart))} ms, combine ${f1(median(combine))} ms, ballot ${JSON.stringify(ballot).length} bytes`,
   );
@@ -145,8 +180,12 @@ async function inWorkerd() {
       const body = JSON.stringify(n.sample);
       const reps = n.units === 7 ? 5 : 2;
       for (const p of ["/ballot", "/decryption", "/noop"]) await hit(p, body, 1); // warm-up
+      const bodyBefore = n.before ? JSON.stringify(n.before.sample) : null;
+      if (bodyBefore) for (const p of ["/baseline/ballot", "/baseline/decryption"]) await hit(p, bodyBefore, 1);
       const ballot = [];
       const part = [];
+      const ballotBefore = [];
+      const partBefore = [];
       for (let i = 0; i < 7; i++) {
         const empty = (await hit("/noop", body, reps)).ms;
         const a = await hit("/ballot", body, reps);
@@ -154,11 +193,31 @@ async function inWorkerd() {
         if (a.ok !== reps || b.ok !== reps) throw new Error("workerd refused an honest ballot or decryption");
         ballot.push((a.ms - empty) / reps);
         part.push((b.ms - empty) / reps);
+        if (bodyBefore) {
+          const emptyBefore = (await hit("/noop", bodyBefore, reps)).ms;
+          const c = await hit("/baseline/ballot", bodyBefore, reps);
+          const d = await hit("/baseline/decryption", bodyBefore, reps);
+          if (c.ok !== reps || d.ok !== reps) throw new Error("the baseline refused an honest ballot or decryption");
+          ballotBefore.push((c.ms - emptyBefore) / reps);
+          partBefore.push((d.ms - emptyBefore) / reps);
+        }
       }
-      out.push({ units: n.units, ballot: median(ballot), ballotMin: Math.min(...ballot), part: median(part) });
+      out.push({
+        units: n.units,
+        ballot: median(ballot),
+        ballotMin: Math.min(...ballot),
+        part: median(part),
+        before: bodyBefore
+          ? { ballot: median(ballotBefore), ballotMin: Math.min(...ballotBefore), part: median(partBefore) }
+          : null,
+      });
       console.log(
         `workerd ${n.units} units: check a ballot ${f1(median(ballot))} ms (min ${f1(Math.min(...ballot))}), check a decryption ${f1(median(part))} ms`,
       );
+      if (bodyBefore)
+        console.log(
+          `workerd ${n.units} units, baseline ${baselineRef}: check a ballot ${f1(median(ballotBefore))} ms (min ${f1(Math.min(...ballotBefore))}), check a decryption ${f1(median(partBefore))} ms`,
+        );
     }
     return out;
   } finally {
@@ -243,7 +302,7 @@ if (process.argv.includes("--write")) {
   const lines = [
     "# Sealed-ballot benchmark",
     "",
-    `Command: \`npm run bench:ballot -- --write\` (\`bench/ballot.bench.mjs\`), Node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load average ${load}, ${new Date().toISOString()}.`,
+    `Command: \`npm run bench:ballot -- --write${baselineRef ? ` --baseline ${baselineRef}` : ""}\` (\`bench/ballot.bench.mjs\`), Node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load average ${load}, ${new Date().toISOString()}.`,
     "Group: ristretto255 from `@noble/curves` 2.4.0; hashes `@noble/hashes` 2.4.0. A ballot holds one ciphertext and one",
     "0-or-1 proof per member unit and one 0..choicesPerBallot proof of the sum; 7 units with 2 choices (the demo",
     "rulebook), 40 units with 5 choices. Two trustees.",
@@ -258,19 +317,25 @@ if (process.argv.includes("--write")) {
     "",
     "| units | ballot size | check a ballot, median (min) | check a partial decryption |",
     "|---:|---:|---:|---:|",
-    ...(workerd ?? []).map(
-      (w) =>
-        `| ${w.units} | ${(row(w.units).bytes / 1024).toFixed(1)} KiB | ${f1(w.ballot)} ms (${f1(w.ballotMin)}) | ${f1(w.part)} ms |`,
-    ),
+    ...(workerd ?? []).flatMap((w) => [
+      `| ${w.units} | ${(row(w.units).bytes / 1024).toFixed(1)} KiB | ${f1(w.ballot)} ms (${f1(w.ballotMin)}) | ${f1(w.part)} ms |`,
+      ...(w.before
+        ? [
+            `| ${w.units}, baseline \`${baselineRef}\` | ${(row(w.units).before.bytes / 1024).toFixed(1)} KiB | ${f1(w.before.ballot)} ms (${f1(w.before.ballotMin)}) | ${f1(w.before.part)} ms |`,
+          ]
+        : []),
+    ]),
     "",
     "## Node 22, CPU time per step (median)",
     "",
     "| units | seal | check a ballot | trustee: decrypt its part | check a partial decryption | combine the parts |",
     "|---:|---:|---:|---:|---:|---:|",
-    ...node.map(
-      (n) =>
-        `| ${n.units} | ${f1(n.seal)} ms | ${f1(n.check)} ms | ${f1(n.decrypt)} ms | ${f1(n.checkPart)} ms | ${f1(n.combine)} ms |`,
-    ),
+    ...node.flatMap((n) => [
+      `| ${n.units} | ${f1(n.seal)} ms | ${f1(n.check)} ms | ${f1(n.decrypt)} ms | ${f1(n.checkPart)} ms | ${f1(n.combine)} ms |`,
+      ...(n.before
+        ? [`| ${n.units}, baseline \`${baselineRef}\` | ${f1(n.before.seal)} ms | ${f1(n.before.check)} ms | | | |`]
+        : []),
+    ]),
     "",
   ];
   writeFileSync(path.join(root, "bench/RESULTS-ballot.md"), lines.join("\n"));

@@ -109,6 +109,26 @@ describe("sealed ballots", { timeout: 60_000 }, () => {
     expect(checkSealedBallot(ctx, mixed)).toBe("BALLOT_PROOF_INVALID");
   });
 
+  it("refuses a ballot whose proofs hash right but whose equations do not hold (the batched check)", () => {
+    const { ctx, random } = election();
+    const a = sealBallot(ctx, ["ca"], random);
+    const other = sealBallot(ctx, ["vks"], random);
+    // A response changed: the challenges still sum to the hash of the commitments sent, one equation fails.
+    const p0 = a.proofs[0]!;
+    const zBumped = { ...p0, z: [other.proofs[0]!.z[0]!, p0.z[1]!] };
+    expect(checkSealedBallot(ctx, { ...a, proofs: [zBumped, ...a.proofs.slice(1)] })).toBe("BALLOT_PROOF_INVALID");
+    // In the proof of the sum, the same.
+    const s = a.sumProof;
+    const sumBumped = { ...s, z: [s.z[0]!, other.sumProof.z[1]!, ...s.z.slice(2)] };
+    expect(checkSealedBallot(ctx, { ...a, sumProof: sumBumped })).toBe("BALLOT_PROOF_INVALID");
+    // A commitment that is not a group element, or two commitments swapped (the hash changes).
+    const notPoint = { ...p0, t: ["ff".repeat(32), ...p0.t.slice(1)] };
+    expect(checkSealedBallot(ctx, { ...a, proofs: [notPoint, ...a.proofs.slice(1)] })).toBe("BALLOT_PROOF_INVALID");
+    const swapped = { ...p0, t: [p0.t[1]!, p0.t[0]!, ...p0.t.slice(2)] };
+    expect(checkSealedBallot(ctx, { ...a, proofs: [swapped, ...a.proofs.slice(1)] })).toBe("BALLOT_PROOF_INVALID");
+    expect(checkSealedBallot(ctx, a)).toBeNull();
+  });
+
   it("gives a replayed ballot the same fingerprint, and two honest ballots different ones", () => {
     const { ctx, random } = election();
     const a = sealBallot(ctx, ["ca"], random);
@@ -148,6 +168,15 @@ describe("tally", { timeout: 60_000 }, () => {
     expect(checkPartialDecryption(ctx, shares[0]!.key.publicKey, aggregate, wrong)).toBe(false);
     const right = partialDecrypt(ctx, shares[0]!.id, shares[0]!.secret, aggregate, random);
     expect(checkPartialDecryption(ctx, shares[0]!.key.publicKey, aggregate, right)).toBe(true);
+    // A response changed (the hash of the commitments still matches the challenge): the batched equations fail.
+    const sh = right.shares[0]!;
+    const bumped = { ...sh, proof: { ...sh.proof, s: right.shares[1]!.proof.s } };
+    expect(
+      checkPartialDecryption(ctx, shares[0]!.key.publicKey, aggregate, {
+        ...right,
+        shares: [bumped, ...right.shares.slice(1)],
+      }),
+    ).toBe(false);
     // A right share for another aggregate (a subset of the ballots) does not pass either.
     const sub = aggregateBallots(members.length, sealed.slice(0, 1));
     expect(

@@ -17,7 +17,7 @@
 import { mulAddUnsafe } from "@noble/curves/abstract/curve.js";
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import * as z from "zod";
 
 /** Cryptographically secure random bytes (crypto.getRandomValues at the edge). */
@@ -33,8 +33,16 @@ const Hex32 = z.string().regex(/^[0-9a-f]{64}$/);
 const MAX_UNITS = 200;
 const MAX_RANGE = 51;
 
-/** A 0..k proof in compact form: one challenge and one response per value (the commitments are recomputed). */
+/**
+ * A 0..k proof: per value j its two commitments (t[2j] = a_j, t[2j+1] = b_j), challenge c_j and response z_j. The
+ * commitments are sent (rather than recomputed from c and z) so that the server checks every equation of a ballot at
+ * once, in one multi-scalar multiplication (see `checkSealedBallot`).
+ */
 export const RangeProof = z.strictObject({
+  t: z
+    .array(Hex32)
+    .min(4)
+    .max(2 * MAX_RANGE),
   c: z.array(Hex32).min(2).max(MAX_RANGE),
   z: z.array(Hex32).min(2).max(MAX_RANGE),
 });
@@ -64,11 +72,18 @@ export const TrusteeKey = z.strictObject({
 });
 export type TrusteeKey = z.output<typeof TrusteeKey>;
 
+/**
+ * A Chaum-Pedersen proof of a partial decryption: its two commitments t = [w·G, w·A] (sent, so that every unit's
+ * equations are checked at once), challenge c and response s.
+ */
+export const DecryptionProof = z.strictObject({ t: z.tuple([Hex32, Hex32]), c: Hex32, s: Hex32 });
+export type DecryptionProof = z.output<typeof DecryptionProof>;
+
 /** A trustee's part of the decryption of the aggregate: per unit x·A with its proof. */
 export const PartialDecryption = z.strictObject({
   trusteeId: z.string().min(1).max(64),
   shares: z
-    .array(z.strictObject({ d: Hex32, proof: ScalarProof }))
+    .array(z.strictObject({ d: Hex32, proof: DecryptionProof }))
     .min(1)
     .max(MAX_UNITS),
 });
@@ -259,12 +274,14 @@ function proveRange(prefix: Field[], K: Point, m: number, r: bigint, hi: number,
     // a = z·G - c·α, b = z·K - c·(β - j·G), computed from r so that only fixed bases are multiplied.
     commits.push(G.multiply(mod(zs[j]! - cj * r)), mulFixed(K, mod(zs[j]! - cj * r), mod(-cj * BigInt(m - j))));
   }
-  const c = challenge(...prefix, ...commits);
+  // Encoded once: the challenge hashes these bytes and the proof carries them.
+  const encoded = commits.map((p) => p.toBytes());
+  const c = challenge(...prefix, ...encoded);
   let rest = c;
   for (let j = 0; j < n; j++) if (j !== real) rest = mod(rest - cs[j]!);
   cs[real] = rest;
   zs[real] = mod(w + rest * r);
-  return { c: cs.map(scalarHex), z: zs.map(scalarHex) };
+  return { t: encoded.map(toHex), c: cs.map(scalarHex), z: zs.map(scalarHex) };
 }
 
 /** a·K + b·G with both bases precomputed. */
@@ -273,22 +290,98 @@ function mulFixed(K: Point, a: bigint, b: bigint): Point {
   return b === 0n ? x : x.add(G.multiply(b));
 }
 
-/** Checks a 0..hi proof of (α, β); the commitments are recomputed from the challenges and responses. */
-function checkRange(prefix: Field[], K: Point, alpha: Point, beta: Point, hi: number, proof: RangeProof): boolean {
+/**
+ * Equations gathered to be checked together: Σ scalar_i·point_i must be the identity. G and a second fixed base (the
+ * election key K for a ballot, the trustee's public share for a partial decryption), which every equation shares, get
+ * one summed coefficient each.
+ */
+class Batch {
+  readonly points: Point[] = [];
+  readonly scalars: bigint[] = [];
+  g = 0n;
+  k = 0n;
+  add(point: Point, scalar: bigint) {
+    this.points.push(point);
+    this.scalars.push(mod(scalar));
+  }
+  /** Whether every gathered equation holds (all but with probability 2^-128 when one does not). */
+  holds(K: Point): boolean {
+    const points = [G, K, ...this.points];
+    const scalars = [mod(this.g), mod(this.k), ...this.scalars];
+    return mulAddUnsafe(P, points, scalars).is0();
+  }
+}
+
+/**
+ * The 128-bit weights of the batch check, drawn from a hash of the whole ballot: fixed once the ballot is, so a
+ * cheating prover cannot pick a ballot whose wrong equations cancel (it would need a hash that does, 2^-128 per try).
+ * The shared core stays pure (no randomness), and every checker of the record draws the same weights.
+ */
+function batchWeights(digest: Uint8Array, ballot: SealedBallot): () => bigint {
+  return weightsFrom("thidua/sealed-ballot/batch", digest, [
+    ...ballot.ciphertexts.flatMap((c) => [c.a, c.b]),
+    ...[...ballot.proofs, ballot.sumProof].flatMap((p) => [...p.t, ...p.c, ...p.z]),
+  ]);
+}
+
+/** 128-bit weights from a hash of everything checked (fixed-length hex fields, so the joined text is unambiguous). */
+function weightsFrom(label: string, digest: Uint8Array, parts: readonly string[]): () => bigint {
+  const seed = sha512(enc.encode(`${label}|${toHex(digest)}|${parts.join("|")}`));
+  let counter = 0;
+  let block = new Uint8Array(0);
+  let at = 64;
+  return () => {
+    if (at + 16 > block.length) {
+      const input = new Uint8Array(seed.length + 4);
+      input.set(seed);
+      new DataView(input.buffer).setUint32(seed.length, counter++);
+      block = sha512(input);
+      at = 0;
+    }
+    const w = BigInt(`0x${toHex(block.subarray(at, at + 16))}`);
+    at += 16;
+    return w === 0n ? 1n : w;
+  };
+}
+
+/**
+ * Checks a 0..hi proof of (α, β): the challenges sum to the hash of the commitments (as sent), and each commitment's
+ * equation, a_j = z_j·G - c_j·α and b_j = z_j·K - c_j·(β - j·G), goes into the batch with its own random weight.
+ */
+function checkRange(
+  prefix: Field[],
+  alpha: Point,
+  beta: Point,
+  hi: number,
+  proof: RangeProof,
+  batch: Batch,
+  weight: () => bigint,
+): boolean {
   const n = hi + 1;
-  if (proof.c.length !== n || proof.z.length !== n) return false;
-  const commits: Point[] = [];
+  if (proof.c.length !== n || proof.z.length !== n || proof.t.length !== 2 * n) return false;
   let sum = 0n;
+  let alphaCoef = 0n;
+  let betaCoef = 0n;
   for (let j = 0; j < n; j++) {
     const c = scalarOf(proof.c[j]!);
     const s = scalarOf(proof.z[j]!);
-    if (c === null || s === null) return false;
+    const a = pointOf(proof.t[2 * j]!);
+    const b = pointOf(proof.t[2 * j + 1]!);
+    if (c === null || s === null || !a || !b) return false;
     sum += c;
-    const minusC = mod(-c);
-    commits.push(mulAddUnsafe(P, [G, alpha], [s, minusC]));
-    commits.push(mulAddUnsafe(P, [K, beta, G], [s, minusC, mod(c * BigInt(j))]));
+    const rho = weight();
+    const sigma = weight();
+    // rho·(z·G - c·α - a) + sigma·(z·K - c·β + c·j·G - b) = 0
+    batch.g += rho * s + sigma * c * BigInt(j);
+    batch.k += sigma * s;
+    alphaCoef -= rho * c;
+    betaCoef -= sigma * c;
+    batch.add(a, -rho);
+    batch.add(b, -sigma);
   }
-  return challenge(...prefix, ...commits) === mod(sum);
+  batch.add(alpha, alphaCoef);
+  batch.add(beta, betaCoef);
+  return challenge(...prefix, ...proof.t.map(hexToBytes)) === mod(sum);
 }
 
 function unitPrefix(digest: Uint8Array, ballotDigest: Uint8Array, index: number, ct: Ciphertext): Field[] {
@@ -365,6 +458,8 @@ export function checkSealedBallot(ctx: ElectionContext, ballot: SealedBallot): S
   if (!K) return "BALLOT_PROOF_INVALID";
   const digest = contextDigest(ctx);
   const bd = ciphertextsDigest(ballot.ciphertexts);
+  const batch = new Batch();
+  const weight = batchWeights(digest, ballot);
   let A = ZERO;
   let B = ZERO;
   for (let i = 0; i < n; i++) {
@@ -372,13 +467,15 @@ export function checkSealedBallot(ctx: ElectionContext, ballot: SealedBallot): S
     const alpha = pointOf(ct.a);
     const beta = pointOf(ct.b);
     if (!alpha || !beta) return "BALLOT_PROOF_INVALID";
-    if (!checkRange(unitPrefix(digest, bd, i, ct), K, alpha, beta, 1, ballot.proofs[i]!)) return "BALLOT_PROOF_INVALID";
+    if (!checkRange(unitPrefix(digest, bd, i, ct), alpha, beta, 1, ballot.proofs[i]!, batch, weight))
+      return "BALLOT_PROOF_INVALID";
     A = A.add(alpha);
     B = B.add(beta);
   }
-  if (!checkRange(sumPrefix(digest, bd, A, B), K, A, B, ctx.choicesPerBallot, ballot.sumProof))
+  if (!checkRange(sumPrefix(digest, bd, A, B), A, B, ctx.choicesPerBallot, ballot.sumProof, batch, weight))
     return "BALLOT_PROOF_INVALID";
-  return null;
+  // Every equation of every proof at once: one multi-scalar multiplication instead of four per unit.
+  return batch.holds(K) ? null : "BALLOT_PROOF_INVALID";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -409,8 +506,8 @@ function decryptionChallenge(
   X: Point,
   ct: Ciphertext,
   D: Point,
-  t1: Point,
-  t2: Point,
+  t1: Point | Uint8Array,
+  t2: Point | Uint8Array,
 ) {
   return challenge("thidua/partial-decryption/v1", contextDigest(ctx), trusteeId, X, ct.a, ct.b, D, t1, t2);
 }
@@ -434,8 +531,13 @@ export function partialDecrypt(
     if (!A) throw new Error("invalid aggregate");
     const D = A.multiply(x);
     const w = randomScalar(random);
-    const c = decryptionChallenge(ctx, trusteeId, X, ct, D, G.multiply(w), A.multiply(w));
-    return { d: D.toHex(), proof: { c: scalarHex(c), s: scalarHex(mod(w + c * x)) } };
+    const t1 = G.multiply(w).toBytes();
+    const t2 = A.multiply(w).toBytes();
+    const c = decryptionChallenge(ctx, trusteeId, X, ct, D, t1, t2);
+    return {
+      d: D.toHex(),
+      proof: { t: [toHex(t1), toHex(t2)] as [string, string], c: scalarHex(c), s: scalarHex(mod(w + c * x)) },
+    };
   });
   return { trusteeId, shares };
 }
@@ -449,20 +551,37 @@ export function checkPartialDecryption(
 ): boolean {
   const X = pointOf(publicKey);
   if (!X || part.shares.length !== aggregate.length) return false;
+  // Every unit's equations t1 = s·G - c·X and t2 = s·A - c·D, weighted and checked together (as for a ballot).
+  const batch = new Batch();
+  const weight = weightsFrom("thidua/partial-decryption/batch", contextDigest(ctx), [
+    publicKey,
+    ...aggregate.flatMap((ct) => [ct.a, ct.b]),
+    ...part.shares.flatMap((sh) => [sh.d, ...sh.proof.t, sh.proof.c, sh.proof.s]),
+  ]);
   for (let i = 0; i < aggregate.length; i++) {
     const ct = aggregate[i]!;
     const { d, proof } = part.shares[i]!;
     const A = pointOf(ct.a);
     const D = pointOf(d);
+    const t1 = pointOf(proof.t[0]);
+    const t2 = pointOf(proof.t[1]);
     const c = scalarOf(proof.c);
     const s = scalarOf(proof.s);
-    if (!A || !D || c === null || s === null) return false;
-    const minusC = mod(-c);
-    const t1 = mulAddUnsafe(P, [G, X], [s, minusC]);
-    const t2 = mulAddUnsafe(P, [A, D], [s, minusC]);
-    if (decryptionChallenge(ctx, part.trusteeId, X, ct, D, t1, t2) !== c) return false;
+    if (!A || !D || !t1 || !t2 || c === null || s === null) return false;
+    const t1b = hexToBytes(proof.t[0]);
+    const t2b = hexToBytes(proof.t[1]);
+    if (decryptionChallenge(ctx, part.trusteeId, X, ct, D, t1b, t2b) !== c) return false;
+    const rho = weight();
+    const sigma = weight();
+    // rho·(s·G - c·X - t1) + sigma·(s·A - c·D - t2) = 0; X is the batch's second fixed base.
+    batch.g += rho * s;
+    batch.k -= rho * c;
+    batch.add(t1, -rho);
+    batch.add(A, sigma * s);
+    batch.add(D, -sigma * c);
+    batch.add(t2, -sigma);
   }
-  return true;
+  return batch.holds(X);
 }
 
 /**

@@ -145,7 +145,10 @@ beforeAll(async () => {
   const partial = targets.find((t) => t.op === "/periods/:periodId/voting/decryption")!;
   partial.valid = {
     trusteeId: [...election.trusteeCodes.keys()][0]!,
-    shares: election.ctx.members.map(() => ({ d: "0".repeat(64), proof: { c: "0".repeat(64), s: "0".repeat(64) } })),
+    shares: election.ctx.members.map(() => ({
+      d: "0".repeat(64),
+      proof: { t: ["0".repeat(64), "0".repeat(64)], c: "0".repeat(64), s: "0".repeat(64) },
+    })),
   };
   const council = new TokenPool(mintToken({ role: "council" }));
   const sec = new TokenPool(mintToken({ role: "secretariat", blocId: demoBloc.id }));

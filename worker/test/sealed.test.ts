@@ -217,7 +217,10 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     const [id, code] = [...election.trusteeCodes.entries()][0]!;
     const part = {
       trusteeId: id,
-      shares: units.map(() => ({ d: "0".repeat(64), proof: { c: "0".repeat(64), s: "0".repeat(64) } })),
+      shares: units.map(() => ({
+        d: "0".repeat(64),
+        proof: { t: ["0".repeat(64), "0".repeat(64)], c: "0".repeat(64), s: "0".repeat(64) },
+      })),
     };
     const refused = await api("POST", `/periods/${p}/voting/decryption`, code, part);
     expect(refused.status).toBe(409);
@@ -237,7 +240,7 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     expect(verifyElectionRecord(record.body)).toEqual({ ok: true, problems: [], counts: null });
   });
 
-  it("an electronic vote with the quorum met cannot be published before the trustees decrypt it", async () => {
+  it("an electronic vote with the quorum met cannot be closed before every trustee decrypts it: a lost key leaves it stuck", async () => {
     const p = "khoi-viii-2017-undecrypted";
     await create(p);
     const election = await openElectronic(p, seed.tokens.secretariat);
@@ -247,6 +250,14 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     const early = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe("TALLY_NOT_DECRYPTED");
+    // What the guides tell a trustee who would lose the key (n of n, no copy): the council cannot close it either,
+    // and there is no way back from voting (no new round, no paper count for this period).
+    const council = await api("POST", `/periods/${p}/transitions`, seed.tokens.council, { to: "closed" });
+    expect(council.body.error.code).toBe("TALLY_NOT_DECRYPTED");
+    const back = await api("POST", `/periods/${p}/transitions`, seed.tokens.council, { to: "review", reason: "lost" });
+    expect(back.body.error.code).toBe("INVALID_TRANSITION");
+    const paper = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, { ballots: [] });
+    expect(paper.body.error.code).toBe("VOTING_WRONG_CHANNEL");
   });
 
   it("a period that was voting before the channel existed keeps voting on paper", async () => {

@@ -12,6 +12,7 @@ import { h } from "../dom.ts";
 import { type PaneContext, type PaneState, type Role, screensFor } from "../screen.ts";
 import { historyScreen } from "./history.ts";
 import { SCREENS } from "./index.ts";
+import { trusteeScreen } from "./trustee.ts";
 import { votingScreen } from "./voting.ts";
 
 function context(role: Role, api: Partial<ApiClient>, state: Partial<PaneState> = {}, periodState = "open") {
@@ -159,5 +160,54 @@ describe("screens, each on its own", () => {
     expect(root.querySelector("#paper-count")?.textContent).toBe("1 phiếu: 1 hợp lệ, 0 không hợp lệ.");
     await click("save-paper");
     expect(saved).toEqual([[{ choices: [demoPeriod().members[1], demoPeriod().members[2]] }]]);
+  });
+
+  it("trustee: the new secret key comes with the plain truth: two places, no copy, a lost key means no count", async () => {
+    const trustees = demoPeriod().trustees.map((x) => ({ id: x.id, name: x.name, publicKey: null, decrypted: false }));
+    const published: unknown[] = [];
+    for (const locale of ["vi", "en"] as const) {
+      setLocale(locale);
+      const { mount, root } = context(
+        "trustee" as Role,
+        {
+          election: async () => ({
+            periodId: demoPeriod().id,
+            state: "voting",
+            channel: "electronic" as const,
+            members: demoPeriod().members,
+            choicesPerBallot: 2,
+            trustees,
+            electionKey: null,
+            issued: 7,
+            returned: 0,
+            quorumNeeded: 5,
+            boxClosed: false,
+            aggregate: null,
+            me: { trusteeId: trustees[0]!.id },
+          }),
+          trusteeKey: async (_p: string, key: unknown) => {
+            published.push(key);
+            return {} as never;
+          },
+        },
+        { me: { role: "trustee" as Role, unitId: trustees[0]!.id } } as Partial<PaneState>,
+        "voting",
+      );
+      mount(trusteeScreen);
+      await click("trustee-load");
+      await click("trustee-make");
+      const warning = root.querySelector("#trustee-secret-made")?.textContent ?? "";
+      if (locale === "vi") {
+        expect(warning).toContain("cất ở hai nơi khác nhau");
+        expect(warning).toContain("Máy chủ không có bản sao");
+        expect(warning).toContain("không bao giờ kiểm được");
+      } else {
+        expect(warning).toContain("two separate places");
+        expect(warning).toContain("The server has no copy");
+        expect(warning).toContain("can never be counted");
+      }
+    }
+    expect(published).toHaveLength(2);
+    setLocale("vi");
   });
 });

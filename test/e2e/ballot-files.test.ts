@@ -1,0 +1,278 @@
+/**
+ * The secret ballot against whoever holds the database FILES (issue 16): the real `wrangler dev` with its local D1,
+ * seven sealed ballots cast over HTTP as the voters' browsers would (sealed in Node with `shared/src/sealed.ts`), then
+ * every file of the state directory read as bytes (the SQLite database, its -wal and -shm, whatever else wrangler
+ * writes), as an attacker with a copy of the disk would. What may be there: ciphertexts, the used-code marks and the
+ * audit rows of who voted. What must not: a choice in clear, or a way to match the ballots, by where they sit in the
+ * file, to the order of the `ballot.cast` audit rows.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoBallots, makeTrusteeKey, type SealedBallot, sealBallot } from "../../shared/src/index.ts";
+import { freePort, REPO } from "../browser/harness.ts";
+
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+
+interface Running {
+  url: string;
+  bootstrap: string;
+  state: string;
+  proc: ChildProcess;
+  log: () => string;
+}
+
+async function startWrangler(): Promise<Running> {
+  const state = mkdtempSync(join(tmpdir(), "thidua-ballot-files-"));
+  const assets = join(state, "assets");
+  execFileSync("mkdir", ["-p", assets]);
+  writeFileSync(join(assets, "index.html"), "<!doctype html><title>thidua</title>\n");
+  const persist = join(state, "d1");
+  const wrangler = join(REPO, "node_modules/.bin/wrangler");
+  const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+  execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
+    cwd: join(REPO, "worker"),
+    env,
+    stdio: "pipe",
+  });
+  const port = await freePort();
+  const bootstrap = `bootstrap-${Math.random().toString(36).slice(2)}-0123456789`;
+  let out = "";
+  const proc = spawn(
+    wrangler,
+    [
+      "dev",
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      persist,
+      "--var",
+      `BOOTSTRAP_TOKEN:${bootstrap}`,
+      "--assets",
+      assets,
+      "--show-interactive-dev-session=false",
+      "--inspector-port",
+      String(await freePort()),
+    ],
+    { cwd: join(REPO, "worker"), env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  proc.stdout?.on("data", (d) => {
+    out += d;
+  });
+  proc.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const end = Date.now() + 90_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`wrangler dev exited:\n${out}`);
+    if (Date.now() > end) throw new Error(`wrangler dev did not answer:\n${out}`);
+    try {
+      if ((await fetch(`${url}/api/v1/health`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, bootstrap, state, proc, log: () => out.slice(-2000) };
+}
+
+async function stopWrangler(w: Running) {
+  if (w.proc.exitCode === null && w.proc.pid) {
+    const exited = new Promise((r) => w.proc.once("exit", r));
+    try {
+      process.kill(-w.proc.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+}
+
+/** Every file under a directory, as bytes (latin1 strings, so that byte offsets are string offsets). */
+function readAll(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(p.slice(dir.length + 1), readFileSync(p).toString("latin1"));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe("the database files after seven sealed ballots", () => {
+  let w: Running;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely
+  let api: (method: string, path: string, token: string, body?: unknown) => Promise<{ status: number; body: any }>;
+  const P = "khoi-viii-2017";
+  /** The ballots in the order they were cast, with the unit that cast each. */
+  const cast: { unit: string; ballot: SealedBallot; choices: string[] }[] = [];
+  let unitIds: string[] = [];
+  let codes = new Map<string, string>();
+  /** The trustees' secret shares, as their downloaded files hold them (never sent). */
+  const secrets: string[] = [];
+  let live: Map<string, string>;
+  let stopped: Map<string, string>;
+
+  beforeAll(async () => {
+    w = await startWrangler();
+    api = async (method, path, token, body) => {
+      const r = await fetch(`${w.url}/api/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    };
+    const { seedDemo } = await import("../../worker/src/seed.ts");
+    const deadline = new Date(Date.now() + 30 * 86400_000).toISOString().replace("Z", "+00:00");
+    const seed = await seedDemo(api, w.bootstrap, deadline);
+    const sec = seed.tokens.secretariat;
+    for (const to of ["review", "voting"]) {
+      const r = await api(
+        "POST",
+        `/periods/${P}/transitions`,
+        sec,
+        to === "voting" ? { to, channel: "electronic" } : { to },
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const tc = await api("POST", `/periods/${P}/voting/trustee-codes`, sec);
+    expect(tc.status, JSON.stringify(tc.body)).toBe(201);
+    for (const { trusteeId, code } of tc.body.codes as { trusteeId: string; code: string }[]) {
+      const share = makeTrusteeKey(P, trusteeId, random);
+      secrets.push(share.secret);
+      const r = await api("POST", `/periods/${P}/voting/trustee-key`, code, share.key);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const e = await api("GET", `/periods/${P}/voting/election`, sec);
+    const ctx = {
+      periodId: P,
+      members: e.body.members,
+      choicesPerBallot: e.body.choicesPerBallot,
+      electionKey: e.body.electionKey,
+    };
+    unitIds = ctx.members;
+    const vc = await api("POST", `/periods/${P}/voting/codes`, sec);
+    expect(vc.status, JSON.stringify(vc.body)).toBe(201);
+    codes = new Map(vc.body.codes.map((c: { unitId: string; code: string }) => [c.unitId, c.code]));
+    for (const [i, unit] of unitIds.entries()) {
+      const choices = demoBallots[i]!.choices;
+      const ballot = sealBallot(ctx, choices, random);
+      const r = await api("POST", "/ballots", codes.get(unit)!, ballot);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      cast.push({ unit, ballot, choices });
+    }
+    live = readAll(join(w.state, "d1"));
+    await stopWrangler(w);
+    stopped = readAll(join(w.state, "d1"));
+  }, 240_000);
+
+  afterAll(async () => {
+    if (w) {
+      await stopWrangler(w);
+      rmSync(w.state, { recursive: true, force: true });
+    }
+  });
+
+  it("scans real files: every ballot is there, as ciphertexts only", () => {
+    const d1 = [...live].filter(([name]) => name.includes("D1DatabaseObject"));
+    expect(d1.length).toBeGreaterThan(0);
+    // Not a vacuous scan: every ciphertext of every ballot is found in the D1 files, live and after wrangler stops.
+    for (const files of [live, stopped]) {
+      const all = [...files.values()].join("");
+      for (const c of cast)
+        for (const ct of c.ballot.ciphertexts) expect(all.includes(ct.a) && all.includes(ct.b)).toBe(true);
+      // A ballot's body is points and scalars in hex: no unit, no code, nothing else.
+      for (const c of cast) {
+        const words = JSON.stringify(c.ballot)
+          .replace(/"[0-9a-f]{64}"/g, "")
+          .replace(/[^a-zA-Z]/g, "");
+        expect(words).toBe(`ciphertexts${"ab".repeat(unitIds.length)}proofs${"tcz".repeat(unitIds.length)}sumProoftcz`);
+      }
+    }
+  });
+
+  it("holds no choice in clear and no key that opens a ballot, in any file", () => {
+    for (const files of [live, stopped]) {
+      for (const [name, bytes] of files) {
+        // No list of choices: the clear ballots table is never written, the voter's browser never sends one.
+        expect(/"choices"\s*:\s*\[/.test(bytes), name).toBe(false);
+        for (const c of cast) if (c.choices.length) expect(bytes.includes(JSON.stringify(c.choices)), name).toBe(false);
+        // No trustee's secret share, as hex or as raw bytes either way round: the server never receives one.
+        for (const secret of secrets) {
+          const raw = Buffer.from(secret, "hex");
+          const forms = [
+            secret,
+            secret.toUpperCase(),
+            raw.toString("latin1"),
+            Buffer.from(raw).reverse().toString("latin1"),
+          ];
+          for (const form of forms) expect(bytes.includes(form), name).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("shows, through the write-ahead log's commits, which ciphertext a unit cast (as D1 Time Travel does), never its choice", () => {
+    // The attack of the issue: group the -wal frames by commit; the commit where a ballot's body first appears also
+    // holds its voter's used-code mark and `ballot.cast` audit row. That is who voted and the ciphertext they sent,
+    // as docs/deploy.md states. The ciphertext opens only with every trustee's share (no file holds one, above), and
+    // the trustees only ever decrypt the per-unit sums.
+    const wals = [...stopped].filter(([name]) => name.includes("D1DatabaseObject") && name.endsWith("-wal"));
+    expect(wals.length).toBeGreaterThan(0);
+    const linked = new Map<string, string>();
+    for (const [, wal] of wals) {
+      const votedBefore = new Set<string>();
+      const seenBefore = new Set<number>();
+      for (const text of walCommits(Buffer.from(wal, "latin1"))) {
+        const voted = new Set(
+          [...text.matchAll(/ballot\.cast/g)].flatMap((m) =>
+            unitIds.filter((u) => text.slice(Math.max(0, m.index - 400), m.index).includes(u)),
+          ),
+        );
+        const fresh = [...voted].filter((u) => !votedBefore.has(u));
+        const appeared = cast.flatMap((c, i) =>
+          !seenBefore.has(i) && text.includes(c.ballot.sumProof.z.at(-1)!) ? [i] : [],
+        );
+        if (fresh.length === 1 && appeared.length === 1) linked.set(fresh[0]!, cast[appeared[0]!]!.unit);
+        for (const u of voted) votedBefore.add(u);
+        for (const i of appeared) seenBefore.add(i);
+      }
+    }
+    expect(linked.size).toBe(cast.length);
+    for (const [unit, castBy] of linked) expect(castBy).toBe(unit);
+  });
+});
+
+/**
+ * The commits of a SQLite write-ahead log, each as the concatenated pages it wrote (latin1), in commit order. Only the
+ * frames of the log's current generation (their salt matches the header) count, as SQLite reads it.
+ */
+function walCommits(wal: Buffer): string[] {
+  if (wal.length < 32) return [];
+  const pageSize = wal.readUInt32BE(8);
+  const salt = wal.subarray(16, 24);
+  const commits: string[] = [];
+  let pages: string[] = [];
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (!wal.subarray(at + 8, at + 16).equals(salt)) break;
+    pages.push(wal.subarray(at + 24, at + 24 + pageSize).toString("latin1"));
+    if (wal.readUInt32BE(at + 4) !== 0) {
+      commits.push(pages.join(""));
+      pages = [];
+    }
+  }
+  return commits;
+}
