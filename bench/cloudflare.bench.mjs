@@ -9,6 +9,7 @@
  *
  *   npm run bench:cloudflare              # pull, table and ranking at 100, 500, 1,000 units x 120 criteria; push ratio
  *   npm run bench:cloudflare -- --quick   # fewer rounds
+ *   npm run bench:cloudflare -- --only=ranking,table --units=100,500   # some routes and sizes, no push ratio
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -18,6 +19,9 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const ONLY = arg("only")?.split(",");
+const UNITS = arg("units")?.split(",").map(Number);
 const TICK_MS = 1000 / 100; // USER_HZ: 100 on Linux
 
 function median(xs) {
@@ -124,19 +128,24 @@ async function main() {
       [100, 40],
       [500, 8],
       [1000, 4],
-    ])
-      for (const what of ["pull", "table", "ranking"]) {
+    ].filter(([u]) => !UNITS || UNITS.includes(u)))
+      for (const what of ONLY?.filter((w) => w !== "push") ?? ["pull", "table", "ranking"]) {
         const r = await measure(what, units, 120, what === "pull" ? reps * 5 : reps, rounds);
         rows.push({ what, units, ...r });
-        const name = {
-          pull: "a clerk's pull (GET /sheet?unit=)",
-          table: "bloc table (GET /table)",
-          ranking: "ranking workbook (GET /ranking.xlsx)",
-        }[what];
+        const name =
+          {
+            pull: "a clerk's pull (GET /sheet?unit=)",
+            table: "bloc table (GET /table)",
+            ranking: "ranking workbook (GET /ranking.xlsx)",
+            "ranking-input": "ranking: the stored entries parsed",
+            "ranking-consolidate": "ranking: parsed + consolidated",
+            "ranking-hash": "ranking: parsed + consolidated + input hashes",
+          }[what] ?? what;
         console.log(
           `| ${name} | ${units} x 120 | ${r.cpu.toFixed(2)} ms | ${r.cpuMin.toFixed(2)} | ${r.wall.toFixed(2)} ms |`,
         );
       }
+    if (ONLY && !ONLY.includes("push")) return;
     console.log("\n| push body | JSON.parse | validation + hashing + scoring + stored JSON (with the parse) | ratio |");
     console.log("|---|---:|---:|---:|");
     for (const criteria of [50, 120]) {

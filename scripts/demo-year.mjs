@@ -214,7 +214,7 @@ export async function playYear({ bootstrap = ensureBootstrapToken(), now = new D
   say("", `BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA – ${demoBloc.name} – NĂM 2017`, "");
   const head = ["Hạng", "Đơn vị", "Tự chấm", "Thẩm định", "Thưởng", "Trừ", "Tổng", "Xếp loại", "Phiếu", "Đề nghị"];
   const rows = table.rows.map((x) => [
-    String(x.rank),
+    x.rank === null ? "Chưa nộp" : String(x.rank),
     x.shortName,
     vi(x.selfTotal),
     vi(x.reviewedTotal),

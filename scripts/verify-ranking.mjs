@@ -34,7 +34,9 @@ if (process.argv.includes("--json")) {
     );
     console.log(`SHA-256 (all): ${book.recorded.all}`);
     for (const r of t.rows)
-      console.log(`  ${String(r.rank).padStart(3)}  ${String(r.total).padStart(8)}  ${r.unitId}  ${r.name}`);
+      console.log(
+        `  ${String(r.rank ?? "–").padStart(3)}  ${(r.submitted ? String(r.total) : "Chưa nộp").padStart(8)}  ${r.unitId}  ${r.name}`,
+      );
   }
   if (result.ok) console.log("OK: mã băm và thứ hạng khớp / hashes and ranking agree.");
   else for (const p of result.problems) console.log(`KHÁC / MISMATCH: ${p}`);

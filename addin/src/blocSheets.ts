@@ -2,7 +2,15 @@
  * The bloc table (bảng tổng hợp) and the criteria x units matrix as plain sheets for the gateway: values, formats,
  * the colour scale on totals, the highlight of the top classification and the chart of totals by unit. Pure.
  */
-import { type BlocRow, type BlocTable, columnLetter, interpolate, type Locale } from "../../shared/src/index.ts";
+import {
+  type BlocRow,
+  type BlocTable,
+  blocRowFigures,
+  columnLetter,
+  interpolate,
+  type Locale,
+  resultWords,
+} from "../../shared/src/index.ts";
 import type { SheetBundle } from "./api.ts";
 import type { CellValue, GridSheet } from "./excel/gateway.ts";
 import { ERROR_FONT } from "./excel/styles.ts";
@@ -59,16 +67,18 @@ export function blocSheets(
     headers.map(s),
     ...table.rows.map((r) => {
       const why = bandWhyText(r, bundle.rulebook, lang);
-      // A unit without a sheet has no score to show and no rank: it says so instead of 0,00 and a place.
+      // A unit without a sheet has no score to show and no rank: it says so instead of 0,00 and a place, as the
+      // ranking workbook does (both print through `blocRowFigures`).
+      const f = blocRowFigures(r);
       return [
         r.stt,
         r.name,
-        r.submitted ? r.selfTotal : null,
-        r.reviewedTotal,
-        r.submitted ? r.bonus : null,
-        r.submitted ? r.deduction : null,
-        r.submitted ? r.total : null,
-        r.submitted ? r.rank : s("st_none"),
+        f.selfTotal,
+        f.reviewedTotal,
+        f.bonus,
+        f.deduction,
+        f.total,
+        f.rank ?? resultWords[lang].notSubmitted,
         r.band ? r.band.label[lang] + (why ? ` (${why})` : "") : "",
         r.votes === null
           ? ""

@@ -4,6 +4,7 @@
  * code after its D1 reads, starting from the rows as D1 returns them (entries as stored JSON text):
  *   /table    the bloc table: entries parsed, `consolidate`, the JSON answer (GET /periods/:id/table)
  *   /ranking  the ranking workbook: entries parsed, `consolidate`, provenance hashes, the .xlsx bytes
+ *   /ranking-input, -consolidate, -hash   the same route's steps, cumulatively (parsed; + consolidated; + hashes)
  *   /pull     a clerk's pull: the bundle (period, template, rulebook, units, revisions) and its unit's latest revision
  *             (parsed from the stored text, in wire form) as the JSON answer (GET /periods/:id/sheet?unit=)
  *   /push     a push body: JSON.parse, validation, canonical SHA-256, scoring, the stored JSON (POST .../submissions)
@@ -111,6 +112,12 @@ export default {
           periodState: "closed",
         });
         size = bytes.length;
+      } else if (what.startsWith("ranking-")) {
+        // The ranking route's steps, cumulatively, to see where its CPU goes.
+        const input = inputOf(b);
+        size = input.period.members.length;
+        if (what !== "ranking-input") size += consolidate(input).rows.length;
+        if (what === "ranking-hash") size += (await hashInputsAsync(rankingInputs(input))).all.length;
       } else if (what === "pull") {
         const latest = (JSON.parse(b.stored[0]!) as Entry[]).map(toWireEntry);
         size = JSON.stringify({

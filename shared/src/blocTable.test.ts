@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ConsolidateInput, consolidate } from "./blocTable.ts";
+import { blocRowFigures, type ConsolidateInput, consolidate } from "./blocTable.ts";
 import { demoBallots, demoEntries, demoFlags, demoPeriod, demoRulebook, demoTemplate, demoUnits } from "./demo.ts";
 import type { Entry } from "./schemas.ts";
 import { entries, fullPoints, tinyRulebook, tinyTemplate } from "./test-fixtures.ts";
@@ -157,6 +157,36 @@ describe("consolidate: a small bloc by hand", () => {
     ]);
     expect(t.rows[2]!.missing).toEqual(["I.1", "I.2.a", "I.2.b", "II.1"]);
     expect(t.rows[2]!.notNominatedReason).toBe("band");
-    expect(t.matrix.values[0]).toEqual([9, 9, null]);
+    expect(t.rows.map((r) => r.rank)).toEqual([1, 2, null]);
+    // Its matrix column is blank throughout, bonus and deduction too (nothing was sent, not a 0).
+    expect(t.matrix.values.map((v) => v[2])).toEqual(t.matrix.criteria.map(() => null));
+    expect(t.matrix.values[4]).toEqual([1, 1, null]);
+  });
+
+  it("gives a unit without a sheet no rank and no points, and lets no ranked unit below it", () => {
+    // b sent a sheet of zeros with 5 points deducted: total -5, below the 0 a unit without a sheet would have. The
+    // unit that sent nothing takes no place; b is second of two, not third of three.
+    const zeros = { "I.1": 0, "I.2.a": 0, "I.2.b": 0, "II.1": 0, "III.1.a": 0, "III.1.b": 0, "III.2.a": 5 };
+    const t = consolidate({
+      period: { id: "p", year: 2026, members: ["c", "b", "a", "d"] },
+      template: tinyTemplate,
+      rulebook: tinyRulebook,
+      units: [],
+      submissions: { a: entries(fullPoints), b: entries(zeros), d: [] },
+    });
+    expect(t.rows.map((r) => [r.stt, r.unitId, r.rank, r.submitted])).toEqual([
+      [1, "a", 1, true],
+      [2, "b", 2, true],
+      [3, "c", null, false],
+      [4, "d", null, false],
+    ]);
+    expect(t.rows[1]!.total).toBe(-5);
+    // What every screen and the workbook print for these rows.
+    expect(t.rows.map((r) => blocRowFigures(r))).toEqual([
+      { selfTotal: 27.75, reviewedTotal: null, base: 26.25, bonus: 1.5, deduction: 0, total: 27.75, rank: 1 },
+      { selfTotal: -5, reviewedTotal: null, base: 0, bonus: 0, deduction: 5, total: -5, rank: 2 },
+      { selfTotal: null, reviewedTotal: null, base: null, bonus: null, deduction: null, total: null, rank: null },
+      { selfTotal: null, reviewedTotal: null, base: null, bonus: null, deduction: null, total: null, rank: null },
+    ]);
   });
 });

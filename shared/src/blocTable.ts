@@ -29,7 +29,10 @@ export interface ConsolidateInput {
   template: Template;
   rulebook: Rulebook;
   units: readonly Unit[];
-  /** Latest accepted self-scores per unit id; a unit without a sheet is ranked with what it has (nothing). */
+  /**
+   * Latest accepted self-scores per unit id. A unit without a sheet (none, or an empty one) takes no rank and shows
+   * no points (`blocRowFigures`); it is listed after the ranked units.
+   */
   submissions: Readonly<Record<string, readonly Entry[] | undefined>>;
   /** Reviewed scores per unit id. */
   reviews?: Readonly<Record<string, readonly Entry[] | undefined>>;
@@ -59,7 +62,8 @@ export interface BlocRow {
   deduction: number;
   total: number;
   parts: Record<string, number>;
-  rank: number;
+  /** Rank among the units that submitted a sheet; null for a unit without one (it takes no rank). */
+  rank: number | null;
   separatedBy: SeparatedBy;
   band: { key: string; label: z.output<typeof LocalisedText> } | null;
   /**
@@ -134,10 +138,19 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       : null;
   /** The tally's line per unit, in `members` order (as `tallyBallots` lists them). */
   const votesOf = (i: number) => tally?.units[i];
-  const ranked = rankUnits(
-    members.map((id, i) => ({ unitId: id, totals: scores[i]!.totals, votes: votesOf(i)?.votes })),
+  // Only the units that submitted a sheet are ranked; the others follow them by id, without a rank, so that a unit
+  // that sent nothing never takes a place (nor pushes a unit whose deductions brought it below 0 down one).
+  const submitted = members.map((id) => hasSheet(input.submissions[id]));
+  const ranked: { unitId: string; rank: number | null; separatedBy: SeparatedBy }[] = rankUnits(
+    members.flatMap((id, i) =>
+      submitted[i] ? [{ unitId: id, totals: scores[i]!.totals, votes: votesOf(i)?.votes }] : [],
+    ),
     rulebook.tieBreak,
   );
+  const unranked = members.filter((_, i) => !submitted[i]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const id of unranked) ranked.push({ unitId: id, rank: null, separatedBy: null });
+  /** Nomination walks in rank order: the units without a rank after the last one. */
+  const walkRank = members.length + 1;
   const classes = members.map((id, i) => {
     const s = scores[i]!;
     const violation = flags?.[id]?.violation ?? false;
@@ -151,7 +164,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       const f = flags?.[r.unitId];
       return {
         unitId: r.unitId,
-        rank: r.rank,
+        rank: r.rank ?? walkRank,
         bandKey: bands[i]?.key ?? null,
         violation: f?.violation ?? false,
         withdrawn: f?.withdrawn ?? false,
@@ -190,7 +203,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       unitId: r.unitId,
       name: unit?.name ?? r.unitId,
       shortName: unit?.shortName ?? r.unitId,
-      submitted: (input.submissions[r.unitId]?.length ?? 0) > 0,
+      submitted: submitted[i]!,
       selfTotal: toNumber(s.self.total),
       reviewedTotal: s.reviewed ? toNumber(s.totals.total) : null,
       base: toNumber(s.totals.base),
@@ -234,7 +247,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       unitIds,
       values: matrixValues(
         leafIndex(template).leaves.length,
-        rows.map((r) => scores[position.get(r.unitId)!]!.values),
+        rows.map((r) => (r.submitted ? scores[position.get(r.unitId)!]!.values : null)),
       ),
     },
     tally,
@@ -243,19 +256,55 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   };
 }
 
-/** values[c][u] in points, each row made at its final length. */
-function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[])[]): (number | null)[][] {
+/** values[c][u] in points, each row made at its final length; a unit without a sheet (null) is blank throughout. */
+function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[] | null)[]): (number | null)[][] {
   const out = new Array<(number | null)[]>(leafCount);
   const units = byUnit.length;
   for (let c = 0; c < leafCount; c++) {
     const row = new Array<number | null>(units);
     for (let j = 0; j < units; j++) {
-      const v = byUnit[j]![c];
+      const v = byUnit[j]?.[c];
       row[j] = v === null || v === undefined ? null : v / 100;
     }
     out[c] = row;
   }
   return out;
+}
+
+/** Whether a unit sent a sheet: at least one self-score entry. */
+export function hasSheet(entries: readonly Entry[] | undefined): boolean {
+  return (entries?.length ?? 0) > 0;
+}
+
+/** The figures of a bloc table row as every screen and workbook prints them: null where nothing is printed. */
+export interface BlocRowFigures {
+  selfTotal: number | null;
+  reviewedTotal: number | null;
+  base: number | null;
+  bonus: number | null;
+  deduction: number | null;
+  total: number | null;
+  /** null: print `resultWords[lang].notSubmitted` instead of a rank. */
+  rank: number | null;
+}
+
+/**
+ * What a row shows: its points and its rank, or, for a unit without a sheet, no points and no rank ("Chưa nộp").
+ * The pane's sheets, the web app's tables and the ranking workbook all print a row through this function.
+ * @example blocRowFigures(row).rank ?? resultWords.vi.notSubmitted
+ */
+export function blocRowFigures(row: BlocRow): BlocRowFigures {
+  if (!row.submitted)
+    return { selfTotal: null, reviewedTotal: null, base: null, bonus: null, deduction: null, total: null, rank: null };
+  return {
+    selfTotal: row.selfTotal,
+    reviewedTotal: row.reviewedTotal,
+    base: row.base,
+    bonus: row.bonus,
+    deduction: row.deduction,
+    total: row.total,
+    rank: row.rank,
+  };
 }
 
 export interface CouncilView {

@@ -615,7 +615,9 @@ export interface RankColumns {
 /**
  * The rank of row `r` (zero-based; the units sit in rows `first`..`last`) as an Excel formula: 1 + the number of units
  * strictly ahead of it, comparing the total and then each tie-break key in order, exactly as `rankUnits` does (units
- * still equal share a rank). Written by any bloc table that wants a rank a reader can see recomputed.
+ * still equal share a rank). Only rows with a number in the total column count: a unit without a sheet leaves its
+ * total blank and takes no rank, so it is never ahead of anyone. Written by any bloc table that wants a rank a reader
+ * can see recomputed.
  * @example rankFormula(cols, ["deduction", "part:I", "base"], 8, 8, 14) // "=1+SUMPRODUCT(...)"
  */
 export function rankFormula(
@@ -640,5 +642,5 @@ export function rankFormula(
     const ahead = `(${rng(k.col)}${k.better}${cell(k.col)})`;
     expr = expr ? `${ahead}+(${rng(k.col)}=${cell(k.col)})*(${expr})` : ahead;
   }
-  return `=1+SUMPRODUCT(${expr})`;
+  return `=1+SUMPRODUCT(ISNUMBER(${rng(cols.total)})*(${expr}))`;
 }

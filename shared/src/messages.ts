@@ -292,6 +292,15 @@ export const stateNames: Record<Locale, Record<string, string>> = {
   en: { draft: "Draft", open: "Accepting sheets", review: "In review", voting: "Voting", closed: "Published" },
 };
 
+/**
+ * Words of the results (bảng tổng hợp) that the pane, the web app and the ranking workbook all print: one source, so
+ * that a unit without a sheet reads the same everywhere.
+ */
+export const resultWords: Record<Locale, { notSubmitted: string; notSubmittedNote: string }> = {
+  vi: { notSubmitted: "Chưa nộp", notSubmittedNote: "Chưa nộp bảng tự chấm điểm" },
+  en: { notSubmitted: "Not submitted", notSubmittedNote: "No self-scoring sheet submitted" },
+};
+
 /** The fields of a payload by their names, for an `INVALID_INPUT` (the last part of its path). */
 const fieldNames: Record<Locale, Record<string, string>> = {
   vi: {

@@ -530,21 +530,27 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
                 (r[col("Điểm trừ")] as number)) *
                 100,
             ) / 100;
-        // A unit without a sheet: the page leaves its points blank ("–") and gives no rank, where the workbook still
-        // writes 0 and a rank (the workbook has not taken issue 13's "Chưa nộp" yet: a known difference).
-        const noSheet = web[2]!.value === null && r[col("Tổng điểm tự chấm")] === 0;
-        if (noSheet && web[c]!.value === null) {
-          if (c < 7) expect(web[c]!.text).toBe("–");
+        // A unit without a sheet: blank points ("–") and "Chưa nộp" instead of a rank, on the page as in the workbook.
+        if (typeof wb === "string") {
+          expect(web[c]!.value, `${r[col("Đơn vị")]}: ${title}`).toBeNull();
+          expect(web[c]!.text, `${r[col("Đơn vị")]}: ${title}`).toBe(wb);
           continue;
         }
         expect(web[c]!.value, `${r[col("Đơn vị")]}: ${title}`).toBe(wb);
         if (c < 7) expect(web[c]!.text).toBe(wb === null ? "–" : pts(wb as number));
       }
     }
+    // Only the clerk of UNIT pushed: it is ranked first, the six others say "Chưa nộp" in both, with no rank.
+    expect(wbRows.map((r) => r[col("Xếp hạng")])).toEqual([1, ...Array(6).fill("Chưa nộp")]);
     // The matrix: every criterion x unit cell equal to the workbook's (units matched by their short names).
     const wbMatrix = rowsOf(book.getWorksheet("Ma trận điểm")!);
     const mh = wbMatrix.findIndex((r) => r[0] === "Mã");
-    const wbUnits = wbMatrix[mh]!.slice(4).map((u) => String(u).replace(/^\d+\. /, ""));
+    // Headed "rank. short name", or "short name (Chưa nộp)" for a unit without a sheet.
+    const wbUnits = wbMatrix[mh]!.slice(4).map((u) =>
+      String(u)
+        .replace(/^\d+\. /, "")
+        .replace(/ \(Chưa nộp\)$/, ""),
+    );
     const webUnits = html.matrixUnits.slice(3);
     expect([...webUnits].sort()).toEqual([...wbUnits].sort());
     let compared = 0;

@@ -9,7 +9,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { type BlocTable, type ConsolidateInput, consolidate } from "../../shared/src/index.ts";
+import {
+  type BlocTable,
+  blocRowFigures,
+  type ConsolidateInput,
+  consolidate,
+  leavesOf,
+} from "../../shared/src/index.ts";
 import {
   hashInputs,
   hashInputsAsync,
@@ -61,16 +67,22 @@ function tableRows(csv: string[][]): Record<string, string>[] {
 function expectRecalculatedEqualsCore(sheets: Map<string, string[][]>, table: BlocTable): void {
   const rows = tableRows(sheets.get(RANKING_SHEETS.table)!);
   expect(rows).toHaveLength(table.rows.length);
+  // What the pane and the web app print for a row (`blocRowFigures`): points and a rank, or blanks and "Chưa nộp".
+  const shown = (v: number | null, blank: string) => (v === null ? blank : v);
+  const read = (v: string, blank: string) => (v === blank ? blank : Number(v));
   table.rows.forEach((r, i) => {
     const got = rows[i]!;
+    const f = blocRowFigures(r);
     expect(got["Mã đơn vị"]).toBe(r.unitId);
     expect(got["Đơn vị"]).toBe(r.name);
-    expect(Number(got["Tổng điểm"])).toBe(r.total);
-    expect(Number(got["Xếp hạng"])).toBe(r.rank);
+    expect(read(got["Tổng điểm"]!, "")).toBe(shown(f.total, ""));
+    expect(read(got["Xếp hạng"]!, "Chưa nộp")).toBe(shown(f.rank, "Chưa nộp"));
   });
   const matrix = sheets.get(RANKING_SHEETS.matrix)!;
   const totalRow = matrix.find((r) => r[1] === "TỔNG ĐIỂM")!;
-  expect(totalRow.slice(4, 4 + table.rows.length).map(Number)).toEqual(table.rows.map((r) => r.total));
+  expect(totalRow.slice(4, 4 + table.rows.length).map((v) => read(v, "Chưa nộp"))).toEqual(
+    table.rows.map((r) => shown(blocRowFigures(r).total, "Chưa nộp")),
+  );
 }
 
 describe("ranking workbook", () => {
@@ -213,6 +225,54 @@ describe("ranking workbook", () => {
     });
     expect(notes).toBe(0);
   });
+
+  it.skipIf(!SOFFICE)(
+    "a unit without a sheet shows no total and no rank but “Chưa nộp”, as on the screens, and takes no one's place",
+    () => {
+      // Of the demo's seven, one sends nothing and one sends zeros with every deduction at its maximum (a total
+      // below 0). The one that sent nothing must not be ranked, nor rank above the one below 0.
+      const input = demoInput();
+      const [absent, low] = [input.period.members[1]!, input.period.members[4]!];
+      const low0 = input.submissions[low]!.map((e) => {
+        const leaf = leavesOf(input.template).find((l) => l.code === e.criterion)!;
+        return { ...e, score: leaf.kind === "deduction" ? leaf.max : 0 };
+      });
+      const { table, bytes } = build({ ...input, submissions: { ...input.submissions, [absent]: [], [low]: low0 } });
+      const sheets = recalcCsv(bytes);
+      const rows = tableRows(sheets.get(RANKING_SHEETS.table)!);
+      const byId = new Map(rows.map((r) => [r["Mã đơn vị"], r]));
+      const a = byId.get(absent)!;
+      for (const col of ["Tổng điểm tự chấm", "Tổng điểm thẩm định", "Điểm các tiêu chí", "Điểm thưởng", "Điểm trừ"])
+        expect(a[col], col).toBe("");
+      expect(a["Tổng điểm"]).toBe("");
+      expect(a["Xếp hạng"]).toBe("Chưa nộp");
+      expect(a["Ghi chú"]).toBe("Chưa nộp bảng tự chấm điểm");
+      // The six that submitted hold ranks 1..6 as recomputed by LibreOffice; the unit below 0 is sixth, and last.
+      const ranks = rows.filter((r) => r["Mã đơn vị"] !== absent).map((r) => Number(r["Xếp hạng"]));
+      expect([...ranks].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(Number(byId.get(low)!["Tổng điểm"])).toBeLessThan(0);
+      expect(Number(byId.get(low)!["Xếp hạng"])).toBe(6);
+      expect(rows.at(-1)!["Mã đơn vị"]).toBe(absent);
+      expectRecalculatedEqualsCore(sheets, table);
+      // The matrix: its column is headed without a rank, blank throughout, and "Chưa nộp" where the total goes.
+      const matrix = sheets.get(RANKING_SHEETS.matrix)!;
+      const short = input.units.find((u) => u.id === absent)!.shortName;
+      const head = matrix.find((r) => r[0] === "Mã")!;
+      const col = head.indexOf(`${short} (Chưa nộp)`);
+      expect(col).toBeGreaterThan(3);
+      const criteria = matrix.filter((r) => input.template.parts.some((p) => r[0]!.startsWith(`${p.code}.`)));
+      expect(criteria.length).toBeGreaterThan(20);
+      expect(criteria.map((r) => r[col])).toEqual(criteria.map(() => ""));
+      expect(matrix.find((r) => r[1] === "TỔNG ĐIỂM")![col]).toBe("Chưa nộp");
+      // The nominations: listed among those not proposed, without a rank, for the reason that decided.
+      const others = sheets.get(RANKING_SHEETS.nominations)!.find((r) => r[1] === a["Đơn vị"]);
+      expect(others?.slice(2, 4)).toEqual(["Chưa nộp", "Chưa nộp bảng tự chấm điểm"]);
+      // And the workbook still verifies against its own inputs.
+      const book = readRankingBook(bytes);
+      if (!book.ok) throw new Error(book.problem);
+      expect(verifyRanking(book.json, book.recorded, book.shown).problems).toEqual([]);
+    },
+  );
 
   it.skipIf(!SOFFICE)("recalculated by LibreOffice, a 60-unit bloc full of ties ranks as the core does", () => {
     const { table, bytes } = build(generatedInput(60, 7), "closed");

@@ -4,7 +4,7 @@
  * canonical JSON in a very hidden sheet and the hashes on its provenance sheet, so anyone holding the file can run
  * `scripts/verify-ranking.mjs` and get the same ranking from the same inputs.
  */
-import { type BlocTable, type ConsolidateInput, consolidate } from "../../../shared/src/blocTable.ts";
+import { type BlocTable, blocRowFigures, type ConsolidateInput, consolidate } from "../../../shared/src/blocTable.ts";
 import { canonicalJson, nativeSha256Hex, sha256Hex } from "./hash.ts";
 
 /** Everything `consolidate` reads, with absent parts made explicit so the hash does not depend on omissions. */
@@ -131,6 +131,13 @@ export function chunkText(text: string, size = 30_000): string[] {
   return out;
 }
 
+/** A row of the bloc table as a workbook shows it: rank and total are null where the row prints none. */
+export interface ShownRow {
+  unitId: string;
+  rank: number | null;
+  total: number | null;
+}
+
 export interface VerifyResult {
   ok: boolean;
   /** Problems found, in English for logs and scripts. */
@@ -145,7 +152,7 @@ export interface VerifyResult {
 export function verifyRanking(
   json: string,
   recorded: { all?: string; parts?: Partial<Record<InputPart, string>> },
-  shown: { unitId: string; rank: number; total: number }[],
+  shown: ShownRow[],
 ): VerifyResult {
   const problems: string[] = [];
   let inputs: RankingInputs;
@@ -170,8 +177,10 @@ export function verifyRanking(
     const r = byUnit.get(s.unitId);
     if (!r) problems.push(`unit ${s.unitId} is not in the inputs`);
     else {
-      if (r.rank !== s.rank) problems.push(`rank of ${s.unitId}: shown ${s.rank}, recomputed ${r.rank}`);
-      if (r.total !== s.total) problems.push(`total of ${s.unitId}: shown ${s.total}, recomputed ${r.total}`);
+      // Compared as the table prints them: a unit without a sheet shows neither a rank nor a total.
+      const f = blocRowFigures(r);
+      if (f.rank !== s.rank) problems.push(`rank of ${s.unitId}: shown ${s.rank}, recomputed ${f.rank}`);
+      if (f.total !== s.total) problems.push(`total of ${s.unitId}: shown ${s.total}, recomputed ${f.total}`);
     }
   }
   return { ok: problems.length === 0, problems, table };

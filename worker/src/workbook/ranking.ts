@@ -7,9 +7,9 @@
  * every printed page.
  */
 import { columnLetter } from "../../../shared/src/a1.ts";
-import type { BlocRow, BlocTable } from "../../../shared/src/blocTable.ts";
+import { type BlocRow, type BlocTable, blocRowFigures } from "../../../shared/src/blocTable.ts";
 import { rankFormula } from "../../../shared/src/layout.ts";
-import { stateNames, vietnamTime } from "../../../shared/src/messages.ts";
+import { resultWords, stateNames, vietnamTime } from "../../../shared/src/messages.ts";
 import type { NotNominatedReason } from "../../../shared/src/nominate.ts";
 import { formatPointsVi, percentHundredths, toHundredths } from "../../../shared/src/points.ts";
 import type { PeriodState, TieBreakKey } from "../../../shared/src/schemas.ts";
@@ -225,8 +225,8 @@ function tableColumns(tieBreak: readonly TieBreakKey[]): TableCols {
 
 function rowNote(r: BlocRow): string {
   const notes: string[] = [];
-  if (!r.submitted) notes.push("Chưa nộp bảng tự chấm điểm");
-  if (r.missing.length) notes.push(`Thiếu điểm: ${r.missing.join(", ")}`);
+  if (!r.submitted) notes.push(resultWords.vi.notSubmittedNote);
+  else if (r.missing.length) notes.push(`Thiếu điểm: ${r.missing.join(", ")}`);
   if (r.violation) notes.push("Có vi phạm");
   if (r.withdrawn) notes.push("Không tham gia xét khen thưởng");
   return notes.join("; ");
@@ -283,28 +283,37 @@ function blocTableSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: 
   });
   for (const r of table.rows) {
     const R = row + 1;
+    // What the pane and the web app print for the row: a unit without a sheet has no points, no total and, instead
+    // of a rank, "Chưa nộp"; the rank formula of the others counts only rows with a total.
+    const f = blocRowFigures(r);
     sh.set(row, cols.stt, r.stt, st.int);
     sh.set(row, cols.name, r.name, st.text);
-    sh.set(row, cols.self, r.selfTotal, st.points);
-    sh.set(row, cols.reviewed, r.reviewedTotal, st.points);
-    sh.set(row, cols.base, r.base, st.points);
-    sh.set(row, cols.bonus, r.bonus, st.points);
-    sh.set(row, cols.deduction, r.deduction, st.points);
+    sh.set(row, cols.self, f.selfTotal, st.points);
+    sh.set(row, cols.reviewed, f.reviewedTotal, st.points);
+    sh.set(row, cols.base, f.base, st.points);
+    sh.set(row, cols.bonus, f.bonus, st.points);
+    sh.set(row, cols.deduction, f.deduction, st.points);
     const L = (c: number) => columnLetter(c);
-    sh.formula(
-      row,
-      cols.total,
-      `=ROUND(${L(cols.base)}${R}+${L(cols.bonus)}${R}-${L(cols.deduction)}${R},2)`,
-      r.total,
-      st.pointsBold,
-    );
-    sh.formula(row, cols.rank, rankFormula(cols, tieBreak, row, first, last), r.rank, st.rank);
+    if (f.total === null || f.rank === null) {
+      sh.set(row, cols.total, null, st.pointsBold);
+      sh.set(row, cols.rank, resultWords.vi.notSubmitted, st.textCenter);
+    } else {
+      sh.formula(
+        row,
+        cols.total,
+        `=ROUND(${L(cols.base)}${R}+${L(cols.bonus)}${R}-${L(cols.deduction)}${R},2)`,
+        f.total,
+        st.pointsBold,
+      );
+      sh.formula(row, cols.rank, rankFormula(cols, tieBreak, row, first, last), f.rank, st.rank);
+    }
     sh.set(row, cols.band, r.band?.label.vi ?? "Chưa xếp loại", st.textCenter);
     sh.set(row, cols.votes, r.votes, votesFmt);
     sh.set(row, cols.pct, r.votePct, st.pct);
     sh.set(row, cols.award, r.award?.name.vi ?? "", st.text);
     sh.set(row, cols.note, rowNote(r), st.text);
-    for (const [code, col] of Object.entries(cols.parts)) sh.set(row, col, r.parts[code] ?? 0, st.points);
+    for (const [code, col] of Object.entries(cols.parts))
+      sh.set(row, col, r.submitted ? (r.parts[code] ?? 0) : null, st.points);
     sh.set(row, cols.unitId, r.unitId, st.text);
     sh.fitHeight(row);
     row++;
@@ -384,7 +393,8 @@ function matrixSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Ran
   sh.set(row, 2, "Loại", st.header);
   sh.set(row, 3, "Điểm tối đa", st.header);
   units.forEach((u, i) => {
-    sh.set(row, firstUnitCol + i, `${u.rank}. ${u.shortName}`, st.header);
+    const label = u.rank === null ? `${u.shortName} (${resultWords.vi.notSubmitted})` : `${u.rank}. ${u.shortName}`;
+    sh.set(row, firstUnitCol + i, label, st.header);
   });
   sh.height(row, 45);
   row++;
@@ -439,7 +449,8 @@ function matrixSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Ran
     sh.set(row, 1, s.label, st.key);
     sh.style(row, 0, st.key).style(row, 2, st.key).style(row, 3, st.key);
     units.forEach((u, i) => {
-      sh.formula(row, firstUnitCol + i, s.f(columnLetter(firstUnitCol + i)), s.v(u), s.style);
+      if (u.submitted) sh.formula(row, firstUnitCol + i, s.f(columnLetter(firstUnitCol + i)), s.v(u), s.style);
+      else sh.set(row, firstUnitCol + i, null, s.style);
     });
     sumRows.push(row);
     row++;
@@ -448,6 +459,10 @@ function matrixSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Ran
   sh.style(row, 0, st.key).style(row, 2, st.key).style(row, 3, st.key);
   units.forEach((u, i) => {
     const L = columnLetter(firstUnitCol + i);
+    if (!u.submitted) {
+      sh.set(row, firstUnitCol + i, resultWords.vi.notSubmitted, st.textCenter);
+      return;
+    }
     sh.formula(
       row,
       firstUnitCol + i,
@@ -575,7 +590,7 @@ function nominationsSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx
       const r = byId.get(id);
       sh.set(row, 0, i + 1, st.int);
       sh.set(row, 1, r?.name ?? id, st.text);
-      sh.set(row, 2, r?.rank ?? null, st.int);
+      sh.set(row, 2, r ? (r.rank ?? resultWords.vi.notSubmitted) : null, r?.rank === null ? st.textCenter : st.int);
       sh.set(row, 3, r?.total ?? null, st.points);
       sh.set(row, 4, r?.band?.label.vi ?? "", st.textCenter);
       sh.set(row, 5, r?.votePct ?? null, st.pct);
@@ -619,9 +634,10 @@ function nominationsSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx
     others.forEach((r, i) => {
       sh.set(row, 0, i + 1, st.int);
       sh.set(row, 1, r.name, st.text);
-      sh.set(row, 2, r.rank, st.int);
+      sh.set(row, 2, r.rank ?? resultWords.vi.notSubmitted, r.rank === null ? st.textCenter : st.int);
       const reason = r.notNominatedReason as NotNominatedReason | null;
-      sh.set(row, 3, reason ? REASON_VI[reason] : "", st.text).merge(row, 3, row, 5);
+      const why = !r.submitted ? resultWords.vi.notSubmittedNote : reason ? REASON_VI[reason] : "";
+      sh.set(row, 3, why, st.text).merge(row, 3, row, 5);
       sh.style(row, 4, st.text).style(row, 5, st.text);
       row++;
     });

@@ -3,7 +3,7 @@
  * canonical JSON of the inputs (very hidden sheet), the hashes on the provenance sheet, and the ranks and totals the
  * bloc table shows. Sheets are found by content, so a renamed or reordered copy still verifies.
  */
-import { INPUT_PARTS, INPUTS_FORMAT, type InputPart } from "./provenance.ts";
+import { INPUT_PARTS, INPUTS_FORMAT, type InputPart, type ShownRow } from "./provenance.ts";
 import { DEFAULT_UPLOAD_LIMITS, type GridValue, readWorkbook, type UploadLimits } from "./reader.ts";
 
 /** Ranking workbooks of big blocs hold megabytes of inputs: generous limits, still bounded. */
@@ -22,11 +22,17 @@ export type RankingBook =
       ok: true;
       json: string;
       recorded: { all?: string; parts: Partial<Record<InputPart, string>> };
-      shown: { unitId: string; rank: number; total: number }[];
+      shown: ShownRow[];
     }
   | { ok: false; problem: string };
 
 const str = (v: GridValue | undefined) => (v === null || v === undefined ? "" : String(v));
+/** A rank or a total as the bloc table shows it: a number, or null for a blank or a word ("Chưa nộp"). */
+const figure = (v: GridValue | undefined): number | null => {
+  if (v === null || v === undefined || v === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
 
 export function readRankingBook(bytes: Uint8Array, limits: UploadLimits = RANKING_READ_LIMITS): RankingBook {
   const read = readWorkbook(bytes, limits);
@@ -50,7 +56,7 @@ export function readRankingBook(bytes: Uint8Array, limits: UploadLimits = RANKIN
       else if ((INPUT_PARTS as readonly string[]).includes(m[1]!)) recorded.parts[m[1] as InputPart] = hash;
     }
   }
-  const shown: { unitId: string; rank: number; total: number }[] = [];
+  const shown: ShownRow[] = [];
   for (const s of sheets) {
     const h = s.grid.findIndex((r) => str(r?.[0]) === "STT" && str(r?.[1]) === "Đơn vị");
     if (h < 0) continue;
@@ -63,7 +69,7 @@ export function readRankingBook(bytes: Uint8Array, limits: UploadLimits = RANKIN
       const row = s.grid[r];
       const id = str(row?.[idCol]);
       if (!id) break;
-      shown.push({ unitId: id, rank: Number(row?.[rankCol]), total: Number(row?.[totalCol]) });
+      shown.push({ unitId: id, rank: figure(row?.[rankCol]), total: figure(row?.[totalCol]) });
     }
     break;
   }

@@ -91,7 +91,7 @@ function explained(ctx: PaneContext, u: UnitStatus) {
         ? t("statusTotals", { self: points(u.total), effective: points(row.reviewedTotal) })
         : t("statusSelf", { self: points(u.total) })
       : "",
-    row?.submitted ? t("statusRank", { rank: row.rank }) : "",
+    row && row.rank !== null ? t("statusRank", { rank: row.rank }) : "",
     row?.band
       ? t("statusBand", { band: row.band.label[lang] }) +
         (row.bandWhy ? ` (${bandWhyText(row, ctx.session.bundle?.rulebook, lang)})` : "")
