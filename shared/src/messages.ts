@@ -3,6 +3,9 @@
  * codes, so a code without a Vietnamese or an English text fails the type check. Placeholders are `{name}`.
  */
 import type { DomainError, ErrorCode, ErrorParams } from "./errors.ts";
+import { interpolate } from "./interpolate.ts";
+
+export { interpolate } from "./interpolate.ts";
 
 export type Locale = "vi" | "en";
 
@@ -239,13 +242,6 @@ function localisePoints(code: ErrorCode, params: ErrorParams): void {
   }
   const v = params.value;
   if (FORMATTED_VALUE.includes(code) && typeof v === "string" && EN_POINTS.test(v)) params.value = swap(v);
-}
-
-/** Fills `{name}` placeholders; unknown placeholders are left visible rather than silently dropped. */
-export function interpolate(template: string, params: ErrorParams = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key]) : whole,
-  );
 }
 
 /**
