@@ -12,6 +12,7 @@ import { h } from "../dom.ts";
 import { type PaneContext, type PaneState, type Role, screensFor } from "../screen.ts";
 import { historyScreen } from "./history.ts";
 import { SCREENS } from "./index.ts";
+import { statusScreen } from "./status.ts";
 import { votingScreen } from "./voting.ts";
 
 function context(role: Role, api: Partial<ApiClient>, state: Partial<PaneState> = {}, periodState = "open") {
@@ -159,5 +160,17 @@ describe("screens, each on its own", () => {
     expect(root.querySelector("#paper-count")?.textContent).toBe("1 phiếu: 1 hợp lệ, 0 không hợp lệ.");
     await click("save-paper");
     expect(saved).toEqual([[{ choices: [demoPeriod().members[1], demoPeriod().members[2]] }]]);
+  });
+
+  it("status on the web: no button lays out a sheet, since there is no workbook (the review is the web form)", () => {
+    const { ctx, mount, root } = context("secretariat", {}, {}, "review");
+    mount(statusScreen);
+    // In Excel: each unit with a revision can be opened read-only, and reviewed in a review sheet.
+    expect(root.querySelector(`#open-${demoUnits[0]!.id}`)).not.toBeNull();
+    expect(root.querySelector(`#review-${demoUnits[0]!.id}`)).not.toBeNull();
+    (ctx as { web: boolean }).web = true;
+    ctx.render();
+    expect(root.querySelector(`[id^="open-"]`)).toBeNull();
+    expect(root.querySelector(`[id^="review-"]`)).toBeNull();
   });
 });
