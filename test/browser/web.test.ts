@@ -198,6 +198,7 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
   it("secretariat prints the voter slips; seven voters scan them and vote on phones; the board downloads the ranking", async () => {
     const page = chrome.page;
     await signIn(page, seeded.tokens.secretariat);
+    await shot(page, "secretariat-status");
     await act(page, "#to-review");
     await act(page, "#confirm-yes");
     await seen(page, "#notice", "Đang thẩm định");
@@ -269,6 +270,7 @@ describe.skipIf(!haveChromium)("the web app served by the Worker", () => {
     for (const t of trustees) await call("POST", `/periods/${P}/voting/trustee-key`, t.code, t.key);
     await act(page, "#issue-codes");
     await seen(page, "#codes li");
+    await shot(page, "secretariat-voting");
     await act(page, "#print-slips");
     await seen(page, "#print-root .slip");
     expect(await page.locator("#print-root .slip").count()).toBe(7);
