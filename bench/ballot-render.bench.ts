@@ -11,13 +11,14 @@
  * are outside the figure. The 1-minute load average is sampled at every load and printed with the medians.
  *
  * Run: `npx tsx bench/ballot-render.bench.ts [runs] [--against REF]` (default 9 of each). Needs /usr/bin/chromium.
+ * With `TRACE=1`, the first load of each page also writes a Chromium trace to /tmp/trace-{new,old}.json.
  */
 import { execFileSync, execSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTrusteeKey } from "../shared/src/index.ts";
-import { browser, buildWeb, REPO, seed, startWorker } from "../test/browser/harness.ts";
+import { browser, buildWeb, REPO, seed, startWorker, VISIBLE_PROBE } from "../test/browser/harness.ts";
 
 const args = process.argv.slice(2);
 const againstAt = args.indexOf("--against");
@@ -40,30 +41,6 @@ function buildAt(ref: string): string {
   );
   return src;
 }
-
-/**
- * Installed before the page's own scripts (an init script is not subject to the page's CSP): records in
- * `window.__visible` the time of the first frame after the member units entered the page, and says so on the
- * console. The bench waits for that console line rather than polling the page: Playwright's polling (a locator, or
- * `waitForFunction`) first evaluates its own injected script in the page, about 0.3 s of main thread at 4x, which
- * lands on the very path being measured (it did in the earlier version of this bench).
- */
-const VISIBLE_PROBE = `(() => {
-  const mo = new MutationObserver(() => {
-    if (window.__visible !== undefined || !document.querySelector("#ballot-units label")) return;
-    window.__visible = -1;
-    mo.disconnect();
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        window.__visible = performance.now();
-        console.debug("thidua:visible");
-      };
-      ch.port2.postMessage(0);
-    });
-  });
-  mo.observe(document, { childList: true, subtree: true });
-})();`;
 
 const web = buildWeb();
 const oldSrc = buildAt(against);
