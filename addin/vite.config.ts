@@ -77,7 +77,7 @@ export default defineConfig(({ mode }) => ({
   base: mode === "web" ? "/" : "./",
   plugins: [officeJs(mode === "web" ? "none" : mode === "production" ? "cdn" : "local")],
   // The demo (in-memory workbook and its grid) only in development builds: the bundle Excel loads leaves it out, and
-  // so does the web app, which has its own (undrawn) workbook.
+  // so does the web app, which has no workbook at all (excel/noWorkbook.ts).
   define: { __THIDUA_DEMO__: JSON.stringify(mode !== "production" && mode !== "web") },
   build: {
     outDir: process.env.THIDUA_ADDIN_OUT ?? (mode === "web" ? WEB_OUT : "dist"),

@@ -7,10 +7,10 @@
  */
 import { ApiClient, ApiFailure } from "./api.ts";
 import { takeFragmentCode } from "./fragment.ts";
-import { errorText, locale, setLocale, t } from "./i18n.ts";
+import { locale, setLocale } from "./locale.ts";
+import { tb } from "./ui/ballotText.ts";
 import { type BallotState, ballotRefusal, initialBallot, renderBallot } from "./ui/ballotView.ts";
 import { h } from "./ui/dom.ts";
-import { tw } from "./ui/webText.ts";
 import "./styles.css";
 import "./ui/screens/web.css";
 
@@ -33,20 +33,38 @@ interface Page {
 const page: Page = { code: takeFragmentCode(), ballot: null, state: initialBallot(), busy: false, error: null };
 const root = document.getElementById("app")!;
 
-function failure(e: unknown): () => string {
+/**
+ * The text of a failure, as a function of the language. The refusals a voter meets are in the ballot's catalogue;
+ * any other server error's text comes from the domain catalogue, loaded only then (it is not on the first render's
+ * path).
+ */
+async function failure(e: unknown): Promise<() => string> {
   if (e instanceof ApiFailure) {
-    const refusal = ballotRefusal(e.code);
-    return refusal ? () => ballotRefusal(e.code)! : () => errorText(e.asError());
+    if (ballotRefusal(e.code)) return () => ballotRefusal(e.code)!;
+    // Offline, the catalogue could not be fetched either; and the pane's text ("retried later") does not fit here.
+    if (e.code === "NETWORK_ERROR") return () => tb("ballotOffline");
+    try {
+      const { errorText } = await import("./i18n.ts");
+      return () => errorText(e.asError());
+    } catch {
+      return () => tb("unknownError");
+    }
   }
-  return () => t("unknownError");
+  return () => tb("unknownError");
 }
 
+/**
+ * How long the page stays blank before it says it is working. On a slow phone a page's first layout and paint cost
+ * as much as the round trip (bench/RESULTS-web.md): drawn at once, the "working" line would make the ballot wait for
+ * it. Only a slow answer shows it.
+ */
+const BUSY_AFTER_MS = 400;
+
 async function load(code: string) {
-  // The request leaves before anything is drawn: on a slow phone the first draw costs as much as the round trip.
   const answer = new ApiClient(location.origin, code).request<VoterBallot>("GET", "/me/ballot");
   page.busy = true;
   page.error = null;
-  draw();
+  const slow = setTimeout(draw, page.ballot || root.childElementCount ? 0 : BUSY_AFTER_MS);
   try {
     page.ballot = await answer;
     page.code = code;
@@ -54,8 +72,9 @@ async function load(code: string) {
   } catch (e) {
     page.ballot = null;
     page.code = null;
-    page.error = failure(e);
+    page.error = await failure(e);
   } finally {
+    clearTimeout(slow);
     page.busy = false;
     draw();
   }
@@ -70,7 +89,7 @@ async function cast(choices: string[]) {
     await new ApiClient(location.origin, page.code).castBallot(choices);
     page.state = { ...page.state, phase: "done" };
   } catch (e) {
-    page.error = failure(e);
+    page.error = await failure(e);
     // A refused code cannot vote any more: the ballot goes away with the answer. Anything else (the network) keeps
     // the confirmation, so the voter can press again.
     if (e instanceof ApiFailure && ballotRefusal(e.code)) page.ballot = null;
@@ -94,9 +113,9 @@ function codeForm(): HTMLElement {
   const form = h(
     "form",
     { class: "card stack", id: "ballot-code-form" },
-    h("label", { for: "ballot-code" }, tw("ballotEnterCode")),
+    h("label", { for: "ballot-code" }, tb("ballotEnterCode")),
     input,
-    h("button", { type: "submit", class: "btn primary", id: "ballot-open", disabled: page.busy }, tw("ballotOpen")),
+    h("button", { type: "submit", class: "btn primary", id: "ballot-open", disabled: page.busy }, tb("ballotOpen")),
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -108,12 +127,12 @@ function codeForm(): HTMLElement {
 
 function draw() {
   document.documentElement.lang = locale();
-  document.title = `${t("ballotTitle")} – ${t("appTitle")}`;
+  document.title = `${tb("ballotTitle")} – ${tb("appTitle")}`;
   const other = locale() === "vi" ? "en" : "vi";
   const header = h(
     "header",
     { class: "pane-header" },
-    h("div", {}, h("h1", {}, t("appTitle")), h("p", { class: "hint" }, t("role_voter"))),
+    h("div", {}, h("h1", {}, tb("appTitle")), h("p", { class: "hint" }, tb("role_voter"))),
     h(
       "button",
       {
@@ -121,13 +140,13 @@ function draw() {
         class: "btn secondary",
         id: "lang",
         lang: other,
-        "aria-label": other === "en" ? t("langEn") : t("langVi"),
+        "aria-label": other === "en" ? tb("langEn") : tb("langVi"),
         onclick: () => {
           setLocale(other);
           draw();
         },
       },
-      other === "en" ? t("langShortEn") : t("langShortVi"),
+      other === "en" ? tb("langShortEn") : tb("langShortVi"),
     ),
   );
   const error = page.error
@@ -147,7 +166,7 @@ function draw() {
         cast: (choices) => void cast(choices),
       })
     : page.busy
-      ? h("p", { class: "hint", role: "status" }, t("working"))
+      ? h("p", { class: "hint", role: "status" }, tb("working"))
       : codeForm();
   root.setAttribute("aria-busy", String(page.busy));
   root.replaceChildren(header, error ?? "", body);

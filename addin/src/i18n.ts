@@ -7,21 +7,22 @@
 // schemas (zod) the index brings along.
 import type { DomainError } from "../../shared/src/errors.ts";
 import { interpolate, type Locale, messageFor } from "../../shared/src/messages.ts";
+import { NoWorkbookError } from "./excel/noWorkbook.ts";
 import { SheetMissingError } from "./excel/sheetMissing.ts";
+import { locale } from "./locale.ts";
+import { BALLOT_EN, BALLOT_VI } from "./ui/ballotText.ts";
+
+export { locale, setLocale } from "./locale.ts";
 
 const vi = {
-  appTitle: "Thi đua",
+  ...BALLOT_VI,
   appSubtitle: "Chấm điểm thi đua khối",
   demoBadge: "BẢN DÙNG THỬ — không phải Excel",
   demoShort: "DÙNG THỬ",
   gridLabel: "Sổ tính dùng thử (trong bộ nhớ)",
-  langShortVi: "VI",
-  langShortEn: "EN",
   demoNote:
     "Đây là chế độ dùng thử trong trình duyệt: bảng tính bên cạnh là sổ tính giả lập trong bộ nhớ, không phải Microsoft Excel. Dữ liệu gửi lên máy chủ là thật.",
   language: "Ngôn ngữ",
-  langVi: "Tiếng Việt",
-  langEn: "English",
   signInTitle: "Đăng nhập",
   serverLabel: "Địa chỉ máy chủ",
   tokenLabel: "Mã truy cập hoặc mã bỏ phiếu",
@@ -34,7 +35,6 @@ const vi = {
   role_secretariat: "Thường trực khối",
   role_clerk: "Cán bộ thi đua đơn vị",
   role_board: "Lãnh đạo khối (chỉ xem)",
-  role_voter: "Đại biểu bỏ phiếu",
   role_trustee: "Người giữ khoá",
   channelLabel: "Hình thức bỏ phiếu (cố định khi mở bỏ phiếu)",
   channelElectronic: "Điện tử, phiếu mã hoá trên máy người bầu",
@@ -67,7 +67,6 @@ const vi = {
   state_review: "Đang thẩm định",
   state_voting: "Đang bỏ phiếu",
   state_closed: "Đã công bố",
-  working: "Đang xử lý…",
   stepLoading: "Đang tải dữ liệu từ máy chủ…",
   stepWriting: "Đang ghi vào bảng tính…",
   stepReading: "Đang đọc bảng tính…",
@@ -182,7 +181,6 @@ const vi = {
   no: "không",
   boardLink: "Chép liên kết tải bảng xếp hạng",
   linkCopied: "Đã chép liên kết.",
-  ballotTitle: "Phiếu bầu",
   historyTitle: "Lịch sử nộp",
   ballotHint: "Chọn tối đa {max} đơn vị. Không chọn đơn vị nào là phiếu trắng.",
   castBallot: "Bỏ phiếu",
@@ -269,9 +267,10 @@ const vi = {
   problems_one: "{count} lỗi cần sửa (bấm để chọn ô):",
   letInLate: "Thường trực khối cho phép đơn vị nộp bảng điểm ({at}): {reason}. Hãy tải bảng điểm, chấm và nộp.",
   close: "Đóng",
-  unknownError: "Đã xảy ra lỗi không mong đợi.",
   notInExcel:
     "Đây là ngăn tác vụ của phần bổ trợ Excel «Thi đua»: hãy mở nó trong Excel (nút Chấm điểm thi đua trên thẻ Trang đầu).",
+  needsExcel:
+    "Việc này cần sổ tính Excel: hãy làm trong phần bổ trợ Thi đua trong Excel. Trên web, dùng nút tải bảng tự chấm, tải tệp lên và các bảng trên trang.",
   sheetMissing:
     "Không tìm thấy trang tính “{sheet}” của bảng điểm: có thể trang đã bị xóa. Hãy bấm Tải bảng chấm điểm để tạo lại (điểm đã nộp được điền sẵn).",
   storageMemoryOnly:
@@ -420,18 +419,14 @@ const vi = {
 export type UiKey = keyof typeof vi;
 
 const en: Record<UiKey, string> = {
-  appTitle: "Thi đua",
+  ...BALLOT_EN,
   appSubtitle: "Bloc emulation scoring",
   demoBadge: "DEMO — not Excel",
   demoShort: "DEMO",
   gridLabel: "Demo workbook (in memory)",
-  langShortVi: "VI",
-  langShortEn: "EN",
   demoNote:
     "This is the in-browser demo: the grid beside the pane is an in-memory workbook, not Microsoft Excel. What you send to the server is real.",
   language: "Language",
-  langVi: "Tiếng Việt",
-  langEn: "English",
   signInTitle: "Sign in",
   serverLabel: "Server address",
   tokenLabel: "Access code or voter code",
@@ -444,7 +439,6 @@ const en: Record<UiKey, string> = {
   role_secretariat: "Bloc secretariat",
   role_clerk: "Unit clerk",
   role_board: "Bloc board (read-only)",
-  role_voter: "Voter",
   role_trustee: "Trustee",
   channelLabel: "How the period votes (fixed when voting opens)",
   channelElectronic: "Electronic, ballots encrypted on the voter's device",
@@ -476,7 +470,6 @@ const en: Record<UiKey, string> = {
   state_review: "In review",
   state_voting: "Voting",
   state_closed: "Published",
-  working: "Working…",
   stepLoading: "Loading from the server…",
   stepWriting: "Writing to the workbook…",
   stepReading: "Reading the workbook…",
@@ -590,7 +583,6 @@ const en: Record<UiKey, string> = {
   no: "no",
   boardLink: "Copy the ranking download link",
   linkCopied: "Link copied.",
-  ballotTitle: "Ballot",
   historyTitle: "Revision history",
   ballotHint: "Choose at most {max} units. Choosing none is a blank ballot.",
   castBallot: "Cast ballot",
@@ -678,9 +670,10 @@ const en: Record<UiKey, string> = {
   problems_one: "{count} problem to fix (click to select the cell):",
   letInLate: "The secretariat lets your unit submit ({at}): {reason}. Pull the sheet, score it and push it.",
   close: "Close",
-  unknownError: "Something unexpected went wrong.",
   notInExcel:
     "This is the task pane of the “Thi đua” Excel add-in: open it in Excel (the Emulation scoring button on the Home tab).",
+  needsExcel:
+    "This needs an Excel workbook: do it in the Thi đua add-in inside Excel. On the web, use the buttons that download and upload the workbook, and the tables on the page.",
   sheetMissing:
     "The scoring sheet “{sheet}” is not in this workbook: it may have been deleted. Click Pull the scoring sheet to lay it out again (pushed scores are filled in).",
   storageMemoryOnly:
@@ -829,23 +822,12 @@ const en: Record<UiKey, string> = {
 
 export const UI: Record<Locale, Record<UiKey, string>> = { vi, en };
 
-/** The current language; Vietnamese unless the user switched. */
-let current: Locale = "vi";
-
-export function setLocale(l: Locale) {
-  current = l;
-}
-
-export function locale(): Locale {
-  return current;
-}
-
 /**
  * A UI string in the current language with `{name}` filled.
  * @example t("pulledOk", { sheet: "Tự chấm điểm", count: 48 })
  */
 export function t(key: UiKey, params: Record<string, string | number> = {}): string {
-  return interpolate(UI[current][key], params);
+  return interpolate(UI[locale()][key], params);
 }
 
 /**
@@ -854,25 +836,29 @@ export function t(key: UiKey, params: Record<string, string | number> = {}): str
  */
 export function plural(key: UiKey, count: number, params: Record<string, string | number> = {}): string {
   const one = `${key}_one` as UiKey;
-  return t(count === 1 && one in UI[current] ? one : key, { count, ...params });
+  return t(count === 1 && one in UI[locale()] ? one : key, { count, ...params });
 }
 
-/** The text of a failure the Excel gateway reports (a sheet that is gone), or null for any other failure. */
+/**
+ * The text of a failure the Excel gateway reports (a sheet that is gone; no workbook at all, in the web app), or null
+ * for any other failure.
+ */
 export function gatewayFailureText(e: unknown): string | null {
   if (e instanceof SheetMissingError) return t("sheetMissing", { sheet: e.sheetName });
+  if (e instanceof NoWorkbookError) return t("needsExcel");
   return null;
 }
 
 /** A domain error's text in the current language (from the core's catalogue). */
 export function errorText(e: DomainError): string {
-  return messageFor(e, current);
+  return messageFor(e, locale());
 }
 
 /** Points as people read them, always with two decimals: "95,50" in Vietnamese, "95.50" in English. */
 export function points(n: number | null | undefined): string {
   if (n === null || n === undefined) return "–";
   const s = n.toFixed(2);
-  return current === "vi" ? s.replace(".", ",") : s;
+  return locale() === "vi" ? s.replace(".", ",") : s;
 }
 
 /** A date and time as people read them, in both languages: 29/11/2026 14:05 (the reader's own clock). */

@@ -12,6 +12,7 @@ import "@fluentui/web-components/progress-bar.js";
 import { webLightTheme } from "@fluentui/tokens";
 import { setTheme } from "@fluentui/web-components";
 import { detectCapabilities, ExcelGateway } from "./excel/gateway.ts";
+import { NoWorkbook } from "./excel/noWorkbook.ts";
 import { takeFragmentCode } from "./fragment.ts";
 import { UI } from "./i18n.ts";
 import { openStorage } from "./storage.ts";
@@ -57,12 +58,10 @@ async function start() {
   }
   if (WEB && !hasOffice) {
     document.body.classList.add("web");
-    // No workbook in a browser: the web screens download and upload template workbooks instead; the shell keeps an
-    // undrawn in-memory one for the steps that expect a gateway.
-    const { FakeWorkbook } = await import("./excel/fakeWorkbook.ts");
-    const wb = new FakeWorkbook({ host: "demo", apiMinor: 17, dataValidation: true, printSetup: true });
+    // No workbook in a browser: the web screens download and upload template workbooks and draw HTML tables instead,
+    // and a step that would need Excel says so (NoWorkbook).
     const app = new Shell({
-      gateway: wb,
+      gateway: new NoWorkbook(),
       store: store(),
       demo: false,
       web: true,

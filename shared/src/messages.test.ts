@@ -27,6 +27,21 @@ describe("error messages", () => {
     expect(vi).toBe(vi.normalize("NFC"));
   });
 
+  it("names the period's voting channel as people say it, not by the API's word", () => {
+    const paper: DomainError = { code: "VOTING_WRONG_CHANNEL", params: { channel: "paper" } };
+    const electronic: DomainError = { code: "VOTING_WRONG_CHANNEL", params: { channel: "electronic" } };
+    expect(messageFor(paper, "vi")).toBe(
+      "Hình thức bỏ phiếu của kỳ này là phiếu giấy: không nhận phiếu theo hình thức khác.",
+    );
+    expect(messageFor(electronic, "vi")).toBe(
+      "Hình thức bỏ phiếu của kỳ này là bỏ phiếu điện tử: không nhận phiếu theo hình thức khác.",
+    );
+    expect(messageFor(electronic, "en")).toBe(
+      "This period votes by electronic ballot: ballots of the other kind are refused.",
+    );
+    expect(messageFor(paper, "en")).not.toContain("by paper:");
+  });
+
   it("tells a clerk which criterion and which cell, in vi-VN numbers", () => {
     const [error] = validateEntries(tinyTemplate, [{ criterion: "I.1", score: "10,5", cell: "D8" }]).errors;
     expect(messageFor(error!, "vi")).toBe("Điểm 10,5 của tiêu chí I.1 vượt điểm tối đa 10. (ô D8)");

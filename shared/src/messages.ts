@@ -3,6 +3,9 @@
  * codes, so a code without a Vietnamese or an English text fails the type check. Placeholders are `{name}`.
  */
 import type { DomainError, ErrorCode, ErrorParams } from "./errors.ts";
+import { interpolate } from "./interpolate.ts";
+
+export { interpolate } from "./interpolate.ts";
 
 export type Locale = "vi" | "en";
 
@@ -105,7 +108,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BALLOT_PROOF_INVALID:
       "Phiếu bầu mã hoá không kèm chứng minh hợp lệ (mỗi đơn vị 0 hoặc 1, tổng không quá số được chọn, đúng kỳ và đúng khoá): phiếu không được nhận, mã bỏ phiếu vẫn dùng được.",
     BALLOT_REPLAYED: "Phiếu này đã được bỏ vào hòm phiếu: không nhận một phiếu hai lần.",
-    VOTING_WRONG_CHANNEL: "Kỳ này bỏ phiếu bằng hình thức {channel}: không nhận phiếu theo hình thức khác.",
+    VOTING_WRONG_CHANNEL: "Hình thức bỏ phiếu của kỳ này là {channel}: không nhận phiếu theo hình thức khác.",
     TRUSTEES_REQUIRED: "Bỏ phiếu điện tử cần ít nhất hai người giữ khoá được nêu trong kỳ thi đua.",
     TRUSTEE_KEY_INVALID: "Khoá công khai của người giữ khoá không kèm chứng minh hợp lệ.",
     TRUSTEE_KEY_EXISTS: "Người giữ khoá {trustee} đã công bố khoá của mình.",
@@ -213,7 +216,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BALLOT_PROOF_INVALID:
       "The encrypted ballot's proofs do not hold (each unit 0 or 1, at most the allowed choices, this period and key): the ballot is refused and the voter code stays usable.",
     BALLOT_REPLAYED: "This ballot is already in the ballot box: a ballot is not taken twice.",
-    VOTING_WRONG_CHANNEL: "This period votes by {channel}: ballots of the other channel are refused.",
+    VOTING_WRONG_CHANNEL: "This period votes by {channel}: ballots of the other kind are refused.",
     TRUSTEES_REQUIRED: "An electronic vote needs at least two trustees named in the period.",
     TRUSTEE_KEY_INVALID: "The trustee's public key does not come with a valid proof.",
     TRUSTEE_KEY_EXISTS: "Trustee {trustee} has already published a key.",
@@ -239,13 +242,6 @@ function localisePoints(code: ErrorCode, params: ErrorParams): void {
   }
   const v = params.value;
   if (FORMATTED_VALUE.includes(code) && typeof v === "string" && EN_POINTS.test(v)) params.value = swap(v);
-}
-
-/** Fills `{name}` placeholders; unknown placeholders are left visible rather than silently dropped. */
-export function interpolate(template: string, params: ErrorParams = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key]) : whole,
-  );
 }
 
 /**
@@ -357,6 +353,12 @@ function invalidDetail(params: ErrorParams, locale: Locale): string {
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The voting channels (hình thức bỏ phiếu) as people name them, by the word the API uses. */
+const channelNames: Record<Locale, Record<string, string>> = {
+  vi: { electronic: "bỏ phiếu điện tử", paper: "phiếu giấy" },
+  en: { electronic: "electronic ballot", paper: "paper ballot" },
+};
+
 export function messageFor(error: DomainError, locale: Locale): string {
   const params: ErrorParams = { criterion: error.criterion ?? "", ...(error.params ?? {}) };
   // Deadlines and push times travel as ISO text; people read them as dates.
@@ -367,6 +369,9 @@ export function messageFor(error: DomainError, locale: Locale): string {
     const v = params[k];
     if (typeof v === "string" && stateNames[locale][v]) params[k] = stateNames[locale][v]!;
   }
+  // A voting channel travels as its internal word ("electronic", "paper"); people read the name of the channel.
+  if (typeof params.channel === "string" && Object.hasOwn(channelNames[locale], params.channel))
+    params.channel = channelNames[locale][params.channel]!;
   if (error.code === "INVALID_INPUT") {
     const last = String(params.path ?? "")
       .split("/")

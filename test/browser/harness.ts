@@ -226,3 +226,27 @@ export function artifactPath(name: string): string {
 }
 
 export const haveChromium = existsSync(CHROMIUM);
+
+/**
+ * Installed before the page's own scripts (an init script is not subject to the page's CSP): records in
+ * `window.__visible` the time of the first frame after the member units entered the page, and says so on the
+ * console. The bench waits for that console line rather than polling the page: Playwright's polling (a locator, or
+ * `waitForFunction`) first evaluates its own injected script in the page, about 0.3 s of main thread at 4x, which
+ * lands on the very path being measured (it did in the earlier version of this bench).
+ */
+export const VISIBLE_PROBE = `(() => {
+  const mo = new MutationObserver(() => {
+    if (window.__visible !== undefined || !document.querySelector("#ballot-units label")) return;
+    window.__visible = -1;
+    mo.disconnect();
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        window.__visible = performance.now();
+        console.debug("thidua:visible");
+      };
+      ch.port2.postMessage(0);
+    });
+  });
+  mo.observe(document, { childList: true, subtree: true });
+})();`;

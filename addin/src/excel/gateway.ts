@@ -34,7 +34,8 @@ export type CellValue = string | number | boolean | null;
 
 /** What the running Excel can do, from `isSetSupported`. ExcelApi 1.7 is Office 2019, common in agencies. */
 export interface Capabilities {
-  host: "excel" | "demo";
+  /** `web`: the web app, no workbook at all (`noWorkbook.ts`). */
+  host: "excel" | "demo" | "web";
   /** Highest ExcelApi minor version found (7 for 1.7). */
   apiMinor: number;
   /** Excel's own validation of input cells: ExcelApi 1.8. */

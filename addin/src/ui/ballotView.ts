@@ -7,9 +7,8 @@
  * code and for voting that is not open.
  */
 import type { ErrorCode } from "../../../shared/src/index.ts";
-import { t } from "../i18n.ts";
+import { tb } from "./ballotText.ts";
 import { h } from "./dom.ts";
-import { tw } from "./webText.ts";
 
 export type BallotPhase = "choose" | "confirm" | "done";
 
@@ -39,9 +38,9 @@ export interface BallotProps {
 
 /** The answer shown instead of the ballot when the code cannot vote, by the server's error code. */
 export function ballotRefusal(code: ErrorCode | "NETWORK_ERROR" | string): string | null {
-  if (code === "VOTER_CODE_USED") return tw("ballotUsed");
-  if (code === "UNAUTHENTICATED") return tw("ballotInvalidCode");
-  if (code === "VOTING_NOT_OPEN") return tw("ballotClosed");
+  if (code === "VOTER_CODE_USED") return tb("ballotUsed");
+  if (code === "UNAUTHENTICATED") return tb("ballotInvalidCode");
+  if (code === "VOTING_NOT_OPEN") return tb("ballotClosed");
   return null;
 }
 
@@ -56,25 +55,25 @@ export function renderBallot(p: BallotProps): HTMLElement {
     return h(
       "section",
       { class: "card ballot", "aria-labelledby": "ballot-title", id: "ballot" },
-      h("h2", { id: "ballot-title" }, t("ballotTitle")),
-      h("p", { class: "notice success", role: "status", id: "ballot-done" }, tw("ballotDone")),
+      h("h2", { id: "ballot-title" }, tb("ballotTitle")),
+      h("p", { class: "notice success", role: "status", id: "ballot-done" }, tb("ballotDone")),
     );
   if (state.phase === "confirm")
     return h(
       "section",
       { class: "card ballot", "aria-labelledby": "ballot-title", id: "ballot" },
-      h("h2", { id: "ballot-title" }, tw("ballotConfirmTitle")),
+      h("h2", { id: "ballot-title" }, tb("ballotConfirmTitle")),
       state.blank
-        ? h("p", { id: "ballot-summary" }, tw("ballotConfirmBlank"))
+        ? h("p", { id: "ballot-summary" }, tb("ballotConfirmBlank"))
         : [
-            h("p", {}, tw("ballotConfirmList")),
+            h("p", {}, tb("ballotConfirmList")),
             h(
               "ol",
               { class: "ballot-list", id: "ballot-summary" },
               state.chosen.map((id) => h("li", {}, name(id))),
             ),
           ],
-      h("p", { class: "ballot-final", id: "ballot-final" }, tw("ballotFinal")),
+      h("p", { class: "ballot-final", id: "ballot-final" }, tb("ballotFinal")),
       h(
         "div",
         { class: "actions" },
@@ -86,7 +85,7 @@ export function renderBallot(p: BallotProps): HTMLElement {
             disabled: p.busy,
             onclick: () => p.cast(state.blank ? [] : [...state.chosen]),
           },
-          tw("ballotConfirm"),
+          tb("ballotConfirm"),
         ),
         h(
           button,
@@ -96,7 +95,7 @@ export function renderBallot(p: BallotProps): HTMLElement {
             disabled: p.busy,
             onclick: () => p.update({ ...state, phase: "choose", blank: false }),
           },
-          tw("ballotBack"),
+          tb("ballotBack"),
         ),
       ),
     );
@@ -104,15 +103,15 @@ export function renderBallot(p: BallotProps): HTMLElement {
   return h(
     "section",
     { class: "card ballot", "aria-labelledby": "ballot-title", id: "ballot" },
-    h("h2", { id: "ballot-title" }, t("ballotTitle")),
-    h("p", { class: "hint" }, tw("ballotChooseUpTo", { max })),
+    h("h2", { id: "ballot-title" }, tb("ballotTitle")),
+    h("p", { class: "hint" }, tb("ballotChooseUpTo", { max })),
     h(
       "fieldset",
       { class: "stack", id: "ballot-units" },
       h(
         "legend",
         { class: "ballot-count", id: "ballot-count", "aria-live": "polite" },
-        tw("ballotChosen", { count: state.chosen.length, max }),
+        tb("ballotChosen", { count: state.chosen.length, max }),
       ),
       units.map((u) => {
         const on = state.chosen.includes(u.id);
@@ -131,7 +130,7 @@ export function renderBallot(p: BallotProps): HTMLElement {
         return h("label", { class: `ballot-choice${on ? " chosen" : ""}` }, box, h("span", {}, u.name));
       }),
     ),
-    full ? h("p", { class: "hint", id: "ballot-full" }, tw("ballotTooMany", { max })) : null,
+    full ? h("p", { class: "hint", id: "ballot-full" }, tb("ballotTooMany", { max })) : null,
     h(
       "div",
       { class: "actions" },
@@ -144,7 +143,7 @@ export function renderBallot(p: BallotProps): HTMLElement {
           disabled: state.chosen.length === 0 || p.busy,
           onclick: () => p.update({ ...state, phase: "confirm", blank: false }),
         },
-        tw("ballotReview"),
+        tb("ballotReview"),
       ),
       h(
         button,
@@ -154,7 +153,7 @@ export function renderBallot(p: BallotProps): HTMLElement {
           disabled: state.chosen.length > 0 || p.busy,
           onclick: () => p.update({ phase: "confirm", chosen: [], blank: true }),
         },
-        tw("ballotBlank"),
+        tb("ballotBlank"),
       ),
     ),
   );

@@ -502,7 +502,8 @@ export class Shell {
 
   private requirementNote() {
     const c = this.opts.gateway.capabilities;
-    if (c.dataValidation) return null;
+    // The web app has no workbook, so no Excel version to fall short.
+    if (c.dataValidation || c.host === "web") return null;
     const missing = [t("featureValidation"), ...(c.printSetup ? [] : [t("featurePrint")])].join(", ");
     return h("p", { class: "notice warning", role: "note", id: "requirement-note" }, t("requirementNote", { missing }));
   }

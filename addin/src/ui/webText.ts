@@ -23,26 +23,6 @@ const vi = {
   codeSlipCode: "Mã truy cập",
   codeSlipHow: "Mở {address} (hoặc quét mã QR) rồi đăng nhập bằng mã này. Giữ kín mã; báo thường trực khối nếu lộ mã.",
   slipsFor: "Phiếu bầu: {count} đơn vị",
-  // Ballot on a phone (phiếu bầu trên điện thoại)
-  ballotChooseUpTo: "Chọn tối đa {max} đơn vị để suy tôn.",
-  ballotChosen: "Đã chọn {count}/{max}",
-  ballotTooMany: "Chỉ được chọn tối đa {max} đơn vị.",
-  ballotReview: "Xem lại phiếu",
-  ballotBlank: "Bỏ phiếu trắng (không chọn đơn vị nào)",
-  ballotConfirmTitle: "Xác nhận phiếu bầu",
-  ballotConfirmList: "Phiếu của bạn chọn:",
-  ballotConfirmBlank: "Bạn bỏ phiếu trắng: không chọn đơn vị nào.",
-  ballotFinal: "Phiếu đã bỏ thì không sửa được.",
-  ballotConfirm: "Xác nhận bỏ phiếu",
-  ballotBack: "Quay lại sửa",
-  ballotDone: "Đã ghi nhận phiếu bầu. Cảm ơn. Có thể đóng trang này.",
-  ballotUsed:
-    "Mã này đã được dùng để bỏ phiếu. Mỗi mã chỉ bỏ phiếu một lần; nếu bạn chưa bỏ phiếu, hãy báo thường trực khối.",
-  ballotInvalidCode:
-    "Mã bỏ phiếu không hợp lệ hoặc đã hết hiệu lực (có thể thường trực khối đã cấp mã mới). Hãy báo thường trực khối.",
-  ballotClosed: "Chưa mở bỏ phiếu hoặc đã kết thúc bỏ phiếu.",
-  ballotEnterCode: "Nhập mã bỏ phiếu in trên phiếu",
-  ballotOpen: "Mở phiếu bầu",
   // Clerk without the add-in (cán bộ thi đua trên web)
   webClerkTitle: "Nộp bảng tự chấm điểm (không cần phần bổ trợ)",
   webClerkHint:
@@ -89,25 +69,6 @@ const en: Record<WebKey, string> = {
   codeSlipHow:
     "Open {address} (or scan the QR code) and sign in with this code. Keep it secret; tell the bloc secretariat if it leaks.",
   slipsFor: "Voter slips: {count} units",
-  ballotChooseUpTo: "Choose at most {max} units to nominate.",
-  ballotChosen: "Chosen {count}/{max}",
-  ballotTooMany: "You may choose at most {max} units.",
-  ballotReview: "Review the ballot",
-  ballotBlank: "Cast a blank ballot (choose no unit)",
-  ballotConfirmTitle: "Confirm your ballot",
-  ballotConfirmList: "Your ballot chooses:",
-  ballotConfirmBlank: "You are casting a blank ballot: no unit chosen.",
-  ballotFinal: "A ballot cannot be changed once cast.",
-  ballotConfirm: "Confirm and cast",
-  ballotBack: "Go back and change",
-  ballotDone: "Your ballot was recorded. Thank you. You may close this page.",
-  ballotUsed:
-    "This code has already been used to vote. Each code votes once; if you have not voted, tell the bloc secretariat.",
-  ballotInvalidCode:
-    "This voter code is not valid or no longer valid (the secretariat may have issued new codes). Tell the bloc secretariat.",
-  ballotClosed: "Voting is not open, or it has ended.",
-  ballotEnterCode: "Type the voter code printed on your slip",
-  ballotOpen: "Open the ballot",
   webClerkTitle: "Submit the self-scoring sheet (no add-in needed)",
   webClerkHint:
     "Download your unit's sheet (prefilled with its latest submission), fill it in Excel or LibreOffice, then upload the file.",

@@ -12,6 +12,7 @@ import { h } from "../dom.ts";
 import { type PaneContext, type PaneState, type Role, screensFor } from "../screen.ts";
 import { historyScreen } from "./history.ts";
 import { SCREENS } from "./index.ts";
+import { statusScreen } from "./status.ts";
 import { trusteeScreen } from "./trustee.ts";
 import { votingScreen } from "./voting.ts";
 
@@ -209,5 +210,17 @@ describe("screens, each on its own", () => {
     }
     expect(published).toHaveLength(2);
     setLocale("vi");
+  });
+
+  it("status on the web: no button lays out a sheet, since there is no workbook (the review is the web form)", () => {
+    const { ctx, mount, root } = context("secretariat", {}, {}, "review");
+    mount(statusScreen);
+    // In Excel: each unit with a revision can be opened read-only, and reviewed in a review sheet.
+    expect(root.querySelector(`#open-${demoUnits[0]!.id}`)).not.toBeNull();
+    expect(root.querySelector(`#review-${demoUnits[0]!.id}`)).not.toBeNull();
+    (ctx as { web: boolean }).web = true;
+    ctx.render();
+    expect(root.querySelector(`[id^="open-"]`)).toBeNull();
+    expect(root.querySelector(`[id^="review-"]`)).toBeNull();
   });
 });

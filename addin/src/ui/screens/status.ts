@@ -39,7 +39,8 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
     ),
     explained(ctx, u),
     u.returned ? h("div", { class: "hint" }, u.returned.reason) : null,
-    rev
+    // On the web there is no sheet to open or lay out: the unit's scores are in the web review form and the tables.
+    rev && !ctx.web
       ? h(
           "div",
           { class: "actions" },
@@ -56,8 +57,7 @@ function statusRow(ctx: PaneContext, u: UnitStatus) {
             },
             t("openSheet"),
           ),
-          // On the web there is no review sheet to lay out: the form of webReview.ts takes reviewed scores.
-          ctx.period?.state === "review" && !ctx.web
+          ctx.period?.state === "review"
             ? h(
                 "fluent-button",
                 {
