@@ -400,6 +400,11 @@ const vi = {
   setupDeadlineDate: "Hạn nộp: ngày",
   setupDeadlineTime: "giờ",
   setupDeadlineHint: "Giờ Việt Nam (UTC+7).",
+  setupTrustees: "Người giữ khoá bỏ phiếu điện tử",
+  setupTrusteesHint:
+    "Ít nhất hai người khác nhau (ví dụ văn phòng khối trưởng và đại diện Hội đồng Thi đua – Khen thưởng) để kỳ có thể bỏ phiếu điện tử; để trống nếu kỳ chỉ bỏ phiếu giấy.",
+  setupTrusteeName: "Người giữ khoá {n}",
+  setupAddTrustee: "Thêm người giữ khoá",
   setupCreatePeriod: "Tạo kỳ thi đua",
   setupPeriodCreated: "Đã tạo kỳ thi đua {id} (đang soạn).",
   setupPeriodChosen: "Kỳ đang chọn: {id} · {state}",
@@ -810,6 +815,11 @@ const en: Record<UiKey, string> = {
   setupDeadlineDate: "Deadline: date",
   setupDeadlineTime: "time",
   setupDeadlineHint: "Vietnam time (UTC+7).",
+  setupTrustees: "Trustees of an electronic vote",
+  setupTrusteesHint:
+    "At least two different people (e.g. the bloc leader's office and the council's representative) so that the period can vote electronically; leave empty if it votes on paper only.",
+  setupTrusteeName: "Trustee {n}",
+  setupAddTrustee: "Add a trustee",
   setupCreatePeriod: "Create the period",
   setupPeriodCreated: "Period {id} created (draft).",
   setupPeriodChosen: "Chosen period: {id} · {state}",

@@ -5,7 +5,8 @@
  * chuẩn", a bonus and deduction part, a totals row, footnotes) from the worksheet where it sits, fixes a problem
  * shown on its cell, publishes it, makes the rulebook from a preset (a problem shown under its field first), creates
  * and opens the period and issues the codes; a clerk signs in with the code printed on a slip, pulls, fills and
- * pushes; the secretariat, with its slip's code, sees the unit as submitted. Screenshots go to artifacts/browser/.
+ * pushes; the secretariat, with its slip's code, sees the unit as submitted, and, since the period names its two
+ * trustees, opens an electronic vote whose trustees make their key shares in their panes. Screenshots go to artifacts/browser/.
  */
 import { rmSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -17,6 +18,8 @@ import { artifactPath, browser, buildPane, haveChromium, startWorker, type Worke
 
 const UNIT = "vks-tphcm";
 const TABLE_SHEET = "Bảng tiêu chí 2026";
+/** Người giữ khoá named in the setup screen: the period made there can vote electronically. */
+const TRUSTEES = ["Văn phòng khối trưởng (CA TP)", "Đại diện Hội đồng Thi đua – Khen thưởng TP"] as const;
 
 /** The bloc's table where the bloc's file has it (from B2), as the sheet of an open workbook. */
 function tableSheet(): (string | number | null)[][] {
@@ -201,6 +204,13 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await type("#period-year", "2026");
     await page.locator("#period-date").fill(deadline);
     await page.locator("#period-time").fill("17:00");
+    // The trustees of an electronic vote: the same person twice is refused under the field, then a second named.
+    await type("#period-trustee-1", TRUSTEES[0]);
+    await type("#period-trustee-2", "văn phòng khối trưởng  (ca tp)");
+    await act("#create-period");
+    await seen("#period-trustee-2-error", "được nêu hai lần");
+    await shot("period-trustee-problem", "#period-trustees");
+    await type("#period-trustee-2", TRUSTEES[1]);
     await act("#create-period");
     await seen("#notice", "Đã tạo kỳ thi đua khoi-viii-2026");
     await act("#open-period");
@@ -255,5 +265,32 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await seen(`li[data-unit="${UNIT}"] .status-state[data-status="submitted"]`);
     await seen('li[data-unit="pccc-tphcm"] .status-state[data-status="missing"]');
     await shot("secretariat-status");
+  }, 240_000);
+
+  it("the period made in the pane votes electronically: its two named trustees are offered the trustee keys screen", async () => {
+    await act("#to-review");
+    await act("#confirm-yes");
+    await seen("#notice", "Đang thẩm định");
+    // Electronic is offered (and chosen) because the period names two trustees; the hint names them.
+    await seen("#transition-title");
+    expect(await page.locator('#voting-channel option[value="electronic"]').isDisabled()).toBe(false);
+    await seen(".card p.hint", TRUSTEES[1]);
+    await page.locator("#voting-channel").selectOption("electronic");
+    await act("#to-voting");
+    await act("#confirm-yes");
+    await seen("#notice", "Đang bỏ phiếu");
+    await act("#issue-trustee-codes");
+    await seen("#trustee-codes li");
+    const lines = await page.locator("#trustee-codes li").allTextContents();
+    expect(lines.map((l) => l.slice(0, l.lastIndexOf(": ")))).toEqual([...TRUSTEES]);
+    for (const line of lines) {
+      await signIn(line.slice(line.lastIndexOf(": ") + 2).trim());
+      await seen("#role", "Người giữ khoá");
+      await act("#trustee-load");
+      await act("#trustee-make");
+      await seen("#notice", "Đã công bố phần công khai");
+    }
+    await seen("#trustee-state", "Đã có 2/2 khoá");
+    await shot("trustee-keys", "#trustee-state");
   }, 240_000);
 });

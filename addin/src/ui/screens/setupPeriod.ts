@@ -4,14 +4,20 @@
  * codes of the bloc's secretariat, board and every member unit's clerk. Each code is shown once, with a copy button
  * and a printable A4 sheet of cut-out slips (role, unit, code, the server's address).
  */
-import { periodFromBloc, vietnamDeadline } from "../../../../shared/src/index.ts";
+import {
+  checkTrustees,
+  type DomainError,
+  periodFromBloc,
+  trusteesFromNames,
+  vietnamDeadline,
+} from "../../../../shared/src/index.ts";
 import { ApiFailure } from "../../api.ts";
-import { t, type UiKey } from "../../i18n.ts";
+import { errorText, t, type UiKey } from "../../i18n.ts";
 import { setupApi } from "../../setupApi.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
 import { latestVersions, setupData } from "./setupData.ts";
-import { checkField, selectField, textField } from "./setupForm.ts";
+import { checkField, fieldError, selectField, textField } from "./setupForm.ts";
 
 interface Slip {
   role: "secretariat" | "board" | "clerk";
@@ -29,6 +35,10 @@ interface PeriodDrafts {
   time: string;
   /** Members chosen for the period; null: the bloc's composition. */
   members: string[] | null;
+  /** Người giữ khoá, as typed (one name per field); blank fields are ignored. */
+  trustees: string[];
+  /** The trustees' problems from the last attempt, shown under the fields. */
+  trusteeProblems: DomainError[];
   /** The codes just issued: shown once, until the screen is left. */
   slips: Slip[];
 }
@@ -51,6 +61,8 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
     date: "",
     time: "17:00",
     members: null,
+    trustees: ["", ""],
+    trusteeProblems: [],
     slips: [],
   }),
   render(ctx, d) {
@@ -76,6 +88,12 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
           return;
         }
         if (!bloc) return;
+        const trustees = trusteesFromNames(d.trustees);
+        d.trusteeProblems = checkTrustees(trustees);
+        if (d.trusteeProblems.length) {
+          ctx.notify({ kind: "error", text: () => d.trusteeProblems.map((p) => errorText(p)).join(" ") });
+          return;
+        }
         const [tid, tv] = d.templateRef.split("@");
         const [rid, rv] = d.rulebookRef.split("@");
         const period = periodFromBloc(
@@ -85,10 +103,12 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
           { id: rid ?? "", version: Number(rv) },
           at,
           members,
+          trustees,
         );
         try {
           await ctx.api.createPeriod(period);
         } catch (e) {
+          if (e instanceof ApiFailure) d.trusteeProblems = e.details.filter((p) => p.path?.startsWith("/trustees"));
           if (e instanceof ApiFailure)
             ctx.notify({ kind: "error", text: () => ctx.failureText(e), items: ctx.problems(e.details) });
           else throw e;
@@ -208,6 +228,7 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
           }),
         ),
       ),
+      trusteeFields(ctx, d),
       ctx.button("create-period", "setupCreatePeriod", create, "primary"),
       period
         ? h(
@@ -222,6 +243,44 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
     );
   },
 });
+
+/** The trustees' names, two fields to start with and more on request, each problem under its own field. */
+function trusteeFields(ctx: PaneContext, d: PeriodDrafts) {
+  const err = (path: string) => {
+    const found = d.trusteeProblems.filter((p) => p.path === path);
+    return found.length ? found.map((p) => errorText(p)).join(" ") : null;
+  };
+  // Problems name the trustee's place among the non-blank names; the fields may hold blanks in between.
+  const filled = d.trustees.map((v, i) => ({ v, i })).filter((x) => x.v.trim() !== "");
+  const errorOf = (i: number) => {
+    const at = filled.findIndex((x) => x.i === i);
+    return at >= 0 ? err(`/trustees/${at}`) : null;
+  };
+  return h(
+    "fieldset",
+    { class: "stack", id: "period-trustees" },
+    h("legend", {}, t("setupTrustees")),
+    h("p", { class: "hint", id: "period-trustees-hint" }, t("setupTrusteesHint")),
+    d.trustees.map((name, i) =>
+      textField(
+        `period-trustee-${i + 1}`,
+        t("setupTrusteeName", { n: i + 1 }),
+        name,
+        (v) => {
+          d.trustees[i] = v;
+        },
+        { labelText: true, error: errorOf(i) },
+      ),
+    ),
+    fieldError("period-trustees", err("/trustees")),
+    d.trustees.length < 5
+      ? ctx.button("add-trustee", "setupAddTrustee", () => {
+          d.trustees.push("");
+          ctx.render();
+        })
+      : null,
+  );
+}
 
 function slips(ctx: PaneContext, list: Slip[]) {
   const server = ctx.api.base.replace(/\/api\/v1$/, "");
