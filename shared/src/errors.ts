@@ -95,6 +95,7 @@ export const ERROR_CODES = [
   "PERIOD_DUPLICATE_MEMBER",
   "BLOC_LEADER_NOT_MEMBER",
   "BLOC_DUPLICATE_MEMBER",
+  "SETUP_OTHER_BLOC",
   "BALLOTS_EXCEED_ISSUED",
   "NOTHING_SUBMITTED",
   // sealed ballots (phiếu bầu mã hoá), trustees and the channel of a vote

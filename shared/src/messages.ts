@@ -100,6 +100,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     PERIOD_DUPLICATE_MEMBER: "Đơn vị {unit} được liệt kê hai lần trong kỳ thi đua.",
     BLOC_LEADER_NOT_MEMBER: "Đơn vị {unit} (khối trưởng hoặc khối phó) không phải thành viên của khối.",
     BLOC_DUPLICATE_MEMBER: "Đơn vị {unit} được liệt kê hai lần trong khối.",
+    SETUP_OTHER_BLOC:
+      "Thường trực khối chỉ thiết lập mẫu, quy chế và kỳ thi đua của khối mình; {what} thuộc khối khác hoặc Ban Thi đua – Khen thưởng.",
     BALLOTS_EXCEED_ISSUED: "Số phiếu thu về ({returned}) vượt số phiếu phát ra ({issued}).",
     NOTHING_SUBMITTED: "Đơn vị {unit} chưa nộp bảng điểm.",
     BALLOT_PROOF_INVALID:
@@ -209,6 +211,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     PERIOD_DUPLICATE_MEMBER: "Unit {unit} is listed twice in the period.",
     BLOC_LEADER_NOT_MEMBER: "Unit {unit} (bloc leader or deputy) is not a member of the bloc.",
     BLOC_DUPLICATE_MEMBER: "Unit {unit} is listed twice in the bloc.",
+    SETUP_OTHER_BLOC:
+      "A bloc's secretariat sets up only its own bloc's templates, rulebooks and periods; {what} belongs to another bloc or to the council.",
     BALLOTS_EXCEED_ISSUED: "Ballots returned ({returned}) exceed ballots issued ({issued}).",
     NOTHING_SUBMITTED: "Unit {unit} has not submitted a sheet.",
     BALLOT_PROOF_INVALID:
