@@ -5,7 +5,9 @@
  * chuẩn", a bonus and deduction part, a totals row, footnotes) from the worksheet where it sits, fixes a problem
  * shown on its cell, publishes it, makes the rulebook from a preset (a problem shown under its field first), creates
  * and opens the period and issues the codes; a clerk signs in with the code printed on a slip, pulls, fills and
- * pushes; the secretariat, with its slip's code, sees the unit as submitted, and, since the period names its two
+ * pushes; the secretariat, with its slip's code, sees the unit as submitted, sets up its own bloc's next year (the
+ * template's next version, the rulebook from last year's, the period, its board's and clerks' codes), and, since the
+ * period names its two
  * trustees, opens an electronic vote whose trustees make their key shares in their panes. Screenshots go to artifacts/browser/.
  */
 import { rmSync } from "node:fs";
@@ -113,13 +115,9 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await page.locator("#role").waitFor();
   };
 
-  let clerkCode = "";
-  let secretariatCode = "";
-
-  it("the council sets up units, bloc, template, rulebook, period and codes in the pane", async () => {
-    await signIn(worker.bootstrap);
-    // The workbook the council has open: the list of units and the bloc's own criteria table, as the bloc sent them.
-    await page.evaluate(
+  /** The workbook on the person's screen: the list of units and the bloc's own criteria table, as the bloc sent them. */
+  const openWorkbook = () =>
+    page.evaluate(
       ([units, table, tableName]) => {
         const wb = (globalThis as unknown as { thiduaDemo: { workbook: { writeSheets(s: unknown[]): Promise<void> } } })
           .thiduaDemo.workbook;
@@ -138,6 +136,13 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
         TABLE_SHEET,
       ] as const,
     );
+
+  let clerkCode = "";
+  let secretariatCode = "";
+
+  it("the council sets up units, bloc, template, rulebook, period and codes in the pane", async () => {
+    await signIn(worker.bootstrap);
+    await openWorkbook();
     await seen("#role", "Ban Thi đua");
     await seen("#unit-list", "Chưa có đơn vị");
     await shot("empty");
@@ -265,6 +270,46 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await seen(`li[data-unit="${UNIT}"] .status-state[data-status="submitted"]`);
     await seen('li[data-unit="pccc-tphcm"] .status-state[data-status="missing"]');
     await shot("secretariat-status");
+  }, 240_000);
+
+  it("the secretariat sets up its own bloc's next year: template version, rulebook, period, its people's codes", async () => {
+    // Units and blocs stay with the council; the template, rulebook and period cards offer the secretariat's bloc only.
+    await openWorkbook();
+    await seen("#setup-template");
+    expect(await page.locator("#setup-units").count()).toBe(0);
+    expect(await page.locator("#template-bloc option").allTextContents()).toEqual(["Khối thi đua VIII"]);
+    expect(await page.locator("#period-bloc option").allTextContents()).toEqual(["Khối thi đua VIII"]);
+    // The next version of the bloc's template, published by the secretariat (the council published the first).
+    await type("#template-id", "khoi-viii-2026");
+    await type("#template-name", "Bảng tiêu chí Khối VIII năm 2027");
+    await pick(TABLE_SHEET, "C8");
+    await act("#read-range");
+    await seen("#template-clean");
+    await act("#publish-template");
+    await seen("#notice", "Đã công bố mẫu khoi-viii-2026, phiên bản 2");
+    await seen("#template-versions li:nth-child(2)", "Thường trực Khối thi đua VIII");
+    // The rulebook from the bloc's rulebook of last year.
+    await page.locator("#rulebook-source").selectOption("last-year");
+    await act("#fill-rulebook");
+    await seen("#rulebook-form");
+    await act("#publish-rulebook");
+    await seen("#notice", "Đã công bố quy chế khoi-viii-qc-2027");
+    // Next year's period with its trustees, and the codes of the bloc's board and clerks (not the secretariat's own).
+    await type("#period-year", "2027");
+    await page.locator("#period-date").fill(new Date(Date.now() + 400 * 86400_000).toISOString().slice(0, 10));
+    await type("#period-trustee-1", TRUSTEES[0]);
+    await type("#period-trustee-2", TRUSTEES[1]);
+    await act("#create-period");
+    await seen("#notice", "Đã tạo kỳ thi đua khoi-viii-2027");
+    await act("#issue-codes");
+    await seen("#slips .slip");
+    expect(await page.locator("#slips .slip").count()).toBe(8);
+    expect(await page.locator('#slips .slip[data-role="secretariat"]').count()).toBe(0);
+    await shot("secretariat-setup", "#setup-period");
+    // Back to this year's period, for its vote.
+    await idle();
+    await page.locator("#period").selectOption("khoi-viii-2026");
+    await seen("#to-review");
   }, 240_000);
 
   it("the period made in the pane votes electronically: its two named trustees are offered the trustee keys screen", async () => {

@@ -1,5 +1,5 @@
 /**
- * Kỳ thi đua và mã truy cập: the council creates a bloc's period for a year (template and rulebook versions, the
+ * Kỳ thi đua và mã truy cập: the council (or, for its own bloc, the bloc's secretariat) creates a bloc's period for a year (template and rulebook versions, the
  * deadline as a date and a time in Vietnam, the member units, from the bloc's composition), opens it, and issues the
  * codes of the bloc's secretariat, board and every member unit's clerk. Each code is shown once, with a copy button
  * and a printable A4 sheet of cut-out slips (role, unit, code, the server's address).
@@ -16,7 +16,7 @@ import { errorText, t, type UiKey } from "../../i18n.ts";
 import { setupApi } from "../../setupApi.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
-import { latestVersions, setupData } from "./setupData.ts";
+import { latestVersions, setupBlocs, setupData, setupShows } from "./setupData.ts";
 import { checkField, fieldError, selectField, textField } from "./setupForm.ts";
 
 interface Slip {
@@ -51,7 +51,8 @@ const ROLE_KEY: Record<Slip["role"], UiKey> = {
 
 export const setupPeriodScreen = defineScreen<PeriodDrafts>({
   id: "setup-period",
-  roles: ["council"],
+  roles: ["council", "secretariat"],
+  shows: setupShows,
   label: "setupPeriodTitle",
   initial: () => ({
     blocId: "",
@@ -67,7 +68,7 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
   }),
   render(ctx, d) {
     const data = setupData(ctx);
-    const blocs = data?.blocs ?? [];
+    const blocs = setupBlocs(ctx, data?.blocs ?? []);
     const units = data?.units ?? [];
     const templates = latestVersions(data?.templates ?? []);
     const rulebooks = latestVersions(data?.rulebooks ?? []);
@@ -134,12 +135,15 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
         if (!period) return;
         const blocName = blocs.find((b) => b.id === period.blocId)?.name ?? period.blocId;
         const made: Slip[] = [];
-        const sec = await setupApi.issue(ctx.api, {
-          role: "secretariat",
-          blocId: period.blocId,
-          label: t("setupSecretariatLabel", { bloc: blocName }),
-        });
-        made.push({ role: "secretariat", who: sec.label, unit: unitName(period.leaderUnitId), code: sec.token });
+        // A bloc's secretariat already holds its code: it issues its board's and its clerks' codes.
+        if (ctx.state.me.role === "council") {
+          const sec = await setupApi.issue(ctx.api, {
+            role: "secretariat",
+            blocId: period.blocId,
+            label: t("setupSecretariatLabel", { bloc: blocName }),
+          });
+          made.push({ role: "secretariat", who: sec.label, unit: unitName(period.leaderUnitId), code: sec.token });
+        }
         const board = await setupApi.issue(ctx.api, {
           role: "board",
           blocId: period.blocId,

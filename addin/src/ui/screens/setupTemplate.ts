@@ -18,10 +18,12 @@ import { dateTime, points, t, type UiKey } from "../../i18n.ts";
 import { setupApi, type VersionRow } from "../../setupApi.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
-import { latestVersions, reloadSetup, setupData } from "./setupData.ts";
+import { blocChoices, latestVersions, reloadSetup, setupData, setupShows } from "./setupData.ts";
 import { selectField, textField } from "./setupForm.ts";
 
 interface TemplateDrafts {
+  /** The bloc the template is published for ("" every bloc); null until the person chooses: the first offered. */
+  blocId: string | null;
   id: string;
   name: string;
   version: string;
@@ -72,9 +74,11 @@ function nextVersion(ctx: PaneContext, id: string): number {
 
 export const setupTemplateScreen = defineScreen<TemplateDrafts>({
   id: "setup-template",
-  roles: ["council"],
+  roles: ["council", "secretariat"],
+  shows: setupShows,
   label: "setupTemplateTitle",
   initial: () => ({
+    blocId: null,
     id: "",
     name: "",
     version: "1",
@@ -87,6 +91,10 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
   render(ctx, d) {
     const data = setupData(ctx);
     const r = d.result;
+    const forBlocs = blocChoices(ctx, data?.blocs ?? []);
+    // Until the person chooses, the first bloc offered (the list may still be loading, or gain a bloc).
+    if (d.blocId !== null && !forBlocs.some((b) => b.value === d.blocId)) d.blocId = null;
+    const blocId = d.blocId ?? forBlocs[0]?.value ?? "";
     const readRange = () =>
       void ctx.run("stepLoading", async () => {
         const range = await authoringFor(ctx.gateway).readSelection();
@@ -117,7 +125,7 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
           notifyProblems(ctx, d);
           return;
         }
-        const made = await setupApi.publishTemplate(ctx.api, d.result.template);
+        const made = await setupApi.publishTemplate(ctx.api, d.result.template, blocId);
         await reloadSetup(ctx);
         d.versions = await setupApi.templateVersions(ctx.api, made.id);
         ctx.notify({
@@ -143,6 +151,9 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
       { class: "card", "aria-labelledby": "setup-template-title", id: "setup-template" },
       h("h2", { id: "setup-template-title" }, t("setupTemplateTitle")),
       h("p", { class: "hint" }, t("setupTemplateHint")),
+      selectField("template-bloc", "setupForBloc", forBlocs, blocId, (v) => {
+        d.blocId = v;
+      }),
       textField(
         "template-id",
         "setupTemplateId",
