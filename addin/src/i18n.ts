@@ -299,6 +299,10 @@ const vi = {
   setupNoSelection: "Hãy chọn một ô của bảng trong trang tính trước.",
   setupBlocTitle: "Khối thi đua",
   setupBlocChoice: "Khối",
+  setupReadCopyTitle: "Bảng chấm điểm cho đơn vị đọc trước",
+  setupReadCopyHint:
+    "Tệp Excel của một phiên bản mẫu đã công bố, chưa gắn đơn vị hay kỳ thi đua: gửi các đơn vị thành viên đọc trước khi năm thi đua bắt đầu (không dùng để nộp).",
+  setupDownloadTemplate: "Tải bảng chấm điểm (.xlsx)",
   setupForBloc: "Của khối",
   setupForEveryBloc: "Dùng chung cho mọi khối (chỉ Ban Thi đua – Khen thưởng ra phiên bản mới)",
   setupNewBloc: "(khối mới)",
@@ -716,6 +720,10 @@ const en: Record<UiKey, string> = {
   setupNoSelection: "Select a cell of the table in the sheet first.",
   setupBlocTitle: "Bloc",
   setupBlocChoice: "Bloc",
+  setupReadCopyTitle: "The template for member units to read first",
+  setupReadCopyHint:
+    "A published template version as an Excel file, with no unit and no period: send it to the member units to read before the year starts (it cannot be uploaded as a sheet).",
+  setupDownloadTemplate: "Download the template (.xlsx)",
   setupForBloc: "For the bloc",
   setupForEveryBloc: "Shared by every bloc (only the council publishes new versions)",
   setupNewBloc: "(new bloc)",

@@ -33,6 +33,9 @@ export const setupApi = {
   /** Publishes a template version for a bloc (its secretariat may then publish the next ones) or, with "", for all. */
   publishTemplate: (api: ApiClient, t: Template, blocId = "") =>
     api.request<Template>("POST", `/templates${blocId ? `?blocId=${enc(blocId)}` : ""}`, t),
+  /** A template version as the template workbook, with no unit and no period: for member units to read first. */
+  templateWorkbook: (api: ApiClient, id: string, version: number) =>
+    api.download(`/templates/${enc(id)}/versions/${version}/workbook.xlsx`),
   rulebooks: async (api: ApiClient) => (await api.request<{ rulebooks: VersionRow[] }>("GET", "/rulebooks")).rulebooks,
   rulebook: (api: ApiClient, id: string, version: number) =>
     api.request<Rulebook>("GET", `/rulebooks/${enc(id)}/versions/${version}`),

@@ -3,7 +3,9 @@
  * a period drafted from the bloc, the published template and rulebook versions, and a deadline in Vietnam time.
  */
 import { type DomainError, domainError } from "./errors.ts";
-import type { BlocUpdate, Period, Trustee } from "./schemas.ts";
+import type { SheetContext } from "./layout.ts";
+import type { BlocUpdate, Period, Template, Trustee } from "./schemas.ts";
+import { leavesOf } from "./template.ts";
 
 /**
  * Checks a bloc's composition: every member a known unit, none twice, the leader and the deputy among the members.
@@ -130,4 +132,17 @@ export function periodFromBloc(
     submissionDeadline,
     state: "draft",
   };
+}
+
+/**
+ * The header of a template workbook read before any period exists (bảng chấm điểm gửi đơn vị đọc trước năm thi đua):
+ * no unit and no period, so the file cannot be uploaded as a unit's sheet; the bonus line states the most the
+ * template's bonus criteria give together, since the cap (rulebook.bonusCap) belongs to a period's rulebook.
+ * @example templatePreviewContext(template, "Khối thi đua VIII", 2027).periodId // ""
+ */
+export function templatePreviewContext(template: Template, blocName: string, year: number): SheetContext {
+  const bonus = leavesOf(template)
+    .filter((l) => l.kind === "bonus")
+    .reduce((sum, l) => sum + l.max, 0);
+  return { blocName, unitName: "", unitId: "", periodId: "", year, bonusCap: bonus / 100 };
 }

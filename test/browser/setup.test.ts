@@ -10,12 +10,13 @@
  * period names its two
  * trustees, opens an electronic vote whose trustees make their key shares in their panes. Screenshots go to artifacts/browser/.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveAddin } from "../../addin/serve.mjs";
 import { blocTable2026, blocTable2026Origin } from "../../shared/src/criteriaTable.fixtures.ts";
 import { demoUnits, importCriteriaTable, layoutSheet, leavesOf, parseAddress } from "../../shared/src/index.ts";
+import { recalcCsv } from "../workbook/libreoffice.ts";
 import { artifactPath, browser, buildPane, haveChromium, startWorker, type Worker } from "./harness.ts";
 
 const UNIT = "vks-tphcm";
@@ -191,6 +192,27 @@ describe.skipIf(!haveChromium)("council sets up a bloc's year in the pane, from 
     await act("#publish-template");
     await seen("#notice", "Đã công bố mẫu khoi-viii-2026, phiên bản 1");
     await seen("#template-versions", "Phiên bản 1");
+    // The template workbook for member units to read before the year starts: no unit, no period, checked by LibreOffice.
+    const [download] = await Promise.all([page.waitForEvent("download"), act("#download-template-workbook")]);
+    expect(download.suggestedFilename()).toBe("Bảng tiêu chí Khối VIII năm 2026 (phiên bản 1).xlsx");
+    const csv = recalcCsv(readFileSync((await download.path())!)).get("Tự chấm điểm")!;
+    const text = csv.map((r) => r.join("|")).join("\n");
+    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+    expect(csv[0]![0]).toBe(`BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM ${year}`);
+    expect(csv[1]![0]).toBe("Khối thi đua: Khối thi đua VIII");
+    expect(csv[2]![0]).toBe("Đơn vị: ");
+    expect(csv[3]![0]).toContain("Bảng tiêu chí Khối VIII năm 2026 (phiên bản 1) · Bản đọc trước, chưa có kỳ thi đua");
+    // Every criterion of the published table on its row with its maximum, as LibreOffice reads the file.
+    const published = importCriteriaTable(blocTable2026, {
+      origin: blocTable2026Origin,
+      id: "khoi-viii-2026",
+      name: "Bảng tiêu chí Khối VIII năm 2026",
+      version: 1,
+    }).template!;
+    const byCode = new Map(csv.map((r) => [r[0], r]));
+    for (const leaf of leavesOf(published)) {
+      expect(byCode.get(leaf.code)?.[2], `${leaf.code}\n${text}`).toBe(String(leaf.max / 100));
+    }
 
     // The rulebook from the defaults preset: a band above the one before it is shown under its field, then fixed.
     await seen("#preset-basis", "5007/BNV-TĐKT");

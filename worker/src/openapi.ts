@@ -127,6 +127,15 @@ export const OPERATIONS: Operation[] = [
     status: 200,
     errors: [404],
   },
+  {
+    method: "get",
+    path: "/templates/:templateId/versions/:version/workbook.xlsx",
+    summary:
+      "A template version as the template workbook (.xlsx), with no unit and no period, for member units to read before the year starts; ?year= for its title",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
   { method: "get", path: "/rulebooks", summary: "List rulebook versions", roles: ALL, status: 200 },
   {
     method: "post",

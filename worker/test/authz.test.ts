@@ -73,6 +73,7 @@ const TABLE: Record<string, Row> = {
   },
   "GET /api/v1/templates/:templateId/versions": { allowed: READERS },
   "GET /api/v1/templates/:templateId/versions/:version": { allowed: READERS },
+  "GET /api/v1/templates/:templateId/versions/:version/workbook.xlsx": { allowed: READERS },
   "GET /api/v1/rulebooks": { allowed: READERS },
   "POST /api/v1/rulebooks": { allowed: ["council", "secA"], body: {}, query: "?blocId=khoi-viii" },
   "GET /api/v1/rulebooks/:rulebookId/versions": { allowed: READERS },

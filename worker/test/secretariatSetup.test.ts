@@ -3,9 +3,11 @@
  * secretariat"): it publishes its bloc's template and rulebook versions and creates its bloc's period, and nothing of
  * another bloc's or of the council's: 403 SETUP_OTHER_BLOC, in both languages. Units and blocs stay with the council.
  */
+import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { demoPeriod, demoRulebook, demoTemplate } from "../../shared/src/index.ts";
-import { type PrincipalName, twoBlocs } from "./fixture.ts";
+import { readUpload, XLSX_MIME } from "../src/workbook/index.ts";
+import { PA, type PrincipalName, twoBlocs, UNIT_A1 } from "./fixture.ts";
 import { api, BOOT, DB, futureDeadline } from "./helpers.ts";
 
 let tokens: Record<PrincipalName, string | null>;
@@ -103,5 +105,45 @@ describe("a bloc's secretariat sets up its own bloc", () => {
     });
     expect(forX.status).toBe(403);
     expect(await DB.prepare("SELECT id FROM periods WHERE id IN ('khoi-viii-2027', 'khoi-x-2026')").first()).toBeNull();
+  });
+});
+
+describe("the template workbook before a period exists", () => {
+  const get = (path: string, token: string | null) =>
+    SELF.fetch(`http://thidua.test/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it("is a template version alone as the template workbook: the bloc's name, no unit, no period", async () => {
+    const r = await get(`/templates/${mine.id}/versions/1/workbook.xlsx?year=2027`, tokens.clerkA1);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe(XLSX_MIME);
+    expect(r.headers.get("content-disposition")).toContain('filename="bang-cham-diem-khoi-viii-bang-2026-v1.xlsx"');
+    const up = readUpload(new Uint8Array(await r.arrayBuffer()));
+    if (!up.ok) throw new Error(up.reason);
+    expect(up.meta).toMatchObject({ templateId: mine.id, templateVersion: 1, periodId: "", unitId: "" });
+    expect(up.grid[0]?.[0]).toBe("BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM 2027");
+    expect(up.grid[1]?.[0]).toBe("Khối thi đua: Khối thi đua VIII – TP. Hồ Chí Minh");
+    expect(String(up.grid[3]?.[0])).toContain("Bản đọc trước, chưa có kỳ thi đua");
+    // The council's template (for every bloc) names no bloc; an unknown version is 404; anonymous is 401.
+    const shared = readUpload(
+      new Uint8Array(
+        await (await get(`/templates/${demoTemplate.id}/versions/1/workbook.xlsx`, tokens.boardB)).arrayBuffer(),
+      ),
+    );
+    expect(shared.ok && shared.grid[1]?.[0]).toBe("Khối thi đua: ");
+    expect((await get(`/templates/${mine.id}/versions/99/workbook.xlsx`, tokens.secA)).status).toBe(404);
+    expect((await get(`/templates/${mine.id}/versions/1/workbook.xlsx`, null)).status).toBe(401);
+  });
+
+  it("cannot be uploaded as a unit's sheet: it belongs to no period", async () => {
+    const bytes = await (
+      await get(`/templates/${demoTemplate.id}/versions/1/workbook.xlsx`, tokens.clerkA1)
+    ).arrayBuffer();
+    const r = await SELF.fetch(`http://thidua.test/api/v1/periods/${PA}/units/${UNIT_A1}/upload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.clerkA1}`, "content-type": XLSX_MIME },
+      body: bytes,
+    });
+    expect(r.status).toBe(422);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("SHEET_WRONG_PERIOD");
   });
 });

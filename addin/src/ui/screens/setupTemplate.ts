@@ -20,6 +20,7 @@ import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
 import { blocChoices, latestVersions, reloadSetup, setupData, setupShows } from "./setupData.ts";
 import { selectField, textField } from "./setupForm.ts";
+import { saveFile } from "./webClerk.ts";
 
 interface TemplateDrafts {
   /** The bloc the template is published for ("" every bloc); null until the person chooses: the first offered. */
@@ -33,6 +34,8 @@ interface TemplateDrafts {
   kinds: Record<string, CriterionKind>;
   result: CriteriaTableImport | null;
   versions: VersionRow[] | null;
+  /** The published version ("id@version") to download as the template workbook; "": the latest published. */
+  readRef: string;
 }
 
 const MAPPED: readonly TableColumnRole[] = ["code", "content", "max", "guidance"];
@@ -87,6 +90,7 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
     kinds: {},
     result: null,
     versions: null,
+    readRef: "",
   }),
   render(ctx, d) {
     const data = setupData(ctx);
@@ -256,9 +260,36 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
             ),
           )
         : null,
+      readCopy(ctx, d, latestVersions(data?.templates ?? [])),
     );
   },
 });
+
+/**
+ * Bảng chấm điểm cho đơn vị đọc trước: a published template version as the template workbook, with no unit and no
+ * period, to send to the member units before the year starts (the same file a clerk gets, without a unit's header).
+ */
+function readCopy(ctx: PaneContext, d: TemplateDrafts, published: VersionRow[]) {
+  if (!published.length) return null;
+  const options = published.map((x) => ({ value: `${x.id}@${x.version}`, text: `${x.name} (${x.id} v${x.version})` }));
+  const ref = options.some((o) => o.value === d.readRef) ? d.readRef : options[0]!.value;
+  const download = () =>
+    void ctx.run("stepLoading", async () => {
+      const at = ref.lastIndexOf("@");
+      const { blob, filename } = await setupApi.templateWorkbook(ctx.api, ref.slice(0, at), Number(ref.slice(at + 1)));
+      saveFile(blob, filename);
+    });
+  return h(
+    "div",
+    { class: "stack", id: "template-read-copy" },
+    h("h3", {}, t("setupReadCopyTitle")),
+    h("p", { class: "hint" }, t("setupReadCopyHint")),
+    selectField("read-copy-template", "setupTemplateChoice", options, ref, (v) => {
+      d.readRef = v;
+    }),
+    ctx.button("download-template-workbook", "setupDownloadTemplate", download),
+  );
+}
 
 function preview(ctx: PaneContext, d: TemplateDrafts, r: CriteriaTableImport) {
   return h(
