@@ -299,6 +299,8 @@ const vi = {
   setupNoSelection: "Hãy chọn một ô của bảng trong trang tính trước.",
   setupBlocTitle: "Khối thi đua",
   setupBlocChoice: "Khối",
+  setupWholeSheet:
+    "Phiên bản Excel này (2016/2019) không tự tìm được vùng bảng quanh ô đã chọn, nên đã đọc toàn bộ vùng có dữ liệu của trang tính. Nếu trang còn nội dung khác ngoài bảng tiêu chí, hãy chọn đúng vùng của bảng rồi đọc lại.",
   setupReadCopyTitle: "Bảng chấm điểm cho đơn vị đọc trước",
   setupReadCopyHint:
     "Tệp Excel của một phiên bản mẫu đã công bố, chưa gắn đơn vị hay kỳ thi đua: gửi các đơn vị thành viên đọc trước khi năm thi đua bắt đầu (không dùng để nộp).",
@@ -720,6 +722,8 @@ const en: Record<UiKey, string> = {
   setupNoSelection: "Select a cell of the table in the sheet first.",
   setupBlocTitle: "Bloc",
   setupBlocChoice: "Bloc",
+  setupWholeSheet:
+    "This Excel (2016/2019) cannot find the table around the selected cell, so the whole used area of the sheet was read. If the sheet holds more than the criteria table, select the table's range and read it again.",
   setupReadCopyTitle: "The template for member units to read first",
   setupReadCopyHint:
     "A published template version as an Excel file, with no unit and no period: send it to the member units to read before the year starts (it cannot be uploaded as a sheet).",

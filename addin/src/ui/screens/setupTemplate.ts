@@ -188,6 +188,10 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
               { class: "hint", id: "range-read" },
               t("setupRangeRead", { sheet: d.range.sheetName, range: d.range.address }),
             ),
+            // Excel 2016/2019: no region around the cell, so the whole used area of the sheet was read.
+            d.range.wholeSheet
+              ? h("p", { class: "notice warning", id: "range-whole-sheet" }, t("setupWholeSheet"))
+              : null,
             h(
               "div",
               { class: "row-fields", id: "column-mapping" },
