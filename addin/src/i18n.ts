@@ -298,6 +298,14 @@ const vi = {
   setupNoSelection: "Hãy chọn một ô của bảng trong trang tính trước.",
   setupBlocTitle: "Khối thi đua",
   setupBlocChoice: "Khối",
+  setupWholeSheet:
+    "Phiên bản Excel này (2016/2019) không tự tìm được vùng bảng quanh ô đã chọn, nên đã đọc toàn bộ vùng có dữ liệu của trang tính. Nếu trang còn nội dung khác ngoài bảng tiêu chí, hãy chọn đúng vùng của bảng rồi đọc lại.",
+  setupReadCopyTitle: "Bảng chấm điểm cho đơn vị đọc trước",
+  setupReadCopyHint:
+    "Tệp Excel của một phiên bản mẫu đã công bố, chưa gắn đơn vị hay kỳ thi đua: gửi các đơn vị thành viên đọc trước khi năm thi đua bắt đầu (không dùng để nộp).",
+  setupDownloadTemplate: "Tải bảng chấm điểm (.xlsx)",
+  setupForBloc: "Của khối",
+  setupForEveryBloc: "Dùng chung cho mọi khối (chỉ Ban Thi đua – Khen thưởng ra phiên bản mới)",
   setupNewBloc: "(khối mới)",
   setupBlocId: "Mã khối",
   setupBlocName: "Tên khối",
@@ -399,6 +407,11 @@ const vi = {
   setupDeadlineDate: "Hạn nộp: ngày",
   setupDeadlineTime: "giờ",
   setupDeadlineHint: "Giờ Việt Nam (UTC+7).",
+  setupTrustees: "Người giữ khoá bỏ phiếu điện tử",
+  setupTrusteesHint:
+    "Ít nhất hai người khác nhau (ví dụ văn phòng khối trưởng và đại diện Hội đồng Thi đua – Khen thưởng) để kỳ có thể bỏ phiếu điện tử; để trống nếu kỳ chỉ bỏ phiếu giấy.",
+  setupTrusteeName: "Người giữ khoá {n}",
+  setupAddTrustee: "Thêm người giữ khoá",
   setupCreatePeriod: "Tạo kỳ thi đua",
   setupPeriodCreated: "Đã tạo kỳ thi đua {id} (đang soạn).",
   setupPeriodChosen: "Kỳ đang chọn: {id} · {state}",
@@ -702,6 +715,14 @@ const en: Record<UiKey, string> = {
   setupNoSelection: "Select a cell of the table in the sheet first.",
   setupBlocTitle: "Bloc",
   setupBlocChoice: "Bloc",
+  setupWholeSheet:
+    "This Excel (2016/2019) cannot find the table around the selected cell, so the whole used area of the sheet was read. If the sheet holds more than the criteria table, select the table's range and read it again.",
+  setupReadCopyTitle: "The template for member units to read first",
+  setupReadCopyHint:
+    "A published template version as an Excel file, with no unit and no period: send it to the member units to read before the year starts (it cannot be uploaded as a sheet).",
+  setupDownloadTemplate: "Download the template (.xlsx)",
+  setupForBloc: "For the bloc",
+  setupForEveryBloc: "Shared by every bloc (only the council publishes new versions)",
   setupNewBloc: "(new bloc)",
   setupBlocId: "Bloc code",
   setupBlocName: "Bloc name",
@@ -803,6 +824,11 @@ const en: Record<UiKey, string> = {
   setupDeadlineDate: "Deadline: date",
   setupDeadlineTime: "time",
   setupDeadlineHint: "Vietnam time (UTC+7).",
+  setupTrustees: "Trustees of an electronic vote",
+  setupTrusteesHint:
+    "At least two different people (e.g. the bloc leader's office and the council's representative) so that the period can vote electronically; leave empty if it votes on paper only.",
+  setupTrusteeName: "Trustee {n}",
+  setupAddTrustee: "Add a trustee",
   setupCreatePeriod: "Create the period",
   setupPeriodCreated: "Period {id} created (draft).",
   setupPeriodChosen: "Chosen period: {id} · {state}",

@@ -30,11 +30,17 @@ export const setupApi = {
     (await api.request<{ versions: VersionRow[] }>("GET", `/templates/${enc(id)}/versions`)).versions,
   template: (api: ApiClient, id: string, version: number) =>
     api.request<Template>("GET", `/templates/${enc(id)}/versions/${version}`),
-  publishTemplate: (api: ApiClient, t: Template) => api.request<Template>("POST", "/templates", t),
+  /** Publishes a template version for a bloc (its secretariat may then publish the next ones) or, with "", for all. */
+  publishTemplate: (api: ApiClient, t: Template, blocId = "") =>
+    api.request<Template>("POST", `/templates${blocId ? `?blocId=${enc(blocId)}` : ""}`, t),
+  /** A template version as the template workbook, with no unit and no period: for member units to read first. */
+  templateWorkbook: (api: ApiClient, id: string, version: number) =>
+    api.download(`/templates/${enc(id)}/versions/${version}/workbook.xlsx`),
   rulebooks: async (api: ApiClient) => (await api.request<{ rulebooks: VersionRow[] }>("GET", "/rulebooks")).rulebooks,
   rulebook: (api: ApiClient, id: string, version: number) =>
     api.request<Rulebook>("GET", `/rulebooks/${enc(id)}/versions/${version}`),
-  publishRulebook: (api: ApiClient, r: Rulebook) => api.request<Rulebook>("POST", "/rulebooks", r),
+  publishRulebook: (api: ApiClient, r: Rulebook, blocId = "") =>
+    api.request<Rulebook>("POST", `/rulebooks${blocId ? `?blocId=${enc(blocId)}` : ""}`, r),
   blocPeriods: async (api: ApiClient, blocId: string) =>
     (await api.request<{ periods: Period[] }>("GET", `/periods?blocId=${enc(blocId)}`)).periods,
   /** Any access code the council issues: a bloc's secretariat or board, a unit's clerk. The value comes once. */

@@ -18,6 +18,7 @@ import {
   text,
   VOTING_CHANNELS,
 } from "./schemas.ts";
+import { checkTrustees } from "./setup.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request bodies
@@ -137,7 +138,7 @@ export const FLAG_STATES: readonly PeriodState[] = ["review", "voting"];
 
 /**
  * Checks a period against the reference data it names: every member is a known unit, the leader and deputy are
- * members, no member twice. Template and rulebook are checked with `checkTemplate` / `checkRulebook`.
+ * members, no member twice, the trustees none or two or more and distinct. Template and rulebook are checked with `checkTemplate` / `checkRulebook`.
  */
 export function checkPeriod(period: Period, knownUnitIds: ReadonlySet<string>): DomainError[] {
   const errors: DomainError[] = [];
@@ -151,6 +152,7 @@ export function checkPeriod(period: Period, knownUnitIds: ReadonlySet<string>): 
     errors.push(domainError("PERIOD_LEADER_NOT_MEMBER", { path: "/leaderUnitId" }, { unit: period.leaderUnitId }));
   if (period.deputyUnitId !== null && !seen.has(period.deputyUnitId))
     errors.push(domainError("PERIOD_LEADER_NOT_MEMBER", { path: "/deputyUnitId" }, { unit: period.deputyUnitId }));
+  errors.push(...checkTrustees(period.trustees ?? []));
   return errors;
 }
 

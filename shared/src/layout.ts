@@ -203,7 +203,8 @@ export function layoutSheet(
   put({
     row: 3,
     col: 0,
-    value: `Mẫu: ${template.name} (phiên bản ${template.version}) · Kỳ: ${ctx.periodId}`,
+    // A template read before the year (no period yet) says so, instead of an empty period.
+    value: `Mẫu: ${template.name} (phiên bản ${template.version}) · ${ctx.periodId ? `Kỳ: ${ctx.periodId}` : "Bản đọc trước, chưa có kỳ thi đua"}`,
     style: "meta",
   });
   merges.push(rangeAddress(3, 0, 3, lastCol));

@@ -103,6 +103,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     PERIOD_DUPLICATE_MEMBER: "Đơn vị {unit} được liệt kê hai lần trong kỳ thi đua.",
     BLOC_LEADER_NOT_MEMBER: "Đơn vị {unit} (khối trưởng hoặc khối phó) không phải thành viên của khối.",
     BLOC_DUPLICATE_MEMBER: "Đơn vị {unit} được liệt kê hai lần trong khối.",
+    SETUP_OTHER_BLOC:
+      "Thường trực khối chỉ thiết lập mẫu, quy chế và kỳ thi đua của khối mình; {what} thuộc khối khác hoặc Ban Thi đua – Khen thưởng.",
     BALLOTS_EXCEED_ISSUED: "Số phiếu thu về ({returned}) vượt số phiếu phát ra ({issued}).",
     NOTHING_SUBMITTED: "Đơn vị {unit} chưa nộp bảng điểm.",
     BALLOT_PROOF_INVALID:
@@ -110,6 +112,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BALLOT_REPLAYED: "Phiếu này đã được bỏ vào hòm phiếu: không nhận một phiếu hai lần.",
     VOTING_WRONG_CHANNEL: "Hình thức bỏ phiếu của kỳ này là {channel}: không nhận phiếu theo hình thức khác.",
     TRUSTEES_REQUIRED: "Bỏ phiếu điện tử cần ít nhất hai người giữ khoá được nêu trong kỳ thi đua.",
+    TRUSTEE_DUPLICATE: "Người giữ khoá {name} được nêu hai lần.",
     TRUSTEE_KEY_INVALID: "Khoá công khai của người giữ khoá không kèm chứng minh hợp lệ.",
     TRUSTEE_KEY_EXISTS: "Người giữ khoá {trustee} đã công bố khoá của mình.",
     ELECTION_KEY_MISSING: "Chưa đủ người giữ khoá công bố khoá: chưa thể bỏ phiếu.",
@@ -211,6 +214,8 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     PERIOD_DUPLICATE_MEMBER: "Unit {unit} is listed twice in the period.",
     BLOC_LEADER_NOT_MEMBER: "Unit {unit} (bloc leader or deputy) is not a member of the bloc.",
     BLOC_DUPLICATE_MEMBER: "Unit {unit} is listed twice in the bloc.",
+    SETUP_OTHER_BLOC:
+      "A bloc's secretariat sets up only its own bloc's templates, rulebooks and periods; {what} belongs to another bloc or to the council.",
     BALLOTS_EXCEED_ISSUED: "Ballots returned ({returned}) exceed ballots issued ({issued}).",
     NOTHING_SUBMITTED: "Unit {unit} has not submitted a sheet.",
     BALLOT_PROOF_INVALID:
@@ -218,6 +223,7 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BALLOT_REPLAYED: "This ballot is already in the ballot box: a ballot is not taken twice.",
     VOTING_WRONG_CHANNEL: "This period votes by {channel}: ballots of the other kind are refused.",
     TRUSTEES_REQUIRED: "An electronic vote needs at least two trustees named in the period.",
+    TRUSTEE_DUPLICATE: "Trustee {name} is named twice.",
     TRUSTEE_KEY_INVALID: "The trustee's public key does not come with a valid proof.",
     TRUSTEE_KEY_EXISTS: "Trustee {trustee} has already published a key.",
     ELECTION_KEY_MISSING: "Not every trustee has published a key yet: voting cannot start.",

@@ -75,7 +75,8 @@ export function createApp(): Hono<AppEnv> {
       },
       allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
       allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-      exposeHeaders: ["X-Request-Id", "Retry-After", "X-Idempotent-Replay"],
+      // Content-Disposition: the pane (another origin than the API) names a downloaded workbook as the server does.
+      exposeHeaders: ["X-Request-Id", "Retry-After", "X-Idempotent-Replay", "Content-Disposition"],
       maxAge: 600,
     }),
   );

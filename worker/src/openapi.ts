@@ -104,8 +104,9 @@ export const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/templates",
-    summary: "Publish a template version (immutable)",
-    roles: ["council"],
+    summary:
+      "Publish a template version (immutable); ?blocId= the bloc it is for. A secretariat publishes its own bloc's only (403 SETUP_OTHER_BLOC)",
+    roles: ["council", "secretariat"],
     body: Template,
     status: 201,
     errors: [...W, 409],
@@ -126,12 +127,22 @@ export const OPERATIONS: Operation[] = [
     status: 200,
     errors: [404],
   },
+  {
+    method: "get",
+    path: "/templates/:templateId/versions/:version/workbook.xlsx",
+    summary:
+      "A template version as the template workbook (.xlsx), with no unit and no period, for member units to read before the year starts; ?year= for its title",
+    roles: ALL,
+    status: 200,
+    errors: [404],
+  },
   { method: "get", path: "/rulebooks", summary: "List rulebook versions", roles: ALL, status: 200 },
   {
     method: "post",
     path: "/rulebooks",
-    summary: "Publish a rulebook version (immutable)",
-    roles: ["council"],
+    summary:
+      "Publish a rulebook version (immutable); ?blocId= the bloc it is for. A secretariat publishes its own bloc's only (403 SETUP_OTHER_BLOC)",
+    roles: ["council", "secretariat"],
     body: Rulebook,
     status: 201,
     errors: [...W, 409],
@@ -162,8 +173,8 @@ export const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/periods",
-    summary: "Create a period (draft)",
-    roles: ["council"],
+    summary: "Create a period (draft); a secretariat for its own bloc only (403 SETUP_OTHER_BLOC)",
+    roles: ["council", "secretariat"],
     body: Period,
     status: 201,
     errors: [...W, 409],

@@ -6,7 +6,7 @@
  * for a wrong role or unit, 404 for another bloc's period).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { demoEntries, demoTemplate } from "../../shared/src/index.ts";
+import { demoEntries, demoPeriod, demoTemplate } from "../../shared/src/index.ts";
 import { createApp } from "../src/app.ts";
 import { OPERATIONS } from "../src/openapi.ts";
 import { PA, PB_SHARED, type PrincipalName, twoBlocs, UNIT_A1 } from "./fixture.ts";
@@ -64,15 +64,25 @@ const TABLE: Record<string, Row> = {
     body: { name: "Khối thi đua VIII – TP. Hồ Chí Minh", kind: "khoi" },
   },
   "GET /api/v1/templates": { allowed: READERS },
-  "POST /api/v1/templates": { allowed: ["council"], body: demoTemplate },
+  // A bloc's secretariat publishes its own bloc's template and rulebook and creates its own bloc's periods; another
+  // bloc's secretariat gets 403 SETUP_OTHER_BLOC (units and blocs stay with the council).
+  "POST /api/v1/templates": {
+    allowed: ["council", "secA"],
+    body: { ...demoTemplate, id: "authz-template" },
+    query: "?blocId=khoi-viii",
+  },
   "GET /api/v1/templates/:templateId/versions": { allowed: READERS },
   "GET /api/v1/templates/:templateId/versions/:version": { allowed: READERS },
+  "GET /api/v1/templates/:templateId/versions/:version/workbook.xlsx": { allowed: READERS },
   "GET /api/v1/rulebooks": { allowed: READERS },
-  "POST /api/v1/rulebooks": { allowed: ["council"], body: {} },
+  "POST /api/v1/rulebooks": { allowed: ["council", "secA"], body: {}, query: "?blocId=khoi-viii" },
   "GET /api/v1/rulebooks/:rulebookId/versions": { allowed: READERS },
   "GET /api/v1/rulebooks/:rulebookId/versions/:version": { allowed: READERS },
   "GET /api/v1/periods": { allowed: READERS },
-  "POST /api/v1/periods": { allowed: ["council"], body: {} },
+  "POST /api/v1/periods": {
+    allowed: ["council", "secA"],
+    body: { ...demoPeriod("2099-12-31T17:00:00+07:00"), id: "authz-period" },
+  },
   "GET /api/v1/periods/:periodId": { allowed: [...IN_BLOC_A, "voterA"] },
   "POST /api/v1/periods/:periodId/transitions": { allowed: ["council", "secA"], body: { to: "voting" } },
   "POST /api/v1/periods/:periodId/deadline": {

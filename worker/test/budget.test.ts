@@ -202,6 +202,15 @@ const BUDGET: [string, Budget][] = [
     },
   ],
   [
+    "GET /api/v1/templates/:templateId/versions/:version/workbook.xlsx",
+    {
+      run: (t) => metered("GET", `/templates/${demoTemplate.id}/versions/1/workbook.xlsx`, t.board),
+      status: 200,
+      calls: 3,
+      steps: 2,
+    },
+  ],
+  [
     "GET /api/v1/templates/:templateId/versions/:version",
     {
       run: (t) => metered("GET", `/templates/${demoTemplate.id}/versions/1`, t.board),

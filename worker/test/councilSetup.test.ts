@@ -12,6 +12,7 @@ import {
   periodFromBloc,
   rulebookFromPreset,
   type Template,
+  trusteesFromNames,
 } from "../../shared/src/index.ts";
 import { api, BOOT, DB, futureDeadline } from "./helpers.ts";
 
@@ -104,20 +105,44 @@ describe("council setup of a year", () => {
     expect(v.body.versions).toHaveLength(1);
   });
 
-  it("creates the period from the bloc and opens it, both audited", async () => {
+  it("creates the period from the bloc with its trustees and opens it, both audited", async () => {
     const bloc = (await api("GET", `/blocs/${BLOC}`, council)).body;
-    const period = periodFromBloc(
-      bloc,
-      2026,
-      { id: template.id, version: 1 },
-      { id: "khoi-viii-qc-2026", version: 1 },
-      futureDeadline(),
-    );
-    expect((await api("POST", "/periods", council, period)).status).toBe(201);
+    const draft = (names: string[]) =>
+      periodFromBloc(
+        bloc,
+        2026,
+        { id: template.id, version: 1 },
+        { id: "khoi-viii-qc-2026", version: 1 },
+        futureDeadline(),
+        bloc.members,
+        trusteesFromNames(names),
+      );
+    // One trustee cannot hold a sealed vote's key alone; the same person twice is one.
+    const one = await api("POST", "/periods", council, draft(["Văn phòng khối trưởng"]));
+    expect(one.status).toBe(422);
+    expect(one.body.error.details[0]).toMatchObject({ code: "TRUSTEES_REQUIRED", path: "/trustees" });
+    const twice = await api("POST", "/periods", council, {
+      ...draft(["Văn phòng khối trưởng", "Đại diện Hội đồng"]),
+      trustees: [
+        { id: "a", name: "Văn phòng khối trưởng" },
+        { id: "b", name: "Văn phòng  khối trưởng" },
+      ],
+    });
+    expect(twice.status).toBe(422);
+    expect(twice.body.error.details[0]).toMatchObject({ code: "TRUSTEE_DUPLICATE", path: "/trustees/1" });
+    const period = draft(["Văn phòng khối trưởng (CA TP)", "Đại diện Hội đồng Thi đua – Khen thưởng"]);
+    const made = await api("POST", "/periods", council, period);
+    expect(made.status).toBe(201);
+    expect(made.body.trustees.map((x: { name: string }) => x.name)).toEqual([
+      "Văn phòng khối trưởng (CA TP)",
+      "Đại diện Hội đồng Thi đua – Khen thưởng",
+    ]);
     const open = await api("POST", `/periods/${period.id}/transitions`, council, { to: "open" });
     expect(open.status).toBe(200);
     expect(open.body.state).toBe("open");
-    expect(await audit("period.create")).toHaveLength(1);
+    const created = await audit("period.create");
+    expect(created).toHaveLength(1);
+    expect(JSON.parse(created[0]!.detail).trustees).toEqual(period.trustees);
     expect(JSON.parse((await audit("period.transition"))[0]!.detail)).toMatchObject({ from: "draft", to: "open" });
     const mine = await api("GET", `/periods?blocId=${BLOC}`, council);
     expect(mine.body.periods.map((p: { id: string }) => p.id)).toEqual(["khoi-viii-2026"]);

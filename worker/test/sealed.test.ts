@@ -275,8 +275,12 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
 
   it("an electronic vote needs two trustees named in the period", async () => {
     const p = "khoi-viii-2017-onetrustee";
+    // A period naming one trustee is refused when it is made; one naming none votes on paper only.
     const one = { ...demoPeriod(futureDeadline()), id: p, trustees: [demoPeriod().trustees[0]!] };
-    expect((await api("POST", "/periods", BOOT, one)).status).toBe(201);
+    const refused = await api("POST", "/periods", BOOT, one);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details[0]).toMatchObject({ code: "TRUSTEES_REQUIRED", path: "/trustees" });
+    expect((await api("POST", "/periods", BOOT, { ...one, trustees: [] })).status).toBe(201);
     for (const to of ["open", "review"]) await api("POST", `/periods/${p}/transitions`, BOOT, { to });
     const r = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, {
       to: "voting",

@@ -4,7 +4,7 @@ import { blocTable2026 } from "../../../shared/src/criteriaTable.fixtures.ts";
 import { authoringRows } from "../../../shared/src/criteriaTable.ts";
 import { demoTemplate, importCriteriaTable } from "../../../shared/src/index.ts";
 import { unitsFromRange } from "../ui/screens/setupUnits.ts";
-import { AUTHORING_SHEET, authoringFor, OfficeAuthoring } from "./authoring.ts";
+import { AUTHORING_SHEET, authoringFor, OfficeAuthoring, surroundingRegion } from "./authoring.ts";
 import { excelDouble } from "./excelDouble.ts";
 import { FakeWorkbook } from "./fakeWorkbook.ts";
 
@@ -89,5 +89,52 @@ describe("authoring in the workbook", () => {
     await new OfficeAuthoring(7, old.run).writeAuthoringSheet(authoringRows(null));
     expect(old.wb.sheet(AUTHORING_SHEET).validations).toEqual([]);
     expect(old.syncs()).toBe(2);
+  });
+
+  it("Excel's surrounding region stops at a blank row or column, so it is not the whole of a bloc's table", () => {
+    // The bloc's table from B2 (row index 1, column index 1), with its blank row before part IV (row 24).
+    const grid = [[], ...blocTable2026.map((r) => [null, ...r])] as unknown[][];
+    const blank = (r: number, c: number) => grid[r]?.[c] === null || grid[r]?.[c] === undefined;
+    // From I.1.a's content (C9): the header down to the row before the gap; the title stops at the blank row 4.
+    expect(surroundingRegion(blank, { row: 8, col: 2 })).toEqual({ r1: 4, c1: 1, r2: 22, c2: 4 });
+    // From part IV: only what is below the gap.
+    expect(surroundingRegion(blank, { row: 25, col: 2 })).toEqual({ r1: 24, c1: 1, r2: 34, c2: 4 });
+  });
+
+  describe("in Excel, one cell of a bloc's table picked", () => {
+    /** The bloc's table from B2 and, after a blank column, the list of units in G (another table on the sheet). */
+    async function book(apiMinor: number) {
+      const xl = excelDouble();
+      const values = [
+        [],
+        ...blocTable2026.map((r, i) => [null, ...r, null, i === 3 ? "Mã đơn vị" : i < 10 ? `don-vi-${i}` : null]),
+      ];
+      await xl.wb.writeSheets([{ name: "Bảng", values: values as never, columnWidths: [], formats: [] }]);
+      return { xl, authoring: new OfficeAuthoring(apiMinor, xl.run) };
+    }
+
+    it("reads the whole table across its blank row (its part IV, its header), its columns only, in one sync", async () => {
+      const { xl, authoring } = await book(17);
+      for (const cell of ["C9", "C28"]) {
+        xl.wb.picked = { sheet: "Bảng", cell };
+        const before = xl.syncs();
+        const range = (await authoring.readSelection())!;
+        expect(xl.syncs() - before).toBe(1);
+        expect(range).toMatchObject({ sheetName: "Bảng", origin: "B2", address: "B2:E35" });
+        expect(range.wholeSheet).toBeUndefined();
+        const r = importCriteriaTable(range.values, { origin: range.origin, id: "t", name: "T", version: 1 });
+        expect(r.problems).toEqual([]);
+        expect(r.template?.parts.map((p) => p.code)).toEqual(["I", "II", "III", "IV"]);
+        expect(r.cellOf["IV.2.b"]).toBe("B32");
+      }
+    });
+
+    it("in Excel 2016/2019 (no ExcelApi 1.13) reads the sheet's used area and says so", async () => {
+      const { xl, authoring } = await book(7);
+      xl.wb.picked = { sheet: "Bảng", cell: "C9" };
+      const range = (await authoring.readSelection())!;
+      expect(range).toMatchObject({ origin: "B2", address: "B2:G35", wholeSheet: true });
+      expect(xl.syncs()).toBe(1);
+    });
   });
 });

@@ -3,10 +3,11 @@
  * in its own layout) and laying out the authoring sheet "Soạn bảng tiêu chí" with data validation where the host
  * supports it. Beside the main gateway (`gateway.ts`), which it leaves untouched: `authoringFor(gateway)` gives the
  * office.js implementation in Excel and the in-memory one over the demo's `FakeWorkbook`. Reading is one
- * `context.sync()` (the values of the selection and of the region around it are queued together); laying out is two,
+ * `context.sync()` (the selection, the sheet's used area and the region around the selection are queued together);
+ * laying out is two,
  * as the gateway's layouts are (look whether the sheet exists, then write everything).
  */
-import { parseAddress } from "../../../shared/src/a1.ts";
+import { address, parseAddress } from "../../../shared/src/a1.ts";
 import { AUTHORING_HEADERS, AUTHORING_KINDS, type CellValue } from "../../../shared/src/index.ts";
 import type { GridSheet, WorkbookGateway } from "./gateway.ts";
 
@@ -22,6 +23,56 @@ export interface SelectedRange {
   values: CellValue[][];
   /** Excel's indent level of each row's cells (the greatest across the row's cells), when supported. */
   indents?: number[];
+  /**
+   * Set when one cell was picked in an Excel without `getSurroundingRegion` (ExcelApi 1.13: Excel 2016/2019
+   * perpetual): the whole used area of the sheet was read instead of the table's columns. The pane says so.
+   */
+  wholeSheet?: true;
+}
+
+/** A block of cells by zero-based indexes, both ends included. */
+export interface CellBox {
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+}
+
+/**
+ * Excel's surrounding region (Range.getSurroundingRegion, the current region of Ctrl+Shift+*): from the cell, grows
+ * while the row or column just outside it holds a non-blank cell within (or diagonally next to) its span; so a
+ * blank row or column stops it. The in-memory workbook uses this to behave as Excel does.
+ */
+export function surroundingRegion(blank: (row: number, col: number) => boolean, at: { row: number; col: number }) {
+  const b: CellBox = { r1: at.row, c1: at.col, r2: at.row, c2: at.col };
+  const rowFilled = (r: number) => {
+    for (let c = Math.max(0, b.c1 - 1); c <= b.c2 + 1; c++) if (!blank(r, c)) return true;
+    return false;
+  };
+  const colFilled = (c: number) => {
+    for (let r = Math.max(0, b.r1 - 1); r <= b.r2 + 1; r++) if (!blank(r, c)) return true;
+    return false;
+  };
+  for (let grew = true; grew; ) {
+    const before = `${b.r1},${b.c1},${b.r2},${b.c2}`;
+    if (b.r1 > 0 && rowFilled(b.r1 - 1)) b.r1--;
+    if (rowFilled(b.r2 + 1)) b.r2++;
+    if (b.c1 > 0 && colFilled(b.c1 - 1)) b.c1--;
+    if (colFilled(b.c2 + 1)) b.c2++;
+    grew = before !== `${b.r1},${b.c1},${b.r2},${b.c2}`;
+  }
+  return b;
+}
+
+/**
+ * The block read when one cell of a bloc's table is picked: the columns of the region around it, over every used
+ * row of the sheet. Excel's region alone stops at the first blank row, and bloc tables have blank rows between
+ * their parts (the bonus and deduction part is often after one), so a table would lose its end, or its header when
+ * the cell is below the gap; title, header, totals and footnote rows are skipped by the import. Without the region
+ * (Excel before ExcelApi 1.13), the whole used area.
+ */
+export function tableBlock(used: CellBox, region: CellBox | null): CellBox {
+  return region ? { r1: used.r1, r2: used.r2, c1: region.c1, c2: region.c2 } : used;
 }
 
 export interface AuthoringGateway {
@@ -82,33 +133,66 @@ export class OfficeAuthoring implements AuthoringGateway {
     private readonly run: Run = (batch) => Excel.run(batch),
   ) {}
 
-  /** One sync: the selection, the region around it, their values and (ExcelApi 1.9) their indent levels. */
+  /**
+   * One sync: the selection, the sheet's used area and (ExcelApi 1.13) the region around the selection, with their
+   * values and (ExcelApi 1.9) indent levels. One cell picked: `tableBlock` of the used area and the region.
+   */
   async readSelection(): Promise<SelectedRange | null> {
     return this.run(async (context) => {
       const selected = context.workbook.getSelectedRange();
       selected.load(["address", "values", "cellCount"]);
       const sheet = selected.worksheet;
       sheet.load("name");
-      // getSurroundingRegion needs ExcelApi 1.13; the used range of the sheet stands in for it before.
-      const region = this.apiMinor >= 13 ? selected.getSurroundingRegion() : sheet.getUsedRange(true);
-      region.load(["address", "values"]);
+      const used = sheet.getUsedRange(true);
+      used.load(["address", "values", "rowIndex", "columnIndex", "rowCount", "columnCount"]);
+      const region = this.apiMinor >= 13 ? selected.getSurroundingRegion() : null;
+      region?.load(["rowIndex", "columnIndex", "rowCount", "columnCount"]);
       const indentProps = { format: { indentLevel: true } };
       const selectedIndents = this.apiMinor >= 9 ? selected.getCellProperties(indentProps) : null;
-      const regionIndents = this.apiMinor >= 9 ? region.getCellProperties(indentProps) : null;
+      const usedIndents = this.apiMinor >= 9 ? used.getCellProperties(indentProps) : null;
       await context.sync();
-      const one = selected.cellCount === 1;
-      const range = one ? region : selected;
-      const props = one ? regionIndents : selectedIndents;
-      const bare = range.address.replace(/^.*!/, "");
-      const origin = bare.split(":")[0]!.replace(/\$/g, "");
-      if (!parseAddress(origin)) return null;
-      const indents = props?.value.map((row) => Math.max(0, ...row.map((p) => p.format?.indentLevel ?? 0)));
+      const rowIndents = (rows: Excel.CellProperties[][] | undefined) =>
+        rows?.map((row) => Math.max(0, ...row.map((p) => p.format?.indentLevel ?? 0)));
+      if (selected.cellCount !== 1) {
+        const bare = selected.address.replace(/^.*!/, "").replace(/\$/g, "");
+        const origin = bare.split(":")[0]!;
+        if (!parseAddress(origin)) return null;
+        const indents = rowIndents(selectedIndents?.value);
+        return {
+          sheetName: sheet.name,
+          address: bare,
+          origin,
+          values: selected.values as CellValue[][],
+          ...(indents ? { indents } : {}),
+        };
+      }
+      const u: CellBox = {
+        r1: used.rowIndex,
+        c1: used.columnIndex,
+        r2: used.rowIndex + used.rowCount - 1,
+        c2: used.columnIndex + used.columnCount - 1,
+      };
+      const block = tableBlock(
+        u,
+        region
+          ? {
+              r1: region.rowIndex,
+              c1: region.columnIndex,
+              r2: region.rowIndex + region.rowCount - 1,
+              c2: region.columnIndex + region.columnCount - 1,
+            }
+          : null,
+      );
+      const cut = <T>(rows: T[][]) => rows.map((row) => row.slice(block.c1 - u.c1, block.c2 - u.c1 + 1));
+      const indents = rowIndents(usedIndents ? cut(usedIndents.value) : undefined);
+      const origin = address(block.r1, block.c1);
       return {
         sheetName: sheet.name,
-        address: bare.replace(/\$/g, ""),
+        address: `${origin}:${address(block.r2, block.c2)}`,
         origin,
-        values: range.values as CellValue[][],
+        values: cut(used.values as CellValue[][]),
         ...(indents ? { indents } : {}),
+        ...(region ? {} : { wholeSheet: true as const }),
       };
     });
   }

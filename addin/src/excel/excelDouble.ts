@@ -15,6 +15,7 @@
  *   operation, which is how office.js builds the body it posts (Excel on the web refuses one over 5 MB).
  */
 import { parseAddress } from "../../../shared/src/a1.ts";
+import { surroundingRegion } from "./authoring.ts";
 import { type FakeSheet, FakeWorkbook } from "./fakeWorkbook.ts";
 import type { CellFormat } from "./styles.ts";
 
@@ -44,13 +45,21 @@ class Context {
   readonly responses: number[] = [];
   /** Bytes of the values loaded by the sync under way. */
   response = 0;
-  readonly workbook: { worksheets: Worksheets };
+  readonly workbook: { worksheets: Worksheets; getSelectedRange(): Range };
 
   constructor(
     readonly wb: FakeWorkbook,
     private readonly limit: number,
   ) {
-    this.workbook = { worksheets: new Worksheets(this) };
+    const worksheets = new Worksheets(this);
+    this.workbook = {
+      worksheets,
+      // The cell the person picked (the demo grid's selection), else A1 of the active sheet, as Excel always has one.
+      getSelectedRange: () => {
+        const at = wb.picked ?? { sheet: wb.activeSheet ?? "", cell: "A1" };
+        return worksheets.getItem(at.sheet).getRange(at.cell);
+      },
+    };
   }
 
   queue(args: unknown, run: () => void) {
@@ -273,6 +282,25 @@ class Worksheet {
     return new Range(this.ctx, this, null, { r1: row, c1: col, r2: row + rows - 1, c2: col + cols - 1 });
   }
 
+  /**
+   * Worksheet.getUsedRange: from the first to the last cell holding a value (not from A1); an empty sheet gives A1,
+   * as Excel does.
+   */
+  getUsedRange(_valuesOnly?: boolean): Range {
+    return new Range(this.ctx, this, null, undefined, false, () => {
+      const s = this.target();
+      let b: Box | null = null;
+      for (const [k, cell] of s.cells) {
+        if ((cell.value === null || cell.value === "") && !cell.formula) continue;
+        const [r, c] = k.split(",").map(Number) as [number, number];
+        b = b
+          ? { r1: Math.min(b.r1, r), c1: Math.min(b.c1, c), r2: Math.max(b.r2, r), c2: Math.max(b.c2, c) }
+          : { r1: r, c1: c, r2: r, c2: c };
+      }
+      return b ?? { r1: 0, c1: 0, r2: 0, c2: 0 };
+    });
+  }
+
   getUsedRangeOrNullObject(_valuesOnly?: boolean): Range {
     return new Range(this.ctx, this, null, undefined, true);
   }
@@ -300,7 +328,9 @@ function boxOf(address: string): Box | "columns" {
 class Range {
   private loadedValues: unknown[][] | null = null;
   private loadedNull: boolean | null = null;
-  readonly address: string;
+  /** What `load` read of the range's place: its A1 address with the sheet, its indexes and size. */
+  private loadedBox: (Box & { address: string }) | null = null;
+  private readonly ref: string;
 
   constructor(
     private readonly ctx: Context,
@@ -308,14 +338,73 @@ class Range {
     address: string | null,
     private readonly box?: Box,
     private readonly used = false,
+    /** A range Excel works out when the batch runs: the used area exactly, or the region around a cell. */
+    private readonly lazy?: () => Box,
   ) {
-    this.address = address ?? (box ? `R${box.r1}C${box.c1}:R${box.r2}C${box.c2}` : used ? "USED" : "ALL");
+    this.ref = address ?? (box ? `R${box.r1}C${box.c1}:R${box.r2}C${box.c2}` : used ? "USED" : "ALL");
+  }
+
+  /** As in Excel, once loaded: "Sheet!B2:E35"; before, what the range was made from. */
+  get address(): string {
+    return this.loadedBox?.address ?? this.ref;
+  }
+  get rowIndex(): number {
+    return this.loadedBox?.r1 ?? notLoaded("range.rowIndex");
+  }
+  get columnIndex(): number {
+    return this.loadedBox?.c1 ?? notLoaded("range.columnIndex");
+  }
+  get rowCount(): number {
+    return this.loadedBox ? this.loadedBox.r2 - this.loadedBox.r1 + 1 : notLoaded("range.rowCount");
+  }
+  get columnCount(): number {
+    return this.loadedBox ? this.loadedBox.c2 - this.loadedBox.c1 + 1 : notLoaded("range.columnCount");
+  }
+  get cellCount(): number {
+    return this.rowCount * this.columnCount;
+  }
+  get worksheet(): Worksheet {
+    return this.sheet;
+  }
+
+  /**
+   * Range.getSurroundingRegion (ExcelApi 1.13): the region around the range's top-left cell, bounded by blank rows
+   * and columns (`surroundingRegion`), as Excel works it out when the batch runs.
+   */
+  getSurroundingRegion(): Range {
+    return new Range(this.ctx, this.sheet, null, undefined, false, () => {
+      const name = this.sheet.target().name;
+      const r = this.rect();
+      const blank = (row: number, col: number) => {
+        const v = this.ctx.wb.valueAt(name, row, col);
+        return v === null || v === undefined || v === "";
+      };
+      return surroundingRegion(blank, { row: r.r1, col: r.c1 });
+    });
+  }
+
+  /** Range.getCellProperties: here only the indent level, which the double does not keep (always 0). */
+  getCellProperties(_props: unknown): { value: { format: { indentLevel: number } }[][] } {
+    const out: { value: { format: { indentLevel: number } }[][] } = {
+      get value(): never {
+        return notLoaded("cellProperties.value");
+      },
+    };
+    this.ctx.queue(_props, () => {
+      const r = this.rect();
+      const value = Array.from({ length: r.r2 - r.r1 + 1 }, () =>
+        Array.from({ length: r.c2 - r.c1 + 1 }, () => ({ format: { indentLevel: 0 } })),
+      );
+      Object.defineProperty(out, "value", { value });
+    });
+    return out;
   }
 
   private rect(): Box {
+    if (this.lazy) return this.lazy();
     if (this.box) return this.box;
-    if (this.address === "ALL") return { r1: 0, c1: 0, r2: MAX_ROWS - 1, c2: MAX_COLS - 1 };
-    const b = boxOf(this.address);
+    if (this.ref === "ALL") return { r1: 0, c1: 0, r2: MAX_ROWS - 1, c2: MAX_COLS - 1 };
+    const b = boxOf(this.ref);
     if (b === "columns") throw new OfficeError("InvalidArgument", "a column range has no cells here");
     return b;
   }
@@ -372,6 +461,13 @@ class Range {
         if (this.loadedNull) return;
         r = { r1: 0, c1: 0, r2: size.rows - 1, c2: size.cols - 1 };
       } else r = this.rect();
+      const name = s.name;
+      const a1 = (row: number, col: number) => {
+        let l = "";
+        for (let c = col + 1; c > 0; c = Math.floor((c - 1) / 26)) l = String.fromCharCode(65 + ((c - 1) % 26)) + l;
+        return `${l}${row + 1}`;
+      };
+      this.loadedBox = { ...r, address: `${name}!${a1(r.r1, r.c1)}:${a1(r.r2, r.c2)}` };
       const values = Array.from({ length: r.r2 - r.r1 + 1 }, (_, i) =>
         Array.from({ length: r.c2 - r.c1 + 1 }, (_, j) => this.ctx.wb.valueAt(s.name, r.r1 + i, r.c1 + j) ?? ""),
       );

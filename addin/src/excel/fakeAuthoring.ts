@@ -1,12 +1,15 @@
 /** Authoring over the in-memory workbook (the demo's and the tests'): the same grid and validation as in Excel. */
-import { address } from "../../../shared/src/a1.ts";
+import { address, parseAddress } from "../../../shared/src/a1.ts";
 import type { CellValue } from "../../../shared/src/index.ts";
 import {
   AUTHORING_SHEET,
   type AuthoringGateway,
   authoringGrid,
   authoringValidation,
+  type CellBox,
   type SelectedRange,
+  surroundingRegion,
+  tableBlock,
 } from "./authoring.ts";
 import type { FakeWorkbook } from "./fakeWorkbook.ts";
 
@@ -19,31 +22,37 @@ export class FakeAuthoring implements AuthoringGateway {
     const sheet = this.wb.sheets.get(picked.sheet);
     if (!sheet) return null;
     this.wb.stats.steps++;
-    // One cell picked: the used area of its sheet, as Excel's current region is for a table with no gaps around it.
-    let r1 = Number.POSITIVE_INFINITY;
-    let c1 = Number.POSITIVE_INFINITY;
-    let r2 = -1;
-    let c2 = -1;
+    // One cell picked (the demo grid picks one): as in Excel, the region around it stops at blank rows and columns,
+    // and the same `tableBlock` as OfficeAuthoring's decides what is read.
+    const at = parseAddress(picked.cell);
+    if (!at) return null;
+    let used: CellBox | null = null;
     for (const [k, cell] of sheet.cells) {
       if (cell.value === null && !cell.formula) continue;
       const [r, c] = k.split(",").map(Number) as [number, number];
-      r1 = Math.min(r1, r);
-      c1 = Math.min(c1, c);
-      r2 = Math.max(r2, r);
-      c2 = Math.max(c2, c);
+      used = used
+        ? { r1: Math.min(used.r1, r), c1: Math.min(used.c1, c), r2: Math.max(used.r2, r), c2: Math.max(used.c2, c) }
+        : { r1: r, c1: c, r2: r, c2: c };
     }
-    if (r2 < 0) return null;
+    if (!used) return null;
+    const blank = (r: number, c: number) => {
+      const v = this.wb.valueAt(picked.sheet, r, c);
+      return v === null || v === undefined || v === "";
+    };
+    const region = this.wb.capabilities.apiMinor >= 13 ? surroundingRegion(blank, at) : null;
+    const b = tableBlock(used, region);
     const values: CellValue[][] = [];
-    for (let r = r1; r <= r2; r++) {
+    for (let r = b.r1; r <= b.r2; r++) {
       const row: CellValue[] = [];
-      for (let c = c1; c <= c2; c++) row.push(this.wb.valueAt(picked.sheet, r, c) as CellValue);
+      for (let c = b.c1; c <= b.c2; c++) row.push((this.wb.valueAt(picked.sheet, r, c) ?? "") as CellValue);
       values.push(row);
     }
     return {
       sheetName: picked.sheet,
-      address: `${address(r1, c1)}:${address(r2, c2)}`,
-      origin: address(r1, c1),
+      address: `${address(b.r1, b.c1)}:${address(b.r2, b.c2)}`,
+      origin: address(b.r1, b.c1),
       values,
+      ...(region ? {} : { wholeSheet: true as const }),
     };
   }
 

@@ -17,6 +17,7 @@ import {
   toWireEntry,
 } from "../../../shared/src/index.ts";
 import { allow, requireUnit } from "../auth.ts";
+import { setupBlocOf } from "../blocSetup.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { linkStore } from "../links.ts";
@@ -41,8 +42,10 @@ export const periodRoutes = new Hono<AppEnv>()
     return c.json({ periods: await c.get("repo").listPeriods(filter) });
   })
   .post("/", async (c) => {
-    const me = allow(c, "council");
+    // The council creates any bloc's period; a bloc's secretariat its own bloc's only (403 SETUP_OTHER_BLOC).
+    const me = allow(c, "council", "secretariat");
     const period = await readBody(c, Period);
+    setupBlocOf(me, period.blocId, `blocs/${period.blocId}`);
     const repo = c.get("repo");
     const problems: DomainError[] = [];
     if (period.state !== "draft")

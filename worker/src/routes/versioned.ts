@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { checkRulebook, checkTemplate, type DomainError, Rulebook, Template } from "../../../shared/src/index.ts";
 import { allow } from "../auth.ts";
+import { checkVersionedOwner, ownVersioned, setupBlocOf } from "../blocSetup.ts";
 import type { AppEnv } from "../env.ts";
 import { invalid, notFound } from "../errors.ts";
 import { intParam, readBody } from "../middleware.ts";
@@ -23,19 +24,23 @@ function versionedRoutes(kind: "templates" | "rulebooks") {
       return c.json({ [kind]: await c.get("repo").listVersions(kind) });
     })
     .post("/", async (c) => {
-      const me = allow(c, "council");
+      // The council publishes for any bloc (or for all: no blocId); a bloc's secretariat for its own bloc only.
+      const me = allow(c, "council", "secretariat");
+      const blocId = setupBlocOf(me, c.req.query("blocId") ?? null, `blocs/${c.req.query("blocId") ?? ""}`);
       const body: Template | Rulebook = await readBody(c, schema);
       const problems = check(body);
       if (problems.length) throw invalid(problems);
       const repo = c.get("repo");
+      await checkVersionedOwner(repo.db, me, kind, body.id, body.version);
       // A published version is refused by the primary key (createBatch answers 409 ALREADY_EXISTS): no read first.
       const at = new Date().toISOString();
       await createBatch(
         repo.db,
         [
           repo.insertVersioned(kind, body, at, me.label),
+          ownVersioned(repo.db, kind, body.id, body.version, blocId),
           repo.audit({
-            blocId: null,
+            blocId,
             periodId: null,
             actor: me,
             action: kind === "templates" ? "template.publish" : "rulebook.publish",

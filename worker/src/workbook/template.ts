@@ -134,7 +134,11 @@ export function templateWorkbook(
 ): Uint8Array {
   const layout = layoutSheet(template, ctx, entries, options.reviewed ?? []);
   const wb = new Workbook();
-  wb.props = { title: `${template.name} – ${ctx.unitName}`, subject: ctx.blocName, creator: "thidua" };
+  wb.props = {
+    title: ctx.unitName ? `${template.name} – ${ctx.unitName}` : template.name,
+    subject: ctx.blocName,
+    creator: "thidua",
+  };
   renderLayout(wb, layout);
   const meta = wb.addSheet(META_SHEET_NAME);
   meta.state = "veryHidden";

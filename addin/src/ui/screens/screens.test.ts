@@ -101,7 +101,17 @@ describe("screens, each on its own", () => {
     expect(ids("voter", "voting")).toEqual(["ballot"]);
     expect(ids("board", "closed")).toEqual(["board"]);
     expect(ids("secretariat", "review")).toEqual(["status", "review", "access", "history"]);
-    expect(ids("secretariat", "closed")).toEqual(["status", "voting", "board", "history"]);
+    // Its own bloc's setup (template, rulebook, period) outside the busy part of the year; units and blocs never.
+    expect(ids("secretariat", "closed")).toEqual([
+      "status",
+      "voting",
+      "board",
+      "setup-template",
+      "setup-rulebook",
+      "setup-period",
+      "history",
+    ]);
+    expect(ids("council", "review")).toContain("setup-units");
   });
 
   it("history: lists a unit's revisions, then what changed between two, with signed changes", async () => {

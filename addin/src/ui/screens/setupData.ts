@@ -1,9 +1,12 @@
 /**
- * What the council's setup screens share: the units, blocs and published versions, loaded once per sign-in (keyed by
- * the signed-in API client) and reloaded after a change. A screen that draws before they are there asks for them.
+ * What the setup screens share: the units, blocs and published versions, loaded once per sign-in (keyed by the
+ * signed-in API client) and reloaded after a change. A screen that draws before they are there asks for them. The
+ * council sets up every bloc; a bloc's secretariat its own bloc's template, rulebook and period (the server refuses
+ * anything else with SETUP_OTHER_BLOC), so it is offered its own bloc only.
  */
 import type { Bloc, Unit } from "../../../../shared/src/index.ts";
 import type { ApiClient } from "../../api.ts";
+import { t } from "../../i18n.ts";
 import { setupApi, type VersionRow } from "../../setupApi.ts";
 import type { PaneContext } from "../screen.ts";
 
@@ -61,4 +64,29 @@ export function latestVersions(rows: readonly VersionRow[]): VersionRow[] {
   const byId = new Map<string, VersionRow>();
   for (const r of rows) if ((byId.get(r.id)?.version ?? 0) < r.version) byId.set(r.id, r);
   return [...byId.values()];
+}
+
+/** The blocs this person sets up: every bloc for the council, its own for a bloc's secretariat. */
+export function setupBlocs(ctx: PaneContext, blocs: readonly Bloc[]): Bloc[] {
+  const me = ctx.state.me;
+  return me.role === "council" ? [...blocs] : blocs.filter((b) => b.id === me.blocId);
+}
+
+/**
+ * The choice of the bloc a template or rulebook is published for: the council may also publish one for every bloc
+ * (value ""), whose new versions only the council publishes; a secretariat has its own bloc alone.
+ */
+export function blocChoices(ctx: PaneContext, blocs: readonly Bloc[]): { value: string; text: string }[] {
+  const own = setupBlocs(ctx, blocs).map((b) => ({ value: b.id, text: b.name }));
+  return ctx.state.me.role === "council" ? [...own, { value: "", text: t("setupForEveryBloc") }] : own;
+}
+
+/**
+ * Whether a setup screen shows: always to the council; to a bloc's secretariat except while its chosen period is in
+ * review or voting, the busy part of the year, when these cards would only push its work down the pane.
+ */
+export function setupShows(ctx: PaneContext): boolean {
+  if (ctx.state.me.role === "council") return true;
+  const state = ctx.period?.state;
+  return state !== "review" && state !== "voting";
 }

@@ -1,17 +1,23 @@
 /**
- * Kỳ thi đua và mã truy cập: the council creates a bloc's period for a year (template and rulebook versions, the
+ * Kỳ thi đua và mã truy cập: the council (or, for its own bloc, the bloc's secretariat) creates a bloc's period for a year (template and rulebook versions, the
  * deadline as a date and a time in Vietnam, the member units, from the bloc's composition), opens it, and issues the
  * codes of the bloc's secretariat, board and every member unit's clerk. Each code is shown once, with a copy button
  * and a printable A4 sheet of cut-out slips (role, unit, code, the server's address).
  */
-import { periodFromBloc, vietnamDeadline } from "../../../../shared/src/index.ts";
+import {
+  checkTrustees,
+  type DomainError,
+  periodFromBloc,
+  trusteesFromNames,
+  vietnamDeadline,
+} from "../../../../shared/src/index.ts";
 import { ApiFailure } from "../../api.ts";
-import { t, type UiKey } from "../../i18n.ts";
+import { errorText, t, type UiKey } from "../../i18n.ts";
 import { setupApi } from "../../setupApi.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
-import { latestVersions, setupData } from "./setupData.ts";
-import { checkField, selectField, textField } from "./setupForm.ts";
+import { latestVersions, setupBlocs, setupData, setupShows } from "./setupData.ts";
+import { checkField, fieldError, selectField, textField } from "./setupForm.ts";
 
 interface Slip {
   role: "secretariat" | "board" | "clerk";
@@ -29,6 +35,10 @@ interface PeriodDrafts {
   time: string;
   /** Members chosen for the period; null: the bloc's composition. */
   members: string[] | null;
+  /** Người giữ khoá, as typed (one name per field); blank fields are ignored. */
+  trustees: string[];
+  /** The trustees' problems from the last attempt, shown under the fields. */
+  trusteeProblems: DomainError[];
   /** The codes just issued: shown once, until the screen is left. */
   slips: Slip[];
 }
@@ -41,7 +51,8 @@ const ROLE_KEY: Record<Slip["role"], UiKey> = {
 
 export const setupPeriodScreen = defineScreen<PeriodDrafts>({
   id: "setup-period",
-  roles: ["council"],
+  roles: ["council", "secretariat"],
+  shows: setupShows,
   label: "setupPeriodTitle",
   initial: () => ({
     blocId: "",
@@ -51,11 +62,13 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
     date: "",
     time: "17:00",
     members: null,
+    trustees: ["", ""],
+    trusteeProblems: [],
     slips: [],
   }),
   render(ctx, d) {
     const data = setupData(ctx);
-    const blocs = data?.blocs ?? [];
+    const blocs = setupBlocs(ctx, data?.blocs ?? []);
     const units = data?.units ?? [];
     const templates = latestVersions(data?.templates ?? []);
     const rulebooks = latestVersions(data?.rulebooks ?? []);
@@ -76,6 +89,12 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
           return;
         }
         if (!bloc) return;
+        const trustees = trusteesFromNames(d.trustees);
+        d.trusteeProblems = checkTrustees(trustees);
+        if (d.trusteeProblems.length) {
+          ctx.notify({ kind: "error", text: () => d.trusteeProblems.map((p) => errorText(p)).join(" ") });
+          return;
+        }
         const [tid, tv] = d.templateRef.split("@");
         const [rid, rv] = d.rulebookRef.split("@");
         const period = periodFromBloc(
@@ -85,10 +104,12 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
           { id: rid ?? "", version: Number(rv) },
           at,
           members,
+          trustees,
         );
         try {
           await ctx.api.createPeriod(period);
         } catch (e) {
+          if (e instanceof ApiFailure) d.trusteeProblems = e.details.filter((p) => p.path?.startsWith("/trustees"));
           if (e instanceof ApiFailure)
             ctx.notify({ kind: "error", text: () => ctx.failureText(e), items: ctx.problems(e.details) });
           else throw e;
@@ -114,12 +135,15 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
         if (!period) return;
         const blocName = blocs.find((b) => b.id === period.blocId)?.name ?? period.blocId;
         const made: Slip[] = [];
-        const sec = await setupApi.issue(ctx.api, {
-          role: "secretariat",
-          blocId: period.blocId,
-          label: t("setupSecretariatLabel", { bloc: blocName }),
-        });
-        made.push({ role: "secretariat", who: sec.label, unit: unitName(period.leaderUnitId), code: sec.token });
+        // A bloc's secretariat already holds its code: it issues its board's and its clerks' codes.
+        if (ctx.state.me.role === "council") {
+          const sec = await setupApi.issue(ctx.api, {
+            role: "secretariat",
+            blocId: period.blocId,
+            label: t("setupSecretariatLabel", { bloc: blocName }),
+          });
+          made.push({ role: "secretariat", who: sec.label, unit: unitName(period.leaderUnitId), code: sec.token });
+        }
         const board = await setupApi.issue(ctx.api, {
           role: "board",
           blocId: period.blocId,
@@ -208,6 +232,7 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
           }),
         ),
       ),
+      trusteeFields(ctx, d),
       ctx.button("create-period", "setupCreatePeriod", create, "primary"),
       period
         ? h(
@@ -222,6 +247,44 @@ export const setupPeriodScreen = defineScreen<PeriodDrafts>({
     );
   },
 });
+
+/** The trustees' names, two fields to start with and more on request, each problem under its own field. */
+function trusteeFields(ctx: PaneContext, d: PeriodDrafts) {
+  const err = (path: string) => {
+    const found = d.trusteeProblems.filter((p) => p.path === path);
+    return found.length ? found.map((p) => errorText(p)).join(" ") : null;
+  };
+  // Problems name the trustee's place among the non-blank names; the fields may hold blanks in between.
+  const filled = d.trustees.map((v, i) => ({ v, i })).filter((x) => x.v.trim() !== "");
+  const errorOf = (i: number) => {
+    const at = filled.findIndex((x) => x.i === i);
+    return at >= 0 ? err(`/trustees/${at}`) : null;
+  };
+  return h(
+    "fieldset",
+    { class: "stack", id: "period-trustees" },
+    h("legend", {}, t("setupTrustees")),
+    h("p", { class: "hint", id: "period-trustees-hint" }, t("setupTrusteesHint")),
+    d.trustees.map((name, i) =>
+      textField(
+        `period-trustee-${i + 1}`,
+        t("setupTrusteeName", { n: i + 1 }),
+        name,
+        (v) => {
+          d.trustees[i] = v;
+        },
+        { labelText: true, error: errorOf(i) },
+      ),
+    ),
+    fieldError("period-trustees", err("/trustees")),
+    d.trustees.length < 5
+      ? ctx.button("add-trustee", "setupAddTrustee", () => {
+          d.trustees.push("");
+          ctx.render();
+        })
+      : null,
+  );
+}
 
 function slips(ctx: PaneContext, list: Slip[]) {
   const server = ctx.api.base.replace(/\/api\/v1$/, "");

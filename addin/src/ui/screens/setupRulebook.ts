@@ -18,12 +18,13 @@ import { errorText, locale, t } from "../../i18n.ts";
 import { setupApi } from "../../setupApi.ts";
 import { h } from "../dom.ts";
 import { defineScreen } from "../screen.ts";
-import { latestVersions, reloadSetup, setupData } from "./setupData.ts";
+import { blocChoices, latestVersions, reloadSetup, setupData, setupShows } from "./setupData.ts";
 import { checkField, selectField, textField } from "./setupForm.ts";
 
 interface RulebookDrafts {
   source: string;
-  blocId: string;
+  /** The bloc the rulebook is for (and whose last year's it starts from); "" every bloc; null: the first offered. */
+  blocId: string | null;
   templateRef: string;
   draft: Rulebook | null;
   problems: DomainError[];
@@ -39,18 +40,21 @@ function num(v: string): number {
 
 export const setupRulebookScreen = defineScreen<RulebookDrafts>({
   id: "setup-rulebook",
-  roles: ["council"],
+  roles: ["council", "secretariat"],
+  shows: setupShows,
   label: "setupRulebookTitle",
-  initial: () => ({ source: RULEBOOK_PRESETS[0]!.key, blocId: "", templateRef: "", draft: null, problems: [] }),
+  initial: () => ({ source: RULEBOOK_PRESETS[0]!.key, blocId: null, templateRef: "", draft: null, problems: [] }),
   render(ctx, d) {
     const data = setupData(ctx);
-    const blocs = data?.blocs ?? [];
+    const forBlocs = blocChoices(ctx, data?.blocs ?? []);
     const templates = latestVersions(data?.templates ?? []);
-    d.blocId ||= blocs[0]?.id ?? "";
+    // Until the person chooses, the first bloc offered (the list may still be loading, or gain a bloc).
+    if (d.blocId !== null && !forBlocs.some((b) => b.value === d.blocId)) d.blocId = null;
+    const blocId = d.blocId ?? forBlocs[0]?.value ?? "";
     d.templateRef ||= templates[0] ? `${templates[0].id}@${templates[0].version}` : "";
     const year = new Date().getFullYear();
     const meta = () => ({
-      id: d.draft?.id ?? `${d.blocId || "quy-che"}-qc-${year}`,
+      id: d.draft?.id ?? `${blocId || "quy-che"}-qc-${year}`,
       name: d.draft?.name ?? t("setupRulebookDefaultName", { year }),
       version: d.draft?.version ?? 1,
     });
@@ -62,14 +66,14 @@ export const setupRulebookScreen = defineScreen<RulebookDrafts>({
           return;
         }
         // Last year's: the rulebook of the bloc's latest period.
-        const periods = await setupApi.blocPeriods(ctx.api, d.blocId);
+        const periods = blocId ? await setupApi.blocPeriods(ctx.api, blocId) : [];
         const last = [...periods].sort((a, b) => b.year - a.year)[0];
         if (!last) {
           ctx.notify({ kind: "warning", text: () => t("setupNoLastYear") });
           return;
         }
         const previous = await setupApi.rulebook(ctx.api, last.rulebookId, last.rulebookVersion);
-        d.draft = rulebookFromLastYear(previous, { ...meta(), id: `${d.blocId}-qc-${last.year + 1}` });
+        d.draft = rulebookFromLastYear(previous, { ...meta(), id: `${blocId}-qc-${last.year + 1}` });
       });
     const publish = () =>
       void ctx.run("stepSending", async () => {
@@ -86,7 +90,7 @@ export const setupRulebookScreen = defineScreen<RulebookDrafts>({
           });
           return;
         }
-        const made = await setupApi.publishRulebook(ctx.api, checked.rulebook);
+        const made = await setupApi.publishRulebook(ctx.api, checked.rulebook, blocId);
         await reloadSetup(ctx);
         ctx.notify({
           kind: "success",
@@ -114,17 +118,9 @@ export const setupRulebookScreen = defineScreen<RulebookDrafts>({
         },
       ),
       preset ? h("p", { class: "hint", id: "preset-basis" }, preset.basis[locale()]) : null,
-      d.source === LAST_YEAR
-        ? selectField(
-            "rulebook-bloc",
-            "setupBlocChoice",
-            blocs.map((b) => ({ value: b.id, text: b.name })),
-            d.blocId,
-            (v) => {
-              d.blocId = v;
-            },
-          )
-        : null,
+      selectField("rulebook-bloc", "setupForBloc", forBlocs, blocId, (v) => {
+        d.blocId = v;
+      }),
       ctx.button("fill-rulebook", "setupFillRulebook", fill, d.draft ? "secondary" : "primary"),
       d.draft ? form(d, d.draft, templates) : null,
       d.draft ? ctx.button("publish-rulebook", "setupPublishRulebook", publish, "primary") : null,

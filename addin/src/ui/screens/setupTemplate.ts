@@ -18,10 +18,13 @@ import { dateTime, points, t, type UiKey } from "../../i18n.ts";
 import { setupApi, type VersionRow } from "../../setupApi.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
-import { latestVersions, reloadSetup, setupData } from "./setupData.ts";
+import { blocChoices, latestVersions, reloadSetup, setupData, setupShows } from "./setupData.ts";
 import { selectField, textField } from "./setupForm.ts";
+import { saveFile } from "./webClerk.ts";
 
 interface TemplateDrafts {
+  /** The bloc the template is published for ("" every bloc); null until the person chooses: the first offered. */
+  blocId: string | null;
   id: string;
   name: string;
   version: string;
@@ -31,6 +34,8 @@ interface TemplateDrafts {
   kinds: Record<string, CriterionKind>;
   result: CriteriaTableImport | null;
   versions: VersionRow[] | null;
+  /** The published version ("id@version") to download as the template workbook; "": the latest published. */
+  readRef: string;
 }
 
 const MAPPED: readonly TableColumnRole[] = ["code", "content", "max", "guidance"];
@@ -72,9 +77,11 @@ function nextVersion(ctx: PaneContext, id: string): number {
 
 export const setupTemplateScreen = defineScreen<TemplateDrafts>({
   id: "setup-template",
-  roles: ["council"],
+  roles: ["council", "secretariat"],
+  shows: setupShows,
   label: "setupTemplateTitle",
   initial: () => ({
+    blocId: null,
     id: "",
     name: "",
     version: "1",
@@ -83,10 +90,15 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
     kinds: {},
     result: null,
     versions: null,
+    readRef: "",
   }),
   render(ctx, d) {
     const data = setupData(ctx);
     const r = d.result;
+    const forBlocs = blocChoices(ctx, data?.blocs ?? []);
+    // Until the person chooses, the first bloc offered (the list may still be loading, or gain a bloc).
+    if (d.blocId !== null && !forBlocs.some((b) => b.value === d.blocId)) d.blocId = null;
+    const blocId = d.blocId ?? forBlocs[0]?.value ?? "";
     const readRange = () =>
       void ctx.run("stepLoading", async () => {
         const range = await authoringFor(ctx.gateway).readSelection();
@@ -117,7 +129,7 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
           notifyProblems(ctx, d);
           return;
         }
-        const made = await setupApi.publishTemplate(ctx.api, d.result.template);
+        const made = await setupApi.publishTemplate(ctx.api, d.result.template, blocId);
         await reloadSetup(ctx);
         d.versions = await setupApi.templateVersions(ctx.api, made.id);
         ctx.notify({
@@ -143,6 +155,9 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
       { class: "card", "aria-labelledby": "setup-template-title", id: "setup-template" },
       h("h2", { id: "setup-template-title" }, t("setupTemplateTitle")),
       h("p", { class: "hint" }, t("setupTemplateHint")),
+      selectField("template-bloc", "setupForBloc", forBlocs, blocId, (v) => {
+        d.blocId = v;
+      }),
       textField(
         "template-id",
         "setupTemplateId",
@@ -173,6 +188,10 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
               { class: "hint", id: "range-read" },
               t("setupRangeRead", { sheet: d.range.sheetName, range: d.range.address }),
             ),
+            // Excel 2016/2019: no region around the cell, so the whole used area of the sheet was read.
+            d.range.wholeSheet
+              ? h("p", { class: "notice warning", id: "range-whole-sheet" }, t("setupWholeSheet"))
+              : null,
             h(
               "div",
               { class: "row-fields", id: "column-mapping" },
@@ -245,9 +264,36 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
             ),
           )
         : null,
+      readCopy(ctx, d, latestVersions(data?.templates ?? [])),
     );
   },
 });
+
+/**
+ * Bảng chấm điểm cho đơn vị đọc trước: a published template version as the template workbook, with no unit and no
+ * period, to send to the member units before the year starts (the same file a clerk gets, without a unit's header).
+ */
+function readCopy(ctx: PaneContext, d: TemplateDrafts, published: VersionRow[]) {
+  if (!published.length) return null;
+  const options = published.map((x) => ({ value: `${x.id}@${x.version}`, text: `${x.name} (${x.id} v${x.version})` }));
+  const ref = options.some((o) => o.value === d.readRef) ? d.readRef : options[0]!.value;
+  const download = () =>
+    void ctx.run("stepLoading", async () => {
+      const at = ref.lastIndexOf("@");
+      const { blob, filename } = await setupApi.templateWorkbook(ctx.api, ref.slice(0, at), Number(ref.slice(at + 1)));
+      saveFile(blob, filename);
+    });
+  return h(
+    "div",
+    { class: "stack", id: "template-read-copy" },
+    h("h3", {}, t("setupReadCopyTitle")),
+    h("p", { class: "hint" }, t("setupReadCopyHint")),
+    selectField("read-copy-template", "setupTemplateChoice", options, ref, (v) => {
+      d.readRef = v;
+    }),
+    ctx.button("download-template-workbook", "setupDownloadTemplate", download),
+  );
+}
 
 function preview(ctx: PaneContext, d: TemplateDrafts, r: CriteriaTableImport) {
   return h(
