@@ -327,6 +327,9 @@ const vi = {
   setupVersion: "Phiên bản",
   setupReadRange: "Đọc vùng đang chọn",
   setupReadRangeHint: "Chọn một ô: cả bảng quanh ô đó được đọc; chọn một vùng: chỉ vùng đó.",
+  setupTemplateOnWeb:
+    "Nhập bảng tiêu chí từ trang tính cần Excel: mở phần bổ trợ Thi đua trong Excel, chọn một ô của bảng và bấm Đọc bảng. Trên web bạn vẫn xem được các phiên bản đã công bố và tải bảng chấm điểm của chúng.",
+  setupUnitsOnWeb: "Nhập danh sách đơn vị từ một vùng chọn cần Excel; trên web, thêm từng đơn vị bằng biểu mẫu trên.",
   setupLayOutAuthoring: "Soạn trên trang tính mới",
   setupAuthoringLaidOut:
     "Đã tạo trang «{sheet}»: điền mã, nội dung, loại, điểm tối đa, bước chấm rồi chọn một ô và bấm «Đọc vùng đang chọn».",
@@ -744,6 +747,9 @@ const en: Record<UiKey, string> = {
   setupVersion: "Version",
   setupReadRange: "Read the selection",
   setupReadRangeHint: "Select one cell: the whole table around it is read; select a range: just that range.",
+  setupTemplateOnWeb:
+    "Importing a criteria table from a worksheet needs Excel: open the Thi đua add-in in Excel, select a cell of the table and click Read the table. On the web you can still see the published versions and download their scoring workbook.",
+  setupUnitsOnWeb: "Importing units from a selected range needs Excel; on the web, add each unit with the form above.",
   setupLayOutAuthoring: "Write it on a new sheet",
   setupAuthoringLaidOut:
     "The “{sheet}” sheet is ready: fill in code, content, kind, maximum and step, then select a cell and press “Read the selection”.",

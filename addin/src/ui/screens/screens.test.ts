@@ -12,6 +12,8 @@ import { h } from "../dom.ts";
 import { type PaneContext, type PaneState, type Role, screensFor } from "../screen.ts";
 import { historyScreen } from "./history.ts";
 import { SCREENS } from "./index.ts";
+import { setupTemplateScreen } from "./setupTemplate.ts";
+import { setupUnitsScreen } from "./setupUnits.ts";
 import { statusScreen } from "./status.ts";
 import { trusteeScreen } from "./trustee.ts";
 import { votingScreen } from "./voting.ts";
@@ -232,5 +234,19 @@ describe("screens, each on its own", () => {
     ctx.render();
     expect(root.querySelector(`[id^="open-"]`)).toBeNull();
     expect(root.querySelector(`[id^="review-"]`)).toBeNull();
+  });
+
+  it("setup on the web: no button reads a selection or lays out a sheet; it says the import needs Excel", () => {
+    for (const screen of [setupTemplateScreen, setupUnitsScreen]) {
+      const { ctx, mount, root } = context("council", {}, {}, "draft");
+      mount(screen);
+      const excelOnly = screen === setupTemplateScreen ? ["#read-range", "#lay-out-authoring"] : ["#import-units"];
+      for (const id of excelOnly) expect(root.querySelector(id)).not.toBeNull();
+      (ctx as { web: boolean }).web = true;
+      ctx.render();
+      for (const id of excelOnly) expect(root.querySelector(id)).toBeNull();
+      const said = root.querySelector(screen === setupTemplateScreen ? "#template-on-web" : "#units-on-web");
+      expect(said?.textContent).toContain("cần Excel");
+    }
   });
 });

@@ -174,13 +174,18 @@ export const setupTemplateScreen = defineScreen<TemplateDrafts>({
       textField("template-version", "setupVersion", d.version, (v) => {
         d.version = v;
       }),
-      h(
-        "div",
-        { class: "actions" },
-        ctx.button("read-range", "setupReadRange", readRange, "primary"),
-        ctx.button("lay-out-authoring", "setupLayOutAuthoring", layOut),
-      ),
-      h("p", { class: "hint" }, t("setupReadRangeHint")),
+      // Reading a table and laying out the authoring sheet need a workbook: the web app has none, so it says where to go.
+      ctx.web
+        ? h("p", { class: "notice info", id: "template-on-web" }, t("setupTemplateOnWeb"))
+        : [
+            h(
+              "div",
+              { class: "actions" },
+              ctx.button("read-range", "setupReadRange", readRange, "primary"),
+              ctx.button("lay-out-authoring", "setupLayOutAuthoring", layOut),
+            ),
+            h("p", { class: "hint" }, t("setupReadRangeHint")),
+          ],
       d.range && r
         ? [
             h(

@@ -210,9 +210,13 @@ export const setupUnitsScreen = defineScreen<UnitsDrafts>({
         "div",
         { class: "actions" },
         ctx.button("save-unit", d.editing ? "setupSaveName" : "setupAddUnit", saveUnit, "primary"),
-        ctx.button("import-units", "setupImportUnits", importUnits),
+        ctx.web ? null : ctx.button("import-units", "setupImportUnits", importUnits),
       ),
-      h("p", { class: "hint" }, t("setupImportUnitsHint")),
+      h(
+        "p",
+        { class: "hint", id: ctx.web ? "units-on-web" : undefined },
+        t(ctx.web ? "setupUnitsOnWeb" : "setupImportUnitsHint"),
+      ),
       h("h3", {}, t("setupBlocTitle")),
       selectField(
         "bloc-choice",
