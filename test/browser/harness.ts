@@ -77,9 +77,31 @@ export function buildWeb(): string {
 export interface Worker {
   url: string;
   bootstrap: string;
+  /** The D1 state directory wrangler persists to (the database files themselves). */
+  state: string;
   /** The last lines wrangler printed, for failure messages. */
   log(): string;
+  /** Ends wrangler (waiting for it to exit, so its files are flushed) and keeps the state directory. */
+  halt(): Promise<void>;
+  /** Ends wrangler and removes what it wrote. */
   stop(): Promise<void>;
+}
+
+/** The API of a running worker as a caller with a bearer code: status and parsed JSON body. */
+export function apiCaller(url: string) {
+  return async (method: string, path: string, token: string, body?: unknown) => {
+    const r = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await r.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely
+    return { status: r.status, body: (text ? JSON.parse(text) : null) as any };
+  };
 }
 
 /**
@@ -135,15 +157,19 @@ export async function startWorker(allowedOrigin: string, assets?: string): Promi
     out += d;
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
+  const halt = async () => {
     if (proc.exitCode === null && proc.pid) {
+      const exited = new Promise((r) => proc.once("exit", r));
       try {
         process.kill(-proc.pid, "SIGTERM");
       } catch {
         /* already gone */
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
+  };
+  const stop = async () => {
+    await halt();
     rmSync(state, { recursive: true, force: true });
     if (!assets) rmSync(assetsDir, { recursive: true, force: true });
   };
@@ -153,7 +179,7 @@ export async function startWorker(allowedOrigin: string, assets?: string): Promi
     await stop();
     throw e;
   }
-  return { url, bootstrap, stop, log: () => out.slice(-2000) };
+  return { url, bootstrap, state, halt, stop, log: () => out.slice(-2000) };
 }
 
 export interface SeedResult {
@@ -172,19 +198,7 @@ export async function seed(worker: Worker, deadline: string): Promise<SeedResult
       deadline: string,
     ) => Promise<SeedResult>;
   };
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const r = await fetch(`${worker.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  };
-  return seedDemo(call, worker.bootstrap, deadline);
+  return seedDemo(apiCaller(worker.url), worker.bootstrap, deadline);
 }
 
 /** Headless Chromium with the flags of TOOLCHAIN.md and a fresh profile. */

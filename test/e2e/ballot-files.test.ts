@@ -6,92 +6,13 @@
  * audit rows of who voted. What must not: a choice in clear, or a way to match the ballots, by where they sit in the
  * file, to the order of the `ballot.cast` audit rows.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoBallots, makeTrusteeKey, type SealedBallot, sealBallot } from "../../shared/src/index.ts";
-import { freePort, REPO } from "../browser/harness.ts";
+import { apiCaller, startWorker, type Worker } from "../browser/harness.ts";
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-
-interface Running {
-  url: string;
-  bootstrap: string;
-  state: string;
-  proc: ChildProcess;
-  log: () => string;
-}
-
-async function startWrangler(): Promise<Running> {
-  const state = mkdtempSync(join(tmpdir(), "thidua-ballot-files-"));
-  const assets = join(state, "assets");
-  execFileSync("mkdir", ["-p", assets]);
-  writeFileSync(join(assets, "index.html"), "<!doctype html><title>thidua</title>\n");
-  const persist = join(state, "d1");
-  const wrangler = join(REPO, "node_modules/.bin/wrangler");
-  const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
-  execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
-    cwd: join(REPO, "worker"),
-    env,
-    stdio: "pipe",
-  });
-  const port = await freePort();
-  const bootstrap = `bootstrap-${Math.random().toString(36).slice(2)}-0123456789`;
-  let out = "";
-  const proc = spawn(
-    wrangler,
-    [
-      "dev",
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--persist-to",
-      persist,
-      "--var",
-      `BOOTSTRAP_TOKEN:${bootstrap}`,
-      "--assets",
-      assets,
-      "--show-interactive-dev-session=false",
-      "--inspector-port",
-      String(await freePort()),
-    ],
-    { cwd: join(REPO, "worker"), env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  proc.stdout?.on("data", (d) => {
-    out += d;
-  });
-  proc.stderr?.on("data", (d) => {
-    out += d;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + 90_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`wrangler dev exited:\n${out}`);
-    if (Date.now() > end) throw new Error(`wrangler dev did not answer:\n${out}`);
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, bootstrap, state, proc, log: () => out.slice(-2000) };
-}
-
-async function stopWrangler(w: Running) {
-  if (w.proc.exitCode === null && w.proc.pid) {
-    const exited = new Promise((r) => w.proc.once("exit", r));
-    try {
-      process.kill(-w.proc.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
-}
 
 /** Every file under a directory, as bytes (latin1 strings, so that byte offsets are string offsets). */
 function readAll(dir: string): Map<string, string> {
@@ -108,9 +29,8 @@ function readAll(dir: string): Map<string, string> {
 }
 
 describe("the database files after seven sealed ballots", () => {
-  let w: Running;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely
-  let api: (method: string, path: string, token: string, body?: unknown) => Promise<{ status: number; body: any }>;
+  let w: Worker;
+  let api: ReturnType<typeof apiCaller>;
   const P = "khoi-viii-2017";
   /** The ballots in the order they were cast, with the unit that cast each. */
   const cast: { unit: string; ballot: SealedBallot; choices: string[] }[] = [];
@@ -122,19 +42,8 @@ describe("the database files after seven sealed ballots", () => {
   let stopped: Map<string, string>;
 
   beforeAll(async () => {
-    w = await startWrangler();
-    api = async (method, path, token, body) => {
-      const r = await fetch(`${w.url}/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    };
+    w = await startWorker("http://127.0.0.1");
+    api = apiCaller(w.url);
     const { seedDemo } = await import("../../worker/src/seed.ts");
     const deadline = new Date(Date.now() + 30 * 86400_000).toISOString().replace("Z", "+00:00");
     const seed = await seedDemo(api, w.bootstrap, deadline);
@@ -174,16 +83,13 @@ describe("the database files after seven sealed ballots", () => {
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       cast.push({ unit, ballot, choices });
     }
-    live = readAll(join(w.state, "d1"));
-    await stopWrangler(w);
-    stopped = readAll(join(w.state, "d1"));
+    live = readAll(w.state);
+    await w.halt();
+    stopped = readAll(w.state);
   }, 240_000);
 
   afterAll(async () => {
-    if (w) {
-      await stopWrangler(w);
-      rmSync(w.state, { recursive: true, force: true });
-    }
+    await w?.stop();
   });
 
   it("scans real files: every ballot is there, as ciphertexts only", () => {
