@@ -3,8 +3,8 @@
  * seven sealed ballots cast over HTTP as the voters' browsers would (sealed in Node with `shared/src/sealed.ts`), then
  * every file of the state directory read as bytes (the SQLite database, its -wal and -shm, whatever else wrangler
  * writes), as an attacker with a copy of the disk would. What may be there: ciphertexts, the used-code marks and the
- * audit rows of who voted. What must not: a choice in clear, or a way to match the ballots, by where they sit in the
- * file, to the order of the `ballot.cast` audit rows.
+ * audit rows of who voted, and (through the write-ahead log's commits, as D1 Time Travel would) which ciphertext each
+ * unit cast. What must not: a choice in clear, or a trustee's secret share that would open a ballot.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
