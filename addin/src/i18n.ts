@@ -53,7 +53,7 @@ const vi = {
   trusteeState: "Đã có {keys}/{trustees} khoá; {returned}/{issued} phiếu đã bỏ.",
   trusteeMake: "Tạo khoá của tôi",
   trusteeKeepSecret:
-    "Khoá bí mật của bạn (không gửi lên máy chủ). Tải tệp về và in mã dưới đây, cất ở hai nơi khác nhau (ví dụ tệp trong USB, bản in trong phong bì niêm phong). Máy chủ không có bản sao: chỉ cần một người giữ khoá làm mất khoá là phiếu của cuộc bỏ phiếu này không bao giờ kiểm được.",
+    "Khoá bí mật của bạn (không gửi lên máy chủ). Tải tệp về và in mã dưới đây, cất ở hai nơi khác nhau (ví dụ tệp trong USB, bản in trong phong bì niêm phong). Máy chủ không có bản sao: chỉ cần một người giữ khoá làm mất khoá là phiếu của cuộc bỏ phiếu này không bao giờ kiểm được; khi đó Hội đồng chỉ có thể tuyên bố cuộc bỏ phiếu không thành (không đơn vị nào được đề nghị khen thưởng).",
   trusteeDownload: "Tải tệp khoá bí mật",
   trusteeKeySent: "Đã công bố phần công khai của khoá.",
   trusteeLoad: "Tệp khoá bí mật hoặc mã đã in",
@@ -472,7 +472,7 @@ const en: Record<UiKey, string> = {
   trusteeState: "{keys}/{trustees} keys published; {returned}/{issued} ballots cast.",
   trusteeMake: "Make my key",
   trusteeKeepSecret:
-    "Your secret key (never sent to the server). Download the file and print the code below, and keep them in two separate places (e.g. the file on a USB stick, the printout in a sealed envelope). The server has no copy: if any one trustee loses their key, the ballots of this vote can never be counted.",
+    "Your secret key (never sent to the server). Download the file and print the code below, and keep them in two separate places (e.g. the file on a USB stick, the printout in a sealed envelope). The server has no copy: if any one trustee loses their key, the ballots of this vote can never be counted; the council can then only declare the vote failed (no unit is nominated).",
   trusteeDownload: "Download the secret key file",
   trusteeKeySent: "The public part of your key is published.",
   trusteeLoad: "Secret key file or the printed code",
