@@ -301,6 +301,10 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
       headers: { authorization: `Bearer ${seed.tokens.board}` },
     });
     expect(book.status).toBe(200);
+    const read = readRankingBook(new Uint8Array(await book.arrayBuffer()));
+    if (!read.ok) throw new Error(read.problem);
+    expect(JSON.parse(read.json).sealedVote).toMatchObject({ returned: 5, counts: null, failedReason: reason });
+    expect(verifyRanking(read.json, read.recorded, read.shown).problems.join("; ")).toBe("");
     const audit = await DB.prepare(
       "SELECT actor_role, at, detail FROM audit WHERE period_id = ? AND action = 'voting.fail'",
     )
