@@ -338,6 +338,9 @@ export class ApiClient {
       "POST",
       `/periods/${enc(periodId)}/voting/close`,
     );
+  /** The council declares a closed vote whose tally cannot be decrypted failed, with a reason: nothing is decrypted. */
+  failVote = (periodId: string, reason: string) =>
+    this.request<{ failed: boolean; reason: string }>("POST", `/periods/${enc(periodId)}/voting/fail`, { reason });
   /** A trustee's part of the decryption of the per-unit sums, with its proofs. */
   decryption = (periodId: string, part: PartialDecryption) =>
     this.request<{ decrypted: boolean }>("POST", `/periods/${enc(periodId)}/voting/decryption`, part);

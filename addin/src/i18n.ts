@@ -47,13 +47,23 @@ const vi = {
   boxClosed: "Đã đóng hòm phiếu: {returned} phiếu. Các người giữ khoá giải mã kết quả.",
   boxClosedFailed:
     "Đã đóng hòm phiếu: {returned} phiếu, cần {needed}. Cuộc bỏ phiếu không có kết quả; không giải mã gì.",
+  failVoteTitle: "Không giải mã được kết quả?",
+  failVoteHint:
+    "Hòm phiếu đã đóng nhưng kết quả chưa giải mã xong: đã giải mã {done} trên {all} phần. Nếu một người giữ khoá mất khoá, kết quả không bao giờ giải mã được; Hội đồng có thể tuyên bố cuộc bỏ phiếu không thành.",
+  failVoteReason: "Lý do (bắt buộc, ví dụ: Người giữ khoá … mất tệp khoá)",
+  failVoteReasonRequired: "Hãy ghi lý do tuyên bố cuộc bỏ phiếu không thành.",
+  failVote: "Tuyên bố cuộc bỏ phiếu không thành",
+  confirmFailVote:
+    "Tuyên bố cuộc bỏ phiếu không thành vì: «{reason}». Cuộc bỏ phiếu sẽ không có kết quả: không giải mã gì, phiếu đã bỏ không bao giờ được kiểm, chỉ ghi số phiếu phát ra và thu về. Không đơn vị nào được đề nghị khen thưởng trong kỳ này (như khi bỏ phiếu không đủ túc số). Không thể rút lại.",
+  voteFailedOk: "Đã tuyên bố cuộc bỏ phiếu không thành. Có thể kết thúc kỳ.",
+  tallyDeclaredFailed: "Cuộc bỏ phiếu không thành (Hội đồng tuyên bố): {reason}. Phiếu không được kiểm.",
   trusteeTitle: "Người giữ khoá",
   trusteeWhy:
     "Phiếu được mã hoá bằng khoá chung của các người giữ khoá. Chỉ khi mọi người giữ khoá cùng giải mã thì mới biết được tổng số phiếu của từng đơn vị; không ai, kể cả người quản trị máy chủ, đọc được một lá phiếu.",
   trusteeState: "Đã có {keys}/{trustees} khoá; {returned}/{issued} phiếu đã bỏ.",
   trusteeMake: "Tạo khoá của tôi",
   trusteeKeepSecret:
-    "Khoá bí mật của bạn (không gửi lên máy chủ). Tải tệp về và in mã dưới đây, cất ở hai nơi khác nhau (ví dụ tệp trong USB, bản in trong phong bì niêm phong). Máy chủ không có bản sao: chỉ cần một người giữ khoá làm mất khoá là phiếu của cuộc bỏ phiếu này không bao giờ kiểm được.",
+    "Khoá bí mật của bạn (không gửi lên máy chủ). Tải tệp về và in mã dưới đây, cất ở hai nơi khác nhau (ví dụ tệp trong USB, bản in trong phong bì niêm phong). Máy chủ không có bản sao: chỉ cần một người giữ khoá làm mất khoá là phiếu của cuộc bỏ phiếu này không bao giờ kiểm được; khi đó Hội đồng chỉ có thể tuyên bố cuộc bỏ phiếu không thành (không đơn vị nào được đề nghị khen thưởng).",
   trusteeDownload: "Tải tệp khoá bí mật",
   trusteeKeySent: "Đã công bố phần công khai của khoá.",
   trusteeLoad: "Tệp khoá bí mật hoặc mã đã in",
@@ -466,13 +476,23 @@ const en: Record<UiKey, string> = {
   closeBox: "Close the ballot box",
   boxClosed: "Ballot box closed: {returned} ballots. The trustees now decrypt the result.",
   boxClosedFailed: "Ballot box closed: {returned} ballots, {needed} needed. The vote failed; nothing is decrypted.",
+  failVoteTitle: "The result cannot be decrypted?",
+  failVoteHint:
+    "The ballot box is closed but the result is not fully decrypted: {done} of {all} parts. If a trustee lost their key, the result can never be decrypted; the council can declare the vote failed.",
+  failVoteReason: "Reason (required, e.g. the trustee … lost the key file)",
+  failVoteReasonRequired: "Write the reason for declaring the vote failed.",
+  failVote: "Declare the vote failed",
+  confirmFailVote:
+    "Declare the vote failed because: \u201c{reason}\u201d. The vote will have no result: nothing is decrypted, the ballots cast are never counted, only the numbers of ballots issued and returned are kept. No unit is nominated for an award in this period (as when a vote fails its quorum). This cannot be undone.",
+  voteFailedOk: "The vote is declared failed. The period can now be closed.",
+  tallyDeclaredFailed: "The vote failed (declared by the council): {reason}. The ballots are not counted.",
   trusteeTitle: "Trustee",
   trusteeWhy:
     "Ballots are encrypted under the trustees' joint key. Only when every trustee decrypts their part are the totals per unit known; nobody, not even the server's operator, can read a single ballot.",
   trusteeState: "{keys}/{trustees} keys published; {returned}/{issued} ballots cast.",
   trusteeMake: "Make my key",
   trusteeKeepSecret:
-    "Your secret key (never sent to the server). Download the file and print the code below, and keep them in two separate places (e.g. the file on a USB stick, the printout in a sealed envelope). The server has no copy: if any one trustee loses their key, the ballots of this vote can never be counted.",
+    "Your secret key (never sent to the server). Download the file and print the code below, and keep them in two separate places (e.g. the file on a USB stick, the printout in a sealed envelope). The server has no copy: if any one trustee loses their key, the ballots of this vote can never be counted; the council can then only declare the vote failed (no unit is nominated).",
   trusteeDownload: "Download the secret key file",
   trusteeKeySent: "The public part of your key is published.",
   trusteeLoad: "Secret key file or the printed code",

@@ -54,6 +54,11 @@ export interface Tally {
   units: UnitTally[];
   /** Invalid ballots with the reason, in the order counted; they do not identify a voter. */
   invalidReasons: DomainError[];
+  /**
+   * Set when the council declared the vote failed (a sealed tally that could not be decrypted): its reason. Then
+   * `units` is empty, only the numbers of ballots are kept, and nothing is nominated, as below the quorum.
+   */
+  failedReason?: string;
 }
 
 /**
@@ -108,6 +113,20 @@ export function tallyCounts(
     rulebook,
     !counts,
   );
+}
+
+/**
+ * The tally of a sealed vote the council declared failed with `reason` (its per-unit sums could not be decrypted):
+ * only the numbers of ballots, no per-unit votes, and the reason.
+ * @example declaredFailedTally(["a", "b", "c"], 3, rulebook, "Người giữ khoá mất tệp khoá").units // []
+ */
+export function declaredFailedTally(
+  members: readonly string[],
+  returned: number,
+  rulebook: Pick<Rulebook, "choicesPerBallot" | "quorum" | "shareBase" | "threshold" | "thresholdRule">,
+  reason: string,
+): Tally {
+  return { ...tallyCounts(members, null, returned, rulebook), failedReason: reason };
 }
 
 function tallyOf(

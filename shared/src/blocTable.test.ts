@@ -111,6 +111,23 @@ describe("consolidate: Khối thi đua VIII, 2017", () => {
     expect(t.leadingUnitId).toBeNull();
   });
 
+  it("a sealed vote the council declared failed: only the numbers, nothing nominated, the reason says the vote failed", () => {
+    const reason = "Người giữ khoá mất tệp khoá";
+    const t = consolidate({
+      ...demoInput(),
+      ballots: null,
+      sealedVote: { returned: 7, counts: null, recordHash: "0".repeat(64), failedReason: reason },
+    });
+    expect(t.tally).toMatchObject({ issued: 7, returned: 7, units: [], failedReason: reason });
+    expect(t.rows.every((r) => r.award === null && !r.votePassed && r.votes === null)).toBe(true);
+    expect(t.leadingUnitId).toBeNull();
+    // Units that met an award's band were stopped by the failed vote, never by "below the quorum".
+    const reasons = t.nominations.nominations.map((n) => n.reason);
+    expect(reasons).toContain("failed");
+    expect(reasons).not.toContain("quorum");
+    expect(reasons).not.toContain("vote");
+  });
+
   it("before the vote: no tally, vote-free awards only, nobody leads yet", () => {
     const t = consolidate({ ...demoInput(), ballots: null });
     expect(t.tally).toBeNull();

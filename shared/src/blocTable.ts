@@ -5,7 +5,7 @@
  */
 
 import type { z } from "zod";
-import { type Tally, tallyBallots, tallyCounts } from "./ballot.ts";
+import { declaredFailedTally, type Tally, tallyBallots, tallyCounts } from "./ballot.ts";
 import { classifyValues } from "./classify.ts";
 import { councilFlagCap, type NominationResult, nominate } from "./nominate.ts";
 import { toNumber } from "./points.ts";
@@ -43,8 +43,9 @@ export interface ConsolidateInput {
    * A sealed vote's result, used instead of `ballots` when given: the ballots returned, the decrypted votes per unit
    * in `members` order (null when the vote failed for want of quorum), and the SHA-256 of its public record (the file
    * `npm run verify:ballot` checks), so that the ranking workbook's provenance names the vote it was computed from.
+   * `failedReason`: the council declared the vote failed (its tally could not be decrypted), with this reason.
    */
-  sealedVote?: { returned: number; counts: number[] | null; recordHash: string } | null;
+  sealedVote?: { returned: number; counts: number[] | null; recordHash: string; failedReason?: string } | null;
 }
 
 export interface BlocRow {
@@ -132,7 +133,9 @@ export function consolidate(input: ConsolidateInput): BlocTable {
     scores[i] = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
   }
   const tally = input.sealedVote
-    ? tallyCounts(members, input.sealedVote.counts, input.sealedVote.returned, rulebook)
+    ? input.sealedVote.failedReason !== undefined
+      ? declaredFailedTally(members, input.sealedVote.returned, rulebook, input.sealedVote.failedReason)
+      : tallyCounts(members, input.sealedVote.counts, input.sealedVote.returned, rulebook)
     : input.ballots
       ? tallyBallots(members, input.ballots, rulebook)
       : null;
@@ -171,7 +174,10 @@ export function consolidate(input: ConsolidateInput): BlocTable {
         votePassed: votesOf(i)?.passed ?? false,
       };
     }),
-    { quorumFailed: tally !== null && !tally.quorumMet },
+    {
+      quorumFailed: tally !== null && !tally.quorumMet,
+      voteFailed: tally !== null && tally.failedReason !== undefined,
+    },
   );
   const nominationOf = new Array<NominationResult["nominations"][number] | undefined>(members.length);
   for (const n of nominations.nominations) {

@@ -111,6 +111,8 @@ export const ERROR_CODES = [
   "BALLOT_BOX_OPEN",
   "DECRYPTION_PROOF_INVALID",
   "TALLY_NOT_DECRYPTED",
+  "TALLY_COMPLETE",
+  "VOTE_DECLARED_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

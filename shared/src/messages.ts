@@ -120,6 +120,9 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BALLOT_BOX_OPEN: "Hòm phiếu chưa đóng: chưa thể giải mã kết quả.",
     DECRYPTION_PROOF_INVALID: "Phần giải mã không kèm chứng minh hợp lệ (sai tệp khoá bí mật?).",
     TALLY_NOT_DECRYPTED: "Các người giữ khoá chưa giải mã xong kết quả kiểm phiếu.",
+    TALLY_COMPLETE:
+      "Cuộc bỏ phiếu đã có kết quả (đã giải mã xong hoặc đã không thành): không thể tuyên bố không thành.",
+    VOTE_DECLARED_FAILED: "Hội đồng đã tuyên bố cuộc bỏ phiếu không thành: phiếu không bao giờ được kiểm.",
   },
   en: {
     SCORE_ABOVE_MAX: "Score {value} for criterion {criterion} is above the maximum {max}.",
@@ -231,6 +234,9 @@ export const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     BALLOT_BOX_OPEN: "The ballot box is still open: the result cannot be decrypted yet.",
     DECRYPTION_PROOF_INVALID: "The partial decryption's proof does not hold (wrong secret key file?).",
     TALLY_NOT_DECRYPTED: "The trustees have not finished decrypting the tally.",
+    TALLY_COMPLETE:
+      "The vote already has its result (fully decrypted, or already failed): it cannot be declared failed.",
+    VOTE_DECLARED_FAILED: "The council declared the vote failed: its ballots are never counted.",
   },
 };
 

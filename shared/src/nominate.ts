@@ -20,9 +20,10 @@ export interface NominationCandidate {
 
 /**
  * Why a unit got no award (DOMAIN.md, "Reasons"): withdrawn, band below the award's minimum, violation, vote not
- * passed, vote failed for want of quorum (`quorum`), or the award already full.
+ * passed, vote failed for want of quorum (`quorum`), vote declared failed by the council (`failed`), or the award
+ * already full.
  */
-export type NotNominatedReason = "withdrawn" | "band" | "vote" | "violation" | "quorum" | "full";
+export type NotNominatedReason = "withdrawn" | "band" | "vote" | "violation" | "quorum" | "failed" | "full";
 
 export interface Nomination {
   unitId: string;
@@ -44,6 +45,7 @@ const STAGE: Record<NotNominatedReason, number> = {
   violation: 2,
   vote: 3,
   quorum: 3,
+  failed: 3,
   full: 4,
 };
 
@@ -74,12 +76,14 @@ export interface NominationResult {
  * Walks the candidates in rank order. When the vote was held and failed its quorum (`quorumFailed`), nothing is
  * nominated at all (DOMAIN.md, computation 5), not even awards that need no vote: a unit that met an award's band
  * and violation conditions gets reason `quorum` (the failed vote decided), one that did not gets that reason.
+ * A vote the council declared failed (`voteFailed`: its tally could not be decrypted) is the same, with reason
+ * `failed`: the ballots were never counted, so "below the quorum" would be false.
  * @example nominate(rulebook, candidates).leadingUnitId
  */
 export function nominate(
   rulebook: Pick<Rulebook, "awards" | "bands">,
   candidates: readonly NominationCandidate[],
-  options: { quorumFailed?: boolean } = {},
+  options: { quorumFailed?: boolean; voteFailed?: boolean } = {},
 ): NominationResult {
   const ordered = [...candidates].sort((a, b) => a.rank - b.rank || (a.unitId < b.unitId ? -1 : 1));
   const byAward: Record<string, string[]> = {};
@@ -108,6 +112,7 @@ export function nominate(
       if (bandRank(rulebook as Rulebook, c.bandKey) > bandRank(rulebook as Rulebook, award.minBand)) reason = "band";
       else if (award.violationExcludes && c.violation) reason = "violation";
       else if (options.quorumFailed) reason = "quorum";
+      else if (options.voteFailed) reason = "failed";
       else if (award.requiresVote && !c.votePassed) reason = "vote";
       else if ((byAward[award.key]?.length ?? 0) >= award.maxCount) {
         reason = "full";

@@ -330,6 +330,15 @@ export const PaperBallots = z.strictObject({
 });
 export type PaperBallots = z.output<typeof PaperBallots>;
 
+/**
+ * The council declares an electronic vote failed when its tally cannot be decrypted (a trustee lost the key): the
+ * reason is required and kept in the vote's record and the audit.
+ */
+export const FailVote = z.strictObject({
+  reason: text(LIMITS.longText).pipe(z.string().min(1)),
+});
+export type FailVote = z.output<typeof FailVote>;
+
 /** Turns a Zod failure into domain errors, one per issue, each with its path. */
 export function zodErrors(error: z.ZodError): {
   code: "INVALID_INPUT";

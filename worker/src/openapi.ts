@@ -9,6 +9,7 @@ import {
   BlocUpdate,
   DeadlineChange,
   ERROR_CODES,
+  FailVote,
   Flags,
   PaperBallots,
   PartialDecryption,
@@ -346,6 +347,16 @@ export const OPERATIONS: Operation[] = [
     roles: ["council", "secretariat"],
     status: 200,
     errors: [404, 409, 423],
+  },
+  {
+    method: "post",
+    path: "/periods/:periodId/voting/fail",
+    summary:
+      "The council declares a closed, undecryptable sealed vote failed, with a reason: nothing is decrypted, no award that needs a vote is given",
+    roles: ["council"],
+    body: FailVote,
+    status: 200,
+    errors: [...W, 404, 409, 423],
   },
   {
     method: "post",

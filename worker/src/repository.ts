@@ -653,7 +653,7 @@ export class Repository {
       rounds: {
         stmt: this.db
           .prepare(
-            `SELECT r.period_id, r.channel, r.trustees, r.box_closed, r.aggregate FROM voting_rounds r WHERE r.period_id IN (${closed}) AND ${inBloc("r")}`,
+            `SELECT r.period_id, r.channel, r.trustees, r.box_closed, r.aggregate, r.failed_reason FROM voting_rounds r WHERE r.period_id IN (${closed}) AND ${inBloc("r")}`,
           )
           .bind(year),
         parse: allRows<WithPeriod<RoundDb>>(),

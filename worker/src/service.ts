@@ -14,6 +14,7 @@ import {
   combineDecryptions,
   combineElectionKey,
   consolidate,
+  declaredFailedTally,
   domainError,
   type ElectionRecord,
   type Entry,
@@ -351,7 +352,9 @@ export async function periodTally(
     const returned = v.sealedCount;
     const ended = round.boxClosed || period.state === "closed";
     let tally: Tally | null = null;
-    if (ended && returned < quorumNeeded(issued, rulebook.quorum))
+    if (round.failedReason !== null)
+      tally = declaredFailedTally(period.members, returned, rulebook, round.failedReason);
+    else if (ended && returned < quorumNeeded(issued, rulebook.quorum))
       tally = tallyCounts(period.members, null, returned, rulebook);
     else if (round.aggregate) {
       const parts = v.parts;
@@ -466,6 +469,7 @@ async function inputOf(
             returned: tally.returned,
             counts: tally.tally.units.length ? tally.tally.units.map((u) => u.votes) : null,
             recordHash: await sha256Hex(JSON.stringify(await electionRecord(scope, r.vote))),
+            ...(tally.tally.failedReason !== undefined ? { failedReason: tally.tally.failedReason } : {}),
           }
         : null,
   };

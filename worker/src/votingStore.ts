@@ -23,6 +23,8 @@ export interface VotingRound {
   trustees: Trustee[];
   boxClosed: boolean;
   aggregate: Ciphertext[] | null;
+  /** Set when the council declared the vote failed (its tally could not be decrypted): the reason. */
+  failedReason: string | null;
 }
 
 /** A period's vote as one batch read it. */
@@ -70,7 +72,13 @@ export function periodRef(period: { id: string; blocId: string }): VotingRef {
 }
 
 /** A `voting_rounds` row as stored. */
-export type RoundDb = { channel: VotingChannel; trustees: string; box_closed: number; aggregate: string | null };
+export type RoundDb = {
+  channel: VotingChannel;
+  trustees: string;
+  box_closed: number;
+  aggregate: string | null;
+  failed_reason: string | null;
+};
 
 /** The round of a stored row (null for none). */
 export function roundOf(r: RoundDb | undefined): VotingRound | null {
@@ -80,6 +88,7 @@ export function roundOf(r: RoundDb | undefined): VotingRound | null {
     trustees: JSON.parse(r.trustees) as Trustee[],
     boxClosed: r.box_closed !== 0,
     aggregate: r.aggregate ? (JSON.parse(r.aggregate) as Ciphertext[]) : null,
+    failedReason: r.failed_reason ?? null,
   };
 }
 
@@ -107,7 +116,7 @@ export function votingQueries(db: D1Database, ref: VotingRef, asked: VotingReadO
   const q: VotingQueries = {
     vote_round: {
       stmt: stmt(
-        `SELECT channel, trustees, box_closed, aggregate FROM voting_rounds WHERE period_id = ${P} AND bloc_id = ${B}`,
+        `SELECT channel, trustees, box_closed, aggregate, failed_reason FROM voting_rounds WHERE period_id = ${P} AND bloc_id = ${B}`,
       ),
       parse: (rows) => roundOf(rows[0] as RoundDb | undefined),
     },
@@ -174,7 +183,7 @@ export function votingPrefetch(method: string, path: string): VotingReadOptions 
   if (method !== "POST") return null;
   if (path === "/api/v1/ballots") return {};
   const m =
-    /^\/api\/v1\/periods\/[^/]+\/(transitions|voting\/(?:codes|trustee-codes|trustee-key|close|decryption|paper))$/.exec(
+    /^\/api\/v1\/periods\/[^/]+\/(transitions|voting\/(?:codes|trustee-codes|trustee-key|close|fail|decryption|paper))$/.exec(
       path,
     );
   if (!m) return null;
@@ -225,6 +234,15 @@ export class VotingStore {
         "UPDATE voting_rounds SET box_closed = 1, aggregate = ? WHERE period_id = ? AND bloc_id = ? AND box_closed = 0",
       )
       .bind(aggregate ? JSON.stringify(aggregate) : null, this.period.id, this.period.blocId);
+  }
+
+  /** Records the council's declaration that the vote failed, once, on a closed box. */
+  declareFailed(reason: string): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "UPDATE voting_rounds SET failed_reason = ? WHERE period_id = ? AND bloc_id = ? AND box_closed = 1 AND failed_reason IS NULL",
+      )
+      .bind(reason, this.period.id, this.period.blocId);
   }
 
   insertTrusteeKey(key: TrusteeKey): D1PreparedStatement {

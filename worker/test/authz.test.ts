@@ -121,6 +121,8 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/periods/:periodId/voting/trustee-key": { allowed: ["trusteeA"], body: {} },
   "POST /api/v1/periods/:periodId/voting/close": { allowed: ["council", "secA"] },
   "POST /api/v1/periods/:periodId/voting/decryption": { allowed: ["trusteeA"], body: {} },
+  // Only the council declares a vote failed; a secretariat gets 403.
+  "POST /api/v1/periods/:periodId/voting/fail": { allowed: ["council"], body: { reason: "Mất tệp khoá" } },
   // Clerks read the public record once results are published (403 RESULTS_NOT_PUBLISHED before).
   "GET /api/v1/periods/:periodId/voting/record": { allowed: ["council", "secA", "boardA", "trusteeA"] },
   "GET /api/v1/council/:year": { allowed: ["council"] },

@@ -550,6 +550,16 @@ const BUDGET: [string, Budget][] = [
     },
   ],
   [
+    "POST /api/v1/periods/:periodId/voting/fail",
+    {
+      // Every trustee decrypted (the row before): the council's declaration is refused from the prefetched rows.
+      run: (t) => metered("POST", `/periods/${P}/voting/fail`, t.council, { reason: "Mất tệp khoá" }),
+      status: 409,
+      calls: 1,
+      steps: 1,
+    },
+  ],
+  [
     "GET /api/v1/periods/:periodId/voting/tally",
     {
       run: (t) => metered("GET", `/periods/${P}/voting/tally`, t.board),

@@ -299,6 +299,13 @@ const targets: Target[] = [
   },
   {
     method: "POST",
+    op: "/periods/:periodId/voting/fail",
+    path: `/periods/${PV}/voting/fail`,
+    valid: { reason: "Người giữ khoá mất tệp khoá" },
+    pool: "council",
+  },
+  {
+    method: "POST",
     op: "/periods/:periodId/voting/decryption",
     path: `/periods/${PV}/voting/decryption`,
     valid: undefined,

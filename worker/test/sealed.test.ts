@@ -240,24 +240,105 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     expect(verifyElectionRecord(record.body)).toEqual({ ok: true, problems: [], counts: null });
   });
 
-  it("an electronic vote with the quorum met cannot be closed before every trustee decrypts it: a lost key leaves it stuck", async () => {
+  it("a lost key: the council declares the vote failed with a reason, nothing is decrypted, and the period closes with no award", async () => {
     const p = "khoi-viii-2017-undecrypted";
     await create(p);
     const election = await openElectronic(p, seed.tokens.secretariat);
     const codes = await voterCodes(p, seed.tokens.secretariat);
-    for (const u of units.slice(0, 5)) expect((await castSealed(election, codes.get(u)!, [])).status).toBe(201);
+    for (const u of units.slice(0, 5))
+      expect((await castSealed(election, codes.get(u)!, [units[0]!])).status).toBe(201);
+    const reason = "Người giữ khoá của Hội đồng mất tệp khoá";
+    // The box still open: nothing to declare yet.
+    const open = await api("POST", `/periods/${p}/voting/fail`, seed.tokens.council, { reason });
+    expect(open.status).toBe(409);
+    expect(open.body.error.code).toBe("BALLOT_BOX_OPEN");
     expect((await api("POST", `/periods/${p}/voting/close`, seed.tokens.secretariat)).body.failed).toBe(false);
-    const early = await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" });
+    // One trustee decrypts; the other lost its key: the period cannot be closed with the tally half decrypted.
+    const [firstId, firstCode] = [...election.trusteeCodes.entries()][0]!;
+    const aggregate = (await api("GET", `/periods/${p}/voting/election`, seed.tokens.secretariat)).body.aggregate;
+    const first = partialDecrypt(election.ctx, firstId!, election.secrets.get(firstId!)!, aggregate, random);
+    expect((await api("POST", `/periods/${p}/voting/decryption`, firstCode!, first)).status).toBe(201);
+    const early = await api("POST", `/periods/${p}/transitions`, seed.tokens.council, { to: "closed" });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe("TALLY_NOT_DECRYPTED");
-    // What the guides tell a trustee who would lose the key (n of n, no copy): the council cannot close it either,
-    // and there is no way back from voting (no new round, no paper count for this period).
-    const council = await api("POST", `/periods/${p}/transitions`, seed.tokens.council, { to: "closed" });
-    expect(council.body.error.code).toBe("TALLY_NOT_DECRYPTED");
-    const back = await api("POST", `/periods/${p}/transitions`, seed.tokens.council, { to: "review", reason: "lost" });
-    expect(back.body.error.code).toBe("INVALID_TRANSITION");
-    const paper = await api("POST", `/periods/${p}/voting/paper`, seed.tokens.secretariat, { ballots: [] });
-    expect(paper.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+    // Only the council declares it, and only with a reason.
+    const bySecretariat = await api("POST", `/periods/${p}/voting/fail`, seed.tokens.secretariat, { reason });
+    expect(bySecretariat.status).toBe(403);
+    for (const body of [{}, { reason: "   " }]) {
+      const r = await api("POST", `/periods/${p}/voting/fail`, seed.tokens.council, body);
+      expect(r.status).toBe(422);
+    }
+    // Decomposed input is stored as NFC.
+    const declared = await api("POST", `/periods/${p}/voting/fail`, seed.tokens.council, {
+      reason: `  ${reason.normalize("NFD")} `,
+    });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(200);
+    expect(declared.body).toMatchObject({ failed: true, reason, issued: 7, returned: 5 });
+    const again = await api("POST", `/periods/${p}/voting/fail`, seed.tokens.council, { reason });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("TALLY_COMPLETE");
+    // The key found again changes nothing: the ballots are never counted.
+    const [secondId, secondCode] = [...election.trusteeCodes.entries()][1]!;
+    const second = partialDecrypt(election.ctx, secondId!, election.secrets.get(secondId!)!, aggregate, random);
+    const late = await api("POST", `/periods/${p}/voting/decryption`, secondCode!, second);
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("VOTE_DECLARED_FAILED");
+    // Only the numbers of ballots, and the reason.
+    const tally = await api("GET", `/periods/${p}/voting/tally`, seed.tokens.secretariat);
+    expect(tally.body.tally).toMatchObject({ issued: 7, returned: 5, units: [], failedReason: reason });
+    expect((await api("POST", `/periods/${p}/transitions`, seed.tokens.secretariat, { to: "closed" })).status).toBe(
+      200,
+    );
+    const table = await api("GET", `/periods/${p}/table`, seed.tokens.board);
+    expect(table.status).toBe(200);
+    expect(table.body.rows.every((r: { votes: number | null }) => r.votes === null)).toBe(true);
+    const nominations = table.body.nominations.nominations as { award: string | null; reason: string | null }[];
+    expect(nominations.filter((n) => n.award !== null)).toEqual([]);
+    // (No unit has scores here, so each stops at the band: the reason `failed` is in shared/src/blocTable.test.ts.)
+    expect(nominations.some((n) => n.reason === "quorum" || n.reason === "vote")).toBe(false);
+    // The ranking workbook is published and says why.
+    const book = await SELF.fetch(`https://x/api/v1/periods/${p}/ranking.xlsx`, {
+      headers: { authorization: `Bearer ${seed.tokens.board}` },
+    });
+    expect(book.status).toBe(200);
+    const read = readRankingBook(new Uint8Array(await book.arrayBuffer()));
+    if (!read.ok) throw new Error(read.problem);
+    expect(JSON.parse(read.json).sealedVote).toMatchObject({ returned: 5, counts: null, failedReason: reason });
+    expect(verifyRanking(read.json, read.recorded, read.shown).problems.join("; ")).toBe("");
+    const audit = await DB.prepare(
+      "SELECT actor_role, at, detail FROM audit WHERE period_id = ? AND action = 'voting.fail'",
+    )
+      .bind(p)
+      .all<{ actor_role: string; at: string; detail: string }>();
+    expect(audit.results).toHaveLength(1);
+    expect(audit.results[0]!.actor_role).toBe("council");
+    expect(JSON.parse(audit.results[0]!.detail)).toMatchObject({ reason, returned: 5, decrypted: [firstId] });
+    // Once the period left voting, there is nothing to declare.
+    const closed = await api("POST", `/periods/${p}/voting/fail`, seed.tokens.council, { reason });
+    expect(closed.status).toBe(423);
+    expect(closed.body.error.code).toBe("VOTING_NOT_OPEN");
+  });
+
+  it("the council cannot declare failed a paper vote, a vote below the quorum, or one fully decrypted", async () => {
+    const reason = "Mất tệp khoá";
+    const paper = "khoi-viii-2017-paper-fail";
+    await create(paper);
+    await api("POST", `/periods/${paper}/transitions`, seed.tokens.secretariat, { to: "voting", channel: "paper" });
+    const r1 = await api("POST", `/periods/${paper}/voting/fail`, seed.tokens.council, { reason });
+    expect(r1.status).toBe(409);
+    expect(r1.body.error.code).toBe("VOTING_WRONG_CHANNEL");
+    const few = "khoi-viii-2017-few-fail";
+    await create(few);
+    const election = await openElectronic(few, seed.tokens.secretariat);
+    const codes = await voterCodes(few, seed.tokens.secretariat);
+    expect((await castSealed(election, codes.get(units[0]!)!, [])).status).toBe(201);
+    expect((await api("POST", `/periods/${few}/voting/close`, seed.tokens.secretariat)).body.failed).toBe(true);
+    const r2 = await api("POST", `/periods/${few}/voting/fail`, seed.tokens.council, { reason });
+    expect(r2.status).toBe(409);
+    expect(r2.body.error.code).toBe("TALLY_COMPLETE");
+    // The vote of seven above is fully decrypted and published.
+    const r3 = await api("POST", `/periods/${P}/voting/fail`, seed.tokens.council, { reason });
+    expect([r3.status, r3.body.error.code]).toEqual([423, "VOTING_NOT_OPEN"]);
   });
 
   it("a period that was voting before the channel existed keeps voting on paper", async () => {

@@ -22,6 +22,7 @@ import {
   type DomainError,
   domainError,
   type ElectionContext,
+  FailVote,
   PaperBallots,
   PartialDecryption,
   type Period,
@@ -42,7 +43,13 @@ function wrongChannel(channel: VotingChannel): ApiError {
   return new ApiError(409, "VOTING_WRONG_CHANNEL", { channel }, [domainError("VOTING_WRONG_CHANNEL", {}, { channel })]);
 }
 
-const LEGACY_ROUND: VotingRound = { channel: "paper", trustees: [], boxClosed: false, aggregate: null };
+const LEGACY_ROUND: VotingRound = {
+  channel: "paper",
+  trustees: [],
+  boxClosed: false,
+  aggregate: null,
+  failedReason: null,
+};
 
 /**
  * The period's vote as it stands, for the routes: the round (channel, trustees), the posted keys, the election key,
@@ -352,6 +359,48 @@ export const votingRoutes = new Hono<AppEnv>()
       aggregate,
     });
   })
+  .post("/:periodId/voting/fail", async (c) => {
+    // The way out of an n-of-n key one trustee lost: the council declares the vote failed, with a reason. Nothing is
+    // decrypted, only the numbers of ballots are kept, and the period closes as after a vote below the quorum (no
+    // award that needs a vote is given). The round and the decryptions came with the token (`votingPrefetch`).
+    const me = allow(c, "council");
+    const scope = await periodScope(c, c.req.param("periodId"), me);
+    const { reason } = await readBody(c, FailVote);
+    const { period, repo } = scope;
+    if (period.state !== "voting") throw votingNotOpen(period.state);
+    const { store, vote, round } = await electionOf(scope);
+    if (round.channel !== "electronic") throw wrongChannel(round.channel);
+    if (!round.boxClosed) throw new ApiError(409, "BALLOT_BOX_OPEN");
+    const { rulebook } = await periodRules(scope);
+    // Fully decrypted, failed below the quorum, or already declared failed: the vote has its result.
+    if ((await periodTally(scope, rulebook, vote)).tally) throw new ApiError(409, "TALLY_COMPLETE");
+    const at = new Date().toISOString();
+    const [done] = await repo.db.batch([
+      store.declareFailed(reason),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "voting.fail",
+          detail: { reason, returned: vote.sealedCount, decrypted: vote.parts.map((p) => p.trusteeId) },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+    ]);
+    // Two councillors at once: the second's update finds the reason set and writes nothing.
+    if ((done?.meta.changes ?? 0) !== 1) throw new ApiError(409, "TALLY_COMPLETE");
+    return c.json({
+      periodId: period.id,
+      failed: true,
+      reason,
+      issued: period.members.length,
+      returned: vote.sealedCount,
+    });
+  })
   .post("/:periodId/voting/decryption", async (c) => {
     const me = allow(c, "trustee");
     const scope = await periodScope(c, c.req.param("periodId"), me);
@@ -362,6 +411,7 @@ export const votingRoutes = new Hono<AppEnv>()
     const trustee = await trusteeOf(scope, round);
     if (part.trusteeId !== trustee.id) throw invalid([domainError("FORBIDDEN", { path: "/trusteeId" })]);
     if (!round.boxClosed) throw new ApiError(409, "BALLOT_BOX_OPEN");
+    if (round.failedReason !== null) throw new ApiError(409, "VOTE_DECLARED_FAILED");
     if (!round.aggregate || !electionKey) throw new ApiError(409, "VOTING_NOT_OPEN", { state: "failed" });
     const { rulebook } = await periodRules(scope);
     const key = keys.find((k) => k.trusteeId === trustee.id)!;

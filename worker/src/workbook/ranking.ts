@@ -72,6 +72,7 @@ const REASON_VI: Record<NotNominatedReason, string> = {
   band: "Chưa đạt mức xếp loại yêu cầu",
   vote: "Không đạt tỷ lệ phiếu suy tôn",
   quorum: "Bỏ phiếu không đạt số phiếu tối thiểu (không đủ túc số)",
+  failed: "Cuộc bỏ phiếu không thành (Hội đồng tuyên bố; phiếu không được kiểm)",
   violation: "Có vi phạm",
   full: "Đã đủ số lượng đề nghị",
 };
@@ -684,6 +685,8 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
       "Hồ sơ phiếu bầu mã hoá (SHA-256 của tệp)",
       `${sealed.recordHash} · kiểm tra: npm run verify:ballot -- phieu-bau-${table.periodId}.json`,
     ]);
+  if (sealed?.failedReason !== undefined)
+    facts.push(["Bỏ phiếu không thành (Hội đồng tuyên bố)", `${sealed.failedReason} · phiếu không được kiểm`]);
   for (const [k, v] of facts) {
     sh.set(row, 0, k, st.key);
     sh.set(row, 1, v, st.text);

@@ -175,6 +175,93 @@ describe("screens, each on its own", () => {
     expect(saved).toEqual([[{ choices: [demoPeriod().members[1], demoPeriod().members[2]] }]]);
   });
 
+  it("voting: a closed box whose tally is not decrypted gives the council, and only it, a way to declare the vote failed", async () => {
+    const members = demoPeriod().members;
+    const trustees = demoPeriod().trustees.map((x, i) => ({
+      id: x.id,
+      name: x.name,
+      publicKey: "k",
+      decrypted: i === 0,
+    }));
+    const election = (boxClosed: boolean) => async () => ({
+      periodId: demoPeriod().id,
+      state: "voting",
+      channel: "electronic" as const,
+      members,
+      choicesPerBallot: 2,
+      trustees,
+      electionKey: "e",
+      issued: 7,
+      returned: 5,
+      quorumNeeded: 5,
+      boxClosed,
+      aggregate: null,
+      me: null,
+    });
+    const reason = "Người giữ khoá của Hội đồng mất tệp khoá";
+    const failedTally = {
+      issued: 7,
+      returned: 5,
+      valid: 5,
+      invalid: 0,
+      blank: null,
+      quorum: { num: 2, den: 3 },
+      quorumNeeded: 5,
+      quorumMet: true,
+      threshold: { num: 1, den: 2 },
+      thresholdRule: "gt",
+      shareBase: "members",
+      units: [],
+      invalidReasons: [],
+      failedReason: reason,
+    };
+    let failed: string | null = null;
+    const api = (boxClosed: boolean) => ({
+      tally: async () => ({ visible: failed !== null, issued: 7, returned: 5, tally: failed ? failedTally : null }),
+      election: election(boxClosed),
+      failVote: async (_p: string, r: string) => {
+        failed = r;
+        return { failed: true, reason: r };
+      },
+    });
+    // The secretariat never sees it; nor does the council while the box is open.
+    for (const [role, boxClosed] of [
+      ["secretariat", true],
+      ["council", false],
+    ] as const) {
+      const { mount, root } = context(role, api(boxClosed) as never, {}, "voting");
+      mount(votingScreen);
+      await click("tally");
+      expect(root.querySelector("#fail-vote")).toBeNull();
+    }
+    const asked: string[] = [];
+    const { ctx, mount, root } = context("council", api(true) as never, {}, "voting");
+    (ctx as { confirm: PaneContext["confirm"] }).confirm = async (c) => {
+      asked.push(c.text());
+      return "confirm";
+    };
+    mount(votingScreen);
+    await click("tally");
+    expect(root.querySelector("#fail-vote")?.textContent).toContain("1 trên 2 phần");
+    // No reason: nothing is sent, the field says why.
+    await click("fail-vote-send");
+    expect(failed).toBeNull();
+    expect(asked).toEqual([]);
+    expect(root.querySelector("#fail-reason-error")?.textContent).toBe(
+      "Hãy ghi lý do tuyên bố cuộc bỏ phiếu không thành.",
+    );
+    const field = root.querySelector<HTMLTextAreaElement>("#fail-reason")!;
+    field.value = `  ${reason} `;
+    field.dispatchEvent(new Event("input"));
+    await click("fail-vote-send");
+    // The confirmation says plainly what happens, then the result shows the failed vote with its reason.
+    expect(asked[0]).toContain("không bao giờ được kiểm");
+    expect(asked[0]).toContain("Không đơn vị nào được đề nghị khen thưởng");
+    expect(failed).toBe(reason);
+    expect(root.querySelector("#fail-vote")).toBeNull();
+    expect(root.querySelector("#tally-failed")?.textContent).toContain(reason);
+  });
+
   it("trustee: the new secret key comes with the plain truth: two places, no copy, a lost key means no count", async () => {
     const trustees = demoPeriod().trustees.map((x) => ({ id: x.id, name: x.name, publicKey: null, decrypted: false }));
     const published: unknown[] = [];

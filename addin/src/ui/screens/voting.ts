@@ -4,7 +4,7 @@
  * against unit names (with the running count of valid and invalid ballots before saving); count the votes.
  */
 import { checkBallot } from "../../../../shared/src/index.ts";
-import type { TallyAnswer } from "../../api.ts";
+import type { ElectionAnswer, TallyAnswer } from "../../api.ts";
 import { errorText, plural, points, t } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { defineScreen, type PaneContext } from "../screen.ts";
@@ -32,6 +32,69 @@ interface VotingDrafts {
   /** Paper ballots being entered: the units ticked on each. */
   paper: string[][];
   tally: TallyAnswer | null;
+  /** The vote's public state, fetched with the tally: whether the box is closed and who decrypted. */
+  election: ElectionAnswer | null;
+  /** The council's reason for declaring the vote failed, and whether it was asked for in vain. */
+  failReason: string;
+  failReasonMissing: boolean;
+}
+
+/**
+ * The council's way out of a sealed vote whose tally cannot be decrypted (a trustee lost the key): shown to the council
+ * only, with the box closed and the tally incomplete; a required reason and a plain confirmation before it is sent.
+ */
+function failVoteForm(ctx: PaneContext, d: VotingDrafts) {
+  const e = d.election;
+  const stuck =
+    ctx.state.me.role === "council" &&
+    ctx.period?.state === "voting" &&
+    e?.channel === "electronic" &&
+    e.boxClosed &&
+    d.tally !== null &&
+    d.tally.tally === null;
+  if (!stuck) return null;
+  const reason = h("textarea", { id: "fail-reason", class: "input", rows: 2 }) as HTMLTextAreaElement;
+  reason.value = d.failReason;
+  reason.addEventListener("input", () => {
+    d.failReason = reason.value;
+  });
+  const send = async () => {
+    const text = d.failReason.trim();
+    d.failReasonMissing = text === "";
+    if (d.failReasonMissing) {
+      ctx.focus("fail-reason");
+      ctx.render();
+      return;
+    }
+    if ((await ctx.confirm({ text: () => t("confirmFailVote", { reason: text }), confirm: "failVote" })) !== "confirm")
+      return;
+    await ctx.run("stepSending", async () => {
+      await ctx.api.failVote(ctx.state.periodId, text);
+      d.failReason = "";
+      d.tally = await ctx.api.tally(ctx.state.periodId);
+      d.election = await ctx.api.election(ctx.state.periodId);
+      ctx.notify({ kind: "success", text: () => t("voteFailedOk") });
+    });
+  };
+  return h(
+    "div",
+    { class: "stack", id: "fail-vote" },
+    h("h3", {}, t("failVoteTitle")),
+    h(
+      "p",
+      { class: "hint" },
+      t("failVoteHint", { done: e.trustees.filter((x) => x.decrypted).length, all: e.trustees.length }),
+    ),
+    h("label", { class: "field", for: "fail-reason" }, h("span", {}, t("failVoteReason")), reason),
+    d.failReasonMissing
+      ? h("p", { class: "error", id: "fail-reason-error", role: "alert" }, t("failVoteReasonRequired"))
+      : null,
+    h(
+      "div",
+      { class: "actions" },
+      ctx.button("fail-vote-send", "failVote", () => void send()),
+    ),
+  );
 }
 
 /** The member units, in the bundle's order, and how many a ballot may choose. */
@@ -126,7 +189,15 @@ export const votingScreen = defineScreen<VotingDrafts>({
   roles: ["secretariat", "council"],
   label: "votingTitle",
   shows: (ctx) => ctx.period?.state === "voting" || ctx.period?.state === "closed",
-  initial: () => ({ codes: [], trusteeCodes: [], paper: [], tally: null }),
+  initial: () => ({
+    codes: [],
+    trusteeCodes: [],
+    paper: [],
+    tally: null,
+    election: null,
+    failReason: "",
+    failReasonMissing: false,
+  }),
   render(ctx, d) {
     const tally = d.tally;
     return h(
@@ -204,8 +275,12 @@ export const votingScreen = defineScreen<VotingDrafts>({
         () =>
           void ctx.run("stepLoading", async () => {
             d.tally = await ctx.api.tally(ctx.state.periodId);
+            // The council's way out of an undecryptable tally needs to know whether the box is closed.
+            if (ctx.state.me.role === "council" && ctx.period?.state === "voting" && d.tally.tally === null)
+              d.election = await ctx.api.election(ctx.state.periodId);
           }),
       ),
+      failVoteForm(ctx, d),
       tally?.tally
         ? h(
             "div",
@@ -220,7 +295,9 @@ export const votingScreen = defineScreen<VotingDrafts>({
                 invalid: tally.tally.invalid,
               }),
             ),
-            h("p", {}, t("tallyQuorum", { yes: tally.tally.quorumMet ? t("yes") : t("no") })),
+            tally.tally.failedReason !== undefined
+              ? h("p", { id: "tally-failed" }, t("tallyDeclaredFailed", { reason: tally.tally.failedReason }))
+              : h("p", {}, t("tallyQuorum", { yes: tally.tally.quorumMet ? t("yes") : t("no") })),
             h(
               "ul",
               {},
