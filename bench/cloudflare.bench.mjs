@@ -7,7 +7,7 @@
  * threads, the collector's included), minus an empty request's, divided by `reps`. Wall time of the same requests is
  * reported beside it. Medians over rounds.
  *
- *   npm run bench:cloudflare              # pull, table and ranking at 100, 500, 1,000 units x 120 criteria; push ratio
+ *   npm run bench:cloudflare              # pull, table, ranking (built; kept) at 100, 500, 1,000 units x 120; push ratio
  *   npm run bench:cloudflare -- --quick   # fewer rounds
  *   npm run bench:cloudflare -- --only=ranking,table --units=100,500   # some routes and sizes, no push ratio
  */
@@ -129,14 +129,21 @@ async function main() {
       [500, 8],
       [1000, 4],
     ].filter(([u]) => !UNITS || UNITS.includes(u)))
-      for (const what of ONLY?.filter((w) => w !== "push") ?? ["pull", "table", "ranking"]) {
-        const r = await measure(what, units, 120, what === "pull" ? reps * 5 : reps, rounds);
+      for (const what of ONLY?.filter((w) => w !== "push") ?? ["pull", "table", "ranking", "ranking-stored"]) {
+        const r = await measure(
+          what,
+          units,
+          120,
+          what === "pull" || what === "ranking-stored" ? reps * 5 : reps,
+          rounds,
+        );
         rows.push({ what, units, ...r });
         const name =
           {
             pull: "a clerk's pull (GET /sheet?unit=)",
             table: "bloc table (GET /table)",
             ranking: "ranking workbook (GET /ranking.xlsx)",
+            "ranking-stored": "ranking workbook of a closed period, kept (GET /ranking.xlsx after the first)",
             "ranking-input": "ranking: the stored entries parsed",
             "ranking-consolidate": "ranking: parsed + consolidated",
             "ranking-hash": "ranking: parsed + consolidated + input hashes",

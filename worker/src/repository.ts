@@ -4,6 +4,8 @@
  * filtered by both the bloc and the period it was opened for. Writes are returned as prepared statements so that a
  * change and its audit record go to D1 in one batch: both or neither.
  */
+
+import { Buffer } from "node:buffer";
 import type {
   Bloc,
   Entry,
@@ -187,6 +189,7 @@ export class Repository {
   private prefetched: PeriodRecord | null = null;
   private prefetchedLink: { id: string; row: LinkLiveRow | null } | null = null;
   private prefetchedVoting: { periodId: string; state: VotingState } | null = null;
+  private prefetchedBook: { periodId: string; book: StoredBook | null } | null = null;
 
   constructor(readonly db: D1Database) {}
 
@@ -194,7 +197,8 @@ export class Repository {
    * The first and only read before a route runs, in one round trip: the token by its hash, the period the request
    * is about (`periodId`, else `voterPeriodOf`: the period of the voter code with that hash), and that period's
    * template and rulebook unless this isolate has them parsed already, and, for a write route of the vote
-   * (`votingPrefetch`), that period's vote (`votingRead`). Nothing is sent when there is nothing to read.
+   * (`votingPrefetch`), that period's vote (`votingRead`), and for a download of the ranking workbook (`book`) the
+   * closed period's stored workbook (`bookRead`). Nothing is sent when there is nothing to read.
    */
   async authRead(
     tokenHash: string | null,
@@ -202,6 +206,7 @@ export class Repository {
     voterPeriodOf: string | null,
     linkId: string | null = null,
     voting: VotingReadOptions | null = null,
+    book = false,
   ): Promise<AuthRead> {
     const periodRef = periodId !== null ? "?1" : voterPeriodOf !== null ? PERIOD_OF_VOTER_CODE : null;
     const periodArg = periodId ?? voterPeriodOf;
@@ -252,7 +257,19 @@ export class Repository {
         stmt: this.db.prepare(`${LINK_LIVE_SQL} WHERE l.period_id = ? AND l.id = ?`).bind(periodId, linkId),
         parse: firstRow<LinkLiveRow>(),
       };
+    // The stored workbook of a closed period (a few hundred KB): only for a live token or a live download link, so
+    // that a made-up bearer cannot make the Worker read it.
+    if (book && periodId !== null && (tokenHash !== null || linkId !== null))
+      qs.book = storedBookQ(
+        this.db,
+        periodId,
+        tokenHash !== null
+          ? "EXISTS (SELECT 1 FROM tokens WHERE hash = ?2 AND revoked_at IS NULL)"
+          : "EXISTS (SELECT 1 FROM links WHERE period_id = ?1 AND id = ?2 AND revoked_at IS NULL)",
+        tokenHash ?? linkId!,
+      );
     const r = (await readAll(this.db, qs)) as {
+      book?: StoredBook | null;
       link?: LinkLiveRow | null;
       token?: TokenRow | null;
       period?: PeriodRecord | null;
@@ -263,7 +280,16 @@ export class Repository {
     if (voting !== null && this.prefetched)
       this.prefetchedVoting = { periodId: this.prefetched.id, state: votingOf(r as Record<string, unknown>, voting) };
     if (linkId !== null && "link" in r) this.prefetchedLink = { id: linkId, row: r.link ?? null };
+    if ("book" in r && periodId !== null) this.prefetchedBook = { periodId, book: r.book ?? null };
     return { token: r.token ?? null, period: this.prefetched };
+  }
+
+  /**
+   * The closed period's stored ranking workbook read with the token (null: none, or stale); undefined when it was
+   * not read then.
+   */
+  bookRead(periodId: string): StoredBook | null | undefined {
+    return this.prefetchedBook?.periodId === periodId ? this.prefetchedBook.book : undefined;
   }
 
   /** The link row read with the token (undefined when that link was not read then; null when it does not exist). */
@@ -1365,4 +1391,82 @@ export async function createBatch(
 /** Parses a stored entries column. */
 export function entriesOf(row: { entries: string }): Entry[] {
   return JSON.parse(row.entries) as Entry[];
+}
+
+/** A closed period's ranking workbook as stored (`ranking_books`, migration 0009). */
+export interface StoredBook {
+  bytes: Uint8Array;
+  builtAt: string;
+}
+
+/** Parts of at most this many base64 characters (D1 keeps at most 2 MB in a row). */
+const BOOK_PART = 1_000_000;
+
+/**
+ * What a closed period's workbook shows that can still change (`p`: the period row): the period's own change time
+ * (reopened and closed again), the bloc's name and change time, the latest change of a member unit (its name).
+ * Read through the primary keys and `period_members`.
+ */
+const BOOK_STAMP =
+  "(p.updated_at || '|' || coalesce((SELECT coalesce(bl.updated_at, bl.created_at) || '|' || bl.name FROM blocs bl WHERE bl.id = p.bloc_id), '') " +
+  "|| '|' || coalesce((SELECT max(u.updated_at) FROM period_members m JOIN units u ON u.id = m.unit_id WHERE m.period_id = p.id), ''))";
+
+/**
+ * The stored workbook of a closed period, if it is complete and was built for the period as it is now (its stamp is
+ * the period's `updated_at`); `guard` is an SQL condition on ?1 (the period) and ?2.
+ */
+function storedBookQ(db: D1Database, periodId: string, guard: string, arg: string): Query<StoredBook | null> {
+  return {
+    stmt: db
+      .prepare(
+        "SELECT b.part, b.parts, b.built_at, b.data FROM ranking_books b JOIN periods p ON p.id = b.period_id " +
+          `WHERE b.period_id = ?1 AND p.state = 'closed' AND b.stamp = ${BOOK_STAMP} AND ${guard} ORDER BY b.part`,
+      )
+      .bind(periodId, arg),
+    parse: (rows) => {
+      const parts = rows as { part: number; parts: number; built_at: string; data: string }[];
+      if (parts.length === 0 || parts.length !== parts[0]!.parts || parts.some((p, i) => p.part !== i)) return null;
+      return { bytes: fromBase64(parts.map((p) => p.data).join("")), builtAt: parts[0]!.built_at };
+    },
+  };
+}
+
+/**
+ * Statements that keep `bytes` as the ranking workbook of this closed period, built at `builtAt` from the period row
+ * as it was read (`periodStamp`: its `updated_at`). Each part is written only if the period is still closed with that
+ * change time, so a book built while the period was being reopened is never kept; its stamp (`BOOK_STAMP`) is taken
+ * then. (A unit renamed between the build's read and this write gives a book with the old name under the new stamp,
+ * for as long as the period stays closed and nothing else changes: a window of milliseconds once a year, accepted.)
+ * One batch, so a reader never sees the parts of two builds.
+ */
+export function storeBookStmts(
+  db: D1Database,
+  periodId: string,
+  periodStamp: string,
+  builtAt: string,
+  bytes: Uint8Array,
+  partSize = BOOK_PART,
+): D1PreparedStatement[] {
+  const text = toBase64(bytes);
+  const parts = Math.max(1, Math.ceil(text.length / partSize));
+  const out = [db.prepare("DELETE FROM ranking_books WHERE period_id = ?").bind(periodId)];
+  for (let i = 0; i < parts; i++)
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO ranking_books (period_id, part, parts, stamp, built_at, data) SELECT ?1, ?2, ?3, ${BOOK_STAMP}, ?5, ?6 ` +
+            "FROM periods p WHERE p.id = ?1 AND p.state = 'closed' AND p.updated_at = ?4",
+        )
+        .bind(periodId, i, parts, periodStamp, builtAt, text.slice(i * partSize, (i + 1) * partSize)),
+    );
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+function fromBase64(text: string): Uint8Array {
+  const b = Buffer.from(text, "base64");
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -17,9 +17,10 @@ import {
   type SheetContext,
   validateEntries,
 } from "../../shared/src/index.ts";
+import { storeBookStmts } from "../src/repository.ts";
 import { seedDemo } from "../src/seed.ts";
 import { readRankingBook, readUpload, templateWorkbook, verifyRanking, XLSX_MIME } from "../src/workbook/index.ts";
-import { api, BOOT, call, futureDeadline } from "./helpers.ts";
+import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
 
 const PERIOD = demoPeriod().id;
 let tokens: Awaited<ReturnType<typeof seedDemo>>["tokens"];
@@ -406,5 +407,99 @@ describe("the board's download link", () => {
     // A link made after the reopening works.
     const fresh = await api("POST", `/periods/${id}/ranking-link`, tokens.board);
     expect(await open(fresh.body.url)).toBe(200);
+  });
+});
+
+describe("the published ranking workbook", () => {
+  const id = `${PERIOD}-book`;
+  const download = (token = tokens.board) => fetchBytes(`/periods/${id}/ranking.xlsx`, token);
+  const kept = async () =>
+    (await DB.prepare("SELECT count(*) AS n FROM ranking_books WHERE period_id = ?").bind(id).first<{ n: number }>())!
+      .n;
+  const shared = (bytes: Uint8Array) => strFromU8(unzipSync(bytes)["xl/sharedStrings.xml"]!);
+
+  it("is made once after closing and every later download is that same file, until something it shows changes", async () => {
+    expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
+    expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to: "open" })).status).toBe(200);
+    for (const unit of ["ca-tphcm", "vks-tphcm"]) {
+      const body = {
+        templateId: demoTemplate.id,
+        templateVersion: demoTemplate.version,
+        baseRevision: null,
+        clientId: `book-${unit}`,
+        entries: demoEntries(unit),
+      };
+      const pushed = await api("POST", `/periods/${id}/units/${unit}/submissions`, tokens.clerks[unit]!, body);
+      expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    }
+    for (const to of ["review", "voting", "closed"])
+      expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to })).status, to).toBe(200);
+
+    const first = await download();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-disposition")).not.toContain("du-thao");
+    const book = readRankingBook(first.bytes);
+    if (!book.ok) throw new Error(book.problem);
+    expect(verifyRanking(book.json, book.recorded, book.shown).problems).toEqual([]);
+    expect(await kept()).toBeGreaterThan(0);
+    // The board, a member unit's clerk and a download link all get the very same file (made at the first download).
+    const again = await download();
+    const clerk = await download(tokens.clerks["vks-tphcm"]!);
+    const link = await api("POST", `/periods/${id}/ranking-link`, tokens.board);
+    expect(link.status, JSON.stringify(link.body)).toBe(201);
+    const u = new URL(link.body.url);
+    const viaLink = new Uint8Array(
+      await (await SELF.fetch(`http://thidua.test${u.pathname}${u.search}`)).arrayBuffer(),
+    );
+    for (const b of [again.bytes, clerk.bytes, viaLink]) expect(b).toEqual(first.bytes);
+
+    // A unit's new name is shown at the next download: the kept file is not served stale.
+    const renamed = "Viện Kiểm sát nhân dân Thành phố Hồ Chí Minh";
+    const unit = demoUnits.find((x) => x.id === "vks-tphcm")!;
+    expect((await api("PUT", "/units/vks-tphcm", BOOT, { name: renamed, shortName: unit.shortName })).status).toBe(200);
+    const afterRename = await download();
+    expect(shared(afterRename.bytes)).toContain(renamed);
+    expect(shared(first.bytes)).not.toContain(renamed);
+    expect((await api("PUT", "/units/vks-tphcm", BOOT, { name: unit.name, shortName: unit.shortName })).status).toBe(
+      200,
+    );
+
+    // Reopened, it is a draft again (made per download); closed again, a new book is made once more.
+    const kept1 = await download();
+    const reopened = await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review", reason: "Sửa điểm" });
+    expect(reopened.status).toBe(200);
+    const draft = await download();
+    expect(draft.headers.get("content-disposition")).toContain("du-thao");
+    for (const to of ["voting", "closed"])
+      expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to })).status, to).toBe(200);
+    const second = await download();
+    expect(second.headers.get("content-disposition")).not.toContain("du-thao");
+    expect(second.bytes).not.toEqual(kept1.bytes);
+    expect((await download()).bytes).toEqual(second.bytes);
+  });
+
+  it("a kept book of an earlier closing is never served", async () => {
+    // As if the book had been written for the period's previous closing: its stamp no longer matches the period.
+    await DB.prepare("UPDATE ranking_books SET stamp = '2017-01-01T00:00:00.000Z' WHERE period_id = ?").bind(id).run();
+    const before = (await DB.prepare("SELECT built_at FROM ranking_books WHERE period_id = ?").bind(id).first<{
+      built_at: string;
+    }>())!.built_at;
+    const r = await download();
+    expect(r.status).toBe(200);
+    const row = await DB.prepare("SELECT stamp, built_at FROM ranking_books WHERE period_id = ? AND part = 0")
+      .bind(id)
+      .first<{ stamp: string; built_at: string }>();
+    expect(row?.stamp).not.toBe("2017-01-01T00:00:00.000Z");
+    expect(row?.built_at).not.toBe(before);
+  });
+
+  it("a book kept in several parts comes back whole", async () => {
+    const period = (await DB.prepare("SELECT updated_at FROM periods WHERE id = ?").bind(id).first<{
+      updated_at: string;
+    }>())!;
+    const bytes = crypto.getRandomValues(new Uint8Array(2500));
+    await DB.batch(storeBookStmts(DB, id, period.updated_at, "2017-12-31T00:00:00.000Z", bytes, 1000));
+    expect(await kept()).toBe(4); // 3,336 base64 characters in parts of 1,000
+    expect((await download()).bytes).toEqual(bytes);
   });
 });
