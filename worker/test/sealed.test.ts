@@ -8,7 +8,9 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   demoBallots,
+  demoEntries,
   demoPeriod,
+  demoTemplate,
   demoUnits,
   makeTrusteeKey,
   partialDecrypt,
@@ -189,15 +191,37 @@ describe("a sealed vote of seven units", () => {
 });
 
 describe("one channel, the quorum gate, codes that die with the vote (issue 11, items 5, 7, 10)", () => {
-  const create = async (id: string) => {
+  /** A period of the seven units, voting on nothing yet; with `sheets`, every unit pushed the demo's sheet. */
+  const create = async (id: string, sheets = false) => {
     const r = await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    for (const to of ["open", "review"]) await api("POST", `/periods/${id}/transitions`, BOOT, { to });
+    await api("POST", `/periods/${id}/transitions`, BOOT, { to: "open" });
+    if (sheets)
+      for (const u of units) {
+        const body = {
+          templateId: demoTemplate.id,
+          templateVersion: demoTemplate.version,
+          baseRevision: null,
+          clientId: `sheet-${id}-${u}`,
+          entries: demoEntries(u),
+        };
+        const pushed = await api("POST", `/periods/${id}/units/${u}/submissions`, seed.tokens.clerks[u]!, body);
+        expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+      }
+    await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review" });
+  };
+
+  /** The units nominated, and the units whose band met an award but whose vote decided `reason`. */
+  const nominated = (table: {
+    body: { nominations: { nominations: { award: string | null; reason: string | null }[] } };
+  }) => {
+    const n = table.body.nominations.nominations;
+    return { awarded: n.filter((x) => x.award !== null), reasons: n.map((x) => x.reason) };
   };
 
   it("an electronic vote closed below the quorum fails: nothing is decrypted, no count per unit, nobody nominated", async () => {
     const p = "khoi-viii-2017-few";
-    await create(p);
+    await create(p, true);
     const election = await openElectronic(p, seed.tokens.secretariat);
     const codes = await voterCodes(p, seed.tokens.secretariat);
     // 4 of 7 ballots, quorum 2/3 needs 5. One ballot alone (or four) must never be read off a tally.
@@ -231,18 +255,18 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     );
     const table = await api("GET", `/periods/${p}/table`, seed.tokens.board);
     expect(table.body.rows.every((r: { votes: number | null }) => r.votes === null)).toBe(true);
-    expect(table.body.nominations.nominations.filter((n: { award: string | null }) => n.award !== null)).toEqual(
-      table.body.nominations.nominations.filter(
-        (n: { award: string | null }) => n.award === "bang-khen-ct-ubnd", // the one award that needs no vote
-      ),
-    );
+    // Every unit has its sheet, so the bands are met: nothing is nominated because the vote failed (DOMAIN.md).
+    expect(table.body.rows.every((r: { total: number | null }) => r.total !== null)).toBe(true);
+    const { awarded, reasons } = nominated(table);
+    expect(awarded).toEqual([]);
+    expect(reasons).toContain("quorum");
     const record = await api("GET", `/periods/${p}/voting/record`, seed.tokens.board);
     expect(verifyElectionRecord(record.body)).toEqual({ ok: true, problems: [], counts: null });
   });
 
   it("a lost key: the council declares the vote failed with a reason, nothing is decrypted, and the period closes with no award", async () => {
     const p = "khoi-viii-2017-undecrypted";
-    await create(p);
+    await create(p, true);
     const election = await openElectronic(p, seed.tokens.secretariat);
     const codes = await voterCodes(p, seed.tokens.secretariat);
     for (const u of units.slice(0, 5))
@@ -292,10 +316,11 @@ describe("one channel, the quorum gate, codes that die with the vote (issue 11, 
     const table = await api("GET", `/periods/${p}/table`, seed.tokens.board);
     expect(table.status).toBe(200);
     expect(table.body.rows.every((r: { votes: number | null }) => r.votes === null)).toBe(true);
-    const nominations = table.body.nominations.nominations as { award: string | null; reason: string | null }[];
-    expect(nominations.filter((n) => n.award !== null)).toEqual([]);
-    // (No unit has scores here, so each stops at the band: the reason `failed` is in shared/src/blocTable.test.ts.)
-    expect(nominations.some((n) => n.reason === "quorum" || n.reason === "vote")).toBe(false);
+    // Every unit has its sheet, so the bands are met: nothing is nominated because the vote was declared failed.
+    const { awarded, reasons } = nominated(table);
+    expect(awarded).toEqual([]);
+    expect(reasons).toContain("failed");
+    expect(reasons.some((r) => r === "quorum" || r === "vote")).toBe(false);
     // The ranking workbook is published and says why.
     const book = await SELF.fetch(`https://x/api/v1/periods/${p}/ranking.xlsx`, {
       headers: { authorization: `Bearer ${seed.tokens.board}` },
