@@ -133,7 +133,16 @@ describe.skipIf(!canRun)("the Khối VIII year end to end in the task pane", () 
   /** A picture of the step; `focus` scrolls the pane to what the step is about first (the pane scrolls with the page). */
   const shot = async (page: Page, name: string, focus?: string) => {
     step++;
-    if (focus) await page.locator(focus).first().scrollIntoViewIfNeeded();
+    // The pane draws a screen again when its data arrives, which can replace the element between finding it and
+    // scrolling to it: find it again (the picture is for the guides, the step's checks came before it).
+    for (let tries = 3; focus; tries--) {
+      try {
+        await page.locator(focus).first().scrollIntoViewIfNeeded({ timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (tries <= 1 || !/not attached/.test(String(e))) throw e;
+      }
+    }
     await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, "0")}-${name}.png`) });
   };
 
