@@ -464,6 +464,21 @@ describe("the published ranking workbook", () => {
       200,
     );
 
+    // So is the bloc's new name.
+    const bloc = (await api("GET", "/blocs/khoi-viii", BOOT)).body;
+    const change = (name: string) => ({
+      name,
+      kind: bloc.kind,
+      members: bloc.members,
+      leaderUnitId: bloc.leaderUnitId,
+      deputyUnitId: bloc.deputyUnitId,
+    });
+    const blocName = "Khối thi đua VIII (đổi tên)";
+    expect((await api("PUT", "/blocs/khoi-viii", BOOT, change(blocName))).status).toBe(200);
+    expect(shared((await download()).bytes)).toContain(blocName);
+    expect((await api("PUT", "/blocs/khoi-viii", BOOT, change(bloc.name))).status).toBe(200);
+    expect(shared((await download()).bytes)).not.toContain(blocName);
+
     // Reopened, it is a draft again (made per download); closed again, a new book is made once more.
     const kept1 = await download();
     const reopened = await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review", reason: "Sửa điểm" });
