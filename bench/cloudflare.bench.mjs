@@ -129,7 +129,13 @@ async function main() {
       [500, 8],
       [1000, 4],
     ].filter(([u]) => !UNITS || UNITS.includes(u)))
-      for (const what of ONLY?.filter((w) => w !== "push") ?? ["pull", "table", "ranking", "ranking-stored"]) {
+      for (const what of ONLY?.filter((w) => w !== "push") ?? [
+        "pull",
+        "table",
+        "table-scores",
+        "ranking",
+        "ranking-stored",
+      ]) {
         const r = await measure(
           what,
           units,
@@ -141,7 +147,8 @@ async function main() {
         const name =
           {
             pull: "a clerk's pull (GET /sheet?unit=)",
-            table: "bloc table (GET /table)",
+            table: "bloc table, entries parsed (GET /table until round 5)",
+            "table-scores": "bloc table from the scores (GET /table)",
             ranking: "ranking workbook (GET /ranking.xlsx)",
             "ranking-stored": "ranking workbook of a closed period, kept (GET /ranking.xlsx after the first)",
             "ranking-input": "ranking: the stored entries parsed",

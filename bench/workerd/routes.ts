@@ -2,7 +2,9 @@
  * A worker for `npm run bench:cloudflare`: the CPU work of the worker's heavy routes inside workerd, on a generated
  * bloc of `units` x `criteria`, `reps` times per request (local only, never deployed). Each step is the route's own
  * code after its D1 reads, starting from the rows as D1 returns them (entries as stored JSON text):
- *   /table    the bloc table: entries parsed, `consolidate`, the JSON answer (GET /periods/:id/table)
+ *   /table    the bloc table as it was until round 5: the stored entries parsed, `consolidate`, the JSON answer
+ *   /table-scores  the bloc table as GET /periods/:id/table makes it now: the D1 answer of the scores that SQLite took
+ *             out of the entries (`[codes, scores]` per unit) parsed, `scoredEntries`, `consolidate`, the JSON answer
  *   /ranking  the ranking workbook: entries parsed, `consolidate`, provenance hashes, the .xlsx bytes
  *   /ranking-input, -consolidate, -hash   the same route's steps, cumulatively (parsed; + consolidated; + hashes)
  *   /ranking-stored  a closed period's kept workbook (migration 0009): the D1 answer of its parts (JSON text, the
@@ -29,6 +31,7 @@ import {
   type Unit,
   validateSubmission,
 } from "../../shared/src/index.ts";
+import { scoredEntries } from "../../worker/src/repository.ts";
 import { hashInputsAsync, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
 import { makeBody, makeTemplate } from "../fixtures.ts";
 
@@ -103,9 +106,28 @@ async function storedAnswer(b: Bloc): Promise<string> {
   return answer;
 }
 
-function inputOf(b: Bloc): ConsolidateInput {
-  const submissions: Record<string, Entry[]> = {};
-  for (let i = 0; i < b.members.length; i++) submissions[b.members[i]!] = JSON.parse(b.stored[i]!) as Entry[];
+/** The D1 answer of `latestScoresQ` for a bloc (its rows' `scores` as SQLite builds them). */
+const scoreAnswers = new Map<Bloc, string>();
+function scoreAnswer(b: Bloc): string {
+  const hit = scoreAnswers.get(b);
+  if (hit) return hit;
+  const results = b.members.map((unit_id, i) => {
+    const entries = JSON.parse(b.stored[i]!) as Entry[];
+    return {
+      unit_id,
+      revision: 1,
+      scores: JSON.stringify([entries.map((e) => e.criterion), entries.map((e) => e.score)]),
+    };
+  });
+  const answer = JSON.stringify({ results, success: true, meta: {} });
+  scoreAnswers.set(b, answer);
+  return answer;
+}
+
+function inputOf(b: Bloc, given?: Record<string, Entry[]>): ConsolidateInput {
+  const submissions: Record<string, Entry[]> = given ?? {};
+  if (!given)
+    for (let i = 0; i < b.members.length; i++) submissions[b.members[i]!] = JSON.parse(b.stored[i]!) as Entry[];
   return {
     period: { id: "khoi-bench-2017", year: 2017, members: b.members },
     template: b.template,
@@ -137,6 +159,11 @@ export default {
     for (let i = 0; i < reps; i++) {
       if (what === "table") {
         size = JSON.stringify(consolidate(inputOf(b))).length;
+      } else if (what === "table-scores") {
+        const rows = (JSON.parse(scoreAnswer(b)) as { results: { unit_id: string; scores: string }[] }).results;
+        const submissions: Record<string, Entry[]> = {};
+        for (const r of rows) submissions[r.unit_id] = scoredEntries(r);
+        size = JSON.stringify(consolidate(inputOf(b, submissions))).length;
       } else if (what === "ranking") {
         size = (await rankingBytes(b)).length;
       } else if (what === "ranking-stored") {

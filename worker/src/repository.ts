@@ -53,6 +53,16 @@ export interface SubmissionRow extends RevisionRow {
   late: number;
 }
 
+/**
+ * A revision's scores without its texts (`scoresOf`): `[codes, scores]` as JSON text, in the entries' order. What
+ * consolidation needs of a sheet; the evidence and notes, most of a sheet's bytes, stay in the database.
+ */
+export interface ScoredRow {
+  unit_id: string;
+  revision: number;
+  scores: string;
+}
+
 export interface ReviewRow extends RevisionRow {
   note: string;
 }
@@ -146,7 +156,7 @@ type WithPeriod<T> = T & { period_id: string };
 /** A year's periods and the rows of its published ones (see `Repository.yearData`). */
 export interface YearData {
   periods: PeriodRecord[];
-  subs: WithPeriod<SubmissionRow>[];
+  subs: WithPeriod<ScoredRow>[];
   reviews: WithPeriod<ReviewRow>[];
   flags: WithPeriod<{ unit_id: string; violation: number; withdrawn: number; reason: string }>[];
   ballots: { period_id: string; choices: string }[];
@@ -634,13 +644,13 @@ export class Repository {
     const closed = "SELECT id FROM periods WHERE year = ?1 AND state = 'closed'";
     const inBloc = (t: string) =>
       `EXISTS (SELECT 1 FROM periods p WHERE p.id = ${t}.period_id AND p.bloc_id = ${t}.bloc_id)`;
-    const latest = (table: string, cols: string) =>
+    const latest = (table: string, cols: string, extra = "") =>
       `SELECT s.period_id, ${cols
         .split(",")
         .map((c) => `s.${c.trim()}`)
         .join(
           ", ",
-        )} FROM (SELECT period_id, unit_id, MAX(revision) AS revision FROM ${table} WHERE period_id IN (${closed}) GROUP BY period_id, unit_id) m ` +
+        )}${extra} FROM (SELECT period_id, unit_id, MAX(revision) AS revision FROM ${table} WHERE period_id IN (${closed}) GROUP BY period_id, unit_id) m ` +
       `JOIN ${table} s ON s.period_id = m.period_id AND s.unit_id = m.unit_id AND s.revision = m.revision WHERE ${inBloc("s")}`;
     const versionOf = (table: string, kind: string) =>
       `SELECT DISTINCT '${table}' AS kind, v.id, v.version, v.body FROM periods p JOIN ${table} v ` +
@@ -653,8 +663,8 @@ export class Repository {
         parse: (rows) => (rows as PeriodDb[]).map(parsePeriod),
       },
       subs: {
-        stmt: this.db.prepare(latest("submissions", SUBMISSION_COLS)).bind(year),
-        parse: allRows<WithPeriod<SubmissionRow>>(),
+        stmt: this.db.prepare(latest("submissions", "unit_id, revision", `, ${SCORES_OF("s")}`)).bind(year),
+        parse: allRows<WithPeriod<ScoredRow>>(),
       },
       reviews: {
         stmt: this.db.prepare(latest("reviews", REVIEW_COLS)).bind(year),
@@ -895,6 +905,14 @@ const SUBMISSION_COLS =
 const META_COLS =
   "unit_id, revision, template_id, template_version, content_hash, client_id, totals, actor_token, actor_label, received_at, late";
 const REVIEW_COLS = "unit_id, revision, entries, note, content_hash, client_id, actor_token, actor_label, received_at";
+/**
+ * A revision's scores (`ScoredRow.scores`), taken out of its entries by SQLite: on Cloudflare that work is the
+ * database's, and the Worker parses the codes and numbers only (at 120 criteria a sheet's evidence and notes are most
+ * of its JSON, and parsing them was most of the bloc table's CPU).
+ */
+const SCORES_OF = (alias: string) =>
+  "(SELECT json_array(json_group_array(c), json_group_array(v)) FROM (SELECT json_extract(value, '$.criterion') AS c, " +
+  `json_extract(value, '$.score') AS v FROM json_each(${alias}.entries) ORDER BY key)) AS scores`;
 
 /** Everything inside one period. Every query is filtered by `bloc_id` and `period_id`. */
 export class PeriodRepository {
@@ -1058,6 +1076,11 @@ export class PeriodRepository {
     return this.latestQ<SubmissionRow>("submissions", SUBMISSION_COLS);
   }
 
+  /** Like `latestSubmissionsQ` with the scores alone (`ScoredRow`): for consolidating the bloc table. */
+  latestScoresQ(): Query<Map<string, ScoredRow>> {
+    return this.latestQ<ScoredRow>("submissions", "unit_id, revision", `, ${SCORES_OF("s")}`);
+  }
+
   /** Like `latestSubmissionsQ` without the entries: for the status board and the pull's revision numbers. */
   latestRevisionsQ(): Query<Map<string, Omit<SubmissionRow, "entries">>> {
     return this.latestQ<Omit<SubmissionRow, "entries">>("submissions", META_COLS);
@@ -1066,11 +1089,13 @@ export class PeriodRepository {
   private latestQ<T extends { unit_id: string }>(
     table: "submissions" | "reviews",
     cols: string,
+    extra = "",
   ): Query<Map<string, T>> {
-    const prefixed = cols
-      .split(",")
-      .map((c) => `s.${c.trim()}`)
-      .join(", ");
+    const prefixed =
+      cols
+        .split(",")
+        .map((c) => `s.${c.trim()}`)
+        .join(", ") + extra;
     return {
       stmt: this.q(
         `SELECT ${prefixed} FROM (SELECT unit_id, MAX(revision) AS revision FROM ${table} WHERE period_id = ?2 GROUP BY unit_id) m ` +
@@ -1391,6 +1416,14 @@ export async function createBatch(
 /** Parses a stored entries column. */
 export function entriesOf(row: { entries: string }): Entry[] {
   return JSON.parse(row.entries) as Entry[];
+}
+
+/** A sheet's entries for consolidation from its scores alone (`ScoredRow`): no evidence, no note. */
+export function scoredEntries(row: { scores: string }): Entry[] {
+  const [codes, scores] = JSON.parse(row.scores) as [string[], (number | null)[]];
+  const out = new Array<Entry>(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = { criterion: codes[i]!, score: scores[i]!, evidence: "", note: "" };
+  return out;
 }
 
 /** A closed period's ranking workbook as stored (`ranking_books`, migration 0009). */

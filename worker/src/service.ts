@@ -45,7 +45,9 @@ import {
   type Repository,
   type ReviewRow,
   readAll,
+  type ScoredRow,
   type SubmissionRow,
+  scoredEntries,
   type YearData,
 } from "./repository.ts";
 import {
@@ -421,12 +423,15 @@ export async function electionRecord(scope: PeriodScope, vote?: VotingState): Pr
  * read in one D1 batch (with the bloc, for the ranking workbook). The table and the ranking workbook's provenance
  * sheet both start here, so they can never be computed from different inputs.
  */
-export async function periodData(scope: PeriodScope): Promise<{ input: ConsolidateInput; bloc: Bloc | null }> {
+export async function periodData(
+  scope: PeriodScope,
+  texts = true,
+): Promise<{ input: ConsolidateInput; bloc: Bloc | null }> {
   const { period, repo } = scope;
   const asked: VotingReadOptions = { sealedBallots: "ended", paperBallots: true };
   const r = await readAll(repo.db, {
     units: repo.root.unitsQ(period.members),
-    subs: repo.latestSubmissionsQ(),
+    subs: texts ? repo.latestSubmissionsQ() : repo.latestScoresQ(),
     reviews: repo.latestReviewsQ(),
     flags: repo.flagsQ(),
     bloc: repo.root.blocQ(period.blocId),
@@ -440,7 +445,7 @@ async function inputOf(
   scope: PeriodScope,
   r: {
     units: Unit[];
-    subs: Map<string, SubmissionRow>;
+    subs: Map<string, SubmissionRow | ScoredRow>;
     reviews: Map<string, ReviewRow>;
     flags: Record<string, Flags>;
     vote: VotingState;
@@ -450,7 +455,7 @@ async function inputOf(
   const { template, rulebook } = await periodRules(scope);
   const tally = await periodTally(scope, rulebook, r.vote);
   const submissions: Record<string, Entry[]> = {};
-  for (const [u, row] of r.subs) submissions[u] = entriesOf(row);
+  for (const [u, row] of r.subs) submissions[u] = "entries" in row ? entriesOf(row) : scoredEntries(row);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);
   const members = new Set(period.members);
@@ -528,13 +533,11 @@ function yearVote(d: YearData, id: string): VotingState {
   };
 }
 
-/** The inputs of the bloc table (see `periodData`). */
-export async function consolidationInput(scope: PeriodScope): Promise<ConsolidateInput> {
-  return (await periodData(scope)).input;
-}
-
-/** The consolidated bloc table (bảng tổng hợp) of a period. */
+/**
+ * The consolidated bloc table (bảng tổng hợp) of a period, from the sheets' scores alone (`periodData` without
+ * texts): the evidence and notes of every sheet are not needed to consolidate, and parsing them was most of its CPU.
+ */
 export async function periodTable(scope: PeriodScope): Promise<BlocTable & { state: string; published: boolean }> {
-  const table = consolidate(await consolidationInput(scope));
+  const table = consolidate((await periodData(scope, false)).input);
   return { ...table, state: scope.period.state, published: scope.period.state === "closed" };
 }
