@@ -54,7 +54,7 @@ export interface SubmissionRow extends RevisionRow {
 }
 
 /**
- * A revision's scores without its texts (`scoresOf`): `[codes, scores]` as JSON text, in the entries' order. What
+ * A revision's scores without its texts (`SCORES_OF`): `[codes, scores]` as JSON text, in the entries' order. What
  * consolidation needs of a sheet; the evidence and notes, most of a sheet's bytes, stay in the database.
  */
 export interface ScoredRow {
@@ -1470,7 +1470,9 @@ function storedBookQ(db: D1Database, periodId: string, guard: string, arg: strin
  * change time, so a book built while the period was being reopened is never kept; its stamp (`BOOK_STAMP`) is taken
  * then. (A unit renamed between the build's read and this write gives a book with the old name under the new stamp,
  * for as long as the period stays closed and nothing else changes: a window of milliseconds once a year, accepted.)
- * One batch, so a reader never sees the parts of two builds.
+ * A book already kept for the period as it is now is left as it is, so two first downloads at once (or a download by
+ * the bootstrap code, which reads no book) never replace the file others got. One batch, so a reader never sees the
+ * parts of two builds.
  */
 export function storeBookStmts(
   db: D1Database,
@@ -1482,13 +1484,21 @@ export function storeBookStmts(
 ): D1PreparedStatement[] {
   const text = toBase64(bytes);
   const parts = Math.max(1, Math.ceil(text.length / partSize));
-  const out = [db.prepare("DELETE FROM ranking_books WHERE period_id = ?").bind(periodId)];
+  // A stale book goes; a current one made by another download stays (the first kept is the one everyone gets).
+  const out = [
+    db
+      .prepare(
+        `DELETE FROM ranking_books WHERE period_id = ?1 AND stamp IS NOT (SELECT ${BOOK_STAMP} FROM periods p WHERE p.id = ?1)`,
+      )
+      .bind(periodId),
+  ];
   for (let i = 0; i < parts; i++)
     out.push(
       db
         .prepare(
           `INSERT INTO ranking_books (period_id, part, parts, stamp, built_at, data) SELECT ?1, ?2, ?3, ${BOOK_STAMP}, ?5, ?6 ` +
-            "FROM periods p WHERE p.id = ?1 AND p.state = 'closed' AND p.updated_at = ?4",
+            "FROM periods p WHERE p.id = ?1 AND p.state = 'closed' AND p.updated_at = ?4 " +
+            "AND NOT EXISTS (SELECT 1 FROM ranking_books k WHERE k.period_id = ?1 AND k.built_at IS NOT ?5)",
         )
         .bind(periodId, i, parts, periodStamp, builtAt, text.slice(i * partSize, (i + 1) * partSize)),
     );
