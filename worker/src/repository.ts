@@ -5,7 +5,6 @@
  * change and its audit record go to D1 in one batch: both or neither.
  */
 
-import { Buffer } from "node:buffer";
 import type {
   Bloc,
   Entry,
@@ -199,7 +198,7 @@ export class Repository {
   private prefetched: PeriodRecord | null = null;
   private prefetchedLink: { id: string; row: LinkLiveRow | null } | null = null;
   private prefetchedVoting: { periodId: string; state: VotingState } | null = null;
-  private prefetchedBook: { periodId: string; book: StoredBook | null } | null = null;
+  private prefetchedBook: { periodId: string; book: StoredBook | null; stamp: string | null } | null = null;
 
   constructor(readonly db: D1Database) {}
 
@@ -269,7 +268,13 @@ export class Repository {
       };
     // The stored workbook of a closed period (a few hundred KB): only for a live token or a live download link, so
     // that a made-up bearer cannot make the Worker read it.
-    if (book && periodId !== null && (tokenHash !== null || linkId !== null))
+    if (book && periodId !== null && (tokenHash !== null || linkId !== null)) {
+      qs.bookStamp = {
+        stmt: this.db
+          .prepare(`SELECT ${BOOK_STAMP} AS stamp FROM periods p WHERE p.id = ? AND p.state = 'closed'`)
+          .bind(periodId),
+        parse: (rows) => (rows[0] as { stamp: string } | undefined)?.stamp ?? null,
+      };
       qs.book = storedBookQ(
         this.db,
         periodId,
@@ -278,8 +283,10 @@ export class Repository {
           : "EXISTS (SELECT 1 FROM links WHERE period_id = ?1 AND id = ?2 AND revoked_at IS NULL)",
         tokenHash ?? linkId!,
       );
+    }
     const r = (await readAll(this.db, qs)) as {
       book?: StoredBook | null;
+      bookStamp?: string | null;
       link?: LinkLiveRow | null;
       token?: TokenRow | null;
       period?: PeriodRecord | null;
@@ -290,16 +297,18 @@ export class Repository {
     if (voting !== null && this.prefetched)
       this.prefetchedVoting = { periodId: this.prefetched.id, state: votingOf(r as Record<string, unknown>, voting) };
     if (linkId !== null && "link" in r) this.prefetchedLink = { id: linkId, row: r.link ?? null };
-    if ("book" in r && periodId !== null) this.prefetchedBook = { periodId, book: r.book ?? null };
+    if ("book" in r && periodId !== null)
+      this.prefetchedBook = { periodId, book: r.book ?? null, stamp: r.bookStamp ?? null };
     return { token: r.token ?? null, period: this.prefetched };
   }
 
   /**
-   * The closed period's stored ranking workbook read with the token (null: none, or stale); undefined when it was
-   * not read then.
+   * The closed period's stored ranking workbook read with the token (`book` null: none, or stale) and the stamp a
+   * book built now would be kept under (`storeBookStmts`; null unless the period is closed); undefined when they
+   * were not read then.
    */
-  bookRead(periodId: string): StoredBook | null | undefined {
-    return this.prefetchedBook?.periodId === periodId ? this.prefetchedBook.book : undefined;
+  bookRead(periodId: string): { book: StoredBook | null; stamp: string | null } | undefined {
+    return this.prefetchedBook?.periodId === periodId ? this.prefetchedBook : undefined;
   }
 
   /** The link row read with the token (undefined when that link was not read then; null when it does not exist). */
@@ -1241,12 +1250,28 @@ export class PeriodRepository {
     };
   }
 
-  setFlags(unitId: string, f: Flags, at: string, by: string): D1PreparedStatement {
+  /**
+   * A unit's flags, written only while the period is in one of `states` (checked inside the write: a flag that
+   * raced the period's closing stays out, so a closed period's results, and its kept workbook, never miss one).
+   */
+  setFlags(unitId: string, f: Flags, at: string, by: string, states: readonly string[]): D1PreparedStatement {
     return this.db
       .prepare(
-        "INSERT INTO flags (bloc_id, period_id, unit_id, violation, withdrawn, reason, updated_at, actor_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period_id, unit_id) DO UPDATE SET violation = excluded.violation, withdrawn = excluded.withdrawn, reason = excluded.reason, updated_at = excluded.updated_at, actor_label = excluded.actor_label",
+        "INSERT INTO flags (bloc_id, period_id, unit_id, violation, withdrawn, reason, updated_at, actor_label) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 " +
+          "WHERE EXISTS (SELECT 1 FROM periods WHERE id = ?2 AND bloc_id = ?1 AND state IN (SELECT value FROM json_each(?9))) " +
+          "ON CONFLICT (period_id, unit_id) DO UPDATE SET violation = excluded.violation, withdrawn = excluded.withdrawn, reason = excluded.reason, updated_at = excluded.updated_at, actor_label = excluded.actor_label",
       )
-      .bind(this.blocId, this.periodId, unitId, f.violation ? 1 : 0, f.withdrawn ? 1 : 0, f.reason, at, by);
+      .bind(
+        this.blocId,
+        this.periodId,
+        unitId,
+        f.violation ? 1 : 0,
+        f.withdrawn ? 1 : 0,
+        f.reason,
+        at,
+        by,
+        JSON.stringify(states),
+      );
   }
 
   // --- voting --------------------------------------------------------------------------------------------------------
@@ -1265,9 +1290,13 @@ export class PeriodRepository {
     };
   }
 
+  /** A counted paper ballot, written only while the period is voting (checked inside the write, as `setFlags`). */
   insertBallot(id: string, choices: readonly string[]): D1PreparedStatement {
     return this.db
-      .prepare("INSERT INTO ballots (id, bloc_id, period_id, choices) VALUES (?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO ballots (id, bloc_id, period_id, choices) SELECT ?1, ?2, ?3, ?4 " +
+          "WHERE EXISTS (SELECT 1 FROM periods WHERE id = ?3 AND bloc_id = ?2 AND state = 'voting')",
+      )
       .bind(id, this.blocId, this.periodId, JSON.stringify(choices));
   }
 
@@ -1465,19 +1494,17 @@ function storedBookQ(db: D1Database, periodId: string, guard: string, arg: strin
 }
 
 /**
- * Statements that keep `bytes` as the ranking workbook of this closed period, built at `builtAt` from the period row
- * as it was read (`periodStamp`: its `updated_at`). Each part is written only if the period is still closed with that
- * change time, so a book built while the period was being reopened is never kept; its stamp (`BOOK_STAMP`) is taken
- * then. (A unit renamed between the build's read and this write gives a book with the old name under the new stamp,
- * for as long as the period stays closed and nothing else changes: a window of milliseconds once a year, accepted.)
- * A book already kept for the period as it is now is left as it is, so two first downloads at once (or a download by
+ * Statements that keep `bytes` as the ranking workbook of this closed period, built at `builtAt` from rows read after
+ * `stamp` (`BOOK_STAMP` as the authentication's batch read it, before the data). Each part is written only if the
+ * period is still closed with that same stamp, so a book built while the period was reopened, or a unit or the bloc
+ * renamed, is never kept (the next download builds again). A book already kept for the period as it is now is left as it is, so two first downloads at once (or a download by
  * the bootstrap code, which reads no book) never replace the file others got. One batch, so a reader never sees the
  * parts of two builds.
  */
 export function storeBookStmts(
   db: D1Database,
   periodId: string,
-  periodStamp: string,
+  stamp: string,
   builtAt: string,
   bytes: Uint8Array,
   partSize = BOOK_PART,
@@ -1497,19 +1524,46 @@ export function storeBookStmts(
       db
         .prepare(
           `INSERT INTO ranking_books (period_id, part, parts, stamp, built_at, data) SELECT ?1, ?2, ?3, ${BOOK_STAMP}, ?5, ?6 ` +
-            "FROM periods p WHERE p.id = ?1 AND p.state = 'closed' AND p.updated_at = ?4 " +
+            `FROM periods p WHERE p.id = ?1 AND p.state = 'closed' AND ${BOOK_STAMP} = ?4 ` +
             "AND NOT EXISTS (SELECT 1 FROM ranking_books k WHERE k.period_id = ?1 AND k.built_at IS NOT ?5)",
         )
-        .bind(periodId, i, parts, periodStamp, builtAt, text.slice(i * partSize, (i + 1) * partSize)),
+        .bind(periodId, i, parts, stamp, builtAt, text.slice(i * partSize, (i + 1) * partSize)),
     );
   return out;
 }
 
+/** The part of Node's `Buffer` used for base64 (native, where the platform has it). */
+interface NodeBuffer {
+  from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string };
+  from(text: string, encoding: "base64"): Uint8Array;
+}
+
+/**
+ * `Buffer` from `node:buffer` where the platform has it (workerd with `nodejs_compat`, Node), looked up as
+ * zipwrite.ts looks up zlib: the Worker still loads without the flag, and then uses `btoa` / `atob`.
+ */
+const NODE_BUFFER = (() => {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const b = (proc?.getBuiltinModule?.("node:buffer") as { Buffer?: NodeBuffer } | undefined)?.Buffer;
+    return typeof b?.from === "function" ? b : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
 function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  if (NODE_BUFFER) return NODE_BUFFER.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, Math.min(i + 0x8000, bytes.length)));
+  return btoa(binary);
 }
 
 function fromBase64(text: string): Uint8Array {
-  const b = Buffer.from(text, "base64");
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (NODE_BUFFER) return new Uint8Array(NODE_BUFFER.from(text, "base64"));
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }

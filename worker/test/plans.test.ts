@@ -197,9 +197,13 @@ describe("query plans on ten years of data", () => {
     // The sealed vote's tables were read (the routes above reached those statements) through their indexes.
     for (const table of ["voting_rounds", "trustee_keys", "sealed_ballots", "partial_decryptions"])
       expect([...seen].filter((q) => q.includes(`FROM ${table}`)).length, table).toBeGreaterThan(2);
-    // The kept workbook was written (its old parts dropped first) and read back.
+    // The kept workbook was written (its stale parts dropped first) and read back.
     expect([...seen].filter((q) => q.includes("ranking_books")).length).toBeGreaterThanOrEqual(3);
     expect(found).toEqual([]);
+    // The second download was served from the kept book: one call (the authentication's batch), no data read.
+    meter.reset();
+    expect(await metered("GET", "/periods/p-3-2012/ranking.xlsx", seed.tokens.council)).toBe(200);
+    expect(meter.calls).toBe(1);
   });
 
   it("the ballot trigger's count reads one period through the index", async () => {

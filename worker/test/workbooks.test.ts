@@ -17,7 +17,7 @@ import {
   type SheetContext,
   validateEntries,
 } from "../../shared/src/index.ts";
-import { storeBookStmts } from "../src/repository.ts";
+import { Repository, storeBookStmts } from "../src/repository.ts";
 import { seedDemo } from "../src/seed.ts";
 import { readRankingBook, readUpload, templateWorkbook, verifyRanking, XLSX_MIME } from "../src/workbook/index.ts";
 import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
@@ -421,6 +421,13 @@ describe("the published ranking workbook", () => {
     (await DB.prepare("SELECT count(*) AS n FROM ranking_books WHERE period_id = ?").bind(id).first<{ n: number }>())!
       .n;
   const shared = (bytes: Uint8Array) => strFromU8(unzipSync(bytes)["xl/sharedStrings.xml"]!);
+  /** The period's stamp as `BOOK_STAMP` (worker/src/repository.ts) computes it. */
+  const stampNow = async () =>
+    (await DB.prepare(
+      "SELECT p.updated_at || '|' || coalesce((SELECT coalesce(bl.updated_at, bl.created_at) || '|' || bl.name FROM blocs bl WHERE bl.id = p.bloc_id), '') || '|' || coalesce((SELECT max(u.updated_at) FROM period_members m JOIN units u ON u.id = m.unit_id WHERE m.period_id = p.id), '') AS s FROM periods p WHERE p.id = ?",
+    )
+      .bind(id)
+      .first<{ s: string }>())!.s;
 
   it("is made once after closing and every later download is that same file, until something it shows changes", async () => {
     expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
@@ -516,13 +523,54 @@ describe("the published ranking workbook", () => {
     expect(row?.built_at).not.toBe(before);
   });
 
+  it("a book built from rows read before a rename is not kept", async () => {
+    // The stamp the authentication's batch reads before the data, then a unit renamed while the book is built.
+    const before = await stampNow();
+    const unit = demoUnits.find((x) => x.id === "btl-tphcm")!;
+    expect(
+      (await api("PUT", "/units/btl-tphcm", BOOT, { name: `${unit.name} (mới)`, shortName: unit.shortName })).status,
+    ).toBe(200);
+    expect(await stampNow()).not.toBe(before);
+    await DB.prepare("DELETE FROM ranking_books WHERE period_id = ?").bind(id).run();
+    await DB.batch(storeBookStmts(DB, id, before, "2017-12-31T00:00:00.000Z", new Uint8Array([1, 2, 3])));
+    expect(await kept()).toBe(0);
+    // Built from rows read after the stamp, it is kept.
+    await DB.batch(storeBookStmts(DB, id, await stampNow(), "2017-12-31T00:00:00.000Z", new Uint8Array([1, 2, 3])));
+    expect(await kept()).toBe(1);
+    expect((await api("PUT", "/units/btl-tphcm", BOOT, { name: unit.name, shortName: unit.shortName })).status).toBe(
+      200,
+    );
+  });
+
+  it("a flag or a paper ballot that raced the period's closing stays out", async () => {
+    // The routes refuse a closed period before writing; the write itself checks again (the period may close between
+    // the two): nothing goes in, so the closed results and the kept workbook miss nothing.
+    const repo = new Repository(DB).forPeriod({ id, blocId: "khoi-viii" });
+    const [flag, ballot] = await DB.batch([
+      repo.setFlags("ca-tphcm", { violation: true, withdrawn: false, reason: "Muộn" }, new Date().toISOString(), "x", [
+        "review",
+        "voting",
+      ]),
+      repo.insertBallot("raced-ballot", ["ca-tphcm"]),
+    ]);
+    expect([flag!.meta.changes, ballot!.meta.changes]).toEqual([0, 0]);
+    const flags = await DB.prepare("SELECT count(*) AS n FROM flags WHERE period_id = ?")
+      .bind(id)
+      .first<{ n: number }>();
+    expect(flags!.n).toBe(0);
+    // And through the route: 423 with the state it found.
+    const r = await api("PUT", `/periods/${id}/units/ca-tphcm/flags`, tokens.secretariat, {
+      violation: true,
+      withdrawn: false,
+      reason: "Muộn",
+    });
+    expect(r.status).toBe(423);
+  });
+
   it("a book kept in several parts comes back whole", async () => {
-    const period = (await DB.prepare("SELECT updated_at FROM periods WHERE id = ?").bind(id).first<{
-      updated_at: string;
-    }>())!;
     const bytes = crypto.getRandomValues(new Uint8Array(2500));
     await DB.prepare("DELETE FROM ranking_books WHERE period_id = ?").bind(id).run();
-    await DB.batch(storeBookStmts(DB, id, period.updated_at, "2017-12-31T00:00:00.000Z", bytes, 1000));
+    await DB.batch(storeBookStmts(DB, id, await stampNow(), "2017-12-31T00:00:00.000Z", bytes, 1000));
     expect(await kept()).toBe(4); // 3,336 base64 characters in parts of 1,000
     expect((await download()).bytes).toEqual(bytes);
   });

@@ -86,18 +86,27 @@ export const reviewRoutes = new Hono<AppEnv>()
     const flags = await readBody(c, Flags);
     if (!FLAG_STATES.includes(period.state)) throw notInState(period.state);
     const at = new Date().toISOString();
-    await repo.db.batch([
-      repo.setFlags(unitId, flags, at, me.label),
-      repo.root.audit({
-        blocId: period.blocId,
-        periodId: period.id,
-        unitId,
-        actor: me,
-        action: "flags.set",
-        detail: { ...flags },
-        requestId: c.get("requestId"),
-        at,
-      }),
+    // The state is checked again inside the write (the period may have closed since it was read), and the period
+    // read back for the answer.
+    const [set, , now] = await repo.db.batch([
+      repo.setFlags(unitId, flags, at, me.label, FLAG_STATES),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          unitId,
+          actor: me,
+          action: "flags.set",
+          detail: { ...flags },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        true,
+      ),
+      repo.root.periodQ(period.id).stmt,
     ]);
+    if ((set?.meta.changes ?? 0) === 0)
+      throw notInState((now?.results[0] as { state?: string } | undefined)?.state ?? period.state);
     return c.json({ unitId, ...flags, at });
   });

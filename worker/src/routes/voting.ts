@@ -486,17 +486,25 @@ export const votingRoutes = new Hono<AppEnv>()
     // Ids are random, so the stored order says nothing about the order the ballots were counted in.
     const statements = ballots.map((b) => repo.insertBallot(randomId(), b.choices));
     statements.push(
-      repo.root.audit({
-        blocId: period.blocId,
-        periodId: period.id,
-        actor: me,
-        action: "voting.paper",
-        detail: { count: ballots.length, invalid: invalidBallots.length },
-        requestId: c.get("requestId"),
-        at,
-      }),
+      repo.root.audit(
+        {
+          blocId: period.blocId,
+          periodId: period.id,
+          actor: me,
+          action: "voting.paper",
+          detail: { count: ballots.length, invalid: invalidBallots.length },
+          requestId: c.get("requestId"),
+          at,
+        },
+        undefined,
+        ballots.length > 0, // recorded only if the last ballot went in
+      ),
     );
-    await insertingBallots(() => repo.db.batch(statements), period.members.length);
+    statements.push(repo.root.periodQ(period.id).stmt);
+    const res = await insertingBallots(() => repo.db.batch(statements), period.members.length);
+    // The ballots go in only while the period is voting (checked inside the write): all of them, or none.
+    if (ballots.length > 0 && (res[0]?.meta.changes ?? 0) === 0)
+      throw votingNotOpen((res.at(-1)?.results[0] as { state?: string } | undefined)?.state ?? period.state);
     return c.json(
       {
         periodId: period.id,

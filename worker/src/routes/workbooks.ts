@@ -42,7 +42,7 @@ function xlsx(c: Context<AppEnv>, bytes: Uint8Array, asciiName: string, name: st
 
 /**
  * Keeps a closed period's ranking workbook after the answer has gone (`waitUntil`): one batch, written only if the
- * period is still closed as it was read. A failure costs only the next download's build, so it is logged, not thrown.
+ * period, its bloc and its units are still as the stamp read before the data says (`storeBookStmts`). A failure costs only the next download's build, so it is logged, not thrown.
  */
 function keepBook(c: Context<AppEnv>, db: D1Database, periodId: string, stamp: string, at: string, bytes: Uint8Array) {
   const write = db
@@ -167,8 +167,8 @@ export const workbookRoutes = new Hono<AppEnv>()
       [`bang-xep-hang-${period.id}${draft}.xlsx`, `Bảng xếp hạng ${period.id}${draft}.xlsx`] as const;
     // A closed period's workbook is made once, at its first download, and kept (migration 0009): every later
     // download is this one round trip and no build (15-40 ms of CPU at 100 units x 120 criteria).
-    const stored = period.state === "closed" ? scope.repo.root.bookRead(period.id) : undefined;
-    if (stored) return xlsx(c, stored.bytes, ...name(""));
+    const kept = period.state === "closed" ? scope.repo.root.bookRead(period.id) : undefined;
+    if (kept?.book) return xlsx(c, kept.book.bytes, ...name(""));
     const { input, bloc } = await periodData(scope);
     const table = consolidate(input);
     const inputs = rankingInputs(input);
@@ -188,7 +188,7 @@ export const workbookRoutes = new Hono<AppEnv>()
       periodState: period.state,
       ...(leader ? { leaderName: leader.name } : {}),
     });
-    if (period.state === "closed") keepBook(c, scope.repo.db, period.id, period.updatedAt, generatedAt, bytes);
+    if (kept?.stamp) keepBook(c, scope.repo.db, period.id, kept.stamp, generatedAt, bytes);
     return xlsx(c, bytes, ...name(period.state === "closed" ? "" : "-du-thao"));
   })
   .get("/:periodId/units/:unitId/template.xlsx", async (c) => {
