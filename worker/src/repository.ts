@@ -19,6 +19,7 @@ import type {
 import type { Principal } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { type RoundDb, type VotingReadOptions, type VotingState, votingOf, votingQueries } from "./votingStore.ts";
+import { builtinModule } from "./workbook/builtin.ts";
 
 export interface TokenRow {
   id: string;
@@ -1469,7 +1470,7 @@ const BOOK_PART = 1_000_000;
  * (reopened and closed again), the bloc's name and change time, the latest change of a member unit (its name).
  * Read through the primary keys and `period_members`.
  */
-const BOOK_STAMP =
+export const BOOK_STAMP =
   "(p.updated_at || '|' || coalesce((SELECT coalesce(bl.updated_at, bl.created_at) || '|' || bl.name FROM blocs bl WHERE bl.id = p.bloc_id), '') " +
   "|| '|' || coalesce((SELECT max(u.updated_at) FROM period_members m JOIN units u ON u.id = m.unit_id WHERE m.period_id = p.id), ''))";
 
@@ -1539,17 +1540,12 @@ interface NodeBuffer {
 }
 
 /**
- * `Buffer` from `node:buffer` where the platform has it (workerd with `nodejs_compat`, Node), looked up as
- * zipwrite.ts looks up zlib: the Worker still loads without the flag, and then uses `btoa` / `atob`.
+ * `Buffer` from `node:buffer` where the platform has it (workerd with `nodejs_compat`, Node; `builtinModule`): the
+ * Worker still loads without the flag, and then uses `btoa` / `atob`.
  */
 const NODE_BUFFER = (() => {
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const b = (proc?.getBuiltinModule?.("node:buffer") as { Buffer?: NodeBuffer } | undefined)?.Buffer;
-    return typeof b?.from === "function" ? b : undefined;
-  } catch {
-    return undefined;
-  }
+  const b = builtinModule<{ Buffer: NodeBuffer }>("node:buffer")?.Buffer;
+  return typeof b?.from === "function" ? b : undefined;
 })();
 
 function toBase64(bytes: Uint8Array): string {

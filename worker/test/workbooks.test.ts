@@ -17,7 +17,7 @@ import {
   type SheetContext,
   validateEntries,
 } from "../../shared/src/index.ts";
-import { Repository, storeBookStmts } from "../src/repository.ts";
+import { BOOK_STAMP, Repository, storeBookStmts } from "../src/repository.ts";
 import { seedDemo } from "../src/seed.ts";
 import { readRankingBook, readUpload, templateWorkbook, verifyRanking, XLSX_MIME } from "../src/workbook/index.ts";
 import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
@@ -423,11 +423,7 @@ describe("the published ranking workbook", () => {
   const shared = (bytes: Uint8Array) => strFromU8(unzipSync(bytes)["xl/sharedStrings.xml"]!);
   /** The period's stamp as `BOOK_STAMP` (worker/src/repository.ts) computes it. */
   const stampNow = async () =>
-    (await DB.prepare(
-      "SELECT p.updated_at || '|' || coalesce((SELECT coalesce(bl.updated_at, bl.created_at) || '|' || bl.name FROM blocs bl WHERE bl.id = p.bloc_id), '') || '|' || coalesce((SELECT max(u.updated_at) FROM period_members m JOIN units u ON u.id = m.unit_id WHERE m.period_id = p.id), '') AS s FROM periods p WHERE p.id = ?",
-    )
-      .bind(id)
-      .first<{ s: string }>())!.s;
+    (await DB.prepare(`SELECT ${BOOK_STAMP} AS s FROM periods p WHERE p.id = ?`).bind(id).first<{ s: string }>())!.s;
 
   it("is made once after closing and every later download is that same file, until something it shows changes", async () => {
     expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);

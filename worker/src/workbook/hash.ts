@@ -6,6 +6,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { builtinModule } from "./builtin.ts";
 
 function finite(n: number): number {
   if (!Number.isFinite(n)) throw new RangeError("canonical JSON: not a finite number");
@@ -91,13 +92,8 @@ interface NodeCrypto {
 }
 
 function nodeCrypto(): NodeCrypto | undefined {
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const c = proc?.getBuiltinModule?.("node:crypto") as Partial<NodeCrypto> | undefined;
-    return typeof c?.createHash === "function" ? (c as NodeCrypto) : undefined;
-  } catch {
-    return undefined;
-  }
+  const c = builtinModule<NodeCrypto>("node:crypto");
+  return typeof c?.createHash === "function" ? (c as NodeCrypto) : undefined;
 }
 
 const NODE_CRYPTO = nodeCrypto();

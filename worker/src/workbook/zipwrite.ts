@@ -10,6 +10,7 @@
  * where no `node:` module exists.
  */
 import { deflateSync } from "fflate";
+import { builtinModule } from "./builtin.ts";
 
 /** The part of Node's zlib the writer uses. */
 interface NativeZlib {
@@ -18,13 +19,8 @@ interface NativeZlib {
 }
 
 function nativeZlib(): NativeZlib | undefined {
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const z = proc?.getBuiltinModule?.("node:zlib") as Partial<NativeZlib> | undefined;
-    return typeof z?.deflateRawSync === "function" ? (z as NativeZlib) : undefined;
-  } catch {
-    return undefined;
-  }
+  const z = builtinModule<NativeZlib>("node:zlib");
+  return typeof z?.deflateRawSync === "function" ? (z as NativeZlib) : undefined;
 }
 
 const ZLIB = nativeZlib();
