@@ -421,7 +421,9 @@ export async function electionRecord(scope: PeriodScope, vote?: VotingState): Pr
  * Everything the bloc table is computed from: the latest revisions, reviews, flags and the vote (its ballots, or
  * the sealed vote's round, shares, decryptions and, once the box closed, its ballots for the public record's hash),
  * read in one D1 batch (with the bloc, for the ranking workbook). The table and the ranking workbook's provenance
- * sheet both start here, so they can never be computed from different inputs.
+ * sheet both start here, so they can never be computed from different inputs. `texts`: false for the table, which
+ * reads each sheet's scores alone (`latestScoresQ`; the evidence and notes do not change a score); the workbook keeps
+ * every text in its provenance.
  */
 export async function periodData(
   scope: PeriodScope,

@@ -88,6 +88,7 @@ export const reviewRoutes = new Hono<AppEnv>()
     const at = new Date().toISOString();
     // The state is checked again inside the write (the period may have closed since it was read), and the period
     // read back for the answer.
+    const after = repo.root.periodQ(period.id);
     const [set, , now] = await repo.db.batch([
       repo.setFlags(unitId, flags, at, me.label, FLAG_STATES),
       repo.root.audit(
@@ -104,9 +105,8 @@ export const reviewRoutes = new Hono<AppEnv>()
         undefined,
         true,
       ),
-      repo.root.periodQ(period.id).stmt,
+      after.stmt,
     ]);
-    if ((set?.meta.changes ?? 0) === 0)
-      throw notInState((now?.results[0] as { state?: string } | undefined)?.state ?? period.state);
+    if ((set?.meta.changes ?? 0) === 0) throw notInState(after.parse(now?.results ?? [])?.state ?? period.state);
     return c.json({ unitId, ...flags, at });
   });

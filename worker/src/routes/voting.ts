@@ -500,11 +500,12 @@ export const votingRoutes = new Hono<AppEnv>()
         ballots.length > 0, // recorded only if the last ballot went in
       ),
     );
-    statements.push(repo.root.periodQ(period.id).stmt);
+    const after = repo.root.periodQ(period.id);
+    statements.push(after.stmt);
     const res = await insertingBallots(() => repo.db.batch(statements), period.members.length);
     // The ballots go in only while the period is voting (checked inside the write): all of them, or none.
     if (ballots.length > 0 && (res[0]?.meta.changes ?? 0) === 0)
-      throw votingNotOpen((res.at(-1)?.results[0] as { state?: string } | undefined)?.state ?? period.state);
+      throw votingNotOpen(after.parse(res.at(-1)?.results ?? [])?.state ?? period.state);
     return c.json(
       {
         periodId: period.id,
