@@ -7,9 +7,11 @@
  * threads, the collector's included), minus an empty request's, divided by `reps`. Wall time of the same requests is
  * reported beside it. Medians over rounds.
  *
- *   npm run bench:cloudflare              # pull, table, ranking (built; kept) at 100, 500, 1,000 units x 120; push ratio
+ *   npm run bench:cloudflare              # pull, table, ranking (built before/now; kept) at 100, 500, 1,000 x 120; push ratio
  *   npm run bench:cloudflare -- --quick   # fewer rounds
  *   npm run bench:cloudflare -- --only=ranking,table --units=100,500   # some routes and sizes, no push ratio
+ *   npm run bench:cloudflare -- --only=ranking-entries,ranking --alternate --rounds=15   # one request of each in
+ *                                                            # turn per round (same reps): a comparison in one run
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
+const ALTERNATE = process.argv.includes("--alternate");
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const ONLY = arg("only")?.split(",");
 const UNITS = arg("units")?.split(",").map(Number);
@@ -102,19 +105,26 @@ async function main() {
       return { wall: performance.now() - t0, cpu: cpuNow() - c0, size };
     };
     /** CPU and wall per repetition of `what`, net of an empty request, medians of `rounds`. */
-    const measure = async (what, units, criteria, reps, rounds) => {
-      await hit(what, units, criteria, Math.max(1, reps >> 1)); // warm-up (and the bloc's generation)
-      const cpu = [];
-      const wall = [];
-      for (let i = 0; i < rounds; i++) {
-        const empty = await hit("noop", units, criteria, 1);
-        const a = await hit(what, units, criteria, reps);
-        cpu.push((a.cpu - empty.cpu) / reps);
-        wall.push((a.wall - empty.wall) / reps);
-      }
-      return { cpu: median(cpu), wall: median(wall), cpuMin: Math.min(...cpu) };
+    const measure = async (what, units, criteria, reps, rounds) =>
+      (await measureAlternately([what], units, criteria, reps, rounds))[0];
+    /**
+     * The same for several routes, one request of each in turn in every round (`--alternate`), so that a change of
+     * the machine's speed during the run weighs on all of them alike: for comparisons as ratios measured in one run.
+     */
+    const measureAlternately = async (whats, units, criteria, reps, rounds) => {
+      for (const what of whats) await hit(what, units, criteria, Math.max(1, reps >> 1)); // warm-up (and generation)
+      const cpu = whats.map(() => []);
+      const wall = whats.map(() => []);
+      for (let i = 0; i < rounds; i++)
+        for (let w = 0; w < whats.length; w++) {
+          const empty = await hit("noop", units, criteria, 1);
+          const a = await hit(whats[w], units, criteria, reps);
+          cpu[w].push((a.cpu - empty.cpu) / reps);
+          wall[w].push((a.wall - empty.wall) / reps);
+        }
+      return whats.map((_, w) => ({ cpu: median(cpu[w]), wall: median(wall[w]), cpuMin: Math.min(...cpu[w]) }));
     };
-    const rounds = QUICK ? 5 : 9;
+    const rounds = Number(arg("rounds") ?? (QUICK ? 5 : 9));
     console.log(
       `workerd (wrangler dev), ${os.cpus()[0]?.model ?? "cpu"} x ${os.cpus().length}, load average ${os
         .loadavg()
@@ -128,28 +138,27 @@ async function main() {
       [100, 40],
       [500, 8],
       [1000, 4],
-    ].filter(([u]) => !UNITS || UNITS.includes(u)))
-      for (const what of ONLY?.filter((w) => w !== "push") ?? [
+    ].filter(([u]) => !UNITS || UNITS.includes(u))) {
+      const whats = ONLY?.filter((w) => w !== "push") ?? [
         "pull",
         "table",
         "table-scores",
+        "ranking-entries",
         "ranking",
         "ranking-stored",
-      ]) {
-        const r = await measure(
-          what,
-          units,
-          120,
-          what === "pull" || what === "ranking-stored" ? reps * 5 : reps,
-          rounds,
-        );
+      ];
+      const repsOf = (what) => (what === "pull" || what === "ranking-stored" ? reps * 5 : reps);
+      const results = ALTERNATE ? await measureAlternately(whats, units, 120, reps, rounds) : [];
+      for (const [w, what] of whats.entries()) {
+        const r = ALTERNATE ? results[w] : await measure(what, units, 120, repsOf(what), rounds);
         rows.push({ what, units, ...r });
         const name =
           {
             pull: "a clerk's pull (GET /sheet?unit=)",
             table: "bloc table, entries parsed (GET /table until round 5)",
             "table-scores": "bloc table from the scores (GET /table)",
-            ranking: "ranking workbook (GET /ranking.xlsx)",
+            ranking: "ranking workbook from the stored texts (GET /ranking.xlsx)",
+            "ranking-entries": "ranking workbook, every sheet parsed and written again (until round 6)",
             "ranking-stored": "ranking workbook of a closed period, kept (GET /ranking.xlsx after the first)",
             "ranking-input": "ranking: the stored entries parsed",
             "ranking-consolidate": "ranking: parsed + consolidated",
@@ -159,6 +168,7 @@ async function main() {
           `| ${name} | ${units} x 120 | ${r.cpu.toFixed(2)} ms | ${r.cpuMin.toFixed(2)} | ${r.wall.toFixed(2)} ms |`,
         );
       }
+    }
     if (ONLY && !ONLY.includes("push")) return;
     console.log("\n| push body | JSON.parse | validation + hashing + scoring + stored JSON (with the parse) | ratio |");
     console.log("|---|---:|---:|---:|");

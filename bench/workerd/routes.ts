@@ -5,8 +5,13 @@
  *   /table    the bloc table as it was until round 5: the stored entries parsed, `consolidate`, the JSON answer
  *   /table-scores  the bloc table as GET /periods/:id/table makes it now: the D1 answer of the scores that SQLite took
  *             out of the entries (`[codes, scores]` per unit) parsed, `scoredEntries`, `consolidate`, the JSON answer
- *   /ranking  the ranking workbook: entries parsed, `consolidate`, provenance hashes, the .xlsx bytes
- *   /ranking-input, -consolidate, -hash   the same route's steps, cumulatively (parsed; + consolidated; + hashes)
+ *   /ranking  the ranking workbook as GET /ranking.xlsx makes it now: the D1 answer of `latestBookQ` (each latest
+ *             revision's entries text as stored, and its scores) parsed, `consolidate` from the scores, the provenance
+ *             from the stored texts (`canonicalEntriesRecord`) and its hashes, the .xlsx bytes
+ *   /ranking-entries  the same workbook as the route made it until round 6: every stored sheet parsed, consolidated,
+ *             and written again as canonical JSON for the provenance
+ *   /ranking-input, -consolidate, -hash   the route's steps until round 6, cumulatively (parsed; + consolidated;
+ *             + hashes)
  *   /ranking-stored  a closed period's kept workbook (migration 0009): the D1 answer of its parts (JSON text, the
  *             file as base64) parsed and decoded into the bytes of the answer (GET /ranking.xlsx after the first)
  *   /pull     a clerk's pull: the bundle (period, template, rulebook, units, revisions) and its unit's latest revision
@@ -24,6 +29,7 @@ import {
   consolidate,
   demoRulebook,
   type Entry,
+  entriesText,
   type Flags,
   scoreUnit,
   type Template,
@@ -31,8 +37,9 @@ import {
   type Unit,
   validateSubmission,
 } from "../../shared/src/index.ts";
-import { scoredEntries } from "../../worker/src/repository.ts";
-import { hashInputsAsync, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
+import { canonicalEntriesRecord, scoredEntries } from "../../worker/src/repository.ts";
+import { canonicalJson } from "../../worker/src/workbook/hash.ts";
+import { hashInputsAsync, type InputHashes, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
 import { makeBody, makeTemplate } from "../fixtures.ts";
 
 interface Bloc {
@@ -57,7 +64,7 @@ function blocOf(units: number, criteria: number): Bloc {
   const stored = members.map((_, i) => {
     const v = validateSubmission(template, JSON.parse(makeBody(template, i + 1)));
     if (!v.ok) throw new Error("generated body invalid");
-    return JSON.stringify(v.entries);
+    return entriesText(v.entries);
   });
   const bloc: Bloc = {
     template,
@@ -72,14 +79,33 @@ function blocOf(units: number, criteria: number): Bloc {
   return bloc;
 }
 
-/** The ranking workbook of a bloc. */
+/** The ranking workbook of a bloc, as the route made it until round 6 (every sheet parsed and written again). */
 async function rankingBytes(b: Bloc): Promise<Uint8Array> {
   const input = inputOf(b);
-  const table = consolidate(input);
-  const inputs = rankingInputs(input);
-  return rankingWorkbook(table, {
-    inputs,
-    hashes: await hashInputsAsync(inputs),
+  return workbookOf(input, await hashInputsAsync(rankingInputs(input)));
+}
+
+/** The ranking workbook as GET /ranking.xlsx makes it now, from the D1 answer of `latestBookQ`. */
+async function rankingFromStored(b: Bloc): Promise<Uint8Array> {
+  const rows = (JSON.parse(bookAnswer(b)) as { results: { unit_id: string; entries: string; scores: string }[] })
+    .results;
+  const submissions: Record<string, Entry[]> = {};
+  for (const r of rows) submissions[r.unit_id] = scoredEntries(r);
+  const input = inputOf(b, submissions);
+  const texts = {
+    submissions: canonicalEntriesRecord(
+      rows.map((r) => [r.unit_id, r]),
+      (e) => canonicalJson(e),
+    ),
+    reviews: canonicalEntriesRecord([], (e) => canonicalJson(e)),
+  };
+  return workbookOf(input, await hashInputsAsync(rankingInputs(input), texts));
+}
+
+async function workbookOf(input: ConsolidateInput, hashes: InputHashes): Promise<Uint8Array> {
+  return rankingWorkbook(consolidate(input), {
+    inputs: rankingInputs(input),
+    hashes,
     blocName: "Khối thi đua thử",
     issuingBody: ["KHỐI THI ĐUA THỬ"],
     generatedAt: "2017-12-31T00:00:00.000Z",
@@ -103,6 +129,23 @@ async function storedAnswer(b: Bloc): Promise<string> {
   }));
   const answer = JSON.stringify({ results, success: true, meta: {} });
   storedAnswers.set(b, answer);
+  return answer;
+}
+
+/** The D1 answer of `latestBookQ` for a bloc (each row's entries as stored, and its `scores`). */
+const bookAnswers = new Map<Bloc, string>();
+function bookAnswer(b: Bloc): string {
+  const hit = bookAnswers.get(b);
+  if (hit) return hit;
+  const scores = (JSON.parse(scoreAnswer(b)) as { results: { scores: string }[] }).results;
+  const results = b.members.map((unit_id, i) => ({
+    unit_id,
+    revision: 1,
+    entries: b.stored[i]!,
+    scores: scores[i]!.scores,
+  }));
+  const answer = JSON.stringify({ results, success: true, meta: {} });
+  bookAnswers.set(b, answer);
   return answer;
 }
 
@@ -165,6 +208,8 @@ export default {
         for (const r of rows) submissions[r.unit_id] = scoredEntries(r);
         size = JSON.stringify(consolidate(inputOf(b, submissions))).length;
       } else if (what === "ranking") {
+        size = (await rankingFromStored(b)).length;
+      } else if (what === "ranking-entries") {
         size = (await rankingBytes(b)).length;
       } else if (what === "ranking-stored") {
         const rows = (JSON.parse(await storedAnswer(b)) as { results: { part: number; data: string }[] }).results;
@@ -192,7 +237,7 @@ export default {
         const v = validateSubmission(b.template, JSON.parse(b.body));
         const hash = await sha256Hex(canonicalEntries(v.entries));
         const score = scoreUnit(b.template, demoRulebook, v.entries);
-        size = JSON.stringify(v.entries).length + JSON.stringify(score.self).length + hash.length;
+        size = entriesText(v.entries).length + JSON.stringify(score.self).length + hash.length;
       } else if (what === "parse") {
         size = (JSON.parse(b.body) as { entries: unknown[] }).entries.length;
       }

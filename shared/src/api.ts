@@ -12,6 +12,7 @@ import {
   Id,
   IsoDateTime,
   LIMITS,
+  nfc,
   type Period,
   type PeriodState,
   requiredText,
@@ -197,6 +198,24 @@ export function canonicalEntries(entries: readonly Entry[]): string {
   return JSON.stringify(
     entries.map((e) => ({ criterion: e.criterion, score: e.score, evidence: e.evidence, note: e.note })),
   );
+}
+
+/**
+ * A sheet's entries as the worker stores them (the `entries` column of submissions and reviews): JSON with every
+ * entry's keys in sorted order, NFC-normalised (validation gives every text NFC already, so that is a quick check):
+ * their canonical JSON (worker/src/workbook/hash.ts `canonicalJson`: keys sorted, no white space, NFC). A ranking
+ * workbook's provenance then takes a stored text as it is (worker/src/repository.ts `canonicalEntriesRecord`) instead
+ * of parsing and writing every sheet again. Rows stored before 2026-12-05 have the keys in the order criterion, score,
+ * evidence, note (worker/src/repository.ts `storedCanonically` tells them apart).
+ * @example entriesText([{ criterion: "1.1", score: 150, evidence: "", note: "" }]) // '[{"criterion":"1.1","evidence":"","note":"","score":150}]'
+ */
+export function entriesText(entries: readonly Entry[]): string {
+  const out = new Array<Entry>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    out[i] = { criterion: e.criterion, evidence: e.evidence, note: e.note, score: e.score };
+  }
+  return nfc(JSON.stringify(out));
 }
 
 /** An entry as the API shows it: points as a decimal number. */

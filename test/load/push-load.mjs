@@ -281,7 +281,7 @@ async function cpuRatio() {
     const canonical = core.canonicalEntries(v.entries);
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
     const s = core.scoreUnit(template, rulebook, v.entries);
-    JSON.stringify(v.entries);
+    core.entriesText(v.entries); // the stored text
     JSON.stringify(s.self);
   });
   return { bodyBytes: body.length, parseUs: parseOnly, pushUs: push, ratio: push / parseOnly };

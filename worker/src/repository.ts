@@ -5,16 +5,17 @@
  * change and its audit record go to D1 in one batch: both or neither.
  */
 
-import type {
-  Bloc,
-  Entry,
-  Flags,
-  Period,
-  PeriodState,
-  Role,
-  Rulebook,
-  Template,
-  Unit,
+import {
+  type Bloc,
+  type Entry,
+  type Flags,
+  nfc,
+  type Period,
+  type PeriodState,
+  type Role,
+  type Rulebook,
+  type Template,
+  type Unit,
 } from "../../shared/src/index.ts";
 import type { Principal } from "./auth.ts";
 import { ApiError } from "./errors.ts";
@@ -61,6 +62,11 @@ export interface ScoredRow {
   unit_id: string;
   revision: number;
   scores: string;
+}
+
+/** A revision's entries as stored (JSON text) and its scores (`SCORES_OF`): what a ranking workbook reads of a sheet. */
+export interface BookRow extends ScoredRow {
+  entries: string;
 }
 
 export interface ReviewRow extends RevisionRow {
@@ -1091,6 +1097,14 @@ export class PeriodRepository {
     return this.latestQ<ScoredRow>("submissions", "unit_id, revision", `, ${SCORES_OF("s")}`);
   }
 
+  /**
+   * Like `latestSubmissionsQ` with the scores too (`BookRow`): for the ranking workbook, which consolidates the scores
+   * and keeps each entries text, as stored, in its provenance (`canonicalEntriesRecord`).
+   */
+  latestBookQ(): Query<Map<string, BookRow>> {
+    return this.latestQ<BookRow>("submissions", "unit_id, revision, entries", `, ${SCORES_OF("s")}`);
+  }
+
   /** Like `latestSubmissionsQ` without the entries: for the status board and the pull's revision numbers. */
   latestRevisionsQ(): Query<Map<string, Omit<SubmissionRow, "entries">>> {
     return this.latestQ<Omit<SubmissionRow, "entries">>("submissions", META_COLS);
@@ -1441,6 +1455,42 @@ export async function createBatch(
     if (isUniqueViolation(e)) throw new ApiError(409, "ALREADY_EXISTS", { what });
     throw e;
   }
+}
+
+/**
+ * Whether a stored entries text was written by `entriesText` (keys in sorted order), not by the writer before it
+ * (`JSON.stringify` of entries made criterion, score, evidence, note): the two writers differ at the first entry's
+ * second key, and an empty sheet is `[]` by both.
+ */
+export function storedCanonically(text: string): boolean {
+  return CANONICAL_ENTRIES.test(text);
+}
+
+const CANONICAL_ENTRIES = /^\[(?:\]$|\{"criterion":"(?:[^"\\]|\\.)*","evidence":)/;
+
+/**
+ * The canonical JSON of a record of sheets by unit (a ranking's `submissions` or `reviews` part: `{"unit":[entries],
+ * ...}`, keys sorted), in pieces (worker/src/workbook/provenance.ts `Pieces`: a big bloc's is never joined), from the
+ * stored texts: each stored canonically is taken as it is, an older one parsed and written
+ * canonically (`canonical`). The same text as `canonicalJson` of the parsed record, without parsing and writing it:
+ * every piece is NFC, and pieces joined at JSON's punctuation stay NFC (no character composes with a quote, a comma,
+ * a colon or a bracket), so the whole is not normalised again.
+ */
+export function canonicalEntriesRecord(
+  rows: Iterable<[string, { entries: string }]>,
+  canonical: (entries: Entry[]) => string,
+): string[] {
+  const byUnit = [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const pieces: string[] = ["{"];
+  for (const [unit, row] of byUnit)
+    pieces.push(
+      pieces.length > 1 ? "," : "",
+      nfc(JSON.stringify(unit)),
+      ":",
+      storedCanonically(row.entries) ? row.entries : canonical(entriesOf(row)),
+    );
+  pieces.push("}");
+  return pieces;
 }
 
 /** Parses a stored entries column. */

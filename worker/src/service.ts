@@ -18,6 +18,7 @@ import {
   domainError,
   type ElectionRecord,
   type Entry,
+  entriesText,
   type Flags,
   type PartialDecryption,
   quorumNeeded,
@@ -39,6 +40,8 @@ import { canSeePeriod, type Principal, sha256Hex } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError, invalid, notFound } from "./errors.ts";
 import {
+  type BookRow,
+  canonicalEntriesRecord,
   entriesOf,
   type PeriodRecord,
   type PeriodRepository,
@@ -59,6 +62,7 @@ import {
   votingOf,
   votingQueries,
 } from "./votingStore.ts";
+import { canonicalJson } from "./workbook/hash.ts";
 
 /** A period the caller may see, with its repository. */
 export interface PeriodScope {
@@ -189,7 +193,7 @@ export async function pushSubmission(
     unit_id: unitId,
     template_id: template.id,
     template_version: template.version,
-    entries: JSON.stringify(v.entries),
+    entries: entriesText(v.entries),
     content_hash: hash,
     client_id: push.clientId,
     totals,
@@ -273,7 +277,7 @@ export async function pushReview(
   const receivedAt = ctx.now.toISOString();
   const row: Omit<ReviewRow, "revision"> = {
     unit_id: unitId,
-    entries: JSON.stringify(v.entries),
+    entries: entriesText(v.entries),
     note: push.note,
     content_hash: hash,
     client_id: push.clientId,
@@ -421,25 +425,42 @@ export async function electionRecord(scope: PeriodScope, vote?: VotingState): Pr
  * Everything the bloc table is computed from: the latest revisions, reviews, flags and the vote (its ballots, or
  * the sealed vote's round, shares, decryptions and, once the box closed, its ballots for the public record's hash),
  * read in one D1 batch (with the bloc, for the ranking workbook). The table and the ranking workbook's provenance
- * sheet both start here, so they can never be computed from different inputs. `texts`: false for the table, which
- * reads each sheet's scores alone (`latestScoresQ`; the evidence and notes do not change a score); the workbook keeps
- * every text in its provenance.
+ * sheet both start here, so they can never be computed from different inputs. Consolidation reads each sheet's scores
+ * alone (`latestScoresQ`: the evidence and notes do not change a score, and parsing them was most of the table's
+ * CPU). `book`: for the ranking workbook, which keeps every text in its provenance, the rows' entries texts too, and
+ * `texts` are the canonical JSON of its `submissions` and `reviews` parts made from them as stored
+ * (`canonicalEntriesRecord`), for `hashInputsAsync`: those sheets are neither parsed nor written again.
  */
 export async function periodData(
   scope: PeriodScope,
-  texts = true,
-): Promise<{ input: ConsolidateInput; bloc: Bloc | null }> {
+  book = false,
+): Promise<{
+  input: ConsolidateInput;
+  bloc: Bloc | null;
+  texts: { submissions?: readonly string[]; reviews?: readonly string[] };
+}> {
   const { period, repo } = scope;
   const asked: VotingReadOptions = { sealedBallots: "ended", paperBallots: true };
   const r = await readAll(repo.db, {
     units: repo.root.unitsQ(period.members),
-    subs: texts ? repo.latestSubmissionsQ() : repo.latestScoresQ(),
+    subs: book ? repo.latestBookQ() : repo.latestScoresQ(),
     reviews: repo.latestReviewsQ(),
     flags: repo.flagsQ(),
     bloc: repo.root.blocQ(period.blocId),
     ...votingQueries(repo.db, periodRef(period), asked),
   });
-  return { input: await inputOf(scope, { ...r, vote: votingOf(r, asked) }), bloc: r.bloc };
+  const input = await inputOf(scope, { ...r, vote: votingOf(r, asked) });
+  if (!book) return { input, bloc: r.bloc, texts: {} };
+  const canonical = (entries: Entry[]) => canonicalJson(entries);
+  return {
+    input,
+    bloc: r.bloc,
+    texts: {
+      // Read by latestBookQ when `book`.
+      submissions: canonicalEntriesRecord(r.subs as Map<string, BookRow>, canonical),
+      reviews: canonicalEntriesRecord(r.reviews, canonical),
+    },
+  };
 }
 
 /** The consolidation input of a period from its rows, however they were read (one period, or a council's year). */
@@ -447,7 +468,7 @@ async function inputOf(
   scope: PeriodScope,
   r: {
     units: Unit[];
-    subs: Map<string, SubmissionRow | ScoredRow>;
+    subs: Map<string, ScoredRow>;
     reviews: Map<string, ReviewRow>;
     flags: Record<string, Flags>;
     vote: VotingState;
@@ -457,7 +478,7 @@ async function inputOf(
   const { template, rulebook } = await periodRules(scope);
   const tally = await periodTally(scope, rulebook, r.vote);
   const submissions: Record<string, Entry[]> = {};
-  for (const [u, row] of r.subs) submissions[u] = "entries" in row ? entriesOf(row) : scoredEntries(row);
+  for (const [u, row] of r.subs) submissions[u] = scoredEntries(row);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);
   const members = new Set(period.members);
@@ -540,6 +561,6 @@ function yearVote(d: YearData, id: string): VotingState {
  * texts): the evidence and notes of every sheet are not needed to consolidate, and parsing them was most of its CPU.
  */
 export async function periodTable(scope: PeriodScope): Promise<BlocTable & { state: string; published: boolean }> {
-  const table = consolidate((await periodData(scope, false)).input);
+  const table = consolidate((await periodData(scope)).input);
   return { ...table, state: scope.period.state, published: scope.period.state === "closed" };
 }

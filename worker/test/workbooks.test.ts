@@ -4,6 +4,7 @@
  * with hostile or misdirected files refused with their documented status.
  */
 import { SELF } from "cloudflare:test";
+import fc from "fast-check";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,11 +15,20 @@ import {
   demoRulebook,
   demoTemplate,
   demoUnits,
+  type Entry,
+  entriesText,
   type SheetContext,
   validateEntries,
 } from "../../shared/src/index.ts";
-import { BOOK_STAMP, Repository, storeBookStmts } from "../src/repository.ts";
+import {
+  BOOK_STAMP,
+  canonicalEntriesRecord,
+  Repository,
+  storeBookStmts,
+  storedCanonically,
+} from "../src/repository.ts";
 import { seedDemo } from "../src/seed.ts";
+import { canonicalJson } from "../src/workbook/hash.ts";
 import { readRankingBook, readUpload, templateWorkbook, verifyRanking, XLSX_MIME } from "../src/workbook/index.ts";
 import { api, BOOT, call, DB, futureDeadline } from "./helpers.ts";
 
@@ -569,5 +579,109 @@ describe("the published ranking workbook", () => {
     await DB.batch(storeBookStmts(DB, id, await stampNow(), "2017-12-31T00:00:00.000Z", bytes, 1000));
     expect(await kept()).toBe(4); // 3,336 base64 characters in parts of 1,000
     expect((await download()).bytes).toEqual(bytes);
+  });
+});
+
+describe("the ranking workbook's provenance from the sheets as stored", () => {
+  /** A sheet as the writer before `entriesText` stored it: the keys in the order criterion, score, evidence, note. */
+  const oldText = (entries: readonly Entry[]) =>
+    JSON.stringify(
+      entries.map((e) => ({ criterion: e.criterion, score: e.score, evidence: e.evidence, note: e.note })),
+    );
+  const text = fc.string({
+    unit: fc.constantFrom("a", "ệ", "e\u0323\u0302", '"', "\\", "\n", "\u0001", "😀", "\ud800", " "),
+  });
+  const entry = fc.record({
+    criterion: fc.constantFrom("I.1", "I.2", "II.1.a", "X.1"),
+    score: fc.option(fc.integer({ min: -10_000, max: 10_000 }), { nil: null }),
+    evidence: text,
+    note: text,
+  });
+
+  it("a sheet stored now is its canonical JSON, and a record of sheets stored either way gives the canonical text", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+          fc.tuple(fc.array(entry, { maxLength: 6 }), fc.boolean()),
+        ),
+        (units) => {
+          const record: Record<string, Entry[]> = {};
+          const rows = new Map<string, { entries: string }>();
+          for (const [unit, [entries, before]] of Object.entries(units)) {
+            // Texts as validation gives them are NFC; these need not be (decomposed marks), and still come out NFC.
+            const stored = entries;
+            record[unit] = stored;
+            rows.set(unit, { entries: before ? oldText(stored) : entriesText(stored) });
+            expect(entriesText(stored)).toBe(canonicalJson(stored));
+            expect(storedCanonically(entriesText(stored))).toBe(true);
+            expect(storedCanonically(oldText(stored))).toBe(stored.length === 0);
+          }
+          expect(canonicalEntriesRecord(rows, canonicalJson).join("")).toBe(canonicalJson(record));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a workbook of sheets stored before and after, and a review, with awkward texts, verifies and keeps every text", async () => {
+    const id = `${PERIOD}-texts`;
+    expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
+    expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to: "open" })).status).toBe(200);
+    // Decomposed Vietnamese (stored NFC), quotes, a backslash, a line break, a tab, an emoji.
+    const awkward = 'Công văn "số 12\\KH"\nđính kèm\tbáo cáo Vie\u0323\u0302n 😀';
+    const sent: Record<string, ReturnType<typeof demoEntries>> = {};
+    for (const unit of ["ca-tphcm", "vks-tphcm", "bdbp-tphcm"]) {
+      sent[unit] = demoEntries(unit).map((e, i) =>
+        i % 3 === 0 ? { ...e, evidence: `${awkward} ${i}`, note: "Ghi chú" } : e,
+      );
+      const body = {
+        templateId: demoTemplate.id,
+        templateVersion: demoTemplate.version,
+        baseRevision: null,
+        clientId: `texts-${unit}`,
+        entries: sent[unit],
+      };
+      const pushed = await api("POST", `/periods/${id}/units/${unit}/submissions`, tokens.clerks[unit]!, body);
+      expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    }
+    const stored = async (unit: string) =>
+      (await DB.prepare("SELECT entries FROM submissions WHERE period_id = ? AND unit_id = ?")
+        .bind(id, unit)
+        .first<{ entries: string }>())!.entries;
+    expect(storedCanonically(await stored("ca-tphcm"))).toBe(true);
+    // One sheet as the writer before stored it.
+    const before = oldText(JSON.parse(await stored("vks-tphcm")) as Entry[]);
+    await DB.prepare("UPDATE submissions SET entries = ? WHERE period_id = ? AND unit_id = ?")
+      .bind(before, id, "vks-tphcm")
+      .run();
+    expect(storedCanonically(await stored("vks-tphcm"))).toBe(false);
+    expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review" })).status).toBe(200);
+    const reviewed = demoEntries("bdbp-tphcm").map((e, i) => (i === 0 ? { ...e, evidence: awkward } : e));
+    const review = await api("PUT", `/periods/${id}/units/bdbp-tphcm/review`, tokens.secretariat, {
+      baseRevision: null,
+      clientId: "texts-review-1",
+      entries: reviewed,
+      note: "Thẩm định lại",
+    });
+    expect(review.status, JSON.stringify(review.body)).toBe(200);
+
+    const r = await fetchBytes(`/periods/${id}/ranking.xlsx`, tokens.board);
+    expect(r.status).toBe(200);
+    const book = readRankingBook(r.bytes);
+    if (!book.ok) throw new Error(book.problem);
+    expect(verifyRanking(book.json, book.recorded, book.shown).problems).toEqual([]);
+    const inputs = JSON.parse(book.json) as { submissions: Record<string, Entry[]>; reviews: Record<string, Entry[]> };
+    for (const unit of Object.keys(sent)) {
+      expect(inputs.submissions[unit]!.map((e) => e.evidence)).toEqual(
+        sent[unit]!.map((e) => (e.evidence ?? "").normalize("NFC")),
+      );
+      expect(inputs.submissions[unit]![0]!.note).toBe("Ghi chú");
+    }
+    expect(inputs.reviews["bdbp-tphcm"]![0]!.evidence).toBe(awkward.normalize("NFC"));
+    // The table the workbook recomputes from its inputs is the bloc table's.
+    const table = await api("GET", `/periods/${id}/table`, tokens.board);
+    const { state: _s, published: _p, ...served } = table.body;
+    expect(served).toEqual(JSON.parse(JSON.stringify(verifyRanking(book.json, book.recorded, book.shown).table)));
   });
 });

@@ -170,10 +170,11 @@ export const workbookRoutes = new Hono<AppEnv>()
     // download is this one round trip and no build (15-20 ms of CPU at 100 units x 120 criteria, 0.35 ms kept).
     const kept = period.state === "closed" ? scope.repo.root.bookRead(period.id) : undefined;
     if (kept?.book) return xlsx(c, kept.book.bytes, ...name(""));
-    const { input, bloc } = await periodData(scope);
+    // The sheets are consolidated from their scores; their texts, as stored, go into the provenance (`texts`).
+    const { input, bloc, texts } = await periodData(scope, true);
     const table = consolidate(input);
     const inputs = rankingInputs(input);
-    const hashes = await hashInputsAsync(inputs);
+    const hashes = await hashInputsAsync(inputs, texts);
     const blocName = bloc?.name ?? period.blocId;
     const leader = input.units.find((u) => u.id === period.leaderUnitId);
     const generatedAt = new Date().toISOString();

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, nativeSha256Hex, sha256Hex } from "./hash.ts";
+import { chunkPieces } from "./provenance.ts";
 
 /** The definition, written the slow obvious way. */
 function reference(v: unknown): string {
@@ -35,6 +36,36 @@ describe("sha256Hex", () => {
   it("the platform's SHA-256 (the worker's path) equals the JavaScript one", () => {
     expect(nativeSha256Hex).toBeDefined(); // Node 22 has process.getBuiltinModule("node:crypto")
     expect(nativeSha256Hex!("Cộng hòa 🇻🇳")).toBe(sha256Hex("Cộng hòa 🇻🇳"));
+  });
+
+  it("hashes a text given in pieces as the whole text, natively and in JavaScript", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "grapheme", maxLength: 90 }), { maxLength: 8 }), (pieces) => {
+        const whole = createHash("sha256").update(pieces.join("")).digest("hex");
+        expect(sha256Hex(pieces)).toBe(whole);
+        expect(nativeSha256Hex!(pieces)).toBe(whole);
+      }),
+    );
+  });
+});
+
+describe("chunkPieces", () => {
+  it("cuts a text in pieces into cells of the given size, never inside a surrogate pair, losing nothing", () => {
+    const piece = fc.string({ unit: fc.constantFrom("a", "ệ", "😀", "{", '"'), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.integer({ min: 2, max: 17 }), (pieces, size) => {
+        const chunks = chunkPieces(pieces, size);
+        expect(chunks.join("")).toBe(pieces.join(""));
+        chunks.forEach((c, i) => {
+          expect(c.length).toBeGreaterThan(0);
+          expect(c.length).toBeLessThanOrEqual(size);
+          // Full but for a pair that did not fit; the last one holds what is left.
+          if (i < chunks.length - 1) expect(c.length).toBeGreaterThanOrEqual(size - 1);
+          expect(/[\ud800-\udbff]$/.test(c)).toBe(false);
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -57,31 +57,65 @@ export interface InputHashes {
   parts: Record<InputPart, string>;
   /** SHA-256 of the canonical JSON of the part hashes (`{"ballots":"…",…}`): one fingerprint for all inputs. */
   all: string;
-  /** Canonical JSON of all inputs together: the text kept in the workbook. */
-  json: string;
+  /** Canonical JSON of all inputs together: the text kept in the workbook, as pieces (`Pieces`). */
+  pieces: Pieces;
+  /** The same text in one string (joined when first read). */
+  readonly json: string;
 }
 
-function partTexts(inputs: RankingInputs): Record<InputPart, string> {
-  const texts = {} as Record<InputPart, string>;
-  for (const p of INPUT_PARTS) texts[p] = canonicalJson(inputs[p]);
+/**
+ * A text as a list of pieces whose concatenation is the text, cut only at JSON punctuation (never inside a surrogate
+ * pair): the parts of a big bloc's inputs are hashed and written into the workbook piece by piece, never joined into
+ * one string (joining 1.7 MB, and flattening it when it is first read, was a fifth of the workbook's CPU in workerd).
+ */
+export type Pieces = readonly string[];
+
+/**
+ * The canonical JSON of a part given by the caller instead of `canonicalJson(inputs[part])`: the worker makes the
+ * sheets' parts from their texts as stored (worker/src/repository.ts `canonicalEntriesRecord`), which are canonical
+ * already, so that the biggest parts are neither parsed nor written again. It must be that same text: the verifier
+ * recomputes it from the inputs kept in the workbook.
+ */
+export type GivenTexts = Partial<Record<InputPart, string | Pieces>>;
+
+function partTexts(inputs: RankingInputs, given: GivenTexts = {}): Record<InputPart, Pieces> {
+  const texts = {} as Record<InputPart, Pieces>;
+  for (const p of INPUT_PARTS) {
+    const g = given[p];
+    texts[p] = g === undefined ? [canonicalJson(inputs[p])] : typeof g === "string" ? [g] : g;
+  }
   return texts;
 }
 
 /** The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation. */
-function wholeJson(texts: Record<InputPart, string>): string {
-  // One join: a flat string in one copy (nested concatenations would be copied again when first read).
+function wholeJson(texts: Record<InputPart, Pieces>): Pieces {
   const pieces = ["{"];
-  for (const p of [...INPUT_PARTS].sort()) pieces.push(pieces.length > 1 ? "," : "", JSON.stringify(p), ":", texts[p]);
+  for (const p of [...INPUT_PARTS].sort())
+    pieces.push(pieces.length > 1 ? "," : "", JSON.stringify(p), ":", ...texts[p]);
   pieces.push("}");
-  return pieces.join("");
+  return pieces;
+}
+
+function hashesOf(parts: Record<InputPart, string>, all: string, texts: Record<InputPart, Pieces>): InputHashes {
+  const pieces = wholeJson(texts);
+  let json: string | undefined;
+  return {
+    parts,
+    all,
+    pieces,
+    get json() {
+      json ??= pieces.join("");
+      return json;
+    },
+  };
 }
 
 /** Canonical JSON and SHA-256 of every input part, and one fingerprint over them (synchronous, plain JavaScript). */
-export function hashInputs(inputs: RankingInputs): InputHashes {
-  const texts = partTexts(inputs);
+export function hashInputs(inputs: RankingInputs, given?: GivenTexts): InputHashes {
+  const texts = partTexts(inputs, given);
   const parts = {} as Record<InputPart, string>;
   for (const p of INPUT_PARTS) parts[p] = sha256Hex(texts[p]);
-  return { parts, all: sha256Hex(canonicalJson(parts)), json: wholeJson(texts) };
+  return hashesOf(parts, sha256Hex(canonicalJson(parts)), texts);
 }
 
 interface SubtleLike {
@@ -93,17 +127,17 @@ interface SubtleLike {
  * a big bloc. `node:crypto` where the platform has it (Node, workerd with `nodejs_compat`), else Web Crypto, else
  * `hashInputs`.
  */
-export async function hashInputsAsync(inputs: RankingInputs): Promise<InputHashes> {
+export async function hashInputsAsync(inputs: RankingInputs, given?: GivenTexts): Promise<InputHashes> {
   const native = nativeSha256Hex;
   if (native) {
-    const texts = partTexts(inputs);
+    const texts = partTexts(inputs, given);
     const parts = {} as Record<InputPart, string>;
     for (const p of INPUT_PARTS) parts[p] = native(texts[p]);
-    return { parts, all: native(canonicalJson(parts)), json: wholeJson(texts) };
+    return hashesOf(parts, native(canonicalJson(parts)), texts);
   }
   // Typed loosely: the pure modules compile without DOM or Workers types.
   const subtle = (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
-  if (!subtle) return hashInputs(inputs);
+  if (!subtle) return hashInputs(inputs, given);
   const enc = new TextEncoder();
   const hex = async (text: string) => {
     const d = new Uint8Array(await subtle.digest("SHA-256", enc.encode(text)));
@@ -111,23 +145,47 @@ export async function hashInputsAsync(inputs: RankingInputs): Promise<InputHashe
     for (const b of d) h += b.toString(16).padStart(2, "0");
     return h;
   };
-  const texts = partTexts(inputs);
-  const hashes = await Promise.all(INPUT_PARTS.map((p) => hex(texts[p])));
+  const texts = partTexts(inputs, given);
+  const hashes = await Promise.all(INPUT_PARTS.map((p) => hex(texts[p].join(""))));
   const parts = Object.fromEntries(INPUT_PARTS.map((p, i) => [p, hashes[i]!])) as Record<InputPart, string>;
-  return { parts, all: await hex(canonicalJson(parts)), json: wholeJson(texts) };
+  return hashesOf(parts, await hex(canonicalJson(parts)), texts);
 }
 
 /** Splits text into chunks that fit an Excel cell (32,767 characters), never inside a surrogate pair. */
 export function chunkText(text: string, size = 30_000): string[] {
+  return chunkPieces([text], size);
+}
+
+/**
+ * Splits a text given in pieces into chunks that fit an Excel cell (32,767 characters), never inside a surrogate
+ * pair: every chunk `size` characters long but the last (one less where a pair would be cut). A chunk made of
+ * several pieces' ends is joined; one inside a piece is a slice of it.
+ */
+export function chunkPieces(pieces: Pieces, size = 30_000): string[] {
   const out: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let end = Math.min(i + size, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    out.push(text.slice(i, end));
-    i = end;
+  let parts: string[] = [];
+  let room = size;
+  const flush = () => {
+    if (parts.length) out.push(parts.length === 1 ? parts[0]! : parts.join(""));
+    parts = [];
+    room = size;
+  };
+  for (const text of pieces) {
+    let i = 0;
+    while (i < text.length) {
+      let end = Math.min(i + room, text.length);
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+      if (end > i) {
+        parts.push(i === 0 && end === text.length ? text : text.slice(i, end));
+        room -= end - i;
+        i = end;
+      }
+      // Full, or the room left would cut a surrogate pair.
+      if (room === 0 || i < text.length) flush();
+    }
   }
+  flush();
   return out;
 }
 

@@ -14,12 +14,13 @@ import type { NotNominatedReason } from "../../../shared/src/nominate.ts";
 import { formatPointsVi, percentHundredths, toHundredths } from "../../../shared/src/points.ts";
 import type { PeriodState, TieBreakKey } from "../../../shared/src/schemas.ts";
 import {
-  chunkText,
+  chunkPieces,
   hashInputs,
   INPUT_PARTS,
   INPUTS_FORMAT,
   INPUTS_SHEET_NAME,
   type InputHashes,
+  type Pieces,
   type RankingInputs,
 } from "./provenance.ts";
 import { type Sheet, type StyleSpec, Workbook } from "./writer.ts";
@@ -717,7 +718,7 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
   return hashes;
 }
 
-function inputsSheet(wb: Workbook, json: string, all: string): void {
+function inputsSheet(wb: Workbook, json: Pieces, all: string): void {
   const sh = wb.addSheet(INPUTS_SHEET_NAME);
   sh.state = "veryHidden";
   // Bulk canonical JSON: inline strings, escaped by the cheap test for JSON text, deflated only by a native zlib.
@@ -726,7 +727,7 @@ function inputsSheet(wb: Workbook, json: string, all: string): void {
   sh.set(0, 1, INPUTS_FORMAT);
   sh.set(1, 0, "sha256");
   sh.set(1, 1, all);
-  const chunks = chunkText(json);
+  const chunks = chunkPieces(json);
   sh.set(2, 0, "chunks");
   sh.set(2, 1, chunks.length);
   chunks.forEach((c, i) => {
@@ -759,6 +760,6 @@ export function buildRankingWorkbook(table: BlocTable, ctx: RankingContext): Wor
   tallySheet(wb, st, table, ctx);
   nominationsSheet(wb, st, table, ctx);
   const hashes = provenanceSheet(wb, st, table, ctx);
-  inputsSheet(wb, hashes.json, hashes.all);
+  inputsSheet(wb, hashes.pieces, hashes.all);
   return wb;
 }
