@@ -12,6 +12,8 @@
  *   npm run bench:cloudflare -- --only=ranking,table --units=100,500   # some routes and sizes, no push ratio
  *   npm run bench:cloudflare -- --only=ranking-entries,ranking --alternate --rounds=15   # one request of each in
  *                                                            # turn per round (same reps): a comparison in one run
+ *   ... --separate      # each repetition its own request (its garbage and collection counted, as in production)
+ *   ... --reps=10 --rounds=21 --each-round   # repetitions at 100 units, rounds, and every round's CPU printed
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -22,6 +24,8 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
 const ALTERNATE = process.argv.includes("--alternate");
+const SEPARATE = process.argv.includes("--separate");
+const EACH_ROUND = process.argv.includes("--each-round");
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const ONLY = arg("only")?.split(",");
 const UNITS = arg("units")?.split(",").map(Number);
@@ -117,11 +121,31 @@ async function main() {
       const wall = whats.map(() => []);
       for (let i = 0; i < rounds; i++)
         for (let w = 0; w < whats.length; w++) {
+          if (SEPARATE) {
+            // `reps` requests of one repetition each, against as many empty ones: every request's own garbage
+            // and its collection counted, as in production, where a request builds one workbook.
+            const sum = async (what) => {
+              const t = { cpu: 0, wall: 0 };
+              for (let k = 0; k < reps; k++) {
+                const x = await hit(what, units, criteria, 1);
+                t.cpu += x.cpu;
+                t.wall += x.wall;
+              }
+              return t;
+            };
+            const empty = await sum("noop");
+            const a = await sum(whats[w]);
+            cpu[w].push((a.cpu - empty.cpu) / reps);
+            wall[w].push((a.wall - empty.wall) / reps);
+            continue;
+          }
           const empty = await hit("noop", units, criteria, 1);
           const a = await hit(whats[w], units, criteria, reps);
           cpu[w].push((a.cpu - empty.cpu) / reps);
           wall[w].push((a.wall - empty.wall) / reps);
         }
+      if (EACH_ROUND)
+        for (const [w, what] of whats.entries()) console.log(what, cpu[w].map((x) => x.toFixed(1)).join(" "));
       return whats.map((_, w) => ({ cpu: median(cpu[w]), wall: median(wall[w]), cpuMin: Math.min(...cpu[w]) }));
     };
     const rounds = Number(arg("rounds") ?? (QUICK ? 5 : 9));
@@ -135,7 +159,7 @@ async function main() {
     console.log("|---|---|---:|---:|---:|");
     const rows = [];
     for (const [units, reps] of [
-      [100, 40],
+      [100, Number(arg("reps") ?? 40)],
       [500, 8],
       [1000, 4],
     ].filter(([u]) => !UNITS || UNITS.includes(u))) {
