@@ -15,13 +15,10 @@
  *   ... --separate      # each repetition its own request (its garbage and collection counted, as in production)
  *   ... --reps=10 --rounds=21 --each-round   # repetitions at 100 units, rounds, and every round's CPU printed
  */
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { wranglerDev } from "./wrangler-dev.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
 const ALTERNATE = process.argv.includes("--alternate");
 const SEPARATE = process.argv.includes("--separate");
@@ -69,32 +66,8 @@ function cpuOf(pid) {
 }
 
 async function main() {
-  const port = 8000 + Math.floor(Math.random() * 900);
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-      "dev",
-      "--config",
-      "bench/workerd/routes.jsonc",
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const { child, port, stop } = await wranglerDev("bench/workerd/routes.jsonc");
   try {
-    await new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("wrangler dev did not start")), 90_000);
-      child.stdout.on("data", (d) => {
-        if (String(d).includes("Ready on")) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      child.on("exit", () => reject(new Error("wrangler dev exited")));
-    });
     // wrangler dev runs two workerd processes (its proxy and the runtime that runs the worker): both are counted.
     const pids = descendants(child.pid)
       .filter((p) => /workerd/.test(p.comm))
@@ -212,7 +185,7 @@ async function main() {
       );
     }
   } finally {
-    process.kill(-child.pid, "SIGTERM");
+    stop();
   }
 }
 

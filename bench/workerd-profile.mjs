@@ -6,41 +6,21 @@
  *
  *   node bench/workerd-profile.mjs ranking 100       # route, units (x 120 criteria); 3 requests of 40 repetitions
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { wranglerDev } from "./wrangler-dev.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const [what = "ranking", units = "100", reps = "40"] = process.argv.slice(2);
-const port = 8000 + Math.floor(Math.random() * 900);
 const inspector = 9300 + Math.floor(Math.random() * 600);
-const child = spawn(
-  process.execPath,
-  [
-    path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-    "dev",
-    "--config",
-    "bench/workerd/routes.jsonc",
-    "--port",
-    String(port),
-    "--ip",
-    "127.0.0.1",
-    "--inspector-port",
-    String(inspector),
-  ],
-  { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
-);
 
 async function main() {
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("wrangler dev did not start")), 90_000);
-    child.stdout.on("data", (d) => {
-      if (String(d).includes("Ready on")) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
+  const { port, stop } = await wranglerDev("bench/workerd/routes.jsonc", ["--inspector-port", String(inspector)]);
+  try {
+    await profile(port);
+  } finally {
+    stop();
+  }
+}
+
+async function profile(port) {
   const hit = () =>
     fetch(`http://127.0.0.1:${port}/${what}?units=${units}&criteria=120&reps=${reps}`).then((r) => r.text());
   await hit();
@@ -107,9 +87,7 @@ async function main() {
   show("inclusive time", inclusive, 30);
 }
 
-main()
-  .catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  })
-  .finally(() => process.kill(-child.pid, "SIGTERM"));
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
