@@ -202,8 +202,8 @@ export function canonicalEntries(entries: readonly Entry[]): string {
 
 /**
  * A sheet's entries as the worker stores them (the `entries` column of submissions and reviews): JSON with every
- * entry's keys in sorted order, NFC-normalised (validation gives every text NFC already, so that is a quick check):
- * their canonical JSON (worker/src/workbook/hash.ts `canonicalJson`: keys sorted, no white space, NFC). A ranking
+ * entry's keys in sorted order, each string NFC-normalised (validation gives them NFC already, so that is a quick
+ * check; never the text as a whole, where NFC would join an escape's letter with a combining mark): their canonical JSON (worker/src/workbook/hash.ts `canonicalJson`: keys sorted, no white space, NFC). A ranking
  * workbook's provenance then takes a stored text as it is (worker/src/repository.ts `canonicalEntriesRecord`) instead
  * of parsing and writing every sheet again. Rows stored before 2026-12-05 have the keys in the order criterion, score,
  * evidence, note (worker/src/repository.ts `storedCanonically` tells them apart).
@@ -213,9 +213,9 @@ export function entriesText(entries: readonly Entry[]): string {
   const out = new Array<Entry>(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    out[i] = { criterion: e.criterion, evidence: e.evidence, note: e.note, score: e.score };
+    out[i] = { criterion: nfc(e.criterion), evidence: nfc(e.evidence), note: nfc(e.note), score: e.score };
   }
-  return nfc(JSON.stringify(out));
+  return JSON.stringify(out);
 }
 
 /** An entry as the API shows it: points as a decimal number. */

@@ -1473,8 +1473,7 @@ const CANONICAL_ENTRIES = /^\[(?:\]$|\{"criterion":"(?:[^"\\]|\\.)*","evidence":
  * ...}`, keys sorted), in pieces (worker/src/workbook/provenance.ts `Pieces`: a big bloc's is never joined), from the
  * stored texts: each stored canonically is taken as it is, an older one parsed and written
  * canonically (`canonical`). The same text as `canonicalJson` of the parsed record, without parsing and writing it:
- * every piece is NFC, and pieces joined at JSON's punctuation stay NFC (no character composes with a quote, a comma,
- * a colon or a bracket), so the whole is not normalised again.
+ * every string in every piece is NFC already.
  */
 export function canonicalEntriesRecord(
   rows: Iterable<[string, { entries: string }]>,
@@ -1485,7 +1484,7 @@ export function canonicalEntriesRecord(
   for (const [unit, row] of byUnit)
     pieces.push(
       pieces.length > 1 ? "," : "",
-      nfc(JSON.stringify(unit)),
+      JSON.stringify(nfc(unit)),
       ":",
       storedCanonically(row.entries) ? row.entries : canonical(entriesOf(row)),
     );

@@ -589,7 +589,20 @@ describe("the ranking workbook's provenance from the sheets as stored", () => {
       entries.map((e) => ({ criterion: e.criterion, score: e.score, evidence: e.evidence, note: e.note })),
     );
   const text = fc.string({
-    unit: fc.constantFrom("a", "ệ", "e\u0323\u0302", '"', "\\", "\n", "\u0001", "😀", "\ud800", " "),
+    unit: fc.constantFrom(
+      "a",
+      "ệ",
+      "e\u0323\u0302",
+      '"',
+      "\\",
+      "\n",
+      "\u0001",
+      "😀",
+      "\ud800",
+      " ",
+      "\u0301",
+      "\ud83a",
+    ),
   });
   const entry = fc.record({
     criterion: fc.constantFrom("I.1", "I.2", "II.1.a", "X.1"),
@@ -614,6 +627,10 @@ describe("the ranking workbook's provenance from the sheets as stored", () => {
             record[unit] = stored;
             rows.set(unit, { entries: before ? oldText(stored) : entriesText(stored) });
             expect(entriesText(stored)).toBe(canonicalJson(stored));
+            // Valid JSON whatever follows an escaped character ("\n" + U+0301 included), every text NFC.
+            expect(JSON.parse(entriesText(stored))).toEqual(
+              stored.map((e) => ({ ...e, evidence: e.evidence.normalize("NFC"), note: e.note.normalize("NFC") })),
+            );
             expect(storedCanonically(entriesText(stored))).toBe(true);
             expect(storedCanonically(oldText(stored))).toBe(stored.length === 0);
           }
@@ -628,8 +645,9 @@ describe("the ranking workbook's provenance from the sheets as stored", () => {
     const id = `${PERIOD}-texts`;
     expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
     expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to: "open" })).status).toBe(200);
-    // Decomposed Vietnamese (stored NFC), quotes, a backslash, a line break, a tab, an emoji.
-    const awkward = 'Công văn "số 12\\KH"\nđính kèm\tbáo cáo Vie\u0323\u0302n 😀';
+    // Decomposed Vietnamese (stored NFC), quotes, a backslash, a line break, a tab, an emoji, and a line break followed
+    // by a combining mark (NFC as it is; NFC over its JSON text would have made `\ń`, not JSON).
+    const awkward = 'Công văn "số 12\\KH"\nđính kèm\tbáo cáo Vie\u0323\u0302n 😀 \n\u0301';
     const sent: Record<string, ReturnType<typeof demoEntries>> = {};
     for (const unit of ["ca-tphcm", "vks-tphcm", "bdbp-tphcm"]) {
       sent[unit] = demoEntries(unit).map((e, i) =>

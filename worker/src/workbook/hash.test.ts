@@ -76,6 +76,33 @@ describe("canonicalJson", () => {
     );
   });
 
+  it("normalises each string, never the text: an escape's letter and a combining mark stay apart", () => {
+    // "\n" + U+0301 is NFC (nothing composes with a line feed), but its JSON `\n` + U+0301 is not: NFC over the
+    // text made `\ń`, which is not JSON.
+    for (const s of ["\n\u0301", "\t\u030c", "\u000e\u0301", "\ud83a\u0300", '"\u0301', "\\\u0301"]) {
+      const v = [
+        { a: s, b: 1 },
+        { x: [s], [s]: s },
+      ];
+      const text = canonicalJson(v);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(v)));
+      expect(text).toBe(reference(v));
+    }
+    const awkward = fc.string({
+      unit: fc.constantFrom("n", "a", "\n", "\u000e", "\ud83a", "\u0301", "\u0300", "e\u0323\u0302", '"'),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.record({ a: awkward, b: awkward })), fc.dictionary(awkward, awkward), (flat, record) => {
+        for (const v of [flat, record]) {
+          const text = canonicalJson(v);
+          expect(text).toBe(reference(v));
+          expect(() => JSON.parse(text)).not.toThrow();
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("keeps __proto__ as an ordinary key and refuses non-finite numbers", () => {
     expect(canonicalJson(JSON.parse('[{"__proto__":1,"a":2},{"a":3}]'))).toBe('[{"__proto__":1,"a":2},{"a":3}]');
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(RangeError);

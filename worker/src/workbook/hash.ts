@@ -37,20 +37,21 @@ function flatKeys(a: readonly unknown[]): string[] | null {
   return [...keys].sort();
 }
 
-function canonical(v: unknown): string {
+/** Canonical JSON as written; `nfc`: every string and key NFC-normalised on the way (the definition). */
+function canonical(v: unknown, nfc: boolean): string {
   if (v === null || typeof v !== "object") {
     if (typeof v === "number") finite(v);
     if (v === undefined || typeof v === "function" || typeof v === "symbol" || typeof v === "bigint")
       throw new TypeError(`canonical JSON: cannot encode ${typeof v}`);
-    return JSON.stringify(v);
+    return JSON.stringify(nfc && typeof v === "string" ? v.normalize("NFC") : v);
   }
   if (Array.isArray(v)) {
-    const keys = flatKeys(v);
+    const keys = nfc ? null : flatKeys(v);
     if (keys) return JSON.stringify(v, keys);
     let s = "[";
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      s += (i ? "," : "") + (x === undefined ? "null" : canonical(x));
+      s += (i ? "," : "") + (x === undefined ? "null" : canonical(x, nfc));
     }
     return `${s}]`;
   }
@@ -61,20 +62,23 @@ function canonical(v: unknown): string {
   for (const k of keys) {
     const x = o[k];
     if (x === undefined) continue;
-    s += `${first ? "" : ","}${JSON.stringify(k)}:${canonical(x)}`;
+    s += `${first ? "" : ","}${JSON.stringify(nfc ? k.normalize("NFC") : k)}:${canonical(x, nfc)}`;
     first = false;
   }
   return `${s}}`;
 }
 
 /**
- * Canonical JSON: keys sorted, no whitespace, NFC. Objects are written key by key; arrays of flat records (most
- * of the bytes) by JSON.stringify with their sorted key list, natively. NFC over the whole text equals NFC of each string, since JSON's punctuation and escapes never
- * compose with a combining mark.
+ * Canonical JSON: keys sorted, no whitespace, every string and key NFC. Objects are written key by key; arrays of
+ * flat records (most of the bytes) by JSON.stringify with their sorted key list, natively, without normalising their
+ * strings: when the text so written is NFC, so is every string in it, and it is the answer. Otherwise (a string not
+ * NFC, or an escape's letter followed by a combining mark, as `"\n\u0301"` written `\n` + U+0301, which NFC over
+ * the text would compose into `ń` and so break the JSON) the text is written again, normalising string by string.
  * @example canonicalJson({ b: 1, a: [true, "x"] }) // '{"a":[true,"x"],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  return canonical(value).normalize("NFC");
+  const text = canonical(value, false);
+  return text.normalize("NFC") === text ? text : canonical(value, true);
 }
 
 /**
