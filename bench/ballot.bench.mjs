@@ -11,7 +11,7 @@
  *   npm run bench:ballot [-- --write]   # --write: bench/RESULTS-ballot.md; --no-workerd skips workerd
  *   npm run bench:ballot -- --baseline <git ref>   # also checks with that ref's sealed.ts, interleaved, same run
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { tsImport } from "tsx/esm/api";
+import { wranglerDev } from "./wrangler-dev.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const S = await tsImport("../shared/src/sealed.ts", import.meta.url);
@@ -143,32 +144,8 @@ for (const { units, choices } of SIZES) {
 
 // ---- workerd
 async function inWorkerd() {
-  const port = 8797;
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-      "dev",
-      "--config",
-      "bench/workerd/ballot.wrangler.jsonc",
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const { port, stop } = await wranglerDev("bench/workerd/ballot.wrangler.jsonc");
   try {
-    await new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("wrangler dev did not start")), 90_000);
-      child.stdout.on("data", (d) => {
-        if (String(d).includes("Ready on")) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      child.on("exit", () => reject(new Error("wrangler dev exited")));
-    });
     const hit = async (p, body, reps) => {
       const t = performance.now();
       const r = await fetch(`http://127.0.0.1:${port}${p}?reps=${reps}`, { method: "POST", body });
@@ -221,9 +198,7 @@ async function inWorkerd() {
     }
     return out;
   } finally {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {}
+    stop();
   }
 }
 

@@ -19,6 +19,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { wranglerDev } from "./wrangler-dev.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cache = path.join(root, "node_modules/.cache/bench");
@@ -143,33 +144,8 @@ for (const s of sizes) {
  * request without I/O lasts as long as its CPU work). Per build = (request - empty request) / reps.
  */
 async function inWorkerd() {
-  const { spawn } = await import("node:child_process");
-  const port = 8799;
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-      "dev",
-      "--config",
-      "bench/workerd/wrangler.jsonc",
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const { port, stop } = await wranglerDev("bench/workerd/wrangler.jsonc");
   try {
-    await new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("wrangler dev did not start")), 60_000);
-      child.stdout.on("data", (d) => {
-        if (String(d).includes("Ready on")) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      child.on("exit", () => reject(new Error("wrangler dev exited")));
-    });
     const hit = async (who, units, reps) => {
       const t = performance.now();
       const r = await fetch(`http://127.0.0.1:${port}/${who}?units=${units}&reps=${reps}`);
@@ -212,7 +188,7 @@ async function inWorkerd() {
     }
     return out;
   } finally {
-    process.kill(-child.pid, "SIGTERM");
+    stop();
   }
 }
 

@@ -451,14 +451,13 @@ export async function periodData(
   });
   const input = await inputOf(scope, { ...r, vote: votingOf(r, asked) });
   if (!book) return { input, bloc: r.bloc, texts: {} };
-  const canonical = (entries: Entry[]) => canonicalJson(entries);
   return {
     input,
     bloc: r.bloc,
     texts: {
       // Read by latestBookQ when `book`.
-      submissions: canonicalEntriesRecord(r.subs as Map<string, BookRow>, canonical),
-      reviews: canonicalEntriesRecord(r.reviews, canonical),
+      submissions: canonicalEntriesRecord(r.subs as Map<string, BookRow>, canonicalJson),
+      reviews: canonicalEntriesRecord(r.reviews, canonicalJson),
     },
   };
 }
