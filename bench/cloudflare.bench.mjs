@@ -139,6 +139,7 @@ async function main() {
       const whats = ONLY?.filter((w) => w !== "push") ?? [
         "pull",
         "table",
+        "table-scores-entries",
         "table-scores",
         "ranking-entries",
         "ranking",
@@ -153,7 +154,8 @@ async function main() {
           {
             pull: "a clerk's pull (GET /sheet?unit=)",
             table: "bloc table, entries parsed (GET /table until round 5)",
-            "table-scores": "bloc table from the scores (GET /table)",
+            "table-scores-entries": "bloc table from the scores, an object per criterion (GET /table in round 5)",
+            "table-scores": "bloc table from the scores as columns (GET /table)",
             ranking: "ranking workbook from the stored texts (GET /ranking.xlsx)",
             "ranking-entries": "ranking workbook, every sheet parsed and written again (until round 6)",
             "ranking-stored": "ranking workbook of a closed period, kept (GET /ranking.xlsx after the first)",

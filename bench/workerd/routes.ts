@@ -4,7 +4,10 @@
  * code after its D1 reads, starting from the rows as D1 returns them (entries as stored JSON text):
  *   /table    the bloc table as it was until round 5: the stored entries parsed, `consolidate`, the JSON answer
  *   /table-scores  the bloc table as GET /periods/:id/table makes it now: the D1 answer of the scores that SQLite took
- *             out of the entries (`[codes, scores]` per unit) parsed, `scoredEntries`, `consolidate`, the JSON answer
+ *             out of the entries (`[codes, scores]` per unit) parsed, `scoredSheet` (columns, no object per
+ *             criterion), `consolidate`, the JSON answer
+ *   /table-scores-entries  the same as the route made it in round 5: an `Entry` object made per criterion from the
+ *             scores (`scoredEntries` below), then `consolidate`
  *   /ranking  the ranking workbook as GET /ranking.xlsx makes it now: the D1 answer of `latestBookQ` (each latest
  *             revision's entries text as stored, and its scores) parsed, `consolidate` from the scores, the provenance
  *             from the stored texts (`canonicalEntriesRecord`) and its hashes, the .xlsx bytes
@@ -31,13 +34,15 @@ import {
   type Entry,
   entriesText,
   type Flags,
+  type ScoreColumns,
+  type SheetScores,
   scoreUnit,
   type Template,
   toWireEntry,
   type Unit,
   validateSubmission,
 } from "../../shared/src/index.ts";
-import { canonicalEntriesRecord, scoredEntries } from "../../worker/src/repository.ts";
+import { canonicalEntriesRecord, scoredSheet } from "../../worker/src/repository.ts";
 import { canonicalJson } from "../../worker/src/workbook/hash.ts";
 import { hashInputsAsync, type InputHashes, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
 import { makeBody, makeTemplate } from "../fixtures.ts";
@@ -89,8 +94,8 @@ async function rankingBytes(b: Bloc): Promise<Uint8Array> {
 async function rankingFromStored(b: Bloc): Promise<Uint8Array> {
   const rows = (JSON.parse(bookAnswer(b)) as { results: { unit_id: string; entries: string; scores: string }[] })
     .results;
-  const submissions: Record<string, Entry[]> = {};
-  for (const r of rows) submissions[r.unit_id] = scoredEntries(r);
+  const submissions: Record<string, ScoreColumns> = {};
+  for (const r of rows) submissions[r.unit_id] = scoredSheet(r);
   const input = inputOf(b, submissions);
   const texts = {
     submissions: canonicalEntriesRecord(
@@ -167,8 +172,16 @@ function scoreAnswer(b: Bloc): string {
   return answer;
 }
 
-function inputOf(b: Bloc, given?: Record<string, Entry[]>): ConsolidateInput {
-  const submissions: Record<string, Entry[]> = given ?? {};
+/** A sheet from its scores as the bloc table made it in round 5: an `Entry` per criterion, without texts. */
+function scoredEntries(row: { scores: string }): Entry[] {
+  const [codes, scores] = JSON.parse(row.scores) as [string[], (number | null)[]];
+  const out = new Array<Entry>(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = { criterion: codes[i]!, score: scores[i]!, evidence: "", note: "" };
+  return out;
+}
+
+function inputOf(b: Bloc, given?: Record<string, SheetScores>): ConsolidateInput {
+  const submissions: Record<string, SheetScores> = given ?? {};
   if (!given)
     for (let i = 0; i < b.members.length; i++) submissions[b.members[i]!] = JSON.parse(b.stored[i]!) as Entry[];
   return {
@@ -202,10 +215,11 @@ export default {
     for (let i = 0; i < reps; i++) {
       if (what === "table") {
         size = JSON.stringify(consolidate(inputOf(b))).length;
-      } else if (what === "table-scores") {
+      } else if (what === "table-scores" || what === "table-scores-entries") {
         const rows = (JSON.parse(scoreAnswer(b)) as { results: { unit_id: string; scores: string }[] }).results;
-        const submissions: Record<string, Entry[]> = {};
-        for (const r of rows) submissions[r.unit_id] = scoredEntries(r);
+        const submissions: Record<string, SheetScores> = {};
+        const sheet = what === "table-scores" ? scoredSheet : scoredEntries;
+        for (const r of rows) submissions[r.unit_id] = sheet(r);
         size = JSON.stringify(consolidate(inputOf(b, submissions))).length;
       } else if (what === "ranking") {
         size = (await rankingFromStored(b)).length;

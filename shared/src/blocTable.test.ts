@@ -1,7 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { blocRowFigures, type ConsolidateInput, consolidate } from "./blocTable.ts";
 import { demoBallots, demoEntries, demoFlags, demoPeriod, demoRulebook, demoTemplate, demoUnits } from "./demo.ts";
 import type { Entry } from "./schemas.ts";
+import { type ScoreColumns, scoreColumns } from "./scoring.ts";
+import { leavesOf } from "./template.ts";
 import { entries, fullPoints, tinyRulebook, tinyTemplate } from "./test-fixtures.ts";
 import { validateSubmission } from "./validate.ts";
 
@@ -205,5 +208,75 @@ describe("consolidate: a small bloc by hand", () => {
       { selfTotal: null, reviewedTotal: null, base: null, bonus: null, deduction: null, total: null, rank: null },
       { selfTotal: null, reviewedTotal: null, base: null, bonus: null, deduction: null, total: null, rank: null },
     ]);
+  });
+});
+
+describe("consolidate from the sheets' scores alone (ScoreColumns), as the worker reads them", () => {
+  const leaves = leavesOf(demoTemplate);
+  /** A sheet of the demo template: each line blank or a score in hundredths, some lines left out, in any order. */
+  const sheet = fc
+    .tuple(
+      fc.array(fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null }), {
+        minLength: leaves.length,
+        maxLength: leaves.length,
+      }),
+      fc.array(fc.boolean(), { minLength: leaves.length, maxLength: leaves.length }),
+      fc.boolean(),
+      fc.boolean(),
+    )
+    .map(([scores, kept, dropSome, shuffle]): Entry[] => {
+      const out: Entry[] = [];
+      leaves.forEach((l, i) => {
+        if (dropSome && !kept[i]) return;
+        const max = Math.round(l.max * 100);
+        const v = scores[i] ?? null;
+        out.push({ criterion: l.code, score: v === null ? null : v % (max + 1), evidence: "BC số 1", note: "" });
+      });
+      return shuffle ? out.reverse() : out;
+    });
+
+  it("gives the same table as the entries, and never writes into the columns it was given", () => {
+    const members = demoPeriod().members;
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(sheet, { nil: undefined }), { minLength: members.length, maxLength: members.length }),
+        fc.array(fc.option(sheet, { nil: undefined }), { minLength: members.length, maxLength: members.length }),
+        (sheets, reviews) => {
+          const byEntries: Record<string, Entry[]> = {};
+          const byColumns: Record<string, ScoreColumns> = {};
+          const revEntries: Record<string, Entry[]> = {};
+          const revColumns: Record<string, ScoreColumns> = {};
+          members.forEach((id, i) => {
+            const s = sheets[i];
+            if (s) [byEntries[id], byColumns[id]] = [s, scoreColumns(s)];
+            // A review of a few lines of some sheets.
+            const r = reviews[i]?.slice(0, 3);
+            if (r && i % 2 === 0) [revEntries[id], revColumns[id]] = [r, scoreColumns(r)];
+          });
+          const before = JSON.stringify([byColumns, revColumns]);
+          const input = { ...demoInput(), submissions: byEntries, reviews: revEntries };
+          const fromEntries = consolidate(input);
+          const fromColumns = consolidate({ ...input, submissions: byColumns, reviews: revColumns });
+          expect(fromColumns).toEqual(fromEntries);
+          // A blank bonus or deduction counts 0 and a reviewed score replaces the unit's in the table, never in the
+          // arrays the caller holds (the worker's parsed rows).
+          expect(JSON.stringify([byColumns, revColumns])).toBe(before);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("shows a blank bonus as 0 in the matrix while the sheet's own scores keep it blank", () => {
+    const input = demoInput();
+    const [first] = input.period.members;
+    const columns = scoreColumns(input.submissions[first!]! as Entry[]);
+    const bonus = leaves.findIndex((l) => l.kind === "bonus");
+    const scores = [...columns.scores];
+    scores[bonus] = null;
+    const table = consolidate({ ...input, submissions: { ...input.submissions, [first!]: { ...columns, scores } } });
+    const u = table.matrix.unitIds.indexOf(first!);
+    expect(table.matrix.values[bonus]![u]).toBe(0);
+    expect(scores[bonus]).toBeNull();
   });
 });

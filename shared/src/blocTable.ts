@@ -10,18 +10,8 @@ import { classifyValues } from "./classify.ts";
 import { councilFlagCap, type NominationResult, nominate } from "./nominate.ts";
 import { toNumber } from "./points.ts";
 import { rankUnits, type SeparatedBy } from "./rank.ts";
-import type {
-  Ballot,
-  CriterionKind,
-  Entry,
-  Flags,
-  LocalisedText,
-  Period,
-  Rulebook,
-  Template,
-  Unit,
-} from "./schemas.ts";
-import { scoreUnitValues } from "./scoring.ts";
+import type { Ballot, CriterionKind, Flags, LocalisedText, Period, Rulebook, Template, Unit } from "./schemas.ts";
+import { type SheetScores, scoreUnitValues, sheetLength } from "./scoring.ts";
 import { leafIndex, scoreMax } from "./template.ts";
 
 export interface ConsolidateInput {
@@ -30,12 +20,13 @@ export interface ConsolidateInput {
   rulebook: Rulebook;
   units: readonly Unit[];
   /**
-   * Latest accepted self-scores per unit id. A unit without a sheet (none, or an empty one) takes no rank and shows
-   * no points (`blocRowFigures`); it is listed after the ranked units.
+   * Latest accepted self-scores per unit id: the sheet's entries, or its scores alone (`ScoreColumns`, what the
+   * worker reads from storage). A unit without a sheet (none, or an empty one) takes no rank and shows no points
+   * (`blocRowFigures`); it is listed after the ranked units.
    */
-  submissions: Readonly<Record<string, readonly Entry[] | undefined>>;
+  submissions: Readonly<Record<string, SheetScores | undefined>>;
   /** Reviewed scores per unit id. */
-  reviews?: Readonly<Record<string, readonly Entry[] | undefined>>;
+  reviews?: Readonly<Record<string, SheetScores | undefined>>;
   flags?: Readonly<Record<string, Flags | undefined>>;
   /** The counted ballots, or null/undefined while voting has not happened. */
   ballots?: readonly Ballot[] | null;
@@ -262,24 +253,48 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   };
 }
 
-/** values[c][u] in points, each row made at its final length; a unit without a sheet (null) is blank throughout. */
+/**
+ * values[c][u] in points, each row made at its final length; a unit without a sheet (null) is blank throughout. Read
+ * unit by unit (each unit's values are one array), written into the criteria's rows: reading a column across a
+ * thousand units' arrays missed the cache on every cell.
+ */
 function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[] | null)[]): (number | null)[][] {
   const out = new Array<(number | null)[]>(leafCount);
   const units = byUnit.length;
-  for (let c = 0; c < leafCount; c++) {
-    const row = new Array<number | null>(units);
-    for (let j = 0; j < units; j++) {
-      const v = byUnit[j]?.[c];
-      row[j] = v === null || v === undefined ? null : v / 100;
+  for (let c = 0; c < leafCount; c++) out[c] = new Array<number | null>(units);
+  for (let j = 0; j < units; j++) {
+    const values = byUnit[j];
+    for (let c = 0; c < leafCount; c++) {
+      const v = values ? values[c] : null;
+      out[c]![j] = v === null || v === undefined ? null : pointsOf(v);
     }
-    out[c] = row;
   }
   return out;
 }
 
-/** Whether a unit sent a sheet: at least one self-score entry. */
-export function hasSheet(entries: readonly Entry[] | undefined): boolean {
-  return (entries?.length ?? 0) > 0;
+/**
+ * Points of a cell's hundredths, one number object per value: a point with decimals (2.75) is a heap object in an
+ * array that also holds nulls, and a thousand units x 120 criteria made 120,000 of them per table. The points of
+ * 0.00-999.99 are made once, when first needed, and shared.
+ */
+const POINTS: (number | null)[] = [];
+function pointsOf(h: number): number {
+  if (!(h >= 0 && h < 100_000 && Number.isInteger(h))) return h / 100;
+  if (h >= POINTS.length) {
+    const from = POINTS.length;
+    POINTS.length = Math.min(100_000, Math.max(h + 1, from * 2, 1024));
+    for (let k = from; k < POINTS.length; k++) POINTS[k] = null;
+  }
+  const known = POINTS[h];
+  if (known != null) return known;
+  const made = h / 100;
+  POINTS[h] = made;
+  return made;
+}
+
+/** Whether a unit sent a sheet: at least one self-score line. */
+export function hasSheet(sheet: SheetScores | undefined): boolean {
+  return sheetLength(sheet) > 0;
 }
 
 /** The figures of a bloc table row as every screen and workbook prints them: null where nothing is printed. */

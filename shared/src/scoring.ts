@@ -36,26 +36,64 @@ export interface UnitScore {
 }
 
 /**
- * Scores per leaf, in leaf order: the entry's score, null when the entry is there but blank, undefined when absent.
- * Validated entries come in template order, so one walk usually suffices; otherwise a map (the last entry wins).
+ * A sheet's scores without its texts: the criteria's codes and their scores (hundredths; null when blank) in the
+ * same order. The worker's bloc table, council year and ranking workbook read a stored sheet this way (SQLite takes
+ * them out of the stored entries: worker/src/repository.ts `SCORES_OF`), so consolidating a big bloc makes no
+ * object per criterion: at 1,000 units x 120 criteria those 120,000 objects, promoted by the collector, made the
+ * table's cost per unit grow with the bloc.
+ * @example { codes: ["I.1", "I.2"], scores: [150, null] }
  */
-function valuesByLeaf(idx: LeafIndex, entries: readonly Entry[] | undefined): (Hundredths | null | undefined)[] {
+export interface ScoreColumns {
+  readonly codes: readonly string[];
+  readonly scores: readonly (Hundredths | null)[];
+}
+
+/** A sheet as scoring reads it: its entries, or its scores alone (`ScoreColumns`). */
+export type SheetScores = readonly Entry[] | ScoreColumns;
+
+/** The number of lines of a sheet. */
+export function sheetLength(sheet: SheetScores | undefined): number {
+  if (sheet === undefined) return 0;
+  return isColumns(sheet) ? sheet.codes.length : sheet.length;
+}
+
+function isColumns(sheet: SheetScores): sheet is ScoreColumns {
+  return !Array.isArray(sheet);
+}
+
+/** A sheet's scores as columns: entries are read once; columns are returned as they are. */
+export function scoreColumns(sheet: SheetScores): ScoreColumns {
+  if (isColumns(sheet)) return sheet;
+  const codes = new Array<string>(sheet.length);
+  const scores = new Array<Hundredths | null>(sheet.length);
+  for (let i = 0; i < sheet.length; i++) {
+    codes[i] = sheet[i]!.criterion;
+    scores[i] = sheet[i]!.score;
+  }
+  return { codes, scores };
+}
+
+/**
+ * Scores per leaf, in leaf order: the line's score, null when the line is there but blank, undefined when absent.
+ * Validated sheets come in template order, so one walk usually suffices; otherwise a map (the last line wins).
+ */
+function valuesByLeaf(idx: LeafIndex, sheet: SheetScores | undefined): (Hundredths | null | undefined)[] {
   const { leaves } = idx;
   const out = new Array<Hundredths | null | undefined>(leaves.length);
-  if (!entries || entries.length === 0) return out;
+  if (sheet === undefined || sheetLength(sheet) === 0) return out;
+  const { codes, scores } = scoreColumns(sheet);
   let j = 0;
   if (idx.byCode.size === leaves.length) {
     for (let i = 0; i < leaves.length; i++) {
-      const e = entries[j];
-      if (e !== undefined && e.criterion === leaves[i]!.code) {
-        out[i] = e.score;
+      if (j < codes.length && codes[j] === leaves[i]!.code) {
+        out[i] = scores[j]!;
         j++;
       }
     }
-    if (j === entries.length) return out;
+    if (j === codes.length) return out;
   }
   const m = new Map<string, Hundredths | null>();
-  for (const e of entries) m.set(e.criterion, e.score);
+  for (let k = 0; k < codes.length; k++) m.set(codes[k]!, scores[k]!);
   for (let i = 0; i < leaves.length; i++) out[i] = m.get(leaves[i]!.code);
   return out;
 }
@@ -99,8 +137,8 @@ class Sums {
 export function scoreUnit(
   template: Template,
   rulebook: Pick<Rulebook, "bonusCap">,
-  selfEntries: readonly Entry[],
-  reviewedEntries?: readonly Entry[],
+  selfEntries: SheetScores,
+  reviewedEntries?: SheetScores,
 ): UnitScore {
   const { leaves } = leafIndex(template);
   const { values, ...rest } = scoreUnitValues(template, rulebook, selfEntries, reviewedEntries);
@@ -109,39 +147,53 @@ export function scoreUnit(
   return { effective, ...rest };
 }
 
-/** True when `entries` hold one entry per leaf, in template order: what validation gives for a full sheet. */
-function alignedWith(leaves: readonly Leaf[], entries: readonly Entry[]): boolean {
-  if (entries.length !== leaves.length) return false;
-  for (let i = 0; i < leaves.length; i++) if (entries[i]!.criterion !== leaves[i]!.code) return false;
-  return true;
+/**
+ * The sheet's scores in leaf order when it holds one line per leaf in template order (what validation gives for a
+ * full sheet, and what is stored): read in place, no copy. Otherwise null.
+ */
+function alignedScores(leaves: readonly Leaf[], sheet: SheetScores): readonly (Hundredths | null)[] | null {
+  if (sheetLength(sheet) !== leaves.length) return null;
+  if (isColumns(sheet)) {
+    const { codes } = sheet;
+    for (let i = 0; i < leaves.length; i++) if (codes[i] !== leaves[i]!.code) return null;
+    return sheet.scores;
+  }
+  for (let i = 0; i < leaves.length; i++) if (sheet[i]!.criterion !== leaves[i]!.code) return null;
+  return scoreColumns(sheet).scores;
 }
 
 /**
  * `scoreUnit` with the effective points as an array in leaf order (`leafIndex(template).leaves`) instead of a
- * record by code: what the bloc table and classification read, without a lookup by code per cell.
+ * record by code: what the bloc table and classification read, without a lookup by code per cell. `values` may be
+ * the sheet's own array of scores (a full sheet in template order whose values need no change): read it, never
+ * write to it. Without a review `totals` and `self` are the same object.
  */
 export function scoreUnitValues(
   template: Template,
   rulebook: Pick<Rulebook, "bonusCap">,
-  selfEntries: readonly Entry[],
-  reviewedEntries?: readonly Entry[],
-): Omit<UnitScore, "effective"> & { values: (Hundredths | null)[] } {
+  selfEntries: SheetScores,
+  reviewedEntries?: SheetScores,
+): Omit<UnitScore, "effective"> & { values: readonly (Hundredths | null)[] } {
   const idx = leafIndex(template);
   const { leaves, partOf, partCodes } = idx;
   const cap = toHundredths(rulebook.bonusCap);
-  // A full sheet in template order is read in place; anything else is first laid out by leaf.
-  const aligned = alignedWith(leaves, selfEntries);
-  const self = aligned ? null : valuesByLeaf(idx, selfEntries);
-  const rev = reviewedEntries && reviewedEntries.length > 0 ? valuesByLeaf(idx, reviewedEntries) : null;
+  // A full sheet in template order is read in place; anything else is first laid out by leaf (an array of our own).
+  const aligned = alignedScores(leaves, selfEntries);
+  const self: readonly (Hundredths | null | undefined)[] = aligned ?? valuesByLeaf(idx, selfEntries);
+  const rev = reviewedEntries && sheetLength(reviewedEntries) > 0 ? valuesByLeaf(idx, reviewedEntries) : null;
   const eff = new Sums(partCodes.length);
   // Without a review the self-scores are the effective ones: one set of sums serves both.
   const own = rev ? new Sums(partCodes.length) : null;
-  const values = new Array<Hundredths | null>(leaves.length);
+  // The effective values are written over `self` where it is ours, and where it is the caller's only once one
+  // differs (a blank bonus or deduction counts 0, a reviewed score replaces the unit's): a bloc of full sheets
+  // makes no array per unit.
+  let values = self as (Hundredths | null)[];
+  let borrowed = aligned !== null && !Array.isArray(selfEntries);
   const missing: string[] = [];
   let reviewed = false;
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
-    const s = self ? (self[i] ?? null) : selfEntries[i]!.score;
+    const s = self[i] ?? null;
     let v: Hundredths | null = s;
     if (rev) {
       const r = rev[i];
@@ -151,19 +203,19 @@ export function scoreUnitValues(
       }
       if (s !== null) own!.add(leaf.kind, partOf[i]!, s);
     }
+    let out: Hundredths | null = v;
     if (v === null) {
       if (leaf.kind === "score") missing.push(leaf.code);
-      values[i] = leaf.kind === "score" ? null : 0;
-    } else {
-      values[i] = v;
-      eff.add(leaf.kind, partOf[i]!, v);
+      else out = 0;
+    } else eff.add(leaf.kind, partOf[i]!, v);
+    if (out !== self[i]) {
+      if (borrowed) {
+        values = self.slice() as (Hundredths | null)[];
+        borrowed = false;
+      }
+      values[i] = out;
     }
   }
-  return {
-    totals: eff.totals(idx, cap),
-    self: (own ?? eff).totals(idx, cap),
-    reviewed,
-    missing,
-    values,
-  };
+  const totals = eff.totals(idx, cap);
+  return { totals, self: own ? own.totals(idx, cap) : totals, reviewed, missing, values };
 }

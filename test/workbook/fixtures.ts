@@ -20,8 +20,8 @@ import {
 } from "../../shared/src/index.ts";
 import { type RankingContext, rankingInputs } from "../../worker/src/workbook/index.ts";
 
-/** The demo period's consolidation input: seven units, their pushes, flags and ballots. */
-export function demoInput(): ConsolidateInput {
+/** The demo period's consolidation input: seven units, their pushes (as entries), flags and ballots. */
+export function demoInput(): ConsolidateInput & { submissions: Record<string, Entry[]> } {
   const submissions: Record<string, Entry[]> = {};
   for (const u of demoUnits) submissions[u.id] = validateEntries(demoTemplate, demoEntries(u.id)).entries;
   return {

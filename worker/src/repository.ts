@@ -14,6 +14,7 @@ import {
   type PeriodState,
   type Role,
   type Rulebook,
+  type ScoreColumns,
   type Template,
   type Unit,
 } from "../../shared/src/index.ts";
@@ -1497,12 +1498,13 @@ export function entriesOf(row: { entries: string }): Entry[] {
   return JSON.parse(row.entries) as Entry[];
 }
 
-/** A sheet's entries for consolidation from its scores alone (`ScoredRow`): no evidence, no note. */
-export function scoredEntries(row: { scores: string }): Entry[] {
+/**
+ * A sheet for consolidation from its scores alone (`ScoredRow`): the codes and scores as SQLite gave them, no object
+ * per criterion (`ScoreColumns`).
+ */
+export function scoredSheet(row: { scores: string }): ScoreColumns {
   const [codes, scores] = JSON.parse(row.scores) as [string[], (number | null)[]];
-  const out = new Array<Entry>(codes.length);
-  for (let i = 0; i < codes.length; i++) out[i] = { criterion: codes[i]!, score: scores[i]!, evidence: "", note: "" };
-  return out;
+  return { codes, scores };
 }
 
 /** A closed period's ranking workbook as stored (`ranking_books`, migration 0009). */

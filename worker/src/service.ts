@@ -23,6 +23,7 @@ import {
   type PartialDecryption,
   quorumNeeded,
   type Rulebook,
+  type ScoreColumns,
   type SealedBallot,
   scoreUnit,
   type Tally,
@@ -50,7 +51,7 @@ import {
   readAll,
   type ScoredRow,
   type SubmissionRow,
-  scoredEntries,
+  scoredSheet,
   type YearData,
 } from "./repository.ts";
 import {
@@ -476,8 +477,8 @@ async function inputOf(
   const { period } = scope;
   const { template, rulebook } = await periodRules(scope);
   const tally = await periodTally(scope, rulebook, r.vote);
-  const submissions: Record<string, Entry[]> = {};
-  for (const [u, row] of r.subs) submissions[u] = scoredEntries(row);
+  const submissions: Record<string, ScoreColumns> = {};
+  for (const [u, row] of r.subs) submissions[u] = scoredSheet(row);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);
   const members = new Set(period.members);

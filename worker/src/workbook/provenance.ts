@@ -82,9 +82,20 @@ function partTexts(inputs: RankingInputs, given: GivenTexts = {}): Record<InputP
   const texts = {} as Record<InputPart, Pieces>;
   for (const p of INPUT_PARTS) {
     const g = given[p];
+    if (g === undefined && (p === "submissions" || p === "reviews")) textsKept(inputs[p]);
     texts[p] = g === undefined ? [canonicalJson(inputs[p])] : typeof g === "string" ? [g] : g;
   }
   return texts;
+}
+
+/**
+ * The provenance keeps every sheet whole: a sheet given as its scores alone (`ScoreColumns`, as the worker
+ * consolidates) has lost its evidence and notes, so its part's text must come from the stored entries (`GivenTexts`).
+ */
+function textsKept(sheets: RankingInputs["submissions"]): void {
+  for (const [unitId, sheet] of Object.entries(sheets))
+    if (sheet !== undefined && !Array.isArray(sheet))
+      throw new Error(`the provenance needs ${unitId}'s sheet with its texts, not its scores alone`);
 }
 
 /** The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation. */
