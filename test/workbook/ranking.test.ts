@@ -15,7 +15,9 @@ import {
   type ConsolidateInput,
   consolidate,
   leavesOf,
+  scoreColumns,
 } from "../../shared/src/index.ts";
+import { canonicalJson } from "../../worker/src/workbook/hash.ts";
 import {
   hashInputs,
   hashInputsAsync,
@@ -25,7 +27,6 @@ import {
   readWorkbook,
   verifyRanking,
 } from "../../worker/src/workbook/index.ts";
-
 import { demoInput, generatedInput, INJECTIONS, rankingContext } from "./fixtures.ts";
 import { firstPagePng, pdfWords, recalcCsv, resaveXlsx, SOFFICE } from "./libreoffice.ts";
 
@@ -137,6 +138,18 @@ describe("ranking workbook", () => {
     const r = verifyScript(resaveXlsx(bytes));
     expect(r.out).toContain("OK:");
     expect(r.status).toBe(0);
+  });
+
+  it("refuses to keep a sheet given as its scores alone, whose evidence and notes would be lost", async () => {
+    const { inputs } = rankingContext(demoInput(), "closed");
+    const [first] = inputs.period.members;
+    const sheet = inputs.submissions[first!] as Parameters<typeof scoreColumns>[0];
+    const scoresOnly = { ...inputs, submissions: { ...inputs.submissions, [first!]: scoreColumns(sheet) } };
+    expect(() => hashInputs(scoresOnly)).toThrow(/with its texts/);
+    await expect(hashInputsAsync(scoresOnly)).rejects.toThrow(/with its texts/);
+    // With the sheets' texts given (as the worker gives them from storage), the columns are not read.
+    const given = { submissions: canonicalJson(inputs.submissions) };
+    expect(hashInputs(scoresOnly, given).all).toBe(hashInputs(inputs).all);
   });
 
   it("the worker's hashes (platform SHA-256) equal the pure JavaScript ones", async () => {
