@@ -65,6 +65,15 @@ function makeCity(blocCount: number, unitsPerBloc: number, template: Template): 
   return blocs;
 }
 
+/** Each bloc's sheets validated, their scores by unit id: what consolidation alone starts from. */
+function scoresOf(blocs: Bloc[], template: Template): Record<string, SheetScores>[] {
+  return blocs.map((b) =>
+    Object.fromEntries(
+      b.bodies.map((body, i) => [b.members[i]!, scoreColumns(validateSubmission(template, JSON.parse(body)).entries)]),
+    ),
+  );
+}
+
 function parseAll(blocs: Bloc[]): number {
   let n = 0;
   for (const bloc of blocs)
@@ -132,11 +141,7 @@ function measure(name: string, blocCount: number, units: number, criteria: numbe
   const bytes = blocs.reduce((s, b) => s + b.bodies.reduce((t, x) => t + Buffer.byteLength(x), 0), 0);
   const cells = blocCount * units * criteria;
   // For the split of the core's cost: validation alone (parse + validate, minus parse) and consolidation alone.
-  const validated = blocs.map((b) =>
-    Object.fromEntries(
-      b.bodies.map((body, i) => [b.members[i]!, scoreColumns(validateSubmission(template, JSON.parse(body)).entries)]),
-    ),
-  );
+  const validated = scoresOf(blocs, template);
   const parseValidate = () => {
     let n = 0;
     for (const b of blocs)
@@ -226,14 +231,7 @@ if (process.argv.includes("--loop")) {
   const template = makeTemplate(bloc ? 50 : 120);
   const blocs = bloc ? makeCity(1, 7, template) : makeCity(40, 12, template);
   if (process.argv.includes("--consolidate")) {
-    const validated = blocs.map((b) =>
-      Object.fromEntries(
-        b.bodies.map((body, i) => [
-          b.members[i]!,
-          scoreColumns(validateSubmission(template, JSON.parse(body)).entries),
-        ]),
-      ),
-    );
+    const validated = scoresOf(blocs, template);
     for (let i = 0; i < (bloc ? 50000 : 300); i++)
       blocs.forEach((b, j) => {
         consolidate({
