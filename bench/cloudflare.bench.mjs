@@ -8,6 +8,8 @@
  * reported beside it. Medians over rounds.
  *
  *   npm run bench:cloudflare              # pull, table, ranking (built before/now; kept) at 100, 500, 1,000 x 120; push ratio
+ *   npm run bench:cloudflare -- --only=ranking-texts,ranking --alternate --separate --rounds=11 --units=100
+ *                                         # the ranking workbook from the stored texts (round 7) and from the cells
  *   npm run bench:cloudflare -- --quick   # fewer rounds
  *   npm run bench:cloudflare -- --only=ranking,table --units=100,500   # some routes and sizes, no push ratio
  *   npm run bench:cloudflare -- --only=ranking-entries,ranking --alternate --rounds=15   # one request of each in
@@ -78,7 +80,9 @@ async function main() {
       const c0 = cpuNow();
       const t0 = performance.now();
       const r = await fetch(`http://127.0.0.1:${port}/${what}?units=${units}&criteria=${criteria}&reps=${reps}`);
-      const size = Number(await r.text());
+      const text = await r.text();
+      if (!r.ok) throw new Error(`/${what}: ${r.status} ${text.slice(0, 500)}`);
+      const size = Number(text);
       return { wall: performance.now() - t0, cpu: cpuNow() - c0, size };
     };
     /** CPU and wall per repetition of `what`, net of an empty request, medians of `rounds`. */
@@ -142,6 +146,7 @@ async function main() {
         "table-scores-entries",
         "table-scores",
         "ranking-entries",
+        "ranking-texts",
         "ranking",
         "ranking-stored",
       ];
@@ -156,7 +161,9 @@ async function main() {
             table: "bloc table, entries parsed (GET /table until round 5)",
             "table-scores-entries": "bloc table from the scores, an object per criterion (GET /table in round 5)",
             "table-scores": "bloc table from the scores as columns (GET /table)",
-            ranking: "ranking workbook from the stored texts (GET /ranking.xlsx)",
+            ranking: "ranking workbook from the sheets' stored cells (GET /ranking.xlsx)",
+            "ranking-texts": "ranking workbook from the stored texts (round 7)",
+            "table-scores-arrays": "bloc table from the scores, codes as arrays (until round 8)",
             "ranking-entries": "ranking workbook, every sheet parsed and written again (until round 6)",
             "ranking-stored": "ranking workbook of a closed period, kept (GET /ranking.xlsx after the first)",
             "ranking-input": "ranking: the stored entries parsed",

@@ -6,11 +6,14 @@
  *   /table-scores  the bloc table as GET /periods/:id/table makes it now: the D1 answer of the scores that SQLite took
  *             out of the entries (`[codes, scores]` per unit) parsed, `scoredSheet` (columns, no object per
  *             criterion), `consolidate`, the JSON answer
+ *   /table-scores-arrays  the same as the route made it until round 8: the codes as a JSON array in every row
  *   /table-scores-entries  the same as the route made it in round 5: an `Entry` object made per criterion from the
  *             scores (`scoredEntries` below), then `consolidate`
  *   /ranking  the ranking workbook as GET /ranking.xlsx makes it now: the D1 answer of `latestBookQ` (each latest
- *             revision's entries text as stored, and its scores) parsed, `consolidate` from the scores, the provenance
+ *             revision's text as prepared at its push, `book_cells`, and its scores) parsed, `consolidate` from the scores, the provenance
  *             from the stored texts (`canonicalEntriesRecord`) and its hashes, the .xlsx bytes
+ *   /ranking-texts  the same as the route made it in round 7: the stored entries texts read (no `book_cells`),
+ *             hashed and deflated on the request
  *   /ranking-entries  the same workbook as the route made it until round 6: every stored sheet parsed, consolidated,
  *             and written again as canonical JSON for the provenance
  *   /ranking-input, -consolidate, -hash   the route's steps until round 6, cumulatively (parsed; + consolidated;
@@ -19,7 +22,8 @@
  *             file as base64) parsed and decoded into the bytes of the answer (GET /ranking.xlsx after the first)
  *   /pull     a clerk's pull: the bundle (period, template, rulebook, units, revisions) and its unit's latest revision
  *             (parsed from the stored text, in wire form) as the JSON answer (GET /periods/:id/sheet?unit=)
- *   /push     a push body: JSON.parse, validation, canonical SHA-256, scoring, the stored JSON (POST .../submissions)
+ *   /push     a push body: JSON.parse, validation, canonical SHA-256, scoring, the stored JSON and its cells for the
+ *             ranking workbook (`storedSheet`) (POST .../submissions)
  *   /parse    JSON.parse of the same push body alone (the floor the push is compared with)
  *   /noop     nothing (the request's own cost)
  */
@@ -42,9 +46,10 @@ import {
   type Unit,
   validateSubmission,
 } from "../../shared/src/index.ts";
-import { canonicalEntriesRecord, scoredSheet } from "../../worker/src/repository.ts";
+import { scoredSheet, sheetTexts } from "../../worker/src/repository.ts";
 import { canonicalJson } from "../../worker/src/workbook/hash.ts";
 import { hashInputsAsync, type InputHashes, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
+import { storedSheet } from "../../worker/src/workbook/stored.ts";
 import { makeBody, makeTemplate } from "../fixtures.ts";
 
 interface Bloc {
@@ -91,18 +96,22 @@ async function rankingBytes(b: Bloc): Promise<Uint8Array> {
 }
 
 /** The ranking workbook as GET /ranking.xlsx makes it now, from the D1 answer of `latestBookQ`. */
-async function rankingFromStored(b: Bloc): Promise<Uint8Array> {
-  const rows = (JSON.parse(bookAnswer(b)) as { results: { unit_id: string; entries: string; scores: string }[] })
-    .results;
+async function rankingFromStored(b: Bloc, cells = true): Promise<Uint8Array> {
+  const rows = (
+    JSON.parse(bookAnswer(b, cells)) as {
+      results: { unit_id: string; book_cells: string | null; entries: string | null; scores: string }[];
+    }
+  ).results;
   const submissions: Record<string, ScoreColumns> = {};
-  for (const r of rows) submissions[r.unit_id] = scoredSheet(r);
+  const codes = new Map<string, readonly string[]>();
+  for (const r of rows) submissions[r.unit_id] = scoredSheet(r, codes);
   const input = inputOf(b, submissions);
   const texts = {
-    submissions: canonicalEntriesRecord(
+    submissions: sheetTexts(
       rows.map((r) => [r.unit_id, r]),
       (e) => canonicalJson(e),
     ),
-    reviews: canonicalEntriesRecord([], (e) => canonicalJson(e)),
+    reviews: sheetTexts([], (e) => canonicalJson(e)),
   };
   return workbookOf(input, await hashInputsAsync(rankingInputs(input), texts));
 }
@@ -138,43 +147,54 @@ async function storedAnswer(b: Bloc): Promise<string> {
 }
 
 /** The D1 answer of `latestBookQ` for a bloc (each row's entries as stored, and its `scores`). */
-const bookAnswers = new Map<Bloc, string>();
-function bookAnswer(b: Bloc): string {
-  const hit = bookAnswers.get(b);
+const bookAnswers = new Map<Bloc, Map<boolean, string>>();
+function bookAnswer(b: Bloc, cells: boolean): string {
+  const hit = bookAnswers.get(b)?.get(cells);
   if (hit) return hit;
   const scores = (JSON.parse(scoreAnswer(b)) as { results: { scores: string }[] }).results;
   const results = b.members.map((unit_id, i) => ({
     unit_id,
     revision: 1,
-    entries: b.stored[i]!,
+    book_cells: cells ? storedSheet(b.stored[i]!) : null,
+    entries: cells ? null : b.stored[i]!,
     scores: scores[i]!.scores,
   }));
   const answer = JSON.stringify({ results, success: true, meta: {} });
-  bookAnswers.set(b, answer);
+  bookAnswers.set(b, (bookAnswers.get(b) ?? new Map<boolean, string>()).set(cells, answer));
   return answer;
 }
 
-/** The D1 answer of `latestScoresQ` for a bloc (its rows' `scores` as SQLite builds them). */
-const scoreAnswers = new Map<Bloc, string>();
-function scoreAnswer(b: Bloc): string {
-  const hit = scoreAnswers.get(b);
+/**
+ * The D1 answer of `latestScoresQ` for a bloc (its rows' `scores` as SQLite builds them: the codes joined by spaces);
+ * `arrays`: as it built them until round 8 (the codes as a JSON array), for `/table-scores-arrays`.
+ */
+const scoreAnswers = new Map<Bloc, Map<boolean, string>>();
+function scoreAnswer(b: Bloc, arrays = false): string {
+  const hit = scoreAnswers.get(b)?.get(arrays);
   if (hit) return hit;
   const results = b.members.map((unit_id, i) => {
     const entries = JSON.parse(b.stored[i]!) as Entry[];
+    const codes = entries.map((e) => e.criterion);
     return {
       unit_id,
       revision: 1,
-      scores: JSON.stringify([entries.map((e) => e.criterion), entries.map((e) => e.score)]),
+      scores: JSON.stringify([arrays ? codes : codes.join(" "), entries.map((e) => e.score)]),
     };
   });
   const answer = JSON.stringify({ results, success: true, meta: {} });
-  scoreAnswers.set(b, answer);
+  scoreAnswers.set(b, (scoreAnswers.get(b) ?? new Map<boolean, string>()).set(arrays, answer));
   return answer;
+}
+
+/** A sheet from the scores as SQLite built them until round 8: the codes as a JSON array. */
+function scoredArrays(row: { scores: string }): ScoreColumns {
+  const [codes, scores] = JSON.parse(row.scores) as [string[], (number | null)[]];
+  return { codes, scores };
 }
 
 /** A sheet from its scores as the bloc table made it in round 5: an `Entry` per criterion, without texts. */
 function scoredEntries(row: { scores: string }): Entry[] {
-  const [codes, scores] = JSON.parse(row.scores) as [string[], (number | null)[]];
+  const { codes, scores } = scoredSheet(row);
   const out = new Array<Entry>(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = { criterion: codes[i]!, score: scores[i]!, evidence: "", note: "" };
   return out;
@@ -215,14 +235,19 @@ export default {
     for (let i = 0; i < reps; i++) {
       if (what === "table") {
         size = JSON.stringify(consolidate(inputOf(b))).length;
-      } else if (what === "table-scores" || what === "table-scores-entries") {
-        const rows = (JSON.parse(scoreAnswer(b)) as { results: { unit_id: string; scores: string }[] }).results;
+      } else if (what === "table-scores" || what === "table-scores-entries" || what === "table-scores-arrays") {
+        const arrays = what === "table-scores-arrays";
+        const rows = (JSON.parse(scoreAnswer(b, arrays)) as { results: { unit_id: string; scores: string }[] }).results;
         const submissions: Record<string, SheetScores> = {};
-        const sheet = what === "table-scores" ? scoredSheet : scoredEntries;
-        for (const r of rows) submissions[r.unit_id] = sheet(r);
+        const codes = new Map<string, readonly string[]>();
+        for (const r of rows)
+          submissions[r.unit_id] =
+            what === "table-scores" ? scoredSheet(r, codes) : arrays ? scoredArrays(r) : scoredEntries(r);
         size = JSON.stringify(consolidate(inputOf(b, submissions))).length;
       } else if (what === "ranking") {
         size = (await rankingFromStored(b)).length;
+      } else if (what === "ranking-texts") {
+        size = (await rankingFromStored(b, false)).length;
       } else if (what === "ranking-entries") {
         size = (await rankingBytes(b)).length;
       } else if (what === "ranking-stored") {
@@ -251,7 +276,9 @@ export default {
         const v = validateSubmission(b.template, JSON.parse(b.body));
         const hash = await sha256Hex(canonicalEntries(v.entries));
         const score = scoreUnit(b.template, demoRulebook, v.entries);
-        size = entriesText(v.entries).length + JSON.stringify(score.self).length + hash.length;
+        const text = entriesText(v.entries);
+        // The text as a ranking workbook keeps it, deflated at the push (since round 8).
+        size = text.length + JSON.stringify(score.self).length + hash.length + (storedSheet(text)?.length ?? 0);
       } else if (what === "parse") {
         size = (JSON.parse(b.body) as { entries: unknown[] }).entries.length;
       }

@@ -17,16 +17,18 @@ import {
   leavesOf,
   scoreColumns,
 } from "../../shared/src/index.ts";
-import { canonicalJson } from "../../worker/src/workbook/hash.ts";
+import { canonicalJson, sha256Hex } from "../../worker/src/workbook/hash.ts";
 import {
   hashInputs,
   hashInputsAsync,
+  INPUTS_FORMAT,
   RANKING_SHEETS,
   rankingWorkbook,
   readRankingBook,
   readWorkbook,
   verifyRanking,
 } from "../../worker/src/workbook/index.ts";
+import { storedSheet, storedSheetOf } from "../../worker/src/workbook/stored.ts";
 import { demoInput, generatedInput, INJECTIONS, rankingContext } from "./fixtures.ts";
 import { firstPagePng, pdfWords, recalcCsv, resaveXlsx, SOFFICE } from "./libreoffice.ts";
 
@@ -140,6 +142,90 @@ describe("ranking workbook", () => {
     expect(r.status).toBe(0);
   });
 
+  /**
+   * The demo bloc with awkward sheets: one unit's evidence is 70,000 characters (three cells of the inputs sheet),
+   * with markup characters, Excel's `_x0041_` escapes, an emoji cut by a cell's edge, spaces at a cell's edges and a
+   * formula-like start of a cell; and the sheets as the worker gives them when they were stored with their cells.
+   */
+  function storedCellsBloc() {
+    const input = demoInput();
+    const [first, second] = input.period.members;
+    const long = `${"Báo cáo <số> 12 & 13 _x0041_ ".repeat(2_000)}${"😀".repeat(5_000)}= đã xem  `;
+    input.submissions[first!] = input.submissions[first!]!.map((e, i) => (i === 0 ? { ...e, evidence: long } : e));
+    input.submissions[second!] = input.submissions[second!]!.map((e, i) => (i === 1 ? { ...e, note: "=1+1" } : e));
+    const ctx = rankingContext(input, "closed");
+    const given = {
+      submissions: Object.entries(input.submissions).map(
+        ([u, entries]) => [u, storedSheetOf(storedSheet(canonicalJson(entries))!)] as const,
+      ),
+    };
+    return { input, ctx, given, long };
+  }
+
+  it("built from sheets stored with their cells (book_cells), keeps the same inputs and hashes, and verifies", async () => {
+    const { input, ctx, given, long } = storedCellsBloc();
+    expect(given.submissions.find(([u]) => u === input.period.members[0])![1].cells).toHaveLength(3);
+    const fromTexts = await hashInputsAsync(ctx.inputs);
+    const fromCells = await hashInputsAsync(ctx.inputs, given);
+    expect(fromCells.parts).toEqual(fromTexts.parts);
+    expect(fromCells.all).toBe(fromTexts.all);
+    // Each sheet's hash is the one taken when it was stored, of its canonical JSON.
+    expect(given.submissions.map(([, s]) => s.hash)).toEqual(
+      given.submissions.map(([u]) => sha256Hex(canonicalJson(input.submissions[u]))),
+    );
+    const bytes = rankingWorkbook(consolidate(input), { ...ctx, hashes: fromCells });
+    const book = readRankingBook(bytes);
+    expect(book.ok).toBe(true);
+    if (!book.ok) return;
+    expect(book.json).toBe(fromTexts.json);
+    expect(JSON.parse(book.json).submissions[input.period.members[0]!][0].evidence).toBe(long.normalize("NFC"));
+    expect(verifyRanking(book.json, book.recorded, book.shown).problems).toEqual([]);
+    const r = verifyScript(bytes);
+    expect(r.out).toContain("OK:");
+    expect(r.status).toBe(0);
+    // exceljs reads the deflated cells as it reads the same texts written on the request (it decodes `_x0041_`
+    // itself, where our reader and LibreOffice keep it).
+    const excel = async (book: Uint8Array) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(book as unknown as ArrayBuffer);
+      const sheet = wb.getWorksheet("_inputs")!;
+      const count = Number(sheet.getCell(3, 2).value);
+      return Array.from({ length: count }, (_, i) => String(sheet.getCell(4 + i, 2).value ?? ""));
+    };
+    expect((await excel(bytes)).join("")).toBe((await excel(rankingWorkbook(consolidate(input), ctx))).join(""));
+    // Every cell within Excel's 32,767 characters, as our reader reads them.
+    const read = readWorkbook(bytes);
+    if (!read.ok) throw new Error(read.detail);
+    const grid = read.book.sheets.find((s) => s.grid[0]?.[1] === INPUTS_FORMAT)!.grid;
+    const lengths = grid.slice(3).map((r) => String(r?.[1] ?? "").length);
+    expect(lengths.length).toBe(Number(grid[2]![1]));
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(32_767);
+  });
+
+  it.skipIf(!SOFFICE)("built from stored cells, a copy re-saved by LibreOffice still verifies", async () => {
+    const { input, ctx, given } = storedCellsBloc();
+    const bytes = rankingWorkbook(consolidate(input), { ...ctx, hashes: await hashInputsAsync(ctx.inputs, given) });
+    const r = verifyScript(resaveXlsx(bytes));
+    expect(r.out).toContain("OK:");
+    expect(r.status).toBe(0);
+  });
+
+  it("a workbook of the first format (before 2026-12-06: every part hashed as its JSON) still verifies", () => {
+    const input = demoInput();
+    const ctx = rankingContext(input, "closed");
+    const v1 = hashInputs(ctx.inputs, {}, 1);
+    expect(v1.parts.submissions).toBe(sha256Hex(canonicalJson(ctx.inputs.submissions)));
+    expect(v1.parts.submissions).not.toBe(hashInputs(ctx.inputs).parts.submissions);
+    const bytes = rankingWorkbook(consolidate(input), { ...ctx, hashes: v1 });
+    const book = readRankingBook(bytes);
+    if (!book.ok) throw new Error(book.problem);
+    expect(book.recorded.format).toBe("thidua-ranking-inputs");
+    expect(verifyRanking(book.json, book.recorded, book.shown).problems).toEqual([]);
+    // Read as the second format, its hashes are not those of its inputs.
+    expect(verifyRanking(book.json, { ...book.recorded, format: INPUTS_FORMAT }, book.shown).ok).toBe(false);
+    expect(verifyScript(bytes).status).toBe(0);
+  });
+
   it("refuses to keep a sheet given as its scores alone, whose evidence and notes would be lost", async () => {
     const { inputs } = rankingContext(demoInput(), "closed");
     const [first] = inputs.period.members;
@@ -148,7 +234,9 @@ describe("ranking workbook", () => {
     expect(() => hashInputs(scoresOnly)).toThrow(/with its texts/);
     await expect(hashInputsAsync(scoresOnly)).rejects.toThrow(/with its texts/);
     // With the sheets' texts given (as the worker gives them from storage), the columns are not read.
-    const given = { submissions: canonicalJson(inputs.submissions) };
+    const given = {
+      submissions: Object.entries(inputs.submissions).map(([u, e]) => [u, { text: canonicalJson(e) }] as const),
+    };
     expect(hashInputs(scoresOnly, given).all).toBe(hashInputs(inputs).all);
   });
 

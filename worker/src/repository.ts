@@ -5,23 +5,24 @@
  * change and its audit record go to D1 in one batch: both or neither.
  */
 
-import {
-  type Bloc,
-  type Entry,
-  type Flags,
-  nfc,
-  type Period,
-  type PeriodState,
-  type Role,
-  type Rulebook,
-  type ScoreColumns,
-  type Template,
-  type Unit,
+import type {
+  Bloc,
+  Entry,
+  Flags,
+  Period,
+  PeriodState,
+  Role,
+  Rulebook,
+  ScoreColumns,
+  Template,
+  Unit,
 } from "../../shared/src/index.ts";
 import type { Principal } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { type RoundDb, type VotingReadOptions, type VotingState, votingOf, votingQueries } from "./votingStore.ts";
-import { builtinModule } from "./workbook/builtin.ts";
+import { fromBase64, toBase64 } from "./workbook/builtin.ts";
+import type { SheetText } from "./workbook/provenance.ts";
+import { storedSheetOf } from "./workbook/stored.ts";
 
 export interface TokenRow {
   id: string;
@@ -56,7 +57,8 @@ export interface SubmissionRow extends RevisionRow {
 }
 
 /**
- * A revision's scores without its texts (`SCORES_OF`): `[codes, scores]` as JSON text, in the entries' order. What
+ * A revision's scores without its texts (`SCORES_OF`): `["<codes joined by spaces>", [scores]]` as JSON text, in the
+ * entries' order. What
  * consolidation needs of a sheet; the evidence and notes, most of a sheet's bytes, stay in the database.
  */
 export interface ScoredRow {
@@ -65,9 +67,14 @@ export interface ScoredRow {
   scores: string;
 }
 
-/** A revision's entries as stored (JSON text) and its scores (`SCORES_OF`): what a ranking workbook reads of a sheet. */
+/**
+ * What a ranking workbook reads of a sheet: its scores (`SCORES_OF`) and its text as the workbook keeps it, prepared
+ * when it was pushed (`book_cells`, worker/src/workbook/stored.ts), or else its entries as stored (JSON text; null
+ * when there are cells).
+ */
 export interface BookRow extends ScoredRow {
-  entries: string;
+  book_cells: string | null;
+  entries: string | null;
 }
 
 export interface ReviewRow extends RevisionRow {
@@ -925,10 +932,11 @@ const REVIEW_COLS = "unit_id, revision, entries, note, content_hash, client_id, 
 /**
  * A revision's scores (`ScoredRow.scores`), taken out of its entries by SQLite: on Cloudflare that work is the
  * database's, and the Worker parses the codes and numbers only (at 120 criteria a sheet's evidence and notes are most
- * of its JSON, and parsing them was most of the bloc table's CPU).
+ * of its JSON, and parsing them was most of the bloc table's CPU). The codes come as one string, joined by spaces
+ * (a code is letters, digits and dots): every sheet of a period has the same, split once (`scoredSheet`).
  */
 const SCORES_OF = (alias: string) =>
-  "(SELECT json_array(json_group_array(c), json_group_array(v)) FROM (SELECT json_extract(value, '$.criterion') AS c, " +
+  "(SELECT json_array(coalesce(group_concat(c, ' '), ''), json_group_array(v)) FROM (SELECT json_extract(value, '$.criterion') AS c, " +
   `json_extract(value, '$.score') AS v FROM json_each(${alias}.entries) ORDER BY key)) AS scores`;
 
 /** Everything inside one period. Every query is filtered by `bloc_id` and `period_id`. */
@@ -993,7 +1001,13 @@ export class PeriodRepository {
     unitId: string;
     clientId: string;
     base: number | null;
-    insert: null | { row: Omit<SubmissionRow, "revision">; needsOpenReturn: boolean; audit: AuditInput };
+    insert: null | {
+      row: Omit<SubmissionRow, "revision">;
+      /** The text as a ranking workbook keeps it (worker/src/workbook/stored.ts `storedSheet`). */
+      bookCells: string | null;
+      needsOpenReturn: boolean;
+      audit: AuditInput;
+    };
   }): Promise<{
     replay: SubmissionRow | null;
     openReturn: ReturnRow | null;
@@ -1024,7 +1038,7 @@ export class PeriodRepository {
       statements.push(
         this.db
           .prepare(
-            `INSERT INTO submissions (bloc_id, period_id, ${SUBMISSION_COLS}) SELECT ?1, ?2, ?3, ${latest} + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ` +
+            `INSERT INTO submissions (bloc_id, period_id, ${SUBMISSION_COLS}, book_cells) SELECT ?1, ?2, ?3, ${latest} + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15 ` +
               "WHERE NOT EXISTS (SELECT 1 FROM submissions WHERE period_id = ?2 AND unit_id = ?3 AND client_id = ?8)" +
               (base === null ? "" : ` AND ${latest} = ?14`) +
               (ins.needsOpenReturn
@@ -1046,7 +1060,8 @@ export class PeriodRepository {
             r.actor_label,
             r.received_at,
             r.late,
-            ...(base === null ? [] : [base]),
+            base,
+            ins.bookCells,
           ),
         this.root.auditWithRevision(ins.audit, this.periodId, unitId),
         this.db
@@ -1099,11 +1114,16 @@ export class PeriodRepository {
   }
 
   /**
-   * Like `latestSubmissionsQ` with the scores too (`BookRow`): for the ranking workbook, which consolidates the scores
-   * and keeps each entries text, as stored, in its provenance (`canonicalEntriesRecord`).
+   * The scores and the texts of the latest revisions (`BookRow`): for the ranking workbook, which consolidates the
+   * scores and keeps each text in its provenance (`sheetTexts`): the cells prepared at the push, or the entries text
+   * where a row has none.
    */
   latestBookQ(): Query<Map<string, BookRow>> {
-    return this.latestQ<BookRow>("submissions", "unit_id, revision, entries", `, ${SCORES_OF("s")}`);
+    return this.latestQ<BookRow>(
+      "submissions",
+      "unit_id, revision, book_cells",
+      `, CASE WHEN s.book_cells IS NULL THEN s.entries END AS entries, ${SCORES_OF("s")}`,
+    );
   }
 
   /** Like `latestSubmissionsQ` without the entries: for the status board and the pull's revision numbers. */
@@ -1470,27 +1490,24 @@ export function storedCanonically(text: string): boolean {
 const CANONICAL_ENTRIES = /^\[(?:\]$|\{"criterion":"(?:[^"\\]|\\.)*","evidence":)/;
 
 /**
- * The canonical JSON of a record of sheets by unit (a ranking's `submissions` or `reviews` part: `{"unit":[entries],
- * ...}`, keys sorted), in pieces (worker/src/workbook/provenance.ts `Pieces`: a big bloc's is never joined), from the
- * stored texts: each stored canonically is taken as it is, an older one parsed and written
- * canonically (`canonical`). The same text as `canonicalJson` of the parsed record, without parsing and writing it:
- * every string in every piece is NFC already.
+ * The sheets of a record by unit (a ranking's `submissions` or `reviews` part) for its provenance
+ * (worker/src/workbook/provenance.ts `GivenTexts`), from the stored rows: the cells prepared at the push where a row
+ * has them (`book_cells`), else its entries text, as it is where stored canonically, an older one parsed and written
+ * canonically (`canonical`). Every string in them is NFC already.
  */
-export function canonicalEntriesRecord(
-  rows: Iterable<[string, { entries: string }]>,
+export function sheetTexts(
+  rows: Iterable<[string, { entries: string | null; book_cells?: string | null }]>,
   canonical: (entries: Entry[]) => string,
-): string[] {
-  const byUnit = [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const pieces: string[] = ["{"];
-  for (const [unit, row] of byUnit)
-    pieces.push(
-      pieces.length > 1 ? "," : "",
-      JSON.stringify(nfc(unit)),
-      ":",
-      storedCanonically(row.entries) ? row.entries : canonical(entriesOf(row)),
-    );
-  pieces.push("}");
-  return pieces;
+): [string, SheetText][] {
+  const out: [string, SheetText][] = [];
+  for (const [unit, row] of rows) {
+    if (row.book_cells) out.push([unit, storedSheetOf(row.book_cells)]);
+    else {
+      const text = row.entries ?? "[]";
+      out.push([unit, { text: storedCanonically(text) ? text : canonical(JSON.parse(text) as Entry[]) }]);
+    }
+  }
+  return out;
 }
 
 /** Parses a stored entries column. */
@@ -1500,10 +1517,16 @@ export function entriesOf(row: { entries: string }): Entry[] {
 
 /**
  * A sheet for consolidation from its scores alone (`ScoredRow`): the codes and scores as SQLite gave them, no object
- * per criterion (`ScoreColumns`).
+ * per criterion (`ScoreColumns`). `known`: the codes split so far, by their joined text, shared by the sheets that
+ * have the same (consolidation never writes to them).
  */
-export function scoredSheet(row: { scores: string }): ScoreColumns {
-  const [codes, scores] = JSON.parse(row.scores) as [string[], (number | null)[]];
+export function scoredSheet(row: { scores: string }, known?: Map<string, readonly string[]>): ScoreColumns {
+  const [joined, scores] = JSON.parse(row.scores) as [string, (number | null)[]];
+  let codes = known?.get(joined);
+  if (codes === undefined) {
+    codes = joined === "" ? [] : joined.split(" ");
+    known?.set(joined, codes);
+  }
   return { codes, scores };
 }
 
@@ -1581,36 +1604,5 @@ export function storeBookStmts(
         )
         .bind(periodId, i, parts, stamp, builtAt, text.slice(i * partSize, (i + 1) * partSize)),
     );
-  return out;
-}
-
-/** The part of Node's `Buffer` used for base64 (native, where the platform has it). */
-interface NodeBuffer {
-  from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string };
-  from(text: string, encoding: "base64"): Uint8Array;
-}
-
-/**
- * `Buffer` from `node:buffer` where the platform has it (workerd with `nodejs_compat`, Node; `builtinModule`): the
- * Worker still loads without the flag, and then uses `btoa` / `atob`.
- */
-const NODE_BUFFER = (() => {
-  const b = builtinModule<{ Buffer: NodeBuffer }>("node:buffer")?.Buffer;
-  return typeof b?.from === "function" ? b : undefined;
-})();
-
-function toBase64(bytes: Uint8Array): string {
-  if (NODE_BUFFER) return NODE_BUFFER.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, Math.min(i + 0x8000, bytes.length)));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  if (NODE_BUFFER) return new Uint8Array(NODE_BUFFER.from(text, "base64"));
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }

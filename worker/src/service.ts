@@ -42,7 +42,6 @@ import type { AppEnv } from "./env.ts";
 import { ApiError, invalid, notFound } from "./errors.ts";
 import {
   type BookRow,
-  canonicalEntriesRecord,
   entriesOf,
   type PeriodRecord,
   type PeriodRepository,
@@ -52,6 +51,7 @@ import {
   type ScoredRow,
   type SubmissionRow,
   scoredSheet,
+  sheetTexts,
   type YearData,
 } from "./repository.ts";
 import {
@@ -64,6 +64,8 @@ import {
   votingQueries,
 } from "./votingStore.ts";
 import { canonicalJson } from "./workbook/hash.ts";
+import type { GivenTexts } from "./workbook/provenance.ts";
+import { storedSheet } from "./workbook/stored.ts";
 
 /** A period the caller may see, with its repository. */
 export interface PeriodScope {
@@ -211,6 +213,7 @@ export async function pushSubmission(
       v.ok && refusedWithReturn === null
         ? {
             row,
+            bookCells: storedSheet(row.entries),
             needsOpenReturn: refusedAlone !== null,
             audit: {
               blocId: period.blocId,
@@ -430,7 +433,8 @@ export async function electionRecord(scope: PeriodScope, vote?: VotingState): Pr
  * alone (`latestScoresQ`: the evidence and notes do not change a score, and parsing them was most of the table's
  * CPU). `book`: for the ranking workbook, which keeps every text in its provenance, the rows' entries texts too, and
  * `texts` are the canonical JSON of its `submissions` and `reviews` parts made from them as stored
- * (`canonicalEntriesRecord`), for `hashInputsAsync`: those sheets are neither parsed nor written again.
+ * (`sheetTexts`), for `hashInputsAsync`: those sheets are neither parsed nor written again, and those pushed since
+ * 2026-12-06 not even read as text (their cells prepared at the push, `storedSheet`).
  */
 export async function periodData(
   scope: PeriodScope,
@@ -438,7 +442,7 @@ export async function periodData(
 ): Promise<{
   input: ConsolidateInput;
   bloc: Bloc | null;
-  texts: { submissions?: readonly string[]; reviews?: readonly string[] };
+  texts: GivenTexts;
 }> {
   const { period, repo } = scope;
   const asked: VotingReadOptions = { sealedBallots: "ended", paperBallots: true };
@@ -457,8 +461,8 @@ export async function periodData(
     bloc: r.bloc,
     texts: {
       // Read by latestBookQ when `book`.
-      submissions: canonicalEntriesRecord(r.subs as Map<string, BookRow>, canonicalJson),
-      reviews: canonicalEntriesRecord(r.reviews, canonicalJson),
+      submissions: sheetTexts(r.subs as Map<string, BookRow>, canonicalJson),
+      reviews: sheetTexts(r.reviews, canonicalJson),
     },
   };
 }
@@ -478,7 +482,8 @@ async function inputOf(
   const { template, rulebook } = await periodRules(scope);
   const tally = await periodTally(scope, rulebook, r.vote);
   const submissions: Record<string, ScoreColumns> = {};
-  for (const [u, row] of r.subs) submissions[u] = scoredSheet(row);
+  const codes = new Map<string, readonly string[]>();
+  for (const [u, row] of r.subs) submissions[u] = scoredSheet(row, codes);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);
   const members = new Set(period.members);

@@ -20,13 +20,7 @@ import {
   type SheetContext,
   validateEntries,
 } from "../../shared/src/index.ts";
-import {
-  BOOK_STAMP,
-  canonicalEntriesRecord,
-  Repository,
-  storeBookStmts,
-  storedCanonically,
-} from "../src/repository.ts";
+import { BOOK_STAMP, Repository, sheetTexts, storeBookStmts, storedCanonically } from "../src/repository.ts";
 import { seedDemo } from "../src/seed.ts";
 import { canonicalJson } from "../src/workbook/hash.ts";
 import { readRankingBook, readUpload, templateWorkbook, verifyRanking, XLSX_MIME } from "../src/workbook/index.ts";
@@ -634,14 +628,17 @@ describe("the ranking workbook's provenance from the sheets as stored", () => {
             expect(storedCanonically(entriesText(stored))).toBe(true);
             expect(storedCanonically(oldText(stored))).toBe(stored.length === 0);
           }
-          expect(canonicalEntriesRecord(rows, canonicalJson).join("")).toBe(canonicalJson(record));
+          const texts = sheetTexts(rows, canonicalJson).map(([u, s]) => [u, "text" in s ? s.text : null]);
+          expect(Object.fromEntries(texts)).toEqual(
+            Object.fromEntries(Object.entries(record).map(([u, e]) => [u, canonicalJson(e)])),
+          );
         },
       ),
       { numRuns: 300 },
     );
   });
 
-  it("a workbook of sheets stored before and after, and a review, with awkward texts, verifies and keeps every text", async () => {
+  it("a workbook of sheets stored before and after, with and without cells, and a review, with awkward texts, verifies and keeps every text", async () => {
     const id = `${PERIOD}-texts`;
     expect((await api("POST", "/periods", BOOT, { ...demoPeriod(futureDeadline()), id })).status).toBe(201);
     expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to: "open" })).status).toBe(200);
@@ -668,10 +665,19 @@ describe("the ranking workbook's provenance from the sheets as stored", () => {
         .bind(id, unit)
         .first<{ entries: string }>())!.entries;
     expect(storedCanonically(await stored("ca-tphcm"))).toBe(true);
-    // One sheet as the writer before stored it.
+    // A sheet pushed now keeps its text as the workbook takes it (migration 0010, `book_cells`).
+    const cells = await DB.prepare("SELECT unit_id FROM submissions WHERE period_id = ? AND book_cells IS NOT NULL")
+      .bind(id)
+      .all<{ unit_id: string }>();
+    expect(cells.results.map((r) => r.unit_id).sort()).toEqual(Object.keys(sent).sort());
+    // One sheet as the writer before round 6 stored it (another key order, no cells), one as stored before 0010 (no
+    // cells): the workbook takes their texts.
     const before = oldText(JSON.parse(await stored("vks-tphcm")) as Entry[]);
-    await DB.prepare("UPDATE submissions SET entries = ? WHERE period_id = ? AND unit_id = ?")
+    await DB.prepare("UPDATE submissions SET entries = ?, book_cells = NULL WHERE period_id = ? AND unit_id = ?")
       .bind(before, id, "vks-tphcm")
+      .run();
+    await DB.prepare("UPDATE submissions SET book_cells = NULL WHERE period_id = ? AND unit_id = ?")
+      .bind(id, "ca-tphcm")
       .run();
     expect(storedCanonically(await stored("vks-tphcm"))).toBe(false);
     expect((await api("POST", `/periods/${id}/transitions`, BOOT, { to: "review" })).status).toBe(200);

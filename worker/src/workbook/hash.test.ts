@@ -54,7 +54,7 @@ describe("chunkPieces", () => {
     const piece = fc.string({ unit: fc.constantFrom("a", "ệ", "😀", "{", '"'), maxLength: 40 });
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), fc.integer({ min: 2, max: 17 }), (pieces, size) => {
-        const chunks = chunkPieces(pieces, size);
+        const chunks = chunkPieces(pieces, size) as string[];
         expect(chunks.join("")).toBe(pieces.join(""));
         chunks.forEach((c, i) => {
           expect(c.length).toBeGreaterThan(0);
@@ -119,6 +119,37 @@ describe("canonicalJson", () => {
         expect(canonicalJson(v)).toBe(reference(v));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("puts a stored sheet's cell in a cell of its own, with the text before it as its prefix where both fit", () => {
+    // A stored cell stands for `chars` characters; here it is drawn as that many "#".
+    const stored = fc.integer({ min: 1, max: 30_000 }).map((chars) => ({
+      z: new Uint8Array(0),
+      crc: 0,
+      size: 0,
+      chars,
+      first: "#",
+    }));
+    const text = fc.string({ unit: fc.constantFrom("a", "😀", ","), maxLength: 40_000 });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(text, stored), { maxLength: 8 }), (pieces) => {
+        const drawn = (p: string | { chars: number }) => (typeof p === "string" ? p : "#".repeat(p.chars));
+        const chunks = chunkPieces(pieces);
+        expect(chunks.map((c) => (typeof c === "string" ? c : c.prefix + drawn(c.cell))).join("")).toBe(
+          pieces.map(drawn).join(""),
+        );
+        expect(chunks.filter((c) => typeof c !== "string")).toHaveLength(
+          pieces.filter((p) => typeof p !== "string").length,
+        );
+        for (const c of chunks) {
+          const length = typeof c === "string" ? c.length : c.prefix.length + c.cell.chars;
+          expect(length).toBeLessThanOrEqual(32_767);
+          expect(length).toBeGreaterThan(0);
+          expect(/[\ud800-\udbff]$/.test(typeof c === "string" ? c : c.prefix)).toBe(false);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -6,6 +6,7 @@
  */
 import { type BlocTable, blocRowFigures, type ConsolidateInput, consolidate } from "../../../shared/src/blocTable.ts";
 import { canonicalJson, nativeSha256Hex, sha256Hex } from "./hash.ts";
+import type { Deflated } from "./zipwrite.ts";
 
 /** Everything `consolidate` reads, with absent parts made explicit so the hash does not depend on omissions. */
 export interface RankingInputs {
@@ -35,7 +36,16 @@ export const INPUT_PARTS = [
 export type InputPart = (typeof INPUT_PARTS)[number];
 
 export const INPUTS_SHEET_NAME = "_inputs";
-export const INPUTS_FORMAT = "thidua-ranking-inputs";
+/**
+ * The format of the inputs sheet, and of its hashes. Version 2 (2026-12-06): a record of sheets (`submissions`,
+ * `reviews`) is hashed as the canonical JSON of its sheets' own SHA-256s (`{"unit":"<sha256 of the sheet's canonical
+ * JSON>",...}`), so that each sheet's hash is taken once, when it is pushed, and a workbook is built without reading its
+ * text (`StoredCell`). Every other part, and `all`, as in version 1.
+ */
+export const INPUTS_FORMAT = "thidua-ranking-inputs/2";
+/** Version 1 (until 2026-12-06): every part hashed as its canonical JSON. Workbooks made then still verify. */
+export const INPUTS_FORMAT_V1 = "thidua-ranking-inputs";
+export type InputsVersion = 1 | 2;
 
 /** Normalises a consolidation input into the explicit, hashable form. */
 export function rankingInputs(input: ConsolidateInput): RankingInputs {
@@ -53,39 +63,112 @@ export function rankingInputs(input: ConsolidateInput): RankingInputs {
 }
 
 export interface InputHashes {
-  /** SHA-256 of the canonical JSON of each input part. */
+  /** The format the hashes follow (`INPUTS_FORMAT`, or `INPUTS_FORMAT_V1` to check an old workbook). */
+  version: InputsVersion;
+  /** SHA-256 of each input part: its canonical JSON's, or for a record of sheets (version 2) see `INPUTS_FORMAT`. */
   parts: Record<InputPart, string>;
   /** SHA-256 of the canonical JSON of the part hashes (`{"ballots":"…",…}`): one fingerprint for all inputs. */
   all: string;
   /** Canonical JSON of all inputs together: the text kept in the workbook, as pieces (`Pieces`). */
   pieces: Pieces;
-  /** The same text in one string (joined when first read). */
+  /** The same text in one string (joined when first read; not where a piece is a `StoredCell`). */
   readonly json: string;
+}
+
+/**
+ * Up to 30,000 characters of a stored sheet's canonical text, deflated when the sheet was pushed (`storedSheet`): a
+ * cell of the inputs sheet, written into the workbook as it is (`Sheet.setDeflated`), never read as text here.
+ */
+export interface StoredCell extends Deflated {
+  /** Its length in characters. */
+  chars: number;
+  /** Its first character. */
+  first: string;
 }
 
 /**
  * A text as a list of pieces whose concatenation is the text, cut only at JSON punctuation (never inside a surrogate
  * pair): the parts of a big bloc's inputs are hashed and written into the workbook piece by piece, never joined into
  * one string (joining 1.7 MB, and flattening it when it is first read, was a fifth of the workbook's CPU in workerd).
+ * A piece may be a stored sheet's cell, deflated already (`StoredCell`).
  */
-export type Pieces = readonly string[];
+export type Pieces = readonly (string | StoredCell)[];
 
 /**
- * The canonical JSON of a part given by the caller instead of `canonicalJson(inputs[part])`: the worker makes the
- * sheets' parts from their texts as stored (worker/src/repository.ts `canonicalEntriesRecord`), which are canonical
- * already, so that the biggest parts are neither parsed nor written again. It must be that same text: the verifier
- * recomputes it from the inputs kept in the workbook.
+ * A sheet of a record of sheets, as the worker gives it (worker/src/service.ts `periodData`): its canonical JSON
+ * (`text`) or its stored cells (`cells`, `storedSheet`), and the SHA-256 of that text (computed here when absent).
  */
-export type GivenTexts = Partial<Record<InputPart, string | Pieces>>;
+export type SheetText = { text: string; hash?: string } | { cells: readonly StoredCell[]; hash: string };
 
-function partTexts(inputs: RankingInputs, given: GivenTexts = {}): Record<InputPart, Pieces> {
+/**
+ * The sheets of the `submissions` and `reviews` parts given by the caller instead of their canonical JSON made here:
+ * the worker gives them as stored (canonical already), so that the biggest parts are neither parsed nor written again,
+ * nor, with their stored cells, even read. They must be those same texts: the verifier recomputes them from the
+ * inputs kept in the workbook.
+ */
+export type GivenTexts = Partial<Record<"submissions" | "reviews", Iterable<readonly [string, SheetText]>>>;
+
+type Hasher = (text: string | readonly string[]) => string;
+
+const byKey = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The sheets of a record, by unit in key order: as given, or each one's canonical JSON. */
+function sheetsOf(
+  record: RankingInputs["submissions"],
+  given: Iterable<readonly [string, SheetText]> | undefined,
+): (readonly [string, SheetText])[] {
+  if (given) return [...given].sort(byKey);
+  textsKept(record);
+  // As `canonicalJson` writes an object: keys sorted as they are, then normalised.
+  return Object.entries(record)
+    .filter(([, sheet]) => sheet !== undefined)
+    .sort(byKey)
+    .map(([unit, sheet]) => [unit.normalize("NFC"), { text: canonicalJson(sheet) }] as const);
+}
+
+/** The parts' texts and hashes, with a given hasher (JavaScript's or the platform's). */
+function computeHashes(inputs: RankingInputs, given: GivenTexts, hash: Hasher, version: InputsVersion): InputHashes {
   const texts = {} as Record<InputPart, Pieces>;
+  const parts = {} as Record<InputPart, string>;
   for (const p of INPUT_PARTS) {
-    const g = given[p];
-    if (g === undefined && (p === "submissions" || p === "reviews")) textsKept(inputs[p]);
-    texts[p] = g === undefined ? [canonicalJson(inputs[p])] : typeof g === "string" ? [g] : g;
+    if (p === "submissions" || p === "reviews") {
+      const sheets = sheetsOf(inputs[p], given[p]);
+      const pieces: (string | StoredCell)[] = ["{"];
+      const hashes: Record<string, string> = {};
+      for (const [unit, sheet] of sheets) {
+        pieces.push(`${pieces.length > 1 ? "," : ""}${JSON.stringify(unit)}:`);
+        if ("cells" in sheet) pieces.push(...sheet.cells);
+        else pieces.push(sheet.text);
+        if (version === 2) hashes[unit] = sheet.hash ?? hash((sheet as { text: string }).text);
+      }
+      pieces.push("}");
+      texts[p] = pieces;
+      parts[p] = version === 2 ? hash(canonicalJson(hashes)) : hash(textOf(pieces));
+    } else {
+      const text = canonicalJson(inputs[p]);
+      texts[p] = [text];
+      parts[p] = hash(text);
+    }
   }
-  return texts;
+  const all = hash(canonicalJson(parts));
+  const pieces = wholeJson(texts);
+  let json: string | undefined;
+  return {
+    version,
+    parts,
+    all,
+    pieces,
+    get json() {
+      json ??= textOf(pieces).join("");
+      return json;
+    },
+  };
+}
+
+/** Pieces that are all text (a stored cell has none to give). */
+function textOf(pieces: Pieces): string[] {
+  for (const p of pieces) if (typeof p !== "string") throw new Error("a stored sheet's cells are not text");
+  return pieces as string[];
 }
 
 /**
@@ -100,88 +183,65 @@ function textsKept(sheets: RankingInputs["submissions"]): void {
 
 /** The canonical JSON of the whole is the parts' texts under sorted keys: no second serialisation. */
 function wholeJson(texts: Record<InputPart, Pieces>): Pieces {
-  const pieces = ["{"];
+  const pieces: (string | StoredCell)[] = ["{"];
   for (const p of [...INPUT_PARTS].sort())
-    pieces.push(pieces.length > 1 ? "," : "", JSON.stringify(p), ":", ...texts[p]);
+    pieces.push(`${pieces.length > 1 ? "," : ""}${JSON.stringify(p)}:`, ...texts[p]);
   pieces.push("}");
   return pieces;
 }
 
-function hashesOf(parts: Record<InputPart, string>, all: string, texts: Record<InputPart, Pieces>): InputHashes {
-  const pieces = wholeJson(texts);
-  let json: string | undefined;
-  return {
-    parts,
-    all,
-    pieces,
-    get json() {
-      json ??= pieces.join("");
-      return json;
-    },
-  };
-}
-
-/** Canonical JSON and SHA-256 of every input part, and one fingerprint over them (synchronous, plain JavaScript). */
-export function hashInputs(inputs: RankingInputs, given?: GivenTexts): InputHashes {
-  const texts = partTexts(inputs, given);
-  const parts = {} as Record<InputPart, string>;
-  for (const p of INPUT_PARTS) parts[p] = sha256Hex(texts[p]);
-  return hashesOf(parts, sha256Hex(canonicalJson(parts)), texts);
-}
-
-interface SubtleLike {
-  digest(algorithm: "SHA-256", data: Uint8Array): Promise<ArrayBuffer>;
+/**
+ * Canonical JSON and SHA-256 of every input part, and one fingerprint over them (synchronous, plain JavaScript).
+ * `version` 1: the hashes of a workbook made before 2026-12-06 (`INPUTS_FORMAT_V1`), to verify it.
+ */
+export function hashInputs(inputs: RankingInputs, given: GivenTexts = {}, version: InputsVersion = 2): InputHashes {
+  return computeHashes(inputs, given, sha256Hex, version);
 }
 
 /**
- * The same hashes with the platform's native SHA-256: what the worker uses, several times faster than `hashInputs` on
- * a big bloc. `node:crypto` where the platform has it (Node, workerd with `nodejs_compat`), else Web Crypto, else
- * `hashInputs`.
+ * The same hashes with the platform's native SHA-256 (`node:crypto`: Node, workerd with `nodejs_compat` as the worker
+ * runs), several times faster than `hashInputs` on a big bloc; `hashInputs` where there is none. Asynchronous for the
+ * callers' sake (a platform with Web Crypto alone would need it).
  */
-export async function hashInputsAsync(inputs: RankingInputs, given?: GivenTexts): Promise<InputHashes> {
-  const native = nativeSha256Hex;
-  if (native) {
-    const texts = partTexts(inputs, given);
-    const parts = {} as Record<InputPart, string>;
-    for (const p of INPUT_PARTS) parts[p] = native(texts[p]);
-    return hashesOf(parts, native(canonicalJson(parts)), texts);
-  }
-  // Typed loosely: the pure modules compile without DOM or Workers types.
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
-  if (!subtle) return hashInputs(inputs, given);
-  const enc = new TextEncoder();
-  const hex = async (text: string) => {
-    const d = new Uint8Array(await subtle.digest("SHA-256", enc.encode(text)));
-    let h = "";
-    for (const b of d) h += b.toString(16).padStart(2, "0");
-    return h;
-  };
-  const texts = partTexts(inputs, given);
-  const hashes = await Promise.all(INPUT_PARTS.map((p) => hex(texts[p].join(""))));
-  const parts = Object.fromEntries(INPUT_PARTS.map((p, i) => [p, hashes[i]!])) as Record<InputPart, string>;
-  return hashesOf(parts, await hex(canonicalJson(parts)), texts);
+export async function hashInputsAsync(inputs: RankingInputs, given: GivenTexts = {}): Promise<InputHashes> {
+  return computeHashes(inputs, given, nativeSha256Hex ?? sha256Hex, 2);
 }
 
 /** Splits text into chunks that fit an Excel cell (32,767 characters), never inside a surrogate pair. */
 export function chunkText(text: string, size = 30_000): string[] {
-  return chunkPieces([text], size);
+  return chunkPieces([text], size) as string[];
 }
+
+/** A cell of the inputs sheet: text, or a text (`prefix`) followed by a stored sheet's cell. */
+export type Chunk = string | { prefix: string; cell: StoredCell };
+
+/** An Excel cell's limit in characters. */
+const CELL_CHARS = 32_767;
 
 /**
  * Splits a text given in pieces into chunks that fit an Excel cell (32,767 characters), never inside a surrogate
  * pair: every chunk `size` characters long but the last (one less where a pair would be cut). A chunk made of
- * several pieces' ends is joined; one inside a piece is a slice of it.
+ * several pieces' ends is joined; one inside a piece is a slice of it. A stored cell (`StoredCell`) ends a chunk:
+ * the text before it in the chunk becomes its prefix where both fit in a cell.
  */
-export function chunkPieces(pieces: Pieces, size = 30_000): string[] {
-  const out: string[] = [];
+export function chunkPieces(pieces: Pieces, size = 30_000): Chunk[] {
+  const out: Chunk[] = [];
   let parts: string[] = [];
   let room = size;
+  const joined = () => (parts.length === 1 ? parts[0]! : parts.join(""));
   const flush = () => {
-    if (parts.length) out.push(parts.length === 1 ? parts[0]! : parts.join(""));
+    if (parts.length) out.push(joined());
     parts = [];
     room = size;
   };
   for (const text of pieces) {
+    if (typeof text !== "string") {
+      if (size - room + text.chars > CELL_CHARS) flush();
+      out.push({ prefix: parts.length ? joined() : "", cell: text });
+      parts = [];
+      room = size;
+      continue;
+    }
     let i = 0;
     while (i < text.length) {
       let end = Math.min(i + room, text.length);
@@ -220,7 +280,7 @@ export interface VerifyResult {
  */
 export function verifyRanking(
   json: string,
-  recorded: { all?: string; parts?: Partial<Record<InputPart, string>> },
+  recorded: { all?: string; parts?: Partial<Record<InputPart, string>>; format?: string },
   shown: ShownRow[],
 ): VerifyResult {
   const problems: string[] = [];
@@ -230,7 +290,7 @@ export function verifyRanking(
   } catch {
     return { ok: false, problems: ["the inputs are not valid JSON"], table: null };
   }
-  const hashes = hashInputs(inputs);
+  const hashes = hashInputs(inputs, {}, recorded.format === INPUTS_FORMAT_V1 ? 1 : 2);
   if (hashes.json !== json) problems.push("the inputs are not in canonical form");
   if (recorded.all !== hashes.all)
     problems.push(`hash of all inputs: recorded ${recorded.all}, computed ${hashes.all}`);

@@ -18,9 +18,9 @@ import {
   hashInputs,
   INPUT_PARTS,
   INPUTS_FORMAT,
+  INPUTS_FORMAT_V1,
   INPUTS_SHEET_NAME,
   type InputHashes,
-  type Pieces,
   type RankingInputs,
 } from "./provenance.ts";
 import { type Sheet, type StyleSpec, Workbook } from "./writer.ts";
@@ -417,10 +417,16 @@ function matrixSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Ran
     sh.set(row, 1, c.title, st.text);
     sh.set(row, 2, KIND_VI[c.kind], st.textCenter);
     sh.set(row, 3, c.max, st.points);
-    const values = table.matrix.values[ci]!;
-    for (let u = 0; u < units.length; u++) sh.set(row, firstUnitCol + u, values[u] ?? null, st.points);
-    criterionRows.push(row);
+    // The row's height from its texts, before its points.
     sh.fitHeight(row);
+    const values = table.matrix.values[ci]!;
+    sh.setNumbers(
+      row,
+      firstUnitCol,
+      values.length === units.length ? values : Array.from({ length: units.length }, (_, u) => values[u] ?? null),
+      st.points,
+    );
+    criterionRows.push(row);
     row++;
   });
   const last = row - 1;
@@ -677,7 +683,12 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
     ["Quy chế", `${rb.name} · mã ${rb.id} · phiên bản ${rb.version}`],
     ["Bảng chấm điểm", `${tpl.name} · mã ${tpl.id} · phiên bản ${tpl.version}`],
     ["Thời điểm lập", `${vnDate(ctx.generatedAt).stamp} · ${ctx.generatedAt}`],
-    ["Thuật toán", "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần"],
+    [
+      "Thuật toán",
+      hashes.version === 1
+        ? "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần"
+        : "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần; với bảng tự chấm và bảng thẩm định: của {mã đơn vị: SHA-256 của bảng của đơn vị}",
+    ],
   ];
   // A sealed vote: the hash of the public record file that `npm run verify:ballot` checks proof by proof.
   const sealed = ctx.inputs.sealedVote;
@@ -718,21 +729,23 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
   return hashes;
 }
 
-function inputsSheet(wb: Workbook, json: Pieces, all: string): void {
+function inputsSheet(wb: Workbook, hashes: InputHashes): void {
   const sh = wb.addSheet(INPUTS_SHEET_NAME);
   sh.state = "veryHidden";
-  // Bulk canonical JSON: inline strings, escaped by the cheap test for JSON text, deflated only by a native zlib.
+  // Bulk canonical JSON: inline strings, escaped by the cheap test for JSON text, deflated only by a native zlib; a
+  // stored sheet's cells as they were deflated when it was pushed.
   sh.bulk = "json";
   sh.set(0, 0, "format");
-  sh.set(0, 1, INPUTS_FORMAT);
+  sh.set(0, 1, hashes.version === 1 ? INPUTS_FORMAT_V1 : INPUTS_FORMAT);
   sh.set(1, 0, "sha256");
-  sh.set(1, 1, all);
-  const chunks = chunkPieces(json);
+  sh.set(1, 1, hashes.all);
+  const chunks = chunkPieces(hashes.pieces);
   sh.set(2, 0, "chunks");
   sh.set(2, 1, chunks.length);
   chunks.forEach((c, i) => {
     sh.set(3 + i, 0, i);
-    sh.set(3 + i, 1, c);
+    if (typeof c === "string") sh.set(3 + i, 1, c);
+    else sh.setDeflated(3 + i, 1, c.prefix, c.cell, c.cell.first);
   });
 }
 
@@ -760,6 +773,6 @@ export function buildRankingWorkbook(table: BlocTable, ctx: RankingContext): Wor
   tallySheet(wb, st, table, ctx);
   nominationsSheet(wb, st, table, ctx);
   const hashes = provenanceSheet(wb, st, table, ctx);
-  inputsSheet(wb, hashes.pieces, hashes.all);
+  inputsSheet(wb, hashes);
   return wb;
 }

@@ -3,7 +3,7 @@
  * canonical JSON of the inputs (very hidden sheet), the hashes on the provenance sheet, and the ranks and totals the
  * bloc table shows. Sheets are found by content, so a renamed or reordered copy still verifies.
  */
-import { INPUT_PARTS, INPUTS_FORMAT, type InputPart, type ShownRow } from "./provenance.ts";
+import { INPUT_PARTS, INPUTS_FORMAT, INPUTS_FORMAT_V1, type InputPart, type ShownRow } from "./provenance.ts";
 import { DEFAULT_UPLOAD_LIMITS, type GridValue, readWorkbook, type UploadLimits } from "./reader.ts";
 
 /** Ranking workbooks of big blocs hold megabytes of inputs: generous limits, still bounded. */
@@ -21,7 +21,8 @@ export type RankingBook =
   | {
       ok: true;
       json: string;
-      recorded: { all?: string; parts: Partial<Record<InputPart, string>> };
+      /** The hashes on the provenance sheet, and the inputs sheet's format (`INPUTS_FORMAT`, or version 1's). */
+      recorded: { all?: string; parts: Partial<Record<InputPart, string>>; format: string };
       shown: ShownRow[];
     }
   | { ok: false; problem: string };
@@ -38,13 +39,18 @@ export function readRankingBook(bytes: Uint8Array, limits: UploadLimits = RANKIN
   const read = readWorkbook(bytes, limits);
   if (!read.ok) return { ok: false, problem: `${read.reason}: ${read.detail}` };
   const sheets = read.book.sheets;
-  const inputs = sheets.find((s) => str(s.grid[0]?.[0]) === "format" && str(s.grid[0]?.[1]) === INPUTS_FORMAT);
+  const formats = [INPUTS_FORMAT, INPUTS_FORMAT_V1];
+  const inputs = sheets.find((s) => str(s.grid[0]?.[0]) === "format" && formats.includes(str(s.grid[0]?.[1])));
   if (!inputs) return { ok: false, problem: "no inputs sheet" };
+  const format = str(inputs.grid[0]?.[1]);
   const count = Number(inputs.grid[2]?.[1]);
   const chunks: string[] = [];
   for (let i = 0; i < count; i++) chunks.push(str(inputs.grid[3 + i]?.[1]));
   const json = chunks.join("");
-  const recorded: { all?: string; parts: Partial<Record<InputPart, string>> } = { parts: {} };
+  const recorded: { all?: string; parts: Partial<Record<InputPart, string>>; format: string } = {
+    parts: {},
+    format,
+  };
   for (const s of sheets) {
     for (const row of s.grid) {
       const label = str(row?.[0]);

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { demoEntries, demoTemplate, validateEntries } from "../../../shared/src/index.ts";
@@ -5,7 +6,7 @@ import { readWorkbook } from "./reader.ts";
 import { templateWorkbook } from "./template.ts";
 import { Workbook } from "./writer.ts";
 import { walkXml } from "./xml.ts";
-import { crc32, crc32Js, NATIVE_DEFLATE } from "./zipwrite.ts";
+import { crc32, crc32Combine, crc32Js, type Deflated, deflatePiece, NATIVE_DEFLATE, zipParts } from "./zipwrite.ts";
 
 /** A small book with the kinds of cells the writer emits, a gap in a row and a bulk sheet. */
 function sample(): Workbook {
@@ -52,6 +53,47 @@ describe("zip writer", () => {
     for (const n of [0, 1, 7, 8, 9, 63, 64, 1000, data.length])
       expect(crc32Js(data.subarray(0, n))).toBe(crc32(data.subarray(0, n)));
     expect(crc32Js(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+  });
+});
+
+describe("a part in pieces deflated apart (a stored sheet's cells)", () => {
+  const bytes = fc.uint8Array({ maxLength: 3000 });
+
+  it("the CRC-32 of two byte strings joined is combined from theirs", () => {
+    fc.assert(
+      fc.property(bytes, bytes, (a, b) => {
+        const ab = new Uint8Array(a.length + b.length);
+        ab.set(a);
+        ab.set(b, a.length);
+        expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(crc32(ab));
+      }),
+      { numRuns: 300 },
+    );
+    // Lengths past 64 KiB and 16 MiB take more squarings.
+    const big = new Uint8Array(17 * 1024 * 1024).map((_, i) => (i * 7919) & 0xff);
+    const cut = 5 * 1024 * 1024 + 3;
+    expect(crc32Combine(crc32(big.subarray(0, cut)), crc32(big.subarray(cut)), big.length - cut)).toBe(crc32(big));
+  });
+
+  it("pieces deflated beforehand and bytes between them unzip to the part, natively and with fflate", () => {
+    const piece = fc.tuple(fc.boolean(), fc.oneof(bytes, fc.uint8Array({ minLength: 1024, maxLength: 70_000 })));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (list) => {
+        const pieces: (Uint8Array | Deflated)[] = list.map(([deflated, b]) => (deflated ? deflatePiece(b)! : b));
+        const whole = new Uint8Array(list.reduce((n, [, b]) => n + b.length, 0));
+        let o = 0;
+        for (const [, b] of list) {
+          whole.set(b, o);
+          o += b.length;
+        }
+        for (const native of [true, false]) {
+          const zip = zipParts([{ name: "a.xml", data: new Uint8Array(0), level: 1, pieces }], native);
+          // fflate checks the CRC-32 and the sizes against the data it inflates.
+          expect(unzipSync(zip)["a.xml"]).toEqual(whole);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -13,7 +13,7 @@
  */
 import { address, columnLetter } from "../../../shared/src/a1.ts";
 import { ByteSink, escapeAttr, escapeJsonText, escapeText } from "./xml.ts";
-import { NATIVE_DEFLATE, type ZipPart, zipParts } from "./zipwrite.ts";
+import { type Deflated, joinPieces, NATIVE_DEFLATE, type ZipPart, zipParts } from "./zipwrite.ts";
 
 export type CellValue = string | number | boolean | null | undefined;
 
@@ -287,6 +287,8 @@ function styleAttr(s: StyleId): Uint8Array {
 
 interface Cell {
   v: CellValue;
+  /** A bulk text cell's text after `v`, deflated beforehand (`Sheet.setDeflated`). */
+  z?: Deflated;
   /** Formula without the leading "=". */
   f?: string;
   s: StyleId;
@@ -320,6 +322,8 @@ export interface PrintSetup {
 export class Sheet {
   private readonly rows: (Cell | undefined)[][] = [];
   private readonly heights = new Map<number, number>();
+  /** Cells shared by `setNumbers`, by style and value. */
+  private readonly sharedCells = new Map<StyleId, Map<number | null, Cell>>();
   readonly merges: string[] = [];
   readonly validations: Validation[] = [];
   cols: { width: number; hidden?: boolean }[] = [];
@@ -351,12 +355,47 @@ export class Sheet {
     r[col] = cell;
   }
 
+  /**
+   * Numbers (or blanks: null, undefined) in one style along a row from `col`: a matrix of points. Cells of the same
+   * value and style are one object, shared (a cell is never changed once put: `style` puts a new one).
+   */
+  setNumbers(row: number, col: number, values: readonly (number | null | undefined)[], style: StyleId = 0): this {
+    let shared = this.sharedCells.get(style);
+    if (!shared) {
+      shared = new Map<number | null, Cell>();
+      this.sharedCells.set(style, shared);
+    }
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] ?? null;
+      if (v !== null && !Number.isFinite(v)) throw new RangeError(`not a finite number at ${address(row, col + i)}`);
+      let cell = shared.get(v);
+      if (!cell) {
+        cell = { v, s: style };
+        shared.set(v, cell);
+      }
+      this.put(row, col + i, cell);
+    }
+    return this;
+  }
+
   /** A constant. Strings stay text whatever they start with; NaN and infinities are refused. */
   set(row: number, col: number, value: CellValue, style: StyleId = 0): this {
     if (typeof value === "number" && !Number.isFinite(value))
       throw new RangeError(`not a finite number at ${address(row, col)}`);
     const s = typeof value === "string" && DANGEROUS_START.test(value) ? this.styles.quotedOf(style) : style;
     this.put(row, col, { v: value, s });
+    return this;
+  }
+
+  /**
+   * A bulk text cell (`bulk = "json"`) whose text is `prefix` and then a text given deflated (`Deflated`: the
+   * UTF-8 of the text as `escapeJsonText` escapes it, deflated by `deflatePiece`), never seen here: a ranking
+   * workbook's stored sheets, deflated when they were pushed. `first` is the cell's first character where `prefix`
+   * is empty (a formula-like start is quoted, as `set` does). The cell keeps its spaces (`xml:space`).
+   */
+  setDeflated(row: number, col: number, prefix: string, text: Deflated, first: string): this {
+    const s = DANGEROUS_START.test(prefix || first) ? this.styles.quotedOf(0) : 0;
+    this.put(row, col, { v: prefix, z: text, s });
     return this;
   }
 
@@ -379,10 +418,12 @@ export class Sheet {
    */
   style(row: number, col: number, style: StyleId): this {
     const c = this.rows[row]?.[col];
-    if (c)
-      c.s =
+    if (c) {
+      const s =
         c.f === undefined && typeof c.v === "string" && DANGEROUS_START.test(c.v) ? this.styles.quotedOf(style) : style;
-    else this.put(row, col, { v: null, s: style });
+      // A new cell: the one there may be shared (`setNumbers`).
+      this.put(row, col, { ...c, s });
+    } else this.put(row, col, { v: null, s: style });
     return this;
   }
 
@@ -410,7 +451,8 @@ export class Sheet {
       const width = this.cols[c]?.width ?? 9;
       const perLine = Math.max(1, Math.floor((width - 1) * charsPerUnit));
       let n = 0;
-      for (const para of v.split("\n")) n += Math.max(1, Math.ceil(para.length / perLine));
+      if (v.indexOf("\n") < 0) n = Math.ceil(v.length / perLine);
+      else for (const para of v.split("\n")) n += Math.max(1, Math.ceil(para.length / perLine));
       if (n > lines) lines = n;
     }
     if (lines > 1) this.heights.set(row, Math.max(this.heights.get(row) ?? 0, lines * pointsPerLine + 2));
@@ -443,6 +485,16 @@ export class Sheet {
    * next column); the first cell of a row and a cell after a gap carry one.
    */
   toBytes(sst: SharedStrings, selected: boolean): Uint8Array {
+    const pieces = this.toPieces(sst, selected);
+    return pieces.length === 1 && pieces[0] instanceof Uint8Array ? pieces[0] : joinPieces(pieces);
+  }
+
+  /**
+   * The sheet part as `toBytes` writes it, in pieces: the bytes written here, and between them the texts given
+   * deflated (`setDeflated`), for `ZipPart.pieces`.
+   */
+  toPieces(sst: SharedStrings, selected: boolean): (Uint8Array | Deflated)[] {
+    const pieces: (Uint8Array | Deflated)[] = [];
     // Room for the usual cell (about 30 bytes) and the bulk text, so that the buffer rarely has to grow.
     let room = 4096;
     for (const r of this.rows) {
@@ -506,7 +558,7 @@ export class Sheet {
           const c = r[ci];
           if (!c) continue;
           const v = c.v;
-          if (c.f === undefined && (v === null || v === undefined || v === "") && !c.s) continue;
+          if (c.f === undefined && (v === null || v === undefined || v === "") && !c.s && !c.z) continue;
           if (ci === next) out.raw(C);
           else out.raw(C_R).text(letters(ci)).uint(rowNum).raw(QUOTE);
           next = ci + 1;
@@ -520,7 +572,11 @@ export class Sheet {
             else if (typeof v === "boolean") out.raw(v ? V_TRUE : V_FALSE);
             out.raw(C_END);
           } else if (typeof v === "number") out.raw(V).num(v).raw(V_END);
-          else if (typeof v === "string" && v !== "") {
+          else if (c.z) {
+            out.raw(INLINE_PRESERVE).text(escapeJsonText(v as string));
+            pieces.push(out.take(), c.z);
+            out.raw(INLINE_END);
+          } else if (typeof v === "string" && v !== "") {
             if (this.bulk)
               out
                 .raw(needsPreserve(v) ? INLINE_PRESERVE : INLINE)
@@ -573,7 +629,9 @@ export class Sheet {
         );
     }
     out.text("</worksheet>");
-    return out.bytes();
+    if (pieces.length === 0) return [out.bytes()];
+    pieces.push(out.take());
+    return pieces;
   }
 }
 
@@ -642,13 +700,19 @@ export class Workbook {
       this.sheets.findIndex((s) => s.state === "visible"),
     );
     const files: Record<string, Uint8Array> = {};
+    const piecewise = new Map<string, (Uint8Array | Deflated)[]>();
     const stored = new Set<string>();
     const sheetEntries: string[] = [];
     const rels: string[] = [];
     const overrides: string[] = [];
     const names = [...this.names];
     this.sheets.forEach((s, i) => {
-      files[`xl/worksheets/sheet${i + 1}.xml`] = s.toBytes(sst, i === firstVisible);
+      const pieces = s.toPieces(sst, i === firstVisible);
+      if (pieces.length === 1 && pieces[0] instanceof Uint8Array) files[`xl/worksheets/sheet${i + 1}.xml`] = pieces[0];
+      else {
+        files[`xl/worksheets/sheet${i + 1}.xml`] = new Uint8Array(0);
+        piecewise.set(`xl/worksheets/sheet${i + 1}.xml`, pieces);
+      }
       if (s.bulk) stored.add(`xl/worksheets/sheet${i + 1}.xml`);
       sheetEntries.push(
         `<sheet name="${escapeAttr(s.name)}" sheetId="${i + 1}"${s.state !== "visible" ? ` state="${s.state}"` : ""} r:id="rId${i + 1}"/>`,
@@ -745,6 +809,8 @@ export class Workbook {
     const small = native ? 2048 : 4096;
     return order.map((name) => {
       const data = files[name]!;
+      const pieces = piecewise.get(name);
+      if (pieces) return { name, data, pieces, level: !native && stored.has(name) ? 0 : this.level };
       return { name, data, level: data.length < small || (!native && stored.has(name)) ? 0 : this.level };
     });
   }

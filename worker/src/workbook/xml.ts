@@ -170,6 +170,13 @@ export class ByteSink {
   }
 
   /** The bytes written so far (a view of the buffer). */
+  /** The bytes written since the last `take`, copied; the sink starts again empty (its buffer kept). */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }

@@ -9,13 +9,15 @@
  * byte-at-a-time one) checks the parts. Looked up with `getBuiltinModule`, not imported: the module stays loadable
  * where no `node:` module exists.
  */
-import { deflateSync } from "fflate";
+import { deflateSync, inflateSync } from "fflate";
 import { builtinModule } from "./builtin.ts";
 
 /** The part of Node's zlib the writer uses. */
 interface NativeZlib {
-  deflateRawSync(data: Uint8Array, options: { level: number }): Uint8Array;
-  crc32?: (data: Uint8Array) => number;
+  deflateRawSync(data: Uint8Array, options: { level: number; finishFlush?: number }): Uint8Array;
+  /** CRC-32 of `data`, continuing `value` (the CRC-32 of what came before). */
+  crc32?: (data: Uint8Array, value?: number) => number;
+  constants?: { Z_SYNC_FLUSH?: number };
 }
 
 function nativeZlib(): NativeZlib | undefined {
@@ -80,6 +82,146 @@ export interface ZipPart {
   data: Uint8Array;
   /** 0 stores the part; 1-9 deflates it. */
   level: number;
+  /**
+   * A part some of whose pieces were deflated beforehand (`Deflated`, e.g. a sheet's text deflated when it was
+   * pushed): `data` is then empty and the part is these pieces in order, the bytes between them deflated here.
+   */
+  pieces?: readonly (Uint8Array | Deflated)[];
+}
+
+/**
+ * A piece of a part, deflated ahead of time (`deflatePiece`): raw deflate blocks that end on a byte boundary and are
+ * not final (a sync flush), so that pieces deflated apart join into one stream; with the CRC-32 and length of the
+ * bytes they stand for.
+ */
+export interface Deflated {
+  z: Uint8Array;
+  crc: number;
+  size: number;
+}
+
+/** Deflates a piece for a part (`ZipPart.pieces`) with the platform's zlib; undefined where there is none. */
+export function deflatePiece(data: Uint8Array, level = 1): Deflated | undefined {
+  if (!ZLIB) return undefined;
+  return { z: ZLIB.deflateRawSync(data, { level, finishFlush: SYNC_FLUSH }), crc: crc32(data), size: data.length };
+}
+
+const SYNC_FLUSH = ZLIB?.constants?.Z_SYNC_FLUSH ?? 2;
+/** A final, empty block (fixed Huffman codes, end of block): ends a stream of sync-flushed pieces. */
+const FINAL_BLOCK = new Uint8Array([0x03, 0x00]);
+
+/** The length of bytes written as stored (uncompressed) deflate blocks (`writeStored`). */
+const storedLength = (n: number) => n + 5 * Math.max(1, Math.ceil(n / 0xffff));
+
+/**
+ * Writes bytes as stored (uncompressed) deflate blocks, not final, into `out` at `o`, for the short markup between
+ * deflated pieces; returns the offset after them.
+ */
+function writeStored(data: Uint8Array, out: Uint8Array, o: number): number {
+  const blocks = Math.max(1, Math.ceil(data.length / 0xffff));
+  for (let i = 0; i < blocks; i++) {
+    const chunk = data.subarray(i * 0xffff, Math.min((i + 1) * 0xffff, data.length));
+    out[o] = 0; // BFINAL 0, BTYPE 00; the rest of the byte is padding
+    out[o + 1] = chunk.length & 0xff;
+    out[o + 2] = chunk.length >>> 8;
+    out[o + 3] = ~chunk.length & 0xff;
+    out[o + 4] = (~chunk.length >>> 8) & 0xff;
+    out.set(chunk, o + 5);
+    o += 5 + chunk.length;
+  }
+  return o;
+}
+
+/** (a * b) modulo the CRC-32 polynomial, reflected (zlib's `multmodp`). */
+function multmodp(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ 0xedb88320 : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** x^(2^k) modulo the polynomial, k = 0..31 (zlib's `x2n_table`). */
+const X2N = (() => {
+  const t = new Array<number>(32);
+  let p = 0x40000000; // x^1
+  t[0] = p;
+  for (let k = 1; k < 32; k++) t[k] = p = multmodp(p, p);
+  return t;
+})();
+
+/**
+ * The CRC-32 of two byte strings joined, from their CRC-32s and the second one's length (zlib's `crc32_combine`).
+ * @example crc32Combine(crc32(a), crc32(b), b.length) === crc32(concat(a, b))
+ */
+export function crc32Combine(crc1: number, crc2: number, len2: number): number {
+  // x^(8 * len2) modulo the polynomial, by squares: len2 in bits is 8 * len2, so start at 2^3.
+  let p = 0x80000000; // x^0
+  let k = 3;
+  for (let n = len2; n > 0; n = Math.floor(n / 2), k++) if (n % 2) p = multmodp(X2N[k & 31]!, p);
+  return (multmodp(p, crc1) ^ crc2) >>> 0;
+}
+
+/**
+ * A part given in pieces as one deflate stream, its CRC-32 and length: the pieces deflated beforehand as they are,
+ * the bytes between them deflated here (as stored blocks when short), a final empty block at the end.
+ */
+function streamOf(pieces: readonly (Uint8Array | Deflated)[], level: number, z: NativeZlib) {
+  // Deflated here where long, as stored blocks where short (written straight into the stream below).
+  const bodies: (Uint8Array | null)[] = [];
+  let crc = 0;
+  let size = 0;
+  let length = FINAL_BLOCK.length;
+  for (const piece of pieces) {
+    if (piece instanceof Uint8Array) {
+      const body = piece.length < 1024 ? null : z.deflateRawSync(piece, { level, finishFlush: SYNC_FLUSH });
+      bodies.push(body);
+      length += body ? body.length : storedLength(piece.length);
+      crc = z.crc32 ? z.crc32(piece, crc) : crc32Combine(crc, crc32(piece), piece.length);
+      size += piece.length;
+    } else {
+      bodies.push(piece.z);
+      length += piece.z.length;
+      crc = crc32Combine(crc, piece.crc, piece.size);
+      size += piece.size;
+    }
+  }
+  const body = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const b = bodies[i];
+    if (b) {
+      body.set(b, o);
+      o += b.length;
+    } else o = writeStored(pieces[i] as Uint8Array, body, o);
+  }
+  body.set(FINAL_BLOCK, o);
+  return { body, crc, size };
+}
+
+/** The bytes of a part given in pieces, the deflated ones inflated (where fflate deflates the part, and for tests). */
+export function joinPieces(pieces: readonly (Uint8Array | Deflated)[]): Uint8Array {
+  const datas = pieces.map((p) => {
+    if (p instanceof Uint8Array) return p;
+    // A piece's blocks are not final: a final empty block ends them for the inflater.
+    const stream = new Uint8Array(p.z.length + FINAL_BLOCK.length);
+    stream.set(p.z);
+    stream.set(FINAL_BLOCK, p.z.length);
+    return inflateSync(stream, { out: new Uint8Array(p.size) });
+  });
+  const out = new Uint8Array(datas.reduce((n, d) => n + d.length, 0));
+  let o = 0;
+  for (const d of datas) {
+    out.set(d, o);
+    o += d.length;
+  }
+  return out;
 }
 
 /** DOS date and time of 2000-01-01 00:00: fixed, so the same workbook gives the same bytes. */
@@ -92,30 +234,22 @@ const DOS_DATE = ((2000 - 1980) << 9) | (1 << 5) | 1;
  */
 export function zipParts(parts: readonly ZipPart[], native = true): Uint8Array {
   const z = native ? ZLIB : undefined;
+  const crc = z ? crc32 : crc32Js;
   return frame(
-    parts,
-    parts.map((p) =>
-      p.level === 0
-        ? p.data
-        : z
-          ? z.deflateRawSync(p.data, { level: p.level })
-          : deflateSync(p.data, { level: p.level as 1 }),
-    ),
-    z ? crc32 : crc32Js,
+    parts.map((p) => {
+      if (p.pieces && z) return { name: p.name, method: 8, ...streamOf(p.pieces, p.level || 1, z) };
+      const data = p.pieces ? joinPieces(p.pieces) : p.data;
+      const level = p.level;
+      const body =
+        level === 0 ? data : z ? z.deflateRawSync(data, { level }) : deflateSync(data, { level: level as 1 });
+      return { name: p.name, method: level > 0 ? 8 : 0, body, crc: crc(data), size: data.length };
+    }),
   );
 }
 
-function frame(
-  parts: readonly ZipPart[],
-  bodies: readonly Uint8Array[],
-  crc: (data: Uint8Array) => number,
-): Uint8Array {
+function frame(parts: readonly { name: string; method: number; body: Uint8Array; crc: number; size: number }[]) {
   const enc = new TextEncoder();
-  const entries = parts.map((p, i) => {
-    const name = enc.encode(p.name);
-    const body = bodies[i]!;
-    return { name, body, method: p.level > 0 ? 8 : 0, crc: crc(p.data), size: p.data.length, offset: 0 };
-  });
+  const entries = parts.map((p) => ({ ...p, name: enc.encode(p.name), offset: 0 }));
   let total = 22;
   for (const e of entries) total += 30 + e.name.length + e.body.length + 46 + e.name.length;
   const out = new Uint8Array(total);
