@@ -11,7 +11,7 @@
  *             scores (`scoredEntries` below), then `consolidate`
  *   /ranking  the ranking workbook as GET /ranking.xlsx makes it now: the D1 answer of `latestBookQ` (each latest
  *             revision's text as prepared at its push, `book_cells`, and its scores) parsed, `consolidate` from the scores, the provenance
- *             from the stored texts (`canonicalEntriesRecord`) and its hashes, the .xlsx bytes
+ *             from the stored cells (`sheetTexts`) and its hashes, the .xlsx bytes
  *   /ranking-texts  the same as the route made it in round 7: the stored entries texts read (no `book_cells`),
  *             hashed and deflated on the request
  *   /ranking-entries  the same workbook as the route made it until round 6: every stored sheet parsed, consolidated,

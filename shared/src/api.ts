@@ -205,7 +205,7 @@ export function canonicalEntries(entries: readonly Entry[]): string {
  * entry's keys in sorted order, each string NFC-normalised (validation gives them NFC already, so that is a quick
  * check; never the text as a whole, where NFC would join an escape's letter with a combining mark): their canonical
  * JSON (worker/src/workbook/hash.ts `canonicalJson`: keys sorted, no white space, NFC). A ranking workbook's
- * provenance then takes a stored text as it is (worker/src/repository.ts `canonicalEntriesRecord`) instead of parsing
+ * provenance then takes a stored text as it is (worker/src/repository.ts `sheetTexts`) instead of parsing
  * and writing every sheet again. Rows stored before 2026-12-05 have the keys in the order criterion, score, evidence,
  * note (worker/src/repository.ts `storedCanonically` tells them apart).
  * @example entriesText([{ criterion: "1.1", score: 150, evidence: "", note: "" }]) // '[{"criterion":"1.1","evidence":"","note":"","score":150}]'

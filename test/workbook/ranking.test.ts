@@ -226,6 +226,23 @@ describe("ranking workbook", () => {
     expect(verifyScript(bytes).status).toBe(0);
   });
 
+  it("a sheet under any unit key, `__proto__` too, is part of the fingerprint", () => {
+    const { inputs } = rankingContext(demoInput(), "closed");
+    const json = hashInputs(inputs).json;
+    const withSheet = (evidence: string) =>
+      JSON.parse(
+        json.replace(
+          '"submissions":{',
+          `"submissions":{"__proto__":[{"criterion":"I.1.a","evidence":"${evidence}","note":"","score":100}],`,
+        ),
+      ) as typeof inputs;
+    const a = hashInputs(withSheet("a"));
+    const b = hashInputs(withSheet("b"));
+    expect(a.parts.submissions).not.toBe(b.parts.submissions);
+    expect(a.all).not.toBe(b.all);
+    expect(a.json).toContain('"__proto__":[');
+  });
+
   it("refuses to keep a sheet given as its scores alone, whose evidence and notes would be lost", async () => {
     const { inputs } = rankingContext(demoInput(), "closed");
     const [first] = inputs.period.members;

@@ -933,7 +933,8 @@ const REVIEW_COLS = "unit_id, revision, entries, note, content_hash, client_id, 
  * A revision's scores (`ScoredRow.scores`), taken out of its entries by SQLite: on Cloudflare that work is the
  * database's, and the Worker parses the codes and numbers only (at 120 criteria a sheet's evidence and notes are most
  * of its JSON, and parsing them was most of the bloc table's CPU). The codes come as one string, joined by spaces
- * (a code is letters, digits and dots): every sheet of a period has the same, split once (`scoredSheet`).
+ * (a code is letters, digits and dots): every sheet of a period has the same, split once (`scoredSheet`). The two
+ * aggregates stay in step because validation stores no line without its code (group_concat would skip a NULL).
  */
 const SCORES_OF = (alias: string) =>
   "(SELECT json_array(coalesce(group_concat(c, ' '), ''), json_group_array(v)) FROM (SELECT json_extract(value, '$.criterion') AS c, " +
@@ -1501,9 +1502,10 @@ export function sheetTexts(
 ): [string, SheetText][] {
   const out: [string, SheetText][] = [];
   for (const [unit, row] of rows) {
-    if (row.book_cells) out.push([unit, storedSheetOf(row.book_cells)]);
+    if (row.book_cells != null) out.push([unit, storedSheetOf(row.book_cells)]);
     else {
-      const text = row.entries ?? "[]";
+      const text = row.entries;
+      if (text == null) throw new Error(`the sheet of ${unit} was read without its text`);
       out.push([unit, { text: storedCanonically(text) ? text : canonical(JSON.parse(text) as Entry[]) }]);
     }
   }

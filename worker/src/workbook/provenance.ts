@@ -134,7 +134,8 @@ function computeHashes(inputs: RankingInputs, given: GivenTexts, hash: Hasher, v
     if (p === "submissions" || p === "reviews") {
       const sheets = sheetsOf(inputs[p], given[p]);
       const pieces: (string | StoredCell)[] = ["{"];
-      const hashes: Record<string, string> = {};
+      // No prototype: a unit named "__proto__" is a key like any other (the verifier reads any text).
+      const hashes = Object.create(null) as Record<string, string>;
       for (const [unit, sheet] of sheets) {
         pieces.push(`${pieces.length > 1 ? "," : ""}${JSON.stringify(unit)}:`);
         if ("cells" in sheet) pieces.push(...sheet.cells);
@@ -280,7 +281,7 @@ export interface VerifyResult {
  */
 export function verifyRanking(
   json: string,
-  recorded: { all?: string; parts?: Partial<Record<InputPart, string>>; format?: string },
+  recorded: { all?: string; parts?: Partial<Record<InputPart, string>>; format: string },
   shown: ShownRow[],
 ): VerifyResult {
   const problems: string[] = [];

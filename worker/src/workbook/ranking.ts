@@ -28,7 +28,7 @@ import { type Sheet, type StyleSpec, Workbook } from "./writer.ts";
 export interface RankingContext {
   /** What `table` was computed from; hashed and kept in the workbook so that anyone can recompute it. */
   inputs: RankingInputs;
-  /** `hashInputs(inputs)`, when the caller computed it already (the worker does, with Web Crypto). */
+  /** `hashInputs(inputs)`, when the caller computed it already (the worker does: `hashInputsAsync`, with its sheets as stored). */
   hashes?: InputHashes;
   blocName: string;
   /** Lines at the top left, e.g. ["CÔNG AN THÀNH PHỐ HỒ CHÍ MINH", "KHỐI TRƯỞNG KHỐI THI ĐUA VIII"]. */

@@ -22,11 +22,21 @@ export interface StoredSheet {
 }
 
 /**
- * The `book_cells` of a sheet's canonical entries text; null where the platform deflates in JavaScript alone (the
- * workbook then takes the text, as for rows stored before 2026-12-06).
+ * What a submissions row may hold in its entries and `book_cells` together, in bytes: D1 keeps at most 2,000,000 bytes
+ * in a row, and the row's other columns are short. A push's body may be up to 2 MiB: a sheet of long, poorly
+ * compressible texts would not fit twice, so it is stored without cells.
+ */
+export const BOOK_ROW_BUDGET = 1_800_000;
+
+/**
+ * The `book_cells` of a sheet's canonical entries text; null where the platform deflates in JavaScript alone, and
+ * where the text and its cells would not fit in a row together (`budget`): the workbook then takes the text, as for
+ * rows stored before 2026-12-06.
  * @example storedSheet('[{"criterion":"1.1","evidence":"","note":"","score":150}]') // '{"h":"…","c":[["…",…]]}'
  */
-export function storedSheet(text: string): string | null {
+export function storedSheet(text: string, budget = BOOK_ROW_BUDGET): string | null {
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit.
+  if (text.length >= budget) return null;
   const cells: [string, number, number, number, string][] = [];
   for (const chunk of chunkText(text)) {
     // Level 6: deflated once, sent with every workbook (a fifth smaller than level 1, in about the same time here).
@@ -34,7 +44,10 @@ export function storedSheet(text: string): string | null {
     if (!d) return null;
     cells.push([toBase64(d.z), d.crc, d.size, chunk.length, chunk.slice(0, 1)]);
   }
-  return JSON.stringify({ h: (nativeSha256Hex ?? sha256Hex)(text), c: cells });
+  const column = JSON.stringify({ h: (nativeSha256Hex ?? sha256Hex)(text), c: cells });
+  // The text's bytes counted exactly only where their bound does not fit.
+  const fits = (textBytes: number) => textBytes + column.length <= budget;
+  return fits(text.length * 3) || fits(UTF8.encode(text).length) ? column : null;
 }
 
 /** A `book_cells` column read back. */

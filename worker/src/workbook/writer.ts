@@ -465,6 +465,8 @@ export class Sheet {
   ): void {
     this.rows.forEach((r, ri) => {
       r?.forEach((c, ci) => {
+        // A cell given deflated (`setDeflated`) has no text here to give.
+        if (c?.z) throw new Error(`the cell ${address(ri, ci)} was given deflated`);
         if (c) fn(ri, ci, c.v, c.f, c.s);
       });
     });

@@ -169,7 +169,6 @@ export class ByteSink {
     return this;
   }
 
-  /** The bytes written so far (a view of the buffer). */
   /** The bytes written since the last `take`, copied; the sink starts again empty (its buffer kept). */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.length);
@@ -177,6 +176,7 @@ export class ByteSink {
     return out;
   }
 
+  /** The bytes written so far (a view of the buffer). */
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }

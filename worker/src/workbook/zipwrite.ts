@@ -80,7 +80,7 @@ export function crc32Js(data: Uint8Array): number {
 export interface ZipPart {
   name: string;
   data: Uint8Array;
-  /** 0 stores the part; 1-9 deflates it. */
+  /** 0 stores the part; 1-9 deflates it (a part in `pieces` is deflated, at level 1 if 0, where zlib is native). */
   level: number;
   /**
    * A part some of whose pieces were deflated beforehand (`Deflated`, e.g. a sheet's text deflated when it was
