@@ -23,7 +23,8 @@
  *   /pull     a clerk's pull: the bundle (period, template, rulebook, units, revisions) and its unit's latest revision
  *             (parsed from the stored text, in wire form) as the JSON answer (GET /periods/:id/sheet?unit=)
  *   /push     a push body: JSON.parse, validation, canonical SHA-256, scoring, the stored JSON and its cells for the
- *             ranking workbook (`storedSheet`) (POST .../submissions)
+ *             ranking workbook (`storedSheet`) (POST .../submissions); /push-texts the same without the cells (until
+ *             round 8)
  *   /parse    JSON.parse of the same push body alone (the floor the push is compared with)
  *   /noop     nothing (the request's own cost)
  */
@@ -272,13 +273,14 @@ export default {
           returned: {},
           latest: { unitId: b.members[0], revision: 3, entries: latest },
         }).length;
-      } else if (what === "push") {
+      } else if (what === "push" || what === "push-texts") {
         const v = validateSubmission(b.template, JSON.parse(b.body));
         const hash = await sha256Hex(canonicalEntries(v.entries));
         const score = scoreUnit(b.template, demoRulebook, v.entries);
         const text = entriesText(v.entries);
         // The text as a ranking workbook keeps it, deflated at the push (since round 8).
-        size = text.length + JSON.stringify(score.self).length + hash.length + (storedSheet(text)?.length ?? 0);
+        const cells = what === "push" ? (storedSheet(text)?.length ?? 0) : 0;
+        size = text.length + JSON.stringify(score.self).length + hash.length + cells;
       } else if (what === "parse") {
         size = (JSON.parse(b.body) as { entries: unknown[] }).entries.length;
       }

@@ -126,6 +126,14 @@ function sheetsOf(
     .map(([unit, sheet]) => [unit.normalize("NFC"), { text: canonicalJson(sheet) }] as const);
 }
 
+/**
+ * The canonical JSON and SHA-256 of a template or rulebook object already hashed: a published version never changes,
+ * and the worker keeps each one's parsed object for the isolate's life (worker/src/repository.ts `getVersioned`),
+ * so a bloc's workbooks hash it once. Objects, not ids, are the keys: a template made or changed in memory is a new
+ * object (the domain core's per-template caches rely on the same).
+ */
+const VERSIONED = new WeakMap<object, { text: string; hash: string }>();
+
 /** The parts' texts and hashes, with a given hasher (JavaScript's or the platform's). */
 function computeHashes(inputs: RankingInputs, given: GivenTexts, hash: Hasher, version: InputsVersion): InputHashes {
   const texts = {} as Record<InputPart, Pieces>;
@@ -146,9 +154,12 @@ function computeHashes(inputs: RankingInputs, given: GivenTexts, hash: Hasher, v
       texts[p] = pieces;
       parts[p] = version === 2 ? hash(canonicalJson(hashes)) : hash(textOf(pieces));
     } else {
-      const text = canonicalJson(inputs[p]);
+      const versioned = (p === "template" || p === "rulebook") && typeof inputs[p] === "object" ? inputs[p] : null;
+      const known = versioned ? VERSIONED.get(versioned) : undefined;
+      const text = known?.text ?? canonicalJson(inputs[p]);
       texts[p] = [text];
-      parts[p] = hash(text);
+      parts[p] = known?.hash ?? hash(text);
+      if (versioned && !known) VERSIONED.set(versioned, { text, hash: parts[p] });
     }
   }
   const all = hash(canonicalJson(parts));
