@@ -419,13 +419,7 @@ function matrixSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx: Ran
     sh.set(row, 3, c.max, st.points);
     // The row's height from its texts, before its points.
     sh.fitHeight(row);
-    const values = table.matrix.values[ci]!;
-    sh.setNumbers(
-      row,
-      firstUnitCol,
-      values.length === units.length ? values : Array.from({ length: units.length }, (_, u) => values[u] ?? null),
-      st.points,
-    );
+    sh.setNumbers(row, firstUnitCol, table.matrix.values[ci]!, st.points);
     criterionRows.push(row);
     row++;
   });
@@ -685,9 +679,9 @@ function provenanceSheet(wb: Workbook, st: RankingStyles, table: BlocTable, ctx:
     ["Thời điểm lập", `${vnDate(ctx.generatedAt).stamp} · ${ctx.generatedAt}`],
     [
       "Thuật toán",
-      hashes.version === 1
-        ? "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần"
-        : "SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần; với bảng tự chấm và bảng thẩm định: của {mã đơn vị: SHA-256 của bảng của đơn vị}",
+      `SHA-256 trên JSON chuẩn tắc (khóa sắp xếp, không khoảng trắng, chuỗi NFC) của từng phần${
+        hashes.version === 1 ? "" : "; với bảng tự chấm và bảng thẩm định: của {mã đơn vị: SHA-256 của bảng của đơn vị}"
+      }`,
     ],
   ];
   // A sealed vote: the hash of the public record file that `npm run verify:ballot` checks proof by proof.

@@ -110,26 +110,22 @@ const SYNC_FLUSH = ZLIB?.constants?.Z_SYNC_FLUSH ?? 2;
 /** A final, empty block (fixed Huffman codes, end of block): ends a stream of sync-flushed pieces. */
 const FINAL_BLOCK = new Uint8Array([0x03, 0x00]);
 
-/** The length of bytes written as stored (uncompressed) deflate blocks (`writeStored`). */
-const storedLength = (n: number) => n + 5 * Math.max(1, Math.ceil(n / 0xffff));
+/** Markup between deflated pieces shorter than this is written as a stored block (`writeStored`), not deflated. */
+const STORED_UNDER = 1024;
 
 /**
- * Writes bytes as stored (uncompressed) deflate blocks, not final, into `out` at `o`, for the short markup between
- * deflated pieces; returns the offset after them.
+ * Writes short bytes (under `STORED_UNDER`, so one block) as a stored (uncompressed) deflate block, not final, into
+ * `out` at `o`: its 5-byte header, then the bytes. Returns the offset after them.
  */
 function writeStored(data: Uint8Array, out: Uint8Array, o: number): number {
-  const blocks = Math.max(1, Math.ceil(data.length / 0xffff));
-  for (let i = 0; i < blocks; i++) {
-    const chunk = data.subarray(i * 0xffff, Math.min((i + 1) * 0xffff, data.length));
-    out[o] = 0; // BFINAL 0, BTYPE 00; the rest of the byte is padding
-    out[o + 1] = chunk.length & 0xff;
-    out[o + 2] = chunk.length >>> 8;
-    out[o + 3] = ~chunk.length & 0xff;
-    out[o + 4] = (~chunk.length >>> 8) & 0xff;
-    out.set(chunk, o + 5);
-    o += 5 + chunk.length;
-  }
-  return o;
+  const n = data.length;
+  out[o] = 0; // BFINAL 0, BTYPE 00; the rest of the byte is padding
+  out[o + 1] = n & 0xff;
+  out[o + 2] = n >>> 8;
+  out[o + 3] = ~n & 0xff;
+  out[o + 4] = (~n >>> 8) & 0xff;
+  out.set(data, o + 5);
+  return o + 5 + n;
 }
 
 /** (a * b) modulo the CRC-32 polynomial, reflected (zlib's `multmodp`). */
@@ -180,9 +176,9 @@ function streamOf(pieces: readonly (Uint8Array | Deflated)[], level: number, z: 
   let length = FINAL_BLOCK.length;
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
-      const body = piece.length < 1024 ? null : z.deflateRawSync(piece, { level, finishFlush: SYNC_FLUSH });
+      const body = piece.length < STORED_UNDER ? null : z.deflateRawSync(piece, { level, finishFlush: SYNC_FLUSH });
       bodies.push(body);
-      length += body ? body.length : storedLength(piece.length);
+      length += body ? body.length : 5 + piece.length;
       crc = z.crc32 ? z.crc32(piece, crc) : crc32Combine(crc, crc32(piece), piece.length);
       size += piece.length;
     } else {
@@ -239,7 +235,7 @@ export function zipParts(parts: readonly ZipPart[], native = true): Uint8Array {
     parts.map((p) => {
       if (p.pieces && z) return { name: p.name, method: 8, ...streamOf(p.pieces, p.level || 1, z) };
       const data = p.pieces ? joinPieces(p.pieces) : p.data;
-      const level = p.level;
+      const { level } = p;
       const body =
         level === 0 ? data : z ? z.deflateRawSync(data, { level }) : deflateSync(data, { level: level as 1 });
       return { name: p.name, method: level > 0 ? 8 : 0, body, crc: crc(data), size: data.length };
