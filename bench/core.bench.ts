@@ -69,7 +69,10 @@ function makeCity(blocCount: number, unitsPerBloc: number, template: Template): 
 function scoresOf(blocs: Bloc[], template: Template): Record<string, SheetScores>[] {
   return blocs.map((b) =>
     Object.fromEntries(
-      b.bodies.map((body, i) => [b.members[i]!, scoreColumns(validateSubmission(template, JSON.parse(body)).entries)]),
+      b.bodies.map((body, i) => [
+        b.members[i]!,
+        scoreColumns(validateSubmission(template, JSON.parse(body)).entries, template),
+      ]),
     ),
   );
 }
@@ -89,7 +92,7 @@ function pipeline(blocs: Bloc[], template: Template, rulebook: Rulebook, held = 
     bloc.bodies.forEach((body, i) => {
       const v = validateSubmission(template, JSON.parse(body));
       if (!v.ok) throw new Error(`bench data invalid: ${JSON.stringify(v.errors.slice(0, 3))}`);
-      submissions[bloc.members[i]!] = held ? v.entries : scoreColumns(v.entries);
+      submissions[bloc.members[i]!] = held ? v.entries : scoreColumns(v.entries, template);
     });
     const table = consolidate({
       period: { id: bloc.periodId, year: 2017, members: bloc.members },

@@ -47,7 +47,7 @@ import {
   type Unit,
   validateSubmission,
 } from "../../shared/src/index.ts";
-import { scoredSheet, sheetTexts } from "../../worker/src/repository.ts";
+import { knownCodes, scoredSheet, sheetTexts } from "../../worker/src/repository.ts";
 import { canonicalJson } from "../../worker/src/workbook/hash.ts";
 import { hashInputsAsync, type InputHashes, rankingInputs, rankingWorkbook } from "../../worker/src/workbook/index.ts";
 import { storedSheet } from "../../worker/src/workbook/stored.ts";
@@ -104,7 +104,7 @@ async function rankingFromStored(b: Bloc, cells = true): Promise<Uint8Array> {
     }
   ).results;
   const submissions: Record<string, ScoreColumns> = {};
-  const codes = new Map<string, readonly string[]>();
+  const codes = knownCodes(b.template);
   for (const r of rows) submissions[r.unit_id] = scoredSheet(r, codes);
   const input = inputOf(b, submissions);
   const texts = {
@@ -240,7 +240,7 @@ export default {
         const arrays = what === "table-scores-arrays";
         const rows = (JSON.parse(scoreAnswer(b, arrays)) as { results: { unit_id: string; scores: string }[] }).results;
         const submissions: Record<string, SheetScores> = {};
-        const codes = new Map<string, readonly string[]>();
+        const codes = knownCodes(b.template);
         for (const r of rows)
           submissions[r.unit_id] =
             what === "table-scores" ? scoredSheet(r, codes) : arrays ? scoredArrays(r) : scoredEntries(r);

@@ -244,11 +244,12 @@ describe("consolidate from the sheets' scores alone (ScoreColumns), as the worke
         (sheets, reviews) => {
           const byEntries: Record<string, Entry[]> = {};
           const byColumns: Record<string, ScoreColumns> = {};
+          const byShared: Record<string, ScoreColumns> = {};
           const revEntries: Record<string, Entry[]> = {};
           const revColumns: Record<string, ScoreColumns> = {};
           members.forEach((id, i) => {
             const s = sheets[i];
-            if (s) [byEntries[id], byColumns[id]] = [s, scoreColumns(s)];
+            if (s) [byEntries[id], byColumns[id], byShared[id]] = [s, scoreColumns(s), scoreColumns(s, demoTemplate)];
             // A review of a few lines of some sheets.
             const r = reviews[i]?.slice(0, 3);
             if (r && i % 2 === 0) [revEntries[id], revColumns[id]] = [r, scoreColumns(r)];
@@ -258,6 +259,8 @@ describe("consolidate from the sheets' scores alone (ScoreColumns), as the worke
           const fromEntries = consolidate(input);
           const fromColumns = consolidate({ ...input, submissions: byColumns, reviews: revColumns });
           expect(fromColumns).toEqual(fromEntries);
+          // Sheets in template order that share the template's codes, read without comparing them, give it too.
+          expect(consolidate({ ...input, submissions: byShared, reviews: revColumns })).toEqual(fromEntries);
           // A blank bonus or deduction counts 0 and a reviewed score replaces the unit's in the table, never in the
           // arrays the caller holds (the worker's parsed rows).
           expect(JSON.stringify([byColumns, revColumns])).toBe(before);
@@ -265,6 +268,28 @@ describe("consolidate from the sheets' scores alone (ScoreColumns), as the worke
       ),
       { numRuns: 150 },
     );
+  });
+
+  it("keeps one array of codes for every sheet in template order, and a sheet's own for any other", () => {
+    const input = demoInput();
+    const [a, b] = input.period.members;
+    const full = input.submissions[a!]! as Entry[];
+    const shared = scoreColumns(full, demoTemplate);
+    expect(shared.codes).toBe(scoreColumns(input.submissions[b!]! as Entry[], demoTemplate).codes);
+    expect(shared.codes).toEqual(leaves.map((l) => l.code));
+    expect(Object.isFrozen(shared.codes)).toBe(true);
+    expect(shared.scores).toEqual(full.map((e) => e.score));
+    // Out of order, or a line short: its own codes, in its own order.
+    const reversed = scoreColumns([...full].reverse(), demoTemplate);
+    expect(reversed.codes).not.toBe(shared.codes);
+    expect(reversed.codes).toEqual([...full].reverse().map((e) => e.criterion));
+    const short = scoreColumns(full.slice(1), demoTemplate);
+    expect(short.codes).toEqual(full.slice(1).map((e) => e.criterion));
+    // The table is the same whichever way the sheets came.
+    const sharedAll = Object.fromEntries(
+      input.period.members.map((id) => [id, scoreColumns(input.submissions[id]! as Entry[], demoTemplate)]),
+    );
+    expect(consolidate({ ...input, submissions: sharedAll })).toEqual(consolidate(input));
   });
 
   it("shows a blank bonus as 0 in the matrix while the sheet's own scores keep it blank", () => {

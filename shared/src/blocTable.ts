@@ -9,7 +9,7 @@ import { declaredFailedTally, type Tally, tallyBallots, tallyCounts } from "./ba
 import { classifyValues } from "./classify.ts";
 import { councilFlagCap, type NominationResult, nominate } from "./nominate.ts";
 import { toNumber } from "./points.ts";
-import { rankUnits, type SeparatedBy } from "./rank.ts";
+import { type RankInput, rankUnits, type SeparatedBy } from "./rank.ts";
 import type { Ballot, CriterionKind, Flags, LocalisedText, Period, Rulebook, Template, Unit } from "./schemas.ts";
 import { type SheetScores, scoreUnitValues, sheetLength } from "./scoring.ts";
 import { leafIndex, scoreMax } from "./template.ts";
@@ -135,10 +135,11 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   // Only the units that submitted a sheet are ranked; the others follow them by id, without a rank, so that a unit
   // that sent nothing never takes a place (nor pushes a unit whose deductions brought it below 0 down one).
   const submitted = members.map((id) => hasSheet(input.submissions[id]));
+  const rankInputs: RankInput[] = [];
+  for (let i = 0; i < members.length; i++)
+    if (submitted[i]) rankInputs.push({ unitId: members[i]!, totals: scores[i]!.totals, votes: votesOf(i)?.votes });
   const ranked: { unitId: string; rank: number | null; separatedBy: SeparatedBy }[] = rankUnits(
-    members.flatMap((id, i) =>
-      submitted[i] ? [{ unitId: id, totals: scores[i]!.totals, votes: votesOf(i)?.votes }] : [],
-    ),
+    rankInputs,
     rulebook.tieBreak,
   );
   const unranked = members.filter((_, i) => !submitted[i]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -162,3 +162,75 @@ describe("ranking ignores input order (property)", () => {
     );
   });
 });
+
+/**
+ * DOMAIN.md computation 4 read literally, one pair at a time: compare the totals, then each key of the chain in
+ * order, skipping a key that cannot apply to either unit; units equal on everything share a rank and are listed by id.
+ * `rankUnits` reads each unit's values once into a table of numbers; this is what it must still give.
+ */
+function rankByPairs(units: readonly RankInput[], chain: readonly TieBreakKey[]) {
+  const value = (u: RankInput, key: TieBreakKey) =>
+    key === "deduction"
+      ? -u.totals.deduction
+      : key === "base"
+        ? u.totals.base
+        : key === "votes"
+          ? u.votes
+          : (u.totals.parts[key.slice(5)] ?? 0);
+  const separator = (a: RankInput, b: RankInput): TieBreakKey | "total" | null => {
+    if (a.totals.total !== b.totals.total) return "total";
+    for (const key of chain) {
+      const [va, vb] = [value(a, key), value(b, key)];
+      if (va !== undefined && vb !== undefined && va !== vb) return key;
+    }
+    return null;
+  };
+  const sorted = [...units].sort((a, b) => {
+    const key = separator(a, b);
+    if (key === "total") return b.totals.total - a.totals.total;
+    if (key !== null) return value(b, key)! - value(a, key)!;
+    return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0;
+  });
+  const out: { unitId: string; rank: number; total: number; separatedBy: TieBreakKey | "total" | null }[] = [];
+  sorted.forEach((u, i) => {
+    const by = i === 0 ? null : separator(sorted[i - 1]!, u);
+    out.push({
+      unitId: u.unitId,
+      rank: i === 0 || by === null ? (out[i - 1]?.rank ?? 1) : i + 1,
+      total: u.totals.total,
+      separatedBy: by,
+    });
+  });
+  return out;
+}
+
+describe("ranking equals the pairwise rule (property)", () => {
+  it("gives the ranks, order and separations of comparing units pair by pair, with votes on some units only and a part some units lack", () => {
+    const arb = fc.record({
+      total: fc.integer({ min: 9000, max: 9003 }),
+      deduction: fc.integer({ min: 0, max: 2 }),
+      base: fc.integer({ min: 9000, max: 9002 }),
+      partI: fc.option(fc.integer({ min: 3800, max: 3801 }), { nil: undefined }),
+      votes: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+    });
+    const chains = fc.shuffledSubarray<TieBreakKey>(["deduction", "base", "part:I", "part:II", "votes"]);
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 40 }), chains, (specs, chain) => {
+        const units: RankInput[] = specs.map((s, i) => ({
+          unitId: `u${(i * 7) % 41}-${i}`,
+          totals: {
+            base: s.base,
+            bonus: 0,
+            bonusRaw: 0,
+            deduction: s.deduction,
+            total: s.total,
+            parts: (s.partI === undefined ? {} : { I: s.partI }) as Record<string, number>,
+          },
+          votes: s.votes,
+        }));
+        expect(rankUnits(units, chain)).toEqual(rankByPairs(units, chain));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

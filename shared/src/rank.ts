@@ -32,43 +32,50 @@ function keyValue(u: RankInput, key: TieBreakKey): number | undefined {
   return u.totals.parts[key.slice(5)] ?? 0;
 }
 
-/** The first key on which `a` and `b` differ (total, then the chain), or null when nothing separates them. */
-function separator(a: RankInput, b: RankInput, chain: readonly TieBreakKey[]): SeparatedBy {
-  if (a.totals.total !== b.totals.total) return "total";
-  for (const key of chain) {
-    const va = keyValue(a, key);
-    const vb = keyValue(b, key);
-    if (va === undefined || vb === undefined) continue; // e.g. `votes` before voting is done
-    if (va !== vb) return key;
-  }
-  return null;
-}
-
-/** Negative when `a` ranks above `b`, positive when below, 0 when nothing separates them. */
-function compare(a: RankInput, b: RankInput, chain: readonly TieBreakKey[]): number {
-  const key = separator(a, b, chain);
-  if (key === null) return 0;
-  return key === "total" ? b.totals.total - a.totals.total : keyValue(b, key)! - keyValue(a, key)!;
-}
-
 /**
  * Ranks units. The order of the input does not matter: units left fully equal are listed by id, sharing a rank.
+ * Each unit's values are read once into one row of a table (total, then the chain's keys; NaN where a key cannot
+ * apply, e.g. `votes` before voting is done), so the sort compares numbers, not records by key name.
  * @example rankUnits(units, ["deduction", "part:I", "base"])[0].rank // 1
  */
 export function rankUnits(units: readonly RankInput[], tieBreak: readonly TieBreakKey[]): RankedUnit[] {
-  const sorted = [...units].sort(
-    (a, b) => compare(a, b, tieBreak) || (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0),
-  );
-  const out: RankedUnit[] = [];
-  sorted.forEach((u, i) => {
-    if (i === 0) {
-      out.push({ unitId: u.unitId, rank: 1, total: u.totals.total, separatedBy: null });
-      return;
+  const n = units.length;
+  const width = tieBreak.length + 1;
+  const table = new Float64Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const u = units[i]!;
+    table[i * width] = u.totals.total;
+    for (let k = 0; k < tieBreak.length; k++) table[i * width + k + 1] = keyValue(u, tieBreak[k]!) ?? Number.NaN;
+  }
+  /** The first column on which units a and b differ (0: the total), or -1 when nothing separates them. */
+  const separator = (a: number, b: number): number => {
+    const ra = a * width;
+    const rb = b * width;
+    if (table[ra] !== table[rb]) return 0;
+    for (let k = 1; k < width; k++) {
+      const va = table[ra + k]!;
+      const vb = table[rb + k]!;
+      // NaN (a key that cannot apply) differs from everything and is skipped, as the key is.
+      if (va !== vb && !Number.isNaN(va) && !Number.isNaN(vb)) return k;
     }
-    const prev = sorted[i - 1]!;
-    const by = separator(prev, u, tieBreak);
-    const rank = by === null ? out[i - 1]!.rank : i + 1;
-    out.push({ unitId: u.unitId, rank, total: u.totals.total, separatedBy: by });
+    return -1;
+  };
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    const k = separator(a, b);
+    if (k >= 0) return table[b * width + k]! - table[a * width + k]!;
+    const ia = units[a]!.unitId;
+    const ib = units[b]!.unitId;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
+  const out = new Array<RankedUnit>(n);
+  for (let i = 0; i < n; i++) {
+    const u = units[order[i]!]!;
+    const k = i === 0 ? -1 : separator(order[i - 1]!, order[i]!);
+    const rank = i === 0 ? 1 : k < 0 ? out[i - 1]!.rank : i + 1;
+    const separatedBy: SeparatedBy = i === 0 || k < 0 ? null : k === 0 ? "total" : tieBreak[k - 1]!;
+    out[i] = { unitId: u.unitId, rank, total: u.totals.total, separatedBy };
+  }
   return out;
 }

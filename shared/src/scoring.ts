@@ -61,15 +61,22 @@ function isColumns(sheet: SheetScores): sheet is ScoreColumns {
   return !Array.isArray(sheet);
 }
 
-/** A sheet's scores as columns: entries are read once; columns are returned as they are. */
-export function scoreColumns(sheet: SheetScores): ScoreColumns {
+/**
+ * A sheet's scores as columns: entries are read once; columns are returned as they are. Given the template, a sheet
+ * of one line per leaf in template order shares the template's array of codes (`leafIndex(template).codes`) instead
+ * of a copy of its own: what a bloc's thousand sheets keep until they are consolidated is then their scores.
+ */
+export function scoreColumns(sheet: SheetScores, template?: Template): ScoreColumns {
   if (isColumns(sheet)) return sheet;
-  const codes = new Array<string>(sheet.length);
-  const scores = new Array<Hundredths | null>(sheet.length);
-  for (let i = 0; i < sheet.length; i++) {
-    codes[i] = sheet[i]!.criterion;
-    scores[i] = sheet[i]!.score;
-  }
+  const n = sheet.length;
+  const scores = new Array<Hundredths | null>(n);
+  for (let i = 0; i < n; i++) scores[i] = sheet[i]!.score;
+  const leafCodes = template ? leafIndex(template).codes : null;
+  let inOrder = leafCodes !== null && leafCodes.length === n;
+  for (let i = 0; inOrder && i < n; i++) inOrder = sheet[i]!.criterion === leafCodes![i];
+  if (inOrder) return { codes: leafCodes!, scores };
+  const codes = new Array<string>(n);
+  for (let i = 0; i < n; i++) codes[i] = sheet[i]!.criterion;
   return { codes, scores };
 }
 
@@ -151,10 +158,12 @@ export function scoreUnit(
  * The sheet's scores in leaf order when it holds one line per leaf in template order (what validation gives for a
  * full sheet, and what is stored): read in place, no copy. Otherwise null.
  */
-function alignedScores(leaves: readonly Leaf[], sheet: SheetScores): readonly (Hundredths | null)[] | null {
+function alignedScores(idx: LeafIndex, sheet: SheetScores): readonly (Hundredths | null)[] | null {
+  const { leaves } = idx;
   if (sheetLength(sheet) !== leaves.length) return null;
   if (isColumns(sheet)) {
     const { codes } = sheet;
+    if (codes === idx.codes) return sheet.scores;
     for (let i = 0; i < leaves.length; i++) if (codes[i] !== leaves[i]!.code) return null;
     return sheet.scores;
   }
@@ -178,7 +187,7 @@ export function scoreUnitValues(
   const { leaves, partOf, partCodes } = idx;
   const cap = toHundredths(rulebook.bonusCap);
   // A full sheet in template order is read in place; anything else is first laid out by leaf (an array of our own).
-  const aligned = alignedScores(leaves, selfEntries);
+  const aligned = alignedScores(idx, selfEntries);
   const self: readonly (Hundredths | null | undefined)[] = aligned ?? valuesByLeaf(idx, selfEntries);
   const rev = reviewedEntries && sheetLength(reviewedEntries) > 0 ? valuesByLeaf(idx, reviewedEntries) : null;
   const eff = new Sums(partCodes.length);

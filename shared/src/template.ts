@@ -55,6 +55,12 @@ function toLeaf(c: LeafCriterion, partCode: string, groupCode: string | null, in
 /** What the core derives once per template object (templates are immutable once published). */
 export interface LeafIndex {
   leaves: Leaf[];
+  /**
+   * The leaves' codes in order, one frozen array per template: a sheet of one line per leaf in template order keeps
+   * this array as its codes (`scoreColumns(entries, template)`, the worker's `scoredSheet`), and scoring then knows
+   * the sheet is in order by identity, without comparing its codes.
+   */
+  codes: readonly string[];
   byCode: Map<string, Leaf>;
   /** Codes of parts and groups: not inputs. */
   groups: Set<string>;
@@ -91,6 +97,7 @@ export function leafIndex(template: Template): LeafIndex {
     for (const code of partCodes) zeroParts[code] = 0;
     idx = {
       leaves,
+      codes: Object.freeze(leaves.map((l) => l.code)),
       byCode: new Map(leaves.map((l) => [l.code, l])),
       groups,
       partCodes,

@@ -17,6 +17,7 @@ import type {
   Template,
   Unit,
 } from "../../shared/src/index.ts";
+import { leafIndex } from "../../shared/src/index.ts";
 import type { Principal } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import { type RoundDb, type VotingReadOptions, type VotingState, votingOf, votingQueries } from "./votingStore.ts";
@@ -1522,6 +1523,15 @@ export function entriesOf(row: { entries: string }): Entry[] {
  * per criterion (`ScoreColumns`). `known`: the codes split so far, by their joined text, shared by the sheets that
  * have the same (consolidation never writes to them).
  */
+/**
+ * The `known` codes for `scoredSheet` with the template's own array in it: every sheet stored in template order
+ * shares that array, which scoring knows by identity (no comparison of codes per sheet).
+ */
+export function knownCodes(template: Template): Map<string, readonly string[]> {
+  const codes = leafIndex(template).codes;
+  return new Map([[codes.join(" "), codes]]);
+}
+
 export function scoredSheet(row: { scores: string }, known?: Map<string, readonly string[]>): ScoreColumns {
   const [joined, scores] = JSON.parse(row.scores) as [string, (number | null)[]];
   let codes = known?.get(joined);

@@ -43,6 +43,7 @@ import { ApiError, invalid, notFound } from "./errors.ts";
 import {
   type BookRow,
   entriesOf,
+  knownCodes,
   type PeriodRecord,
   type PeriodRepository,
   type Repository,
@@ -482,7 +483,7 @@ async function inputOf(
   const { template, rulebook } = await periodRules(scope);
   const tally = await periodTally(scope, rulebook, r.vote);
   const submissions: Record<string, ScoreColumns> = {};
-  const codes = new Map<string, readonly string[]>();
+  const codes = knownCodes(template);
   for (const [u, row] of r.subs) submissions[u] = scoredSheet(row, codes);
   const reviewed: Record<string, Entry[]> = {};
   for (const [u, row] of r.reviews) reviewed[u] = entriesOf(row);

@@ -14,11 +14,13 @@ import {
   demoTemplate,
   demoUnits,
   type Entry,
+  leafIndex,
   tallyBallots,
   validateReview,
   validateSubmission,
 } from "../../shared/src/index.ts";
 import { sha256Hex } from "../src/auth.ts";
+import { knownCodes, Repository, readAll, scoredSheet } from "../src/repository.ts";
 import { type SeedResult, seedDemo } from "../src/seed.ts";
 import { api, BOOT, call, clientId, DB, futureDeadline } from "./helpers.ts";
 import { castSealed, closeAndDecrypt, type Election, openElectronic, voterCodes } from "./sealedVote.ts";
@@ -243,6 +245,14 @@ describe("the Khối VIII 2017 year", () => {
     });
     expect(r.body).toEqual({ ...JSON.parse(JSON.stringify(expected)), state: "closed", published: true });
     expect(r.body.leadingUnitId).not.toBeNull();
+    // SQLite gives each stored sheet's codes in its entries' order: the table reads every sheet with the template's
+    // one array of codes, known by identity (scoring compares no code per sheet).
+    const { scores } = await readAll(DB, {
+      scores: new Repository(DB).forPeriod({ id: P, blocId: "khoi-viii" }).latestScoresQ(),
+    });
+    const known = knownCodes(demoTemplate);
+    expect([...scores.keys()].sort()).toEqual([...units].sort());
+    for (const [, row] of scores) expect(scoredSheet(row, known).codes).toBe(leafIndex(demoTemplate).codes);
 
     const council = await api("GET", "/council/2017", seed.tokens.council);
     expect(council.status).toBe(200);
