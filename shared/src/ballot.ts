@@ -11,10 +11,15 @@ export function checkBallot(ballot: Ballot, members: readonly string[], choicesP
   return ballotProblem(ballot, new Set(members), choicesPerBallot);
 }
 
+function allStrings(xs: readonly unknown[]): boolean {
+  for (const x of xs) if (typeof x !== "string") return false;
+  return true;
+}
+
 function ballotProblem(ballot: Ballot, members: ReadonlySet<string>, choicesPerBallot: number): DomainError | null {
   // Ballots normally arrive checked by the schema; one that is not even a list of unit ids is invalid, not a crash.
   const choices: unknown = typeof ballot === "object" && ballot !== null ? ballot.choices : undefined;
-  if (!Array.isArray(choices) || !choices.every((c) => typeof c === "string"))
+  if (!Array.isArray(choices) || !allStrings(choices))
     return domainError("INVALID_INPUT", { path: "/choices" }, { path: "/choices", detail: "not a list of unit ids" });
   const list = choices as string[];
   if (list.length > choicesPerBallot)
@@ -73,7 +78,8 @@ export function tallyBallots(
   rulebook: Pick<Rulebook, "choicesPerBallot" | "quorum" | "shareBase" | "threshold" | "thresholdRule">,
   issued: number = members.length,
 ): Tally {
-  const votes = new Map<string, number>(members.map((m) => [m, 0]));
+  const votes = new Map<string, number>();
+  for (const m of members) votes.set(m, 0);
   let valid = 0;
   let blank = 0;
   const invalidReasons: DomainError[] = [];

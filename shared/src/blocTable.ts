@@ -6,11 +6,11 @@
 
 import type { z } from "zod";
 import { declaredFailedTally, type Tally, tallyBallots, tallyCounts } from "./ballot.ts";
-import { classifyValues } from "./classify.ts";
+import { bandAndWhy } from "./classify.ts";
 import { councilFlagCap, type NominationResult, nominate } from "./nominate.ts";
 import { toNumber } from "./points.ts";
 import { type RankInput, rankUnits, type SeparatedBy } from "./rank.ts";
-import type { Ballot, CriterionKind, Flags, LocalisedText, Period, Rulebook, Template, Unit } from "./schemas.ts";
+import type { Ballot, Band, CriterionKind, Flags, LocalisedText, Period, Rulebook, Template, Unit } from "./schemas.ts";
 import { type SheetScores, scoreUnitValues, sheetLength } from "./scoring.ts";
 import { leafIndex, scoreMax } from "./template.ts";
 
@@ -146,12 +146,21 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   for (const id of unranked) ranked.push({ unitId: id, rank: null, separatedBy: null });
   /** Nomination walks in rank order: the units without a rank after the last one. */
   const walkRank = members.length + 1;
-  const classes = members.map((id, i) => {
+  // Each unit's band, and why not the band above (the last band it missed): a unit with a score missing has none.
+  const bands = new Array<Band | null>(members.length);
+  const whys = new Array<BlocRow["bandWhy"]>(members.length);
+  for (let i = 0; i < members.length; i++) {
     const s = scores[i]!;
-    const violation = flags?.[id]?.violation ?? false;
-    return s.missing.length ? null : classifyValues(template, rulebook, s.values, s.totals.total, violation);
-  });
-  const bands = classes.map((c) => c?.band ?? null);
+    if (s.missing.length) {
+      bands[i] = null;
+      whys[i] = null;
+      continue;
+    }
+    const violation = flags?.[members[i]!]?.violation ?? false;
+    const c = bandAndWhy(template, rulebook, s.values, s.totals.total, violation);
+    bands[i] = rulebook.bands[c.index] ?? null;
+    whys[i] = c.why;
+  }
   const nominations = nominate(
     rulebook,
     ranked.map((r) => {
@@ -212,7 +221,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       rank: r.rank,
       separatedBy: r.separatedBy,
       band: band ? { key: band.key, label: band.label } : null,
-      bandWhy: classes[i]?.missed.at(-1) ?? null,
+      bandWhy: whys[i]!,
       votes: t ? t.votes : null,
       voteBase: t ? t.shareDen : null,
       votePct: t ? toNumber(t.sharePct) : null,

@@ -1,7 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bandRank, classify } from "./classify.ts";
+import { bandAndWhy, bandRank, classify, classifyValues } from "./classify.ts";
+import { demoRulebook } from "./demo.ts";
 import type { Rulebook } from "./schemas.ts";
 import { scoreUnit } from "./scoring.ts";
+import { leafIndex } from "./template.ts";
 import { band, entries, fullPoints, tinyRulebook, tinyTemplate } from "./test-fixtures.ts";
 
 /** Classifies a sheet of the tiny template (score maximum 30: 90% = 27, 80% = 24, 70% = 21). */
@@ -75,5 +78,32 @@ describe("classify (DOMAIN.md computation 3)", () => {
     expect(bandRank(tinyRulebook, "kht")).toBe(3);
     expect(bandRank(tinyRulebook, null)).toBe(4);
     expect(bandRank(tinyRulebook, "nope")).toBe(4);
+  });
+});
+
+describe("the bloc table's band and reason (property)", () => {
+  it("bandAndWhy gives classifyValues's band and the last band it missed, for any points and violation", () => {
+    const { leaves } = leafIndex(tinyTemplate);
+    const rulebooks = [tinyRulebook, demoRulebook, { ...tinyRulebook, bands: [...tinyRulebook.bands].reverse() }];
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null }), {
+          minLength: leaves.length,
+          maxLength: leaves.length,
+        }),
+        fc.integer({ min: -500, max: 4000 }),
+        fc.boolean(),
+        fc.nat({ max: rulebooks.length - 1 }),
+        (raw, total, violation, r) => {
+          const rulebook = rulebooks[r]!;
+          const values = raw.map((v, i) => (v === null ? null : v % (Math.round(leaves[i]!.max * 100) + 1)));
+          const c = classifyValues(tinyTemplate, rulebook, values, total, violation);
+          const b = bandAndWhy(tinyTemplate, rulebook, values, total, violation);
+          expect(rulebook.bands[b.index] ?? null).toBe(c.band);
+          expect(b.why).toEqual(c.missed.at(-1) ?? null);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -86,48 +86,61 @@ export function nominate(
   options: { quorumFailed?: boolean; voteFailed?: boolean } = {},
 ): NominationResult {
   const ordered = [...candidates].sort((a, b) => a.rank - b.rank || (a.unitId < b.unitId ? -1 : 1));
+  const { awards } = rulebook;
   const byAward: Record<string, string[]> = {};
-  for (const a of rulebook.awards) byAward[a.key] = [];
-  const nominations: Nomination[] = [];
+  for (const a of awards) byAward[a.key] = [];
+  // Each award's list, and the rank of its lowest band, looked up once rather than per unit.
+  const lists = awards.map((a) => byAward[a.key]!);
+  const minBandRank = awards.map((a) => bandRank(rulebook as Rulebook, a.minBand));
+  const nominations: Nomination[] = new Array(ordered.length);
   /** The rank of each unit given an award. */
   const rankOf = new Map<string, number>();
   const contested: ContestedPlace[] = [];
-  /** A unit that qualified for `award` but found it full: a contest when a unit of its rank holds a place. */
-  const noteFull = (award: string, c: NominationCandidate) => {
-    const given = (byAward[award] ?? []).filter((u) => rankOf.get(u) === c.rank);
+  /** A unit that qualified for award `k` but found it full: a contest when a unit of its rank holds a place. */
+  const noteFull = (k: number, c: NominationCandidate) => {
+    const list = lists[k]!;
+    const award = awards[k]!.key;
+    const given: string[] = [];
+    for (const u of list) if (rankOf.get(u) === c.rank) given.push(u);
     if (given.length === 0) return;
-    const known = contested.find((x) => x.award === award && x.rank === c.rank);
-    if (known) known.leftOut.push(c.unitId);
-    else contested.push({ award, rank: c.rank, given, leftOut: [c.unitId] });
+    for (const x of contested)
+      if (x.award === award && x.rank === c.rank) {
+        x.leftOut.push(c.unitId);
+        return;
+      }
+    contested.push({ award, rank: c.rank, given, leftOut: [c.unitId] });
   };
-  for (const c of ordered) {
+  for (let i = 0; i < ordered.length; i++) {
+    const c = ordered[i]!;
     if (c.withdrawn) {
-      nominations.push({ unitId: c.unitId, award: null, reason: "withdrawn" });
+      nominations[i] = { unitId: c.unitId, award: null, reason: "withdrawn" };
       continue;
     }
+    const band = bandRank(rulebook as Rulebook, c.bandKey);
     let given: string | null = null;
     let closest: NotNominatedReason | null = null;
-    for (const award of rulebook.awards) {
+    for (let k = 0; k < awards.length; k++) {
+      const award = awards[k]!;
       let reason: NotNominatedReason | null = null;
-      if (bandRank(rulebook as Rulebook, c.bandKey) > bandRank(rulebook as Rulebook, award.minBand)) reason = "band";
+      if (band > minBandRank[k]!) reason = "band";
       else if (award.violationExcludes && c.violation) reason = "violation";
       else if (options.quorumFailed) reason = "quorum";
       else if (options.voteFailed) reason = "failed";
       else if (award.requiresVote && !c.votePassed) reason = "vote";
-      else if ((byAward[award.key]?.length ?? 0) >= award.maxCount) {
+      else if (lists[k]!.length >= award.maxCount) {
         reason = "full";
-        noteFull(award.key, c);
+        noteFull(k, c);
       }
       if (reason === null) {
         given = award.key;
-        byAward[award.key]!.push(c.unitId);
+        lists[k]!.push(c.unitId);
         rankOf.set(c.unitId, c.rank);
         break;
       }
       // The award the unit came closest to decides its reason; on a tie, the higher award (met first) keeps it.
       if (closest === null || STAGE[reason] > STAGE[closest]) closest = reason;
     }
-    nominations.push({ unitId: c.unitId, award: given, reason: given ? null : (closest ?? "band") });
+    nominations[i] = { unitId: c.unitId, award: given, reason: given ? null : (closest ?? "band") };
   }
   const top = rulebook.awards[0];
   const leadingUnitId = top ? (byAward[top.key]?.[0] ?? null) : null;

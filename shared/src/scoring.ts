@@ -105,15 +105,23 @@ function valuesByLeaf(idx: LeafIndex, sheet: SheetScores | undefined): (Hundredt
   return out;
 }
 
-/** Running sums of the formula for one set of values. */
+/**
+ * Running sums of the formula for one set of values. Two are kept and reset for each unit (`EFFECTIVE`, `OWN`):
+ * their totals are copied out before the next unit, and a bloc of a thousand units then makes none.
+ */
 class Sums {
   base = 0;
   bonusRaw = 0;
   deduction = 0;
-  readonly parts: number[];
-  constructor(partCount: number) {
-    this.parts = new Array<number>(partCount);
+  parts: number[] = [];
+  reset(partCount: number): this {
+    this.base = 0;
+    this.bonusRaw = 0;
+    this.deduction = 0;
+    const { parts } = this;
+    if (parts.length !== partCount) this.parts = new Array<number>(partCount);
     for (let p = 0; p < partCount; p++) this.parts[p] = 0;
+    return this;
   }
   add(kind: Leaf["kind"], part: number, v: Hundredths): void {
     if (kind === "score") {
@@ -136,6 +144,9 @@ class Sums {
     return { base, bonus, bonusRaw, deduction, total: base + bonus - deduction, parts };
   }
 }
+
+const EFFECTIVE = new Sums();
+const OWN = new Sums();
 
 /**
  * Scores one unit. `reviewed` holds the secretariat's scores for the criteria it reviewed.
@@ -190,9 +201,9 @@ export function scoreUnitValues(
   const aligned = alignedScores(idx, selfEntries);
   const self: readonly (Hundredths | null | undefined)[] = aligned ?? valuesByLeaf(idx, selfEntries);
   const rev = reviewedEntries && sheetLength(reviewedEntries) > 0 ? valuesByLeaf(idx, reviewedEntries) : null;
-  const eff = new Sums(partCodes.length);
+  const eff = EFFECTIVE.reset(partCodes.length);
   // Without a review the self-scores are the effective ones: one set of sums serves both.
-  const own = rev ? new Sums(partCodes.length) : null;
+  const own = rev ? OWN.reset(partCodes.length) : null;
   // The effective values are written over `self` where it is ours, and where it is the caller's only once one
   // differs (a blank bonus or deduction counts 0, a reviewed score replaces the unit's): a bloc of full sheets
   // makes no array per unit.
