@@ -15,7 +15,8 @@
  * Sizes: (a) a bloc of 7 units x 50 criteria; (b) a city of 40 blocs x 12 units x 120 criteria.
  * Each round times, over the same array of JSON texts (one push body per unit):
  *   parse     = JSON.parse of every body
- *   pipeline  = JSON.parse + validateSubmission of every body, keeping its scores (`scoreColumns`), + consolidate of
+ *   pipeline  = JSON.parse + validateSubmission of every body, keeping its scores (`scoreColumns` with the template: a sheet in
+ *               template order shares its codes, as the worker's `knownCodes` gives them), + consolidate of
  *               every bloc from those scores (ballots and flags included): the product's path, where each push is
  *               validated in its own request and the bloc table consolidates the stored scores (SQLite takes them out
  *               of the stored entries: worker/src/repository.ts `SCORES_OF`); no sheet's texts outlive its push
