@@ -221,7 +221,7 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       rank: r.rank,
       separatedBy: r.separatedBy,
       band: band ? { key: band.key, label: band.label } : null,
-      bandWhy: whys[i]!,
+      bandWhy: whys[i] ?? null,
       votes: t ? t.votes : null,
       voteBase: t ? t.shareDen : null,
       votePct: t ? toNumber(t.sharePct) : null,

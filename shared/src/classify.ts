@@ -74,7 +74,10 @@ export function bandAndWhy(
   return { index, why: index === 0 ? null : missOf(template, bands[index - 1]!, why) };
 }
 
-/** `bandCheck`'s answers: the band is met; its total threshold is not; a violation excludes it; or (>= 0) the index of the first leaf below its floor. */
+/**
+ * `bandCheck`'s answers: the band is met; its total threshold is not; a violation excludes it; or (>= 0) the index of
+ * the first leaf below its floor.
+ */
 const MET = -1;
 const BELOW_TOTAL = -2;
 const VIOLATION = -3;
