@@ -15,8 +15,9 @@
  * Sizes: (a) a bloc of 7 units x 50 criteria; (b) a city of 40 blocs x 12 units x 120 criteria.
  * Each round times, over the same array of JSON texts (one push body per unit):
  *   parse     = JSON.parse of every body
- *   pipeline  = JSON.parse + validateSubmission of every body, keeping its scores (`scoreColumns` with the template: a sheet in
- *               template order shares its codes, as the worker's `knownCodes` gives them), + consolidate of
+ *   pipeline  = JSON.parse + validateSubmission of every body, keeping its scores (the codes and scores of its `lines`: a
+ *               sheet in template order shares the template's codes, as the worker's `knownCodes` gives them; the
+ *               worker's push hashes and stores the same columns, and reads no `entries`), + consolidate of
  *               every bloc from those scores (ballots and flags included): the product's path, where each push is
  *               validated in its own request and the bloc table consolidates the stored scores (SQLite takes them out
  *               of the stored entries: worker/src/repository.ts `SCORES_OF`); no sheet's texts outlive its push
@@ -33,7 +34,6 @@ import {
   type Flags,
   type Rulebook,
   type SheetScores,
-  scoreColumns,
   type Template,
   validateSubmission,
 } from "../shared/src/index.ts";
@@ -70,10 +70,10 @@ function makeCity(blocCount: number, unitsPerBloc: number, template: Template): 
 function scoresOf(blocs: Bloc[], template: Template): Record<string, SheetScores>[] {
   return blocs.map((b) =>
     Object.fromEntries(
-      b.bodies.map((body, i) => [
-        b.members[i]!,
-        scoreColumns(validateSubmission(template, JSON.parse(body)).entries, template),
-      ]),
+      b.bodies.map((body, i) => {
+        const { codes, scores } = validateSubmission(template, JSON.parse(body)).lines;
+        return [b.members[i]!, { codes, scores }];
+      }),
     ),
   );
 }
@@ -93,7 +93,8 @@ function pipeline(blocs: Bloc[], template: Template, rulebook: Rulebook, held = 
     bloc.bodies.forEach((body, i) => {
       const v = validateSubmission(template, JSON.parse(body));
       if (!v.ok) throw new Error(`bench data invalid: ${JSON.stringify(v.errors.slice(0, 3))}`);
-      submissions[bloc.members[i]!] = held ? v.entries : scoreColumns(v.entries, template);
+      // The sheet's scores alone (the codes are the template's): what the bloc table reads from storage.
+      submissions[bloc.members[i]!] = held ? v.entries : { codes: v.lines.codes, scores: v.lines.scores };
     });
     const table = consolidate({
       period: { id: bloc.periodId, year: 2017, members: bloc.members },
@@ -149,7 +150,7 @@ function measure(name: string, blocCount: number, units: number, criteria: numbe
   const parseValidate = () => {
     let n = 0;
     for (const b of blocs)
-      for (const body of b.bodies) n += validateSubmission(template, JSON.parse(body)).entries.length;
+      for (const body of b.bodies) n += validateSubmission(template, JSON.parse(body)).lines.scores.length;
     return n;
   };
   const consolidateOnly = () => {

@@ -275,9 +275,9 @@ export default {
         }).length;
       } else if (what === "push" || what === "push-texts") {
         const v = validateSubmission(b.template, JSON.parse(b.body));
-        const hash = await sha256Hex(canonicalEntries(v.entries));
-        const score = scoreUnit(b.template, demoRulebook, v.entries);
-        const text = entriesText(v.entries);
+        const hash = await sha256Hex(canonicalEntries(v.lines));
+        const score = scoreUnit(b.template, demoRulebook, v.lines);
+        const text = entriesText(v.lines);
         // The text as a ranking workbook keeps it, deflated at the push (since round 8).
         const cells = what === "push" ? (storedSheet(text)?.length ?? 0) : 0;
         size = text.length + JSON.stringify(score.self).length + hash.length + cells;

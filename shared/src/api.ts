@@ -19,6 +19,7 @@ import {
   text,
   VOTING_CHANNELS,
 } from "./schemas.ts";
+import type { SheetLines } from "./scoring.ts";
 import { checkTrustees } from "./setup.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -194,7 +195,8 @@ export function nextYearPeriod(period: Period, submissionDeadline: string): Peri
  * The canonical text of validated entries, over which a revision's content hash (SHA-256) is taken: template order,
  * fixed key order, points in hundredths. The same sheet gives the same text on any machine.
  */
-export function canonicalEntries(entries: readonly Entry[]): string {
+export function canonicalEntries(entries: readonly Entry[] | SheetLines): string {
+  if (!Array.isArray(entries)) return linesJson(entries as SheetLines, false);
   return JSON.stringify(
     entries.map((e) => ({ criterion: e.criterion, score: e.score, evidence: e.evidence, note: e.note })),
   );
@@ -210,13 +212,49 @@ export function canonicalEntries(entries: readonly Entry[]): string {
  * note (worker/src/repository.ts `storedCanonically` tells them apart).
  * @example entriesText([{ criterion: "1.1", score: 150, evidence: "", note: "" }]) // '[{"criterion":"1.1","evidence":"","note":"","score":150}]'
  */
-export function entriesText(entries: readonly Entry[]): string {
+export function entriesText(entries: readonly Entry[] | SheetLines): string {
+  if (!Array.isArray(entries)) return linesJson(entries as SheetLines, true);
   const out = new Array<Entry>(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     out[i] = { criterion: nfc(e.criterion), evidence: nfc(e.evidence), note: nfc(e.note), score: e.score };
   }
   return JSON.stringify(out);
+}
+
+/** A character JSON.stringify writes escaped (a lone surrogate included), or one half of a pair: let it write those. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(s), without its call for the usual code or text (nothing in it to escape). */
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
+ * A sheet given as columns written as `canonicalEntries` (`stored` false) or `entriesText` (`stored` true) write its
+ * entries, character for character (validate.test.ts holds them together), without an object per line.
+ */
+function linesJson(lines: SheetLines, stored: boolean): string {
+  const { codes, scores, texts } = lines;
+  let out = "[";
+  for (let i = 0; i < codes.length; i++) {
+    const t = texts[i]!;
+    const score = scores[i];
+    const s = score === null || score === undefined ? "null" : String(score);
+    let code = codes[i]!;
+    let evidence = t.evidence ?? "";
+    let note = t.note ?? "";
+    if (i > 0) out += ",";
+    if (stored) {
+      code = nfc(code);
+      evidence = nfc(evidence);
+      note = nfc(note);
+      out += `{"criterion":${jsonString(code)},"evidence":${jsonString(evidence)},"note":${jsonString(note)},"score":${s}}`;
+    } else
+      out += `{"criterion":${jsonString(code)},"score":${s},"evidence":${jsonString(evidence)},"note":${jsonString(note)}}`;
+  }
+  return out + "]";
 }
 
 /** An entry as the API shows it: points as a decimal number. */

@@ -119,9 +119,14 @@ export function consolidate(input: ConsolidateInput): BlocTable {
   for (let i = 0; i < members.length; i++) position.set(members[i]!, i);
   /** Totals per unit, and its effective points in leaf order for classification and the matrix. */
   const scores = new Array<ReturnType<typeof scoreUnitValues>>(members.length);
+  // Only the units that submitted a sheet are ranked; the others follow them by id, without a rank, so that a unit
+  // that sent nothing never takes a place (nor pushes a unit whose deductions brought it below 0 down one).
+  const submitted = new Array<boolean>(members.length);
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
-    scores[i] = scoreUnitValues(template, rulebook, input.submissions[id] ?? [], input.reviews?.[id]);
+    const sheet = input.submissions[id];
+    submitted[i] = hasSheet(sheet);
+    scores[i] = scoreUnitValues(template, rulebook, sheet ?? [], input.reviews?.[id]);
   }
   const tally = input.sealedVote
     ? input.sealedVote.failedReason !== undefined
@@ -132,9 +137,6 @@ export function consolidate(input: ConsolidateInput): BlocTable {
       : null;
   /** The tally's line per unit, in `members` order (as `tallyBallots` lists them). */
   const votesOf = (i: number) => tally?.units[i];
-  // Only the units that submitted a sheet are ranked; the others follow them by id, without a rank, so that a unit
-  // that sent nothing never takes a place (nor pushes a unit whose deductions brought it below 0 down one).
-  const submitted = members.map((id) => hasSheet(input.submissions[id]));
   const rankInputs: RankInput[] = [];
   for (let i = 0; i < members.length; i++)
     if (submitted[i]) rankInputs.push({ unitId: members[i]!, totals: scores[i]!.totals, votes: votesOf(i)?.votes });

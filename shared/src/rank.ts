@@ -24,13 +24,19 @@ export interface RankedUnit {
   separatedBy: SeparatedBy;
 }
 
-/** The value compared for a key; higher is better (deduction is negated). Undefined when the key cannot apply. */
-function keyValue(u: RankInput, key: TieBreakKey): number | undefined {
+/**
+ * The value compared for a key; higher is better (deduction is negated). Undefined when the key cannot apply.
+ * `part`: the part's code of a `part:` key (cut once per ranking, not per unit).
+ */
+function keyValue(u: RankInput, key: TieBreakKey, part: string): number | undefined {
   if (key === "deduction") return -u.totals.deduction;
   if (key === "base") return u.totals.base;
   if (key === "votes") return u.votes;
-  return u.totals.parts[key.slice(5)] ?? 0;
+  return u.totals.parts[part] ?? 0;
 }
+
+/** Units a sort by total alone can order (a key of total and position stays an exact integer), 2^21. */
+const POSITIONS = 2 ** 21;
 
 /**
  * Ranks units. The order of the input does not matter: units left fully equal are listed by id, sharing a rank.
@@ -42,10 +48,22 @@ export function rankUnits(units: readonly RankInput[], tieBreak: readonly TieBre
   const n = units.length;
   const width = tieBreak.length + 1;
   const table = new Float64Array(n * width);
+  const parts = tieBreak.map((key) => key.slice(5));
+  let least = 0;
+  let most = 0;
+  /** A key that cannot apply to some unit (NaN): then the units are sorted as a whole, as the rule compares them. */
+  let gaps = false;
   for (let i = 0; i < n; i++) {
     const u = units[i]!;
-    table[i * width] = u.totals.total;
-    for (let k = 0; k < tieBreak.length; k++) table[i * width + k + 1] = keyValue(u, tieBreak[k]!) ?? Number.NaN;
+    const total = u.totals.total;
+    table[i * width] = total;
+    if (total < least) least = total;
+    if (total > most) most = total;
+    for (let k = 0; k < tieBreak.length; k++) {
+      const v = keyValue(u, tieBreak[k]!, parts[k]!);
+      if (v === undefined) gaps = true;
+      table[i * width + k + 1] = v ?? Number.NaN;
+    }
   }
   /** The first column on which units a and b differ (0: the total), or -1 when nothing separates them. */
   const separator = (a: number, b: number): number => {
@@ -60,15 +78,70 @@ export function rankUnits(units: readonly RankInput[], tieBreak: readonly TieBre
     }
     return -1;
   };
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
+  const compare = (a: number, b: number): number => {
     const k = separator(a, b);
     if (k >= 0) return table[b * width + k]! - table[a * width + k]!;
     const ia = units[a]!.unitId;
     const ib = units[b]!.unitId;
     return ia < ib ? -1 : ia > ib ? 1 : 0;
-  });
+  };
+  // Without gaps the chain orders units as a dictionary orders words: sorting by total first, then each run of equal
+  // totals by the chain, gives the same order as one sort by the chain.
+  const order = gaps ? null : byTotal(table, width, n, least, most);
+  if (order === null) {
+    const all = new Array<number>(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    all.sort(compare);
+    return ranked(units, tieBreak, all, separator);
+  }
+  // Units of equal total are ordered by the chain, run by run.
+  for (let a = 0; a < n; ) {
+    const t = table[order[a]! * width];
+    let b = a + 1;
+    while (b < n && table[order[b]! * width] === t) b++;
+    if (b - a > 16) {
+      const run = Array.from(order.subarray(a, b)).sort(compare);
+      for (let k = 0; k < run.length; k++) order[a + k] = run[k]!;
+    } else
+      for (let k = a + 1; k < b; k++) {
+        // A short run (the usual case) by insertion, in place.
+        const x = order[k]!;
+        let m = k;
+        for (; m > a && compare(order[m - 1]!, x) > 0; m--) order[m] = order[m - 1]!;
+        order[m] = x;
+      }
+    a = b;
+  }
+  return ranked(units, tieBreak, order, separator);
+}
+
+/**
+ * Positions by total, highest first, as a typed array sorted without a comparator: each unit's key is its distance
+ * below the highest total times 2^21, plus its position. Null when the totals are not integers of a size that keeps
+ * those keys exact (never for hundredths of any real sheet); the caller then sorts with the comparator.
+ */
+function byTotal(table: Float64Array, width: number, n: number, least: number, most: number): Uint32Array | null {
+  if (n > POSITIONS || !Number.isSafeInteger(least) || !Number.isSafeInteger(most) || most - least >= 2 ** 31)
+    return null;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const total = table[i * width]!;
+    if (!Number.isInteger(total)) return null;
+    keys[i] = (most - total) * POSITIONS + i;
+  }
+  keys.sort();
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % POSITIONS;
+  return order;
+}
+
+function ranked(
+  units: readonly RankInput[],
+  tieBreak: readonly TieBreakKey[],
+  order: ArrayLike<number>,
+  separator: (a: number, b: number) => number,
+): RankedUnit[] {
+  const n = units.length;
   const out = new Array<RankedUnit>(n);
   for (let i = 0; i < n; i++) {
     const u = units[order[i]!]!;

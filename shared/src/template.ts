@@ -68,6 +68,8 @@ export interface LeafIndex {
   partCodes: string[];
   /** For each leaf (same order as `leaves`), the index of its part in `partCodes`. */
   partOf: number[];
+  /** For each leaf, its kind as a number (`KIND_SCORE`, `KIND_BONUS`, `KIND_DEDUCTION`): scoring's loop reads these. */
+  kinds: Uint8Array;
   /** Sum of the maxima of the `score` criteria. */
   scoreMax: Hundredths;
   /**
@@ -76,6 +78,10 @@ export interface LeafIndex {
    */
   zeroParts: Readonly<Record<string, number>>;
 }
+
+export const KIND_SCORE = 0;
+export const KIND_BONUS = 1;
+export const KIND_DEDUCTION = 2;
 
 const leafIndexCache = new WeakMap<Template, LeafIndex>();
 
@@ -102,6 +108,9 @@ export function leafIndex(template: Template): LeafIndex {
       groups,
       partCodes,
       partOf,
+      kinds: Uint8Array.from(leaves, (l) =>
+        l.kind === "score" ? KIND_SCORE : l.kind === "bonus" ? KIND_BONUS : KIND_DEDUCTION,
+      ),
       scoreMax: max,
       zeroParts,
     };

@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalEntries, entriesText } from "./api.ts";
+import { demoRulebook } from "./demo.ts";
 import type { DomainError } from "./errors.ts";
 import { type EntryInput, ReviewPush, SubmissionPush, zodErrors } from "./schemas.ts";
+import { scoreUnit } from "./scoring.ts";
+import { leafIndex } from "./template.ts";
 import { fullPoints, tinyTemplate } from "./test-fixtures.ts";
 import { validateEntries, validateReview, validateSubmission } from "./validate.ts";
 
@@ -316,6 +320,8 @@ describe("the walk for a clean sheet agrees with the general path (property)", (
       "swap",
       "spaced evidence",
       "nfd note",
+      "escaped evidence",
+      "surrogate note",
       "none",
     ),
   });
@@ -343,6 +349,8 @@ describe("the walk for a clean sheet agrees with the general path (property)", (
           else if (how === "swap" && at + 1 < entries.length) [entries[at], entries[at + 1]] = [entries[at + 1]!, e];
           else if (how === "spaced evidence") e.evidence = "  Biên bản  ";
           else if (how === "nfd note") e.note = "Vie\u0323\u0302n";
+          else if (how === "escaped evidence") e.evidence = 'Quyết định "số 5" \\ 2019\tđính kèm \u0001';
+          else if (how === "surrogate note") e.note = "Tệp 📄 và \ud800 lẻ";
         }
         const body = asReview
           ? { baseRevision: 1, clientId: "c-0123456789", entries }
@@ -365,6 +373,14 @@ describe("the walk for a clean sheet agrees with the general path (property)", (
           const z = SubmissionPush.parse(json);
           const ref = validateEntries(tinyTemplate, z.entries, "submission");
           const r = validateSubmission(tinyTemplate, json);
+          // The columns the worker hashes and stores give the same text, character for character, as the entries.
+          expect(canonicalEntries(r.lines)).toBe(canonicalEntries(ref.entries));
+          expect(entriesText(r.lines)).toBe(entriesText(ref.entries));
+          expect(scoreUnit(tinyTemplate, demoRulebook, r.lines)).toEqual(
+            scoreUnit(tinyTemplate, demoRulebook, ref.entries),
+          );
+          if (r.lines.codes.length === leafCodes.length && r.ok)
+            expect(r.lines.codes).toBe(leafIndex(tinyTemplate).codes);
           expect(r.entries).toEqual(ref.entries);
           expect(r.errors).toEqual(ref.errors);
           expect(r.ok).toBe(ref.errors.length === 0);

@@ -14,6 +14,7 @@ import {
   type Template,
   zodErrors,
 } from "./schemas.ts";
+import { entryLines, lineEntries, type SheetLines } from "./scoring.ts";
 import { type Leaf, leafIndex } from "./template.ts";
 
 /** The largest number of points a score may have, as a JSON number. */
@@ -306,13 +307,16 @@ function cleanWalk(
   template: Template,
   raw: unknown,
   mode: EntryMode,
-): { entries: Entry[]; inputs: EntryInput[] } | null {
+): { lines: SheetLines; inputs: EntryInput[] } | null {
   if (!Array.isArray(raw)) return null;
   const n = raw.length;
   if (n > LIMITS.entries) return null;
-  const { leaves } = leafIndex(template);
+  const idx = leafIndex(template);
+  const { leaves } = idx;
   const submission = mode === "submission";
-  const entries = new Array<Entry>(n);
+  const scores = new Array<Hundredths | null>(n);
+  /** The lines' codes once one skipped a leaf (a blank bonus or deduction left out); until then the template's. */
+  let codes: string[] | null = null;
   /** Cleaned copies of the inputs, made from the first entry whose text needed cleaning. */
   let copies: EntryInput[] | null = null;
   /** The next leaf an entry may name. */
@@ -346,6 +350,8 @@ function cleanWalk(
       leaf = leaves[++j];
     }
     if (leaf === undefined || typeof score !== "number" || typeof criterion !== "string") return null;
+    if (codes === null && j !== i) codes = idx.codes.slice(0, i);
+    if (codes !== null) codes.push(leaf.code);
     j++;
     const h = Math.round(score * 100);
     if (!(h >= 0 && h <= leaf.max && h / 100 === score) || (leaf.step > 0 && h % leaf.step !== 0)) return null;
@@ -375,11 +381,13 @@ function cleanWalk(
           cell,
         }),
       );
-    // The template's own string for the code: equal to the input's, and compared by identity when scoring.
-    entries[i] = { criterion: leaf.code, score: h, evidence: evidenceText, note: noteText };
+    scores[i] = h;
   }
   if (submission) for (; j < leaves.length; j++) if (leaves[j]!.kind === "score") return null;
-  return { entries, inputs: copies ?? (raw as EntryInput[]) };
+  const inputs = copies ?? (raw as EntryInput[]);
+  // The template's own strings for the codes (equal to the input's): the whole array when the sheet has every leaf.
+  const lineCodes = codes ?? (n === leaves.length ? idx.codes : idx.codes.slice(0, n));
+  return { lines: { codes: lineCodes, scores, texts: inputs }, inputs };
 }
 
 function isId(v: unknown): v is string {
@@ -423,10 +431,10 @@ function fastSubmission(template: Template, body: unknown): ValidatedSubmission 
     clientId,
     entries: inputs,
   };
-  if (clean) return { ok: true, push, entries: clean.entries, errors: [] };
-  if (identity.length) return { ok: false, push, entries: [], errors: identity };
+  if (clean) return new CheckedSheet(true, push, clean.lines, null, []);
+  if (identity.length) return checkedEntries(false, push, [], identity, template);
   const result = validateEntries(template, inputs, "submission");
-  return { ok: result.errors.length === 0, push, entries: result.entries, errors: result.errors };
+  return checkedEntries(result.errors.length === 0, push, result.entries, result.errors, template);
 }
 
 /** `ReviewPush.safeParse(body).data` for a well-formed body, and its validation; null when Zod must look. */
@@ -441,7 +449,9 @@ function fastReview(template: Template, body: unknown) {
   const clean = cleanWalk(template, body.entries, "review");
   const inputs = clean ? clean.inputs : fastEntries(body.entries);
   if (inputs === null) return null;
-  const result = clean ? { entries: clean.entries, errors: [] } : validateEntries(template, inputs, "review");
+  const result = clean
+    ? { entries: lineEntries(clean.lines), errors: [] }
+    : validateEntries(template, inputs, "review");
   const push: ReviewPush = { baseRevision, clientId, entries: inputs, note: noteText ?? "" };
   return { push, result };
 }
@@ -462,10 +472,52 @@ function identityErrors(template: Template, templateId: string, templateVersion:
 }
 
 export interface ValidatedSubmission {
-  ok: boolean;
-  push: SubmissionPush | null;
-  entries: Entry[];
-  errors: DomainError[];
+  readonly ok: boolean;
+  readonly push: SubmissionPush | null;
+  /** The sheet's lines in template order, points in hundredths (made from `lines` when first read). */
+  readonly entries: Entry[];
+  /** The same lines as columns: what the worker hashes, stores and scores, without an object per line. */
+  readonly lines: SheetLines;
+  readonly errors: DomainError[];
+}
+
+/**
+ * A validated sheet. A sheet that passed the clean walk has its lines as columns only, and makes its entries the
+ * first time they are read: the worker's push hashes, stores and scores the columns, and never reads them.
+ */
+class CheckedSheet implements ValidatedSubmission {
+  readonly ok: boolean;
+  readonly push: SubmissionPush | null;
+  readonly lines: SheetLines;
+  readonly errors: DomainError[];
+  private made: Entry[] | null;
+  constructor(
+    ok: boolean,
+    push: SubmissionPush | null,
+    lines: SheetLines,
+    entries: Entry[] | null,
+    errors: DomainError[],
+  ) {
+    this.ok = ok;
+    this.push = push;
+    this.lines = lines;
+    this.made = entries;
+    this.errors = errors;
+  }
+  get entries(): Entry[] {
+    this.made ??= lineEntries(this.lines);
+    return this.made;
+  }
+}
+
+function checkedEntries(
+  ok: boolean,
+  push: SubmissionPush | null,
+  entries: Entry[],
+  errors: DomainError[],
+  template: Template,
+): ValidatedSubmission {
+  return new CheckedSheet(ok, push, entryLines(entries, template), entries, errors);
 }
 
 /**
@@ -478,12 +530,12 @@ export function validateSubmission(template: Template, body: unknown): Validated
   const fast = fastSubmission(template, body);
   if (fast) return fast;
   const parsed = SubmissionPush.safeParse(body);
-  if (!parsed.success) return { ok: false, push: null, entries: [], errors: zodErrors(parsed.error) };
+  if (!parsed.success) return checkedEntries(false, null, [], zodErrors(parsed.error), template);
   const push = parsed.data;
   const identity = identityErrors(template, push.templateId, push.templateVersion);
-  if (identity.length) return { ok: false, push, entries: [], errors: identity };
+  if (identity.length) return checkedEntries(false, push, [], identity, template);
   const result = validateEntries(template, push.entries, "submission");
-  return { ok: result.errors.length === 0, push, entries: result.entries, errors: result.errors };
+  return checkedEntries(result.errors.length === 0, push, result.entries, result.errors, template);
 }
 
 /** Validates a review body (điểm thẩm định): only the criteria the secretariat reviewed. Never throws. */

@@ -182,7 +182,8 @@ export async function pushSubmission(
   const v = validateSubmission(template, body);
   if (!v.push) throw invalid(v.errors);
   const push = v.push;
-  const hash = await sha256Hex(canonicalEntries(v.entries));
+  // Hashed, scored and stored from the sheet's columns: no object per line (`ValidatedSubmission.lines`).
+  const hash = await sha256Hex(canonicalEntries(v.lines));
   const base = ctx.onTopOfLatest ? null : (push.baseRevision ?? 0);
 
   // Whether the period takes the sheet without a return, and with one; the batch learns whether there is one.
@@ -192,12 +193,12 @@ export async function pushSubmission(
   const late = ctx.now.getTime() > Date.parse(period.submissionDeadline) ? 1 : 0;
   let totals = "";
   if (v.ok && refusedWithReturn === null)
-    totals = JSON.stringify(totalsToNumbers(scoreUnit(template, rulebook, v.entries).self));
+    totals = JSON.stringify(totalsToNumbers(scoreUnit(template, rulebook, v.lines).self));
   const row: Omit<SubmissionRow, "revision"> = {
     unit_id: unitId,
     template_id: template.id,
     template_version: template.version,
-    entries: entriesText(v.entries),
+    entries: entriesText(v.lines),
     content_hash: hash,
     client_id: push.clientId,
     totals,
