@@ -5,7 +5,7 @@
  *
  *   npm run bench:core            # both sizes, plus a linearity sweep
  *   npm run bench:core -- --quick # fewer rounds
- *   npm run bench:core -- --no-sweep # the two sizes only
+ *   npm run bench:core -- --no-sweep # the two sizes and the push only
  *   npm run bench:core -- --units=100,1000 # the sweep at these unit counts only (50 and 120 criteria each)
  *   node --cpu-prof bench/core.bench.ts --loop [--bloc] [--consolidate]   # a loop to profile, no output
  *
@@ -25,15 +25,24 @@
  *               bloc is consolidated: the pipeline of rounds 1-6, which no route runs (kept for comparison)
  * and reports medians of CPU time and ratio = pipeline / parse (the core's own share is ratio - 1), the held
  * pipeline's ratio beside it, plus the split of the core's share between validation and consolidation.
+ *
+ * The push: one sheet per request, what worker/src/service.ts `pushSubmission` computes before it writes: validation,
+ * the canonical text and its SHA-256 (node:crypto here, crypto.subtle there: the same digest of the same bytes), the
+ * stored text and the scores, from the sheet's columns (`lines`). Beside it, the same from its entries (`entries`,
+ * made on first read): the push of rounds 1-9. Timed per sheet over 200 sheets, as a ratio to JSON.parse of the body.
  */
+import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import {
   type Ballot,
+  canonicalEntries,
   consolidate,
   demoRulebook,
+  entriesText,
   type Flags,
   type Rulebook,
   type SheetScores,
+  scoreUnit,
   type Template,
   validateSubmission,
 } from "../shared/src/index.ts";
@@ -228,6 +237,75 @@ function measure(name: string, blocCount: number, units: number, criteria: numbe
   };
 }
 
+/** The push's work on one body, from the sheet's columns or (`fromEntries`) from its entries. */
+function pushWork(template: Template, body: string, fromEntries: boolean): number {
+  const v = validateSubmission(template, JSON.parse(body));
+  if (!v.ok) throw new Error("bench data invalid");
+  const sheet = fromEntries ? v.entries : v.lines;
+  const hash = createHash("sha256").update(canonicalEntries(sheet)).digest("hex");
+  const stored = entriesText(sheet);
+  const totals = JSON.stringify(scoreUnit(template, demoRulebook, sheet).self);
+  return hash.length + stored.length + totals.length;
+}
+
+interface PushRow {
+  criteria: number;
+  bytes: number;
+  /** Median µs of CPU per sheet. */
+  parse: number;
+  lines: number;
+  entries: number;
+  /** Medians over rounds of the push's cost / parse. */
+  ratio: number;
+  entriesRatio: number;
+}
+
+function measurePush(criteria: number): PushRow {
+  const template = makeTemplate(criteria);
+  const bodies = Array.from({ length: 200 }, (_, u) => makeBody(template, u + 1));
+  const bytes = Math.round(bodies.reduce((s, b) => s + Buffer.byteLength(b), 0) / bodies.length);
+  const run = (fn: (b: string) => number) => {
+    let sink = 0;
+    const a = cpuMs();
+    for (let k = 0; k < 5; k++) for (const b of bodies) sink += fn(b);
+    if (sink < 0) console.log(sink);
+    return ((cpuMs() - a) * 1000) / (5 * bodies.length);
+  };
+  const parse = (b: string) => (JSON.parse(b) as { entries: unknown[] }).entries.length;
+  const lines = (b: string) => pushWork(template, b, false);
+  const entries = (b: string) => pushWork(template, b, true);
+  const warmUntil = performance.now() + (QUICK ? 700 : 2000);
+  while (performance.now() < warmUntil) {
+    run(parse);
+    run(lines);
+    run(entries);
+  }
+  const p: number[] = [];
+  const l: number[] = [];
+  const e: number[] = [];
+  const ratio: number[] = [];
+  const entriesRatio: number[] = [];
+  for (let r = 0; r < (QUICK ? 9 : 25); r++) {
+    const tp = run(parse);
+    const tl = run(lines);
+    const te = run(entries);
+    p.push(tp);
+    l.push(tl);
+    e.push(te);
+    ratio.push(tl / tp);
+    entriesRatio.push(te / tp);
+  }
+  return {
+    criteria,
+    bytes,
+    parse: median(p),
+    lines: median(l),
+    entries: median(e),
+    ratio: median(ratio),
+    entriesRatio: median(entriesRatio),
+  };
+}
+
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
 
 if (process.argv.includes("--loop")) {
@@ -265,6 +343,20 @@ for (const [name, b, u, c] of [
   const r = measure(name, b, u, c);
   console.log(
     `| ${r.name} | ${r.bytes} | ${fmt(r.parse)} | ${fmt(r.validate)} | ${fmt(r.consolidate)} | ${fmt(r.pipe)} | ${r.ratio.toFixed(2)} | ${r.heldRatio.toFixed(2)} |`,
+  );
+}
+
+console.log(
+  "\nThe push, per sheet (validation, canonical text and SHA-256, stored text, scores; from the columns, and from entries):",
+);
+console.log(
+  "| criteria | JSON bytes | JSON.parse | push | ratio to JSON.parse | push from entries | ratio to JSON.parse |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+for (const c of [50, 120]) {
+  const r = measurePush(c);
+  console.log(
+    `| ${r.criteria} | ${r.bytes} | ${r.parse.toFixed(1)} µs | ${r.lines.toFixed(1)} µs | ${r.ratio.toFixed(2)} | ${r.entries.toFixed(1)} µs | ${r.entriesRatio.toFixed(2)} |`,
   );
 }
 

@@ -1,6 +1,6 @@
 /** The period rules the worker and the pane share: next year's period, and when a deadline may move. */
 import { describe, expect, it } from "vitest";
-import { checkDeadlineChange, nextYearPeriod } from "./api.ts";
+import { canonicalEntries, checkDeadlineChange, entriesText, nextYearPeriod } from "./api.ts";
 import { demoPeriod } from "./demo.ts";
 import { Period } from "./schemas.ts";
 
@@ -43,5 +43,35 @@ describe("checkDeadlineChange", () => {
       code: "DEADLINE_NOT_IN_FUTURE",
       path: "/submissionDeadline",
     });
+  });
+});
+
+describe("the texts of a sheet given as columns", () => {
+  // Lines as a caller may build them (not from validation): codes in an array of its own, texts not yet NFC.
+  const lines = {
+    codes: ["1.1", "1.2", "2.1"],
+    scores: [150, null, 0],
+    texts: [
+      { criterion: "1.1", evidence: "Vie\u0323\u0302n kiểm tra", note: "" },
+      { criterion: "1.2", evidence: 'Báo cáo "số 5"\tđợt\\2', note: "Đã đối chiếu" },
+      { criterion: "2.1", evidence: "", note: "\ud83d\ude00 và \ud800" },
+    ],
+  };
+  const entries = lines.codes.map((criterion, i) => ({
+    criterion,
+    score: lines.scores[i]!,
+    evidence: lines.texts[i]!.evidence,
+    note: lines.texts[i]!.note,
+  }));
+
+  it("are written as from the entries: quotes, a backslash, a tab, an emoji and a lone surrogate escaped as JSON does", () => {
+    expect(canonicalEntries(lines)).toBe(canonicalEntries(entries));
+    expect(entriesText(lines)).toBe(entriesText(entries));
+    expect(JSON.parse(canonicalEntries(lines))[1].evidence).toBe('Báo cáo "số 5"\tđợt\\2');
+  });
+
+  it("store the text NFC-normalised, and hash it as given", () => {
+    expect(JSON.parse(entriesText(lines))[0].evidence).toBe("Viện kiểm tra");
+    expect(JSON.parse(canonicalEntries(lines))[0].evidence).toBe("Vie\u0323\u0302n kiểm tra");
   });
 });

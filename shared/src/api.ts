@@ -226,9 +226,39 @@ export function entriesText(entries: readonly Entry[] | SheetLines): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/**
+ * A character that JSON escapes, or one that NFC may change (`nfc`'s ranges, which hold the surrogates): text
+ * without one is written between quotes as it is, for both texts, after one test.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
+const NOT_PLAIN = /[\u0300-\u1dff\u1f00-\uffff"\\\u0000-\u001f]/;
+
 /** JSON.stringify(s), without its call for the usual code or text (nothing in it to escape). */
 function jsonString(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** `jsonString(s)`, or with `stored` `jsonString(nfc(s))`: one test for the usual text, none for an empty one. */
+function jsonText(s: string, stored: boolean): string {
+  if (s === "") return '""';
+  if (!NOT_PLAIN.test(s)) return `"${s}"`;
+  return jsonString(stored ? nfc(s) : s);
+}
+
+/**
+ * The codes of a template's frozen array (what a full sheet's lines share) as JSON strings, found once: a criterion
+ * code is letters, digits and dots, so both texts write it the same. Null for any other array, or a code that is not
+ * plain.
+ */
+const QUOTED_CODES = new WeakMap<readonly string[], readonly string[] | null>();
+function quotedCodes(codes: readonly string[]): readonly string[] | null {
+  if (!Object.isFrozen(codes)) return null;
+  let quoted = QUOTED_CODES.get(codes);
+  if (quoted === undefined) {
+    quoted = codes.every((c) => !NOT_PLAIN.test(c)) ? codes.map((c) => `"${c}"`) : null;
+    QUOTED_CODES.set(codes, quoted);
+  }
+  return quoted;
 }
 
 /**
@@ -237,22 +267,18 @@ function jsonString(s: string): string {
  */
 function linesJson(lines: SheetLines, stored: boolean): string {
   const { codes, scores, texts } = lines;
+  const quoted = quotedCodes(codes);
   let out = "[";
   for (let i = 0; i < codes.length; i++) {
     const t = texts[i]!;
     const score = scores[i];
     const s = score === null || score === undefined ? "null" : String(score);
-    let code = codes[i]!;
-    let evidence = t.evidence ?? "";
-    let note = t.note ?? "";
+    const code = quoted !== null ? quoted[i]! : jsonText(codes[i]!, stored);
+    const evidence = jsonText(t.evidence ?? "", stored);
+    const note = jsonText(t.note ?? "", stored);
     if (i > 0) out += ",";
-    if (stored) {
-      code = nfc(code);
-      evidence = nfc(evidence);
-      note = nfc(note);
-      out += `{"criterion":${jsonString(code)},"evidence":${jsonString(evidence)},"note":${jsonString(note)},"score":${s}}`;
-    } else
-      out += `{"criterion":${jsonString(code)},"score":${s},"evidence":${jsonString(evidence)},"note":${jsonString(note)}}`;
+    if (stored) out += `{"criterion":${code},"evidence":${evidence},"note":${note},"score":${s}}`;
+    else out += `{"criterion":${code},"score":${s},"evidence":${evidence},"note":${note}}`;
   }
   return out + "]";
 }
