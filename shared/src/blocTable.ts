@@ -273,20 +273,36 @@ export function consolidate(input: ConsolidateInput): BlocTable {
 function matrixValues(leafCount: number, byUnit: readonly (readonly (number | null)[] | null)[]): (number | null)[][] {
   const out = new Array<(number | null)[]>(leafCount);
   const units = byUnit.length;
-  for (let c = 0; c < leafCount; c++) out[c] = new Array<number | null>(units);
-  for (let j = 0; j < units; j++) {
+  // A blank cell anywhere (a unit without a sheet, a score left out) makes the columns arrays of mixed values.
+  let blank = false;
+  for (let j = 0; j < units && !blank; j++) {
     const values = byUnit[j];
-    for (let c = 0; c < leafCount; c++) {
-      const v = values ? values[c] : null;
-      out[c]![j] = v === null || v === undefined ? null : pointsOf(v);
-    }
+    if (!values) blank = true;
+    else
+      for (let c = 0; c < leafCount; c++)
+        if (values[c] === null || values[c] === undefined) {
+          blank = true;
+          break;
+        }
+  }
+  for (let c = 0; c < leafCount; c++) {
+    const column = new Array<number | null>(units);
+    // Without one, each column holds only numbers: V8 keeps them unboxed, and a division makes no object.
+    if (!blank) for (let j = 0; j < units; j++) column[j] = byUnit[j]![c]! / 100;
+    else
+      for (let j = 0; j < units; j++) {
+        const v = byUnit[j]?.[c];
+        column[j] = v === null || v === undefined ? null : pointsOf(v);
+      }
+    out[c] = column;
   }
   return out;
 }
 
 /**
  * Points of a cell's hundredths, one number object per value: a point with decimals (2.75) is a heap object in an
- * array that also holds nulls, and a thousand units x 120 criteria made 120,000 of them per table. The points of
+ * array that also holds nulls, and a thousand units x 120 criteria made 120,000 of them per table (a column of
+ * numbers alone needs none: `matrixValues`). The points of
  * 0.00-999.99 are made once, when first needed, and shared.
  */
 const POINTS: (number | null)[] = [];

@@ -322,10 +322,10 @@ function cleanWalk(
   /** The next leaf an entry may name. */
   let j = 0;
   for (let i = 0; i < n; i++) {
-    const r: unknown = raw[i];
-    // Plain data only: a prototype's keys would be read by the walk below but not kept with the entry.
-    if (!isPlainObject(r)) return null;
-    const o = r;
+    const o = raw[i] as Record<string, unknown> | null;
+    // Plain data only (`isPlainObject`, written out: this loop is past the size V8 inlines a call into): a
+    // prototype's keys would be read by the walk below but not kept with the entry.
+    if (typeof o !== "object" || o === null || Object.getPrototypeOf(o) !== Object.prototype) return null;
     // The values are read in the walk over the keys, which also refuses an unknown key: V8 reads them by field
     // index there, where five named reads would meet every shape a sheet's entries come in (megamorphic).
     let criterion: unknown;
