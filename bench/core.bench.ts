@@ -29,7 +29,8 @@
  * The push: one sheet per request, what worker/src/service.ts `pushSubmission` computes before it writes: validation,
  * the canonical text and its SHA-256 (node:crypto here, crypto.subtle there: the same digest of the same bytes), the
  * stored text and the scores, from the sheet's columns (`lines`). Beside it, the same from its entries (`entries`,
- * made on first read): the push of rounds 1-9. Timed per sheet over 200 sheets, as a ratio to JSON.parse of the body.
+ * made on first read): the push of rounds 1-9. Timed per sheet over 200 sheets, in blocks of ~200 ms as above, as a
+ * ratio to JSON.parse of the body.
  */
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -49,6 +50,8 @@ import {
 import { makeBody, makeTemplate } from "./fixtures.ts";
 
 const QUICK = process.argv.includes("--quick");
+/** The CPU time of one timed block: long enough to span several of the collector's cycles at every size. */
+const BLOCK_MS = 200;
 
 interface Bloc {
   periodId: string;
@@ -188,10 +191,14 @@ function measure(name: string, blocCount: number, units: number, criteria: numbe
     parseValidate();
     consolidateOnly();
   }
-  // Blocks of ~25 ms of work, so that the timer's resolution does not matter.
+  // Blocks of ~200 ms of work, each spanning several minor collections, so that each kind of block pays for the
+  // collections its own allocation brings. With blocks of 25 ms (until round 11), a block at 1,000 units was one
+  // call, and the collector's phase locked to the sequence of blocks for the whole run: either every JSON.parse
+  // block held a collection or none did, and the ratio at 1,000 x 50 came out 1.43-1.44 or 1.52-1.53 by the
+  // process (bench/RESULTS-cloudflare.md, round 11).
   const t0 = performance.now();
   full();
-  const reps = Math.max(1, Math.round(25 / Math.max(performance.now() - t0, 0.001)));
+  const reps = Math.max(1, Math.round(BLOCK_MS / Math.max(performance.now() - t0, 0.001)));
   const block = (fn: () => number) => {
     let sink = 0;
     const a = cpuMs();
@@ -200,7 +207,7 @@ function measure(name: string, blocCount: number, units: number, criteria: numbe
     if (sink < 0) console.log(sink);
     return ms;
   };
-  const rounds = QUICK ? 9 : 25;
+  const rounds = QUICK ? 5 : 11;
   const p: number[] = [];
   const q: number[] = [];
   const pv: number[] = [];
@@ -264,12 +271,13 @@ function measurePush(criteria: number): PushRow {
   const template = makeTemplate(criteria);
   const bodies = Array.from({ length: 200 }, (_, u) => makeBody(template, u + 1));
   const bytes = Math.round(bodies.reduce((s, b) => s + Buffer.byteLength(b), 0) / bodies.length);
+  let reps = 5;
   const run = (fn: (b: string) => number) => {
     let sink = 0;
     const a = cpuMs();
-    for (let k = 0; k < 5; k++) for (const b of bodies) sink += fn(b);
+    for (let k = 0; k < reps; k++) for (const b of bodies) sink += fn(b);
     if (sink < 0) console.log(sink);
-    return ((cpuMs() - a) * 1000) / (5 * bodies.length);
+    return ((cpuMs() - a) * 1000) / (reps * bodies.length);
   };
   const parse = (b: string) => (JSON.parse(b) as { entries: unknown[] }).entries.length;
   const lines = (b: string) => pushWork(template, b, false);
@@ -280,12 +288,14 @@ function measurePush(criteria: number): PushRow {
     run(lines);
     run(entries);
   }
+  // Blocks of ~BLOCK_MS, as above.
+  reps = Math.max(1, Math.round((BLOCK_MS * 1000) / (run(lines) * bodies.length)));
   const p: number[] = [];
   const l: number[] = [];
   const e: number[] = [];
   const ratio: number[] = [];
   const entriesRatio: number[] = [];
-  for (let r = 0; r < (QUICK ? 9 : 25); r++) {
+  for (let r = 0; r < (QUICK ? 5 : 11); r++) {
     const tp = run(parse);
     const tl = run(lines);
     const te = run(entries);
