@@ -8,7 +8,7 @@ import { zodErrors } from "../../shared/src/index.ts";
 import { normaliseCredential, type Principal, sha256Hex } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError, invalid } from "./errors.ts";
-import { Repository } from "./repository.ts";
+import { type PeriodRefs, Repository } from "./repository.ts";
 import { votingPrefetch } from "./votingStore.ts";
 
 /** Largest body accepted: a sheet of 2,000 criteria with evidence references fits with room to spare. */
@@ -77,7 +77,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const voting = hash !== null ? votingPrefetch(c.req.method, c.req.path) : null;
   // A download of the ranking workbook reads a closed period's stored book here too: then it is one round trip.
   const book = c.req.method === "GET" && c.req.path.endsWith("/ranking.xlsx");
-  const { token: row } = await repo.authRead(hash, periodId, voterPeriod, linkId, voting, book);
+  // The creation of a period reads the rows its body names here too, so that its write is the second round trip.
+  const creation =
+    hash !== null && c.req.method === "POST" && c.req.path === "/api/v1/periods" ? await periodRefs(c) : null;
+  const { token: row } = await repo.authRead(hash, periodId, voterPeriod, linkId, voting, book, creation);
   if (row) {
     const now = Date.now();
     const live =
@@ -100,6 +103,38 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
+
+/**
+ * The rows a draft period's body names, when it names them plainly (the route validates the body in full, and uses
+ * what was read only for the same references); null for any other body, which the route then reads and reports.
+ */
+async function periodRefs(c: Context<AppEnv>): Promise<PeriodRefs | null> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") return null;
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    return null;
+  }
+  if (typeof body !== "object" || body === null) return null;
+  const b = body as Record<string, unknown>;
+  const id = (v: unknown) => typeof v === "string" && v.length > 0 && v.length <= 200;
+  const version = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1;
+  const { members } = b;
+  if (!id(b.id) || !id(b.blocId) || !id(b.templateId) || !id(b.rulebookId)) return null;
+  if (!version(b.templateVersion) || !version(b.rulebookVersion)) return null;
+  if (!Array.isArray(members) || members.length > 500 || !members.every(id)) return null;
+  return {
+    id: b.id as string,
+    blocId: b.blocId as string,
+    members: members as string[],
+    templateId: b.templateId as string,
+    templateVersion: b.templateVersion as number,
+    rulebookId: b.rulebookId as string,
+    rulebookVersion: b.rulebookVersion as number,
+  };
+}
 
 /** 429 with Retry-After when the caller (its token, else its address) exceeds the rate limiting binding. */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {

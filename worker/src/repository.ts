@@ -208,6 +208,30 @@ export interface AuthRead {
   period: PeriodRecord | null;
 }
 
+/** The rows a new period names (`POST /periods`), which the route checks before its write. */
+export type PeriodRefs = Pick<
+  Period,
+  "id" | "blocId" | "members" | "templateId" | "templateVersion" | "rulebookId" | "rulebookVersion"
+>;
+
+/** What creating a period reads: its bloc, its member units, a period with its id, its template and rulebook. */
+export interface CreationRead {
+  bloc: Bloc | null;
+  units: Unit[];
+  existing: PeriodRecord | null;
+  template: Template | null;
+  rulebook: Rulebook | null;
+}
+
+/** A live token of a role that creates periods, by its hash (?7). */
+const SETUP_TOKEN =
+  "EXISTS (SELECT 1 FROM tokens WHERE hash = ?7 AND revoked_at IS NULL AND role IN ('council', 'secretariat'))";
+
+/** The references of a draft period as one text, to match the draft the route validated with the one read. */
+function refsKey(r: PeriodRefs): string {
+  return JSON.stringify([r.id, r.blocId, r.members, r.templateId, r.templateVersion, r.rulebookId, r.rulebookVersion]);
+}
+
 /** Council-wide data: units, blocs, templates, rulebooks, periods, tokens. */
 export class Repository {
   /** The period this request is about, read with the token (see `authRead`); null when none was read. */
@@ -215,6 +239,7 @@ export class Repository {
   private prefetchedLink: { id: string; row: LinkLiveRow | null } | null = null;
   private prefetchedVoting: { periodId: string; state: VotingState } | null = null;
   private prefetchedBook: { periodId: string; book: StoredBook | null; stamp: string | null } | null = null;
+  private prefetchedCreation: { key: string; read: CreationRead } | null = null;
 
   constructor(readonly db: D1Database) {}
 
@@ -223,7 +248,8 @@ export class Repository {
    * is about (`periodId`, else `voterPeriodOf`: the period of the voter code with that hash), and that period's
    * template and rulebook unless this isolate has them parsed already, and, for a write route of the vote
    * (`votingPrefetch`), that period's vote (`votingRead`), and for a download of the ranking workbook (`book`) the
-   * closed period's stored workbook (`bookRead`). Nothing is sent when there is nothing to read.
+   * closed period's stored workbook (`bookRead`), and for the creation of a period (`creation`: the references its
+   * body names) the rows it is checked against (`creationRead`). Nothing is sent when there is nothing to read.
    */
   async authRead(
     tokenHash: string | null,
@@ -232,6 +258,7 @@ export class Repository {
     linkId: string | null = null,
     voting: VotingReadOptions | null = null,
     book = false,
+    creation: PeriodRefs | null = null,
   ): Promise<AuthRead> {
     const periodRef = periodId !== null ? "?1" : voterPeriodOf !== null ? PERIOD_OF_VOTER_CODE : null;
     const periodArg = periodId ?? voterPeriodOf;
@@ -300,7 +327,38 @@ export class Repository {
         tokenHash ?? linkId!,
       );
     }
+    // A draft period's rows, for a token only (the route reads nothing of them before `allow`). The template's and
+    // the rulebook's bodies (the heavy rows) only when this isolate has not parsed them, and only for a live token of
+    // the roles that create periods, so that a made-up bearer cannot make the Worker read them.
+    const templateKey = creation && `templates/${creation.templateId}/${creation.templateVersion}`;
+    const rulebookKey = creation && `rulebooks/${creation.rulebookId}/${creation.rulebookVersion}`;
+    if (creation !== null && tokenHash !== null) {
+      qs.creationBloc = this.blocQ(creation.blocId);
+      qs.creationUnits = this.unitsQ(creation.members);
+      qs.creationExisting = this.periodQ(creation.id);
+      qs.creationRules = {
+        stmt: this.db
+          .prepare(
+            `SELECT 'templates' AS kind, id, version, body FROM templates WHERE id = ?1 AND version = ?2 AND ?5 = 0 AND ${SETUP_TOKEN} ` +
+              `UNION ALL SELECT 'rulebooks' AS kind, id, version, body FROM rulebooks WHERE id = ?3 AND version = ?4 AND ?6 = 0 AND ${SETUP_TOKEN}`,
+          )
+          .bind(
+            creation.templateId,
+            creation.templateVersion,
+            creation.rulebookId,
+            creation.rulebookVersion,
+            versionCache.has(templateKey!) ? 1 : 0,
+            versionCache.has(rulebookKey!) ? 1 : 0,
+            tokenHash,
+          ),
+        parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
+      };
+    }
     const r = (await readAll(this.db, qs)) as {
+      creationBloc?: Bloc | null;
+      creationUnits?: Unit[];
+      creationExisting?: PeriodRecord | null;
+      creationRules?: { kind: string; id: string; version: number; body: string }[];
       book?: StoredBook | null;
       bookStamp?: string | null;
       link?: LinkLiveRow | null;
@@ -309,6 +367,27 @@ export class Repository {
       rules?: { kind: string; id: string; version: number; body: string }[];
     };
     for (const v of r.rules ?? []) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
+    if (creation !== null && r.creationRules !== undefined) {
+      // Kept here as parsed, not looked up again: the isolate's cache may drop an entry as another is added.
+      let template = (versionCache.get(templateKey!) as Template | undefined) ?? null;
+      let rulebook = (versionCache.get(rulebookKey!) as Rulebook | undefined) ?? null;
+      for (const v of r.creationRules) {
+        const parsed = JSON.parse(v.body) as Template | Rulebook;
+        cacheVersion(`${v.kind}/${v.id}/${v.version}`, parsed);
+        if (v.kind === "templates") template = parsed as Template;
+        else rulebook = parsed as Rulebook;
+      }
+      this.prefetchedCreation = {
+        key: refsKey(creation),
+        read: {
+          bloc: r.creationBloc ?? null,
+          units: r.creationUnits ?? [],
+          existing: r.creationExisting ?? null,
+          template,
+          rulebook,
+        },
+      };
+    }
     this.prefetched = r.period ?? null;
     if (voting !== null && this.prefetched)
       this.prefetchedVoting = { periodId: this.prefetched.id, state: votingOf(r as Record<string, unknown>, voting) };
@@ -325,6 +404,16 @@ export class Repository {
    */
   bookRead(periodId: string): { book: StoredBook | null; stamp: string | null } | undefined {
     return this.prefetchedBook?.periodId === periodId ? this.prefetchedBook : undefined;
+  }
+
+  /**
+   * The rows a new period is checked against, read with the token, when the draft the route validated names the
+   * same rows as the body the middleware read (`periodRefs`); undefined otherwise, and handed out once.
+   */
+  creationRead(period: PeriodRefs): CreationRead | undefined {
+    const pre = this.prefetchedCreation;
+    this.prefetchedCreation = null;
+    return pre !== null && pre.key === refsKey(period) ? pre.read : undefined;
   }
 
   /** The link row read with the token (undefined when that link was not read then; null when it does not exist). */

@@ -50,18 +50,24 @@ export const periodRoutes = new Hono<AppEnv>()
     const problems: DomainError[] = [];
     if (period.state !== "draft")
       problems.push(domainError("INVALID_TRANSITION", { path: "/state" }, { from: "-", to: period.state }));
-    // One round trip: the bloc, the units and an existing period in one batch, beside the template and the rulebook
-    // (no call when this isolate has them parsed). The domain core then checks them against each other before the
-    // write, which is why this route takes a third step.
-    const [{ bloc, units, existing }, template, rulebook] = await Promise.all([
-      readAll(repo.db, {
-        bloc: repo.blocQ(period.blocId),
-        units: repo.unitsQ(period.members),
-        existing: repo.periodQ(period.id),
-      }),
-      repo.getTemplate(period.templateId, period.templateVersion),
-      repo.getRulebook(period.rulebookId, period.rulebookVersion),
-    ]);
+    // The bloc, the units, an existing period, the template and the rulebook were read with the token (the
+    // middleware read their references from the body: `periodRefs`), so the write is the second round trip. The
+    // domain core checks them against each other before it. A body whose references the validation changed (or a
+    // draft the middleware could not read) reads them now: one round trip more.
+    let read = repo.creationRead(period);
+    if (!read) {
+      const [rows, template, rulebook] = await Promise.all([
+        readAll(repo.db, {
+          bloc: repo.blocQ(period.blocId),
+          units: repo.unitsQ(period.members),
+          existing: repo.periodQ(period.id),
+        }),
+        repo.getTemplate(period.templateId, period.templateVersion),
+        repo.getRulebook(period.rulebookId, period.rulebookVersion),
+      ]);
+      read = { ...rows, template, rulebook };
+    }
+    const { bloc, units, existing, template, rulebook } = read;
     if (existing) throw new ApiError(409, "ALREADY_EXISTS", { what: `periods/${period.id}` });
     if (!bloc) problems.push(domainError("NOT_FOUND", { path: "/blocId" }, { what: `blocs/${period.blocId}` }));
     if (!template)
