@@ -330,8 +330,13 @@ export class Repository {
     // A draft period's rows, for a token only (the route reads nothing of them before `allow`). The template's and
     // the rulebook's bodies (the heavy rows) only when this isolate has not parsed them, and only for a live token of
     // the roles that create periods, so that a made-up bearer cannot make the Worker read them.
-    const templateKey = creation && `templates/${creation.templateId}/${creation.templateVersion}`;
-    const rulebookKey = creation && `rulebooks/${creation.rulebookId}/${creation.rulebookVersion}`;
+    // The parsed ones this isolate holds are taken now: another request may clear the cache during the batch.
+    const heldTemplate = creation
+      ? (versionCache.get(`templates/${creation.templateId}/${creation.templateVersion}`) as Template | undefined)
+      : undefined;
+    const heldRulebook = creation
+      ? (versionCache.get(`rulebooks/${creation.rulebookId}/${creation.rulebookVersion}`) as Rulebook | undefined)
+      : undefined;
     if (creation !== null && tokenHash !== null) {
       qs.creationBloc = this.blocQ(creation.blocId);
       qs.creationUnits = this.unitsQ(creation.members);
@@ -347,8 +352,8 @@ export class Repository {
             creation.templateVersion,
             creation.rulebookId,
             creation.rulebookVersion,
-            versionCache.has(templateKey!) ? 1 : 0,
-            versionCache.has(rulebookKey!) ? 1 : 0,
+            heldTemplate ? 1 : 0,
+            heldRulebook ? 1 : 0,
             tokenHash,
           ),
         parse: allRows<{ kind: string; id: string; version: number; body: string }>(),
@@ -368,9 +373,8 @@ export class Repository {
     };
     for (const v of r.rules ?? []) cacheVersion(`${v.kind}/${v.id}/${v.version}`, JSON.parse(v.body));
     if (creation !== null && r.creationRules !== undefined) {
-      // Kept here as parsed, not looked up again: the isolate's cache may drop an entry as another is added.
-      let template = (versionCache.get(templateKey!) as Template | undefined) ?? null;
-      let rulebook = (versionCache.get(rulebookKey!) as Rulebook | undefined) ?? null;
+      let template = heldTemplate ?? null;
+      let rulebook = heldRulebook ?? null;
       for (const v of r.creationRules) {
         const parsed = JSON.parse(v.body) as Template | Rulebook;
         cacheVersion(`${v.kind}/${v.id}/${v.version}`, parsed);
