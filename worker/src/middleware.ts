@@ -109,14 +109,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
  * what was read only for the same references); null for any other body, which the route then reads and reports.
  */
 async function periodRefs(c: Context<AppEnv>): Promise<PeriodRefs | null> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json") return null;
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    return null;
-  }
+  // The route reads the body again (`readBody`): the request keeps its text, and reports a body that is not JSON.
+  const body = await readJson(c).catch(() => null);
   if (typeof body !== "object" || body === null) return null;
   const b = body as Record<string, unknown>;
   const id = (v: unknown) => typeof v === "string" && v.length > 0 && v.length <= 200;
