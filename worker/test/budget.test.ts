@@ -25,6 +25,20 @@ import { castSealed, type Election, random } from "./sealedVote.ts";
 const P = "khoi-viii-2017";
 const U = "ca-tphcm";
 const U2 = "vks-tphcm";
+
+/** Next year's period of the bloc the budget table makes, drafted by the council from the demo template and rulebook. */
+function nextPeriodDraft() {
+  return {
+    ...demoPeriod(futureDeadline()),
+    id: "budget-bloc-2018",
+    blocId: "budget-bloc",
+    year: 2018,
+    members: [U, U2],
+    leaderUnitId: U,
+    deputyUnitId: null,
+    state: "draft",
+  };
+}
 const app = createApp();
 const meter = meterD1((env as unknown as { DB: D1Database }).DB);
 
@@ -237,17 +251,7 @@ const BUDGET: [string, Budget][] = [
     "POST /api/v1/periods",
     {
       // The council drafts next year's period of the bloc made above, from the demo template and rulebook.
-      run: (t) =>
-        metered("POST", "/periods", t.council, {
-          ...demoPeriod(futureDeadline()),
-          id: "budget-bloc-2018",
-          blocId: "budget-bloc",
-          year: 2018,
-          members: [U, U2],
-          leaderUnitId: U,
-          deputyUnitId: null,
-          state: "draft",
-        }),
+      run: (t) => metered("POST", "/periods", t.council, nextPeriodDraft()),
       status: 201,
       calls: 2,
       steps: 2,
@@ -711,16 +715,7 @@ describe("D1 round trips per route", () => {
 
   it("a period is refused from the rows read with the token: its id taken, its template unknown, a unit unknown", async () => {
     // The budget table's POST /periods made budget-bloc-2018 (the routes run in order, before this test).
-    const draft = {
-      ...demoPeriod(futureDeadline()),
-      id: "budget-bloc-2018",
-      blocId: "budget-bloc",
-      year: 2018,
-      members: [U, U2],
-      leaderUnitId: U,
-      deputyUnitId: null,
-      state: "draft",
-    };
+    const draft = nextPeriodDraft();
     const taken = await metered("POST", "/periods", seed.tokens.council, draft);
     expect(taken.status).toBe(409);
     expect((taken.body as { error: { code: string } }).error.code).toBe("ALREADY_EXISTS");
